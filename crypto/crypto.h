@@ -1,0 +1,56 @@
+/* sshtun: thin wrappers over libsodium and libcrypto. The only place that calls them (but util/ may wipe). */
+#ifndef CRYPTO_CRYPTO_H
+#define CRYPTO_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Initialises libsodium; call once per process before any other cry_ call (idempotent, thread-safe). */
+int cry_init(void);
+/* Fills buf with n bytes from the system CSPRNG. */
+void cry_random(void *buf, size_t n);
+/* Wipes n bytes so the compiler cannot elide it. */
+void cry_wipe(void *p, size_t n);
+/* Constant-time comparison: 1 if equal, 0 if not. */
+int cry_memeq(const void *a, const void *b, size_t n);
+
+/* ---- hashes ---- */
+enum cry_hash_alg { CRY_SHA1 = 1, CRY_SHA256, CRY_SHA384, CRY_SHA512 };
+enum { CRY_HASH_MAX = 64 };
+/* Output length in bytes of alg, or 0 if unknown. */
+size_t cry_hash_len(int alg);
+/* One-shot hash of data into out (cry_hash_len(alg) bytes). */
+int cry_hash(int alg, const void *data, size_t len, uint8_t *out);
+/* Incremental hash. ctx is opaque; cry_hash_free must be called (also after final). */
+struct cry_hash_ctx {
+	void *md;	/* EVP_MD_CTX */
+	int alg;
+};
+int cry_hash_init(struct cry_hash_ctx *c, int alg);
+int cry_hash_update(struct cry_hash_ctx *c, const void *data, size_t len);
+int cry_hash_final(struct cry_hash_ctx *c, uint8_t *out);
+void cry_hash_free(struct cry_hash_ctx *c);
+/* HMAC of data under key into out (cry_hash_len(alg) bytes). */
+int cry_hmac(int alg, const void *key, size_t keylen, const void *data, size_t len, uint8_t *out);
+
+/* ---- key exchange primitives ---- */
+/* New X25519 key pair. */
+int cry_x25519_keypair(uint8_t priv[32], uint8_t pub[32]);
+/* shared = X25519(priv, peer); SSHTUN_ERR_KEX_FAILED if the result is all zero (low-order point). */
+int cry_x25519(uint8_t shared[32], const uint8_t priv[32], const uint8_t peer[32]);
+
+/* ---- signatures ---- */
+/* 0 if sig (64 bytes) is a valid Ed25519 signature of msg under pk; SSHTUN_ERR_HOSTKEY_SIG if not. */
+int cry_ed25519_verify(const uint8_t pk[32], const uint8_t sig[64], const void *msg, size_t len);
+/* sk is libsodium's 64-byte secret key (seed || pk). */
+int cry_ed25519_sign(uint8_t sig[64], const uint8_t sk[64], const void *msg, size_t len);
+/* Derives the 64-byte secret key and public key from a 32-byte seed. */
+int cry_ed25519_from_seed(uint8_t sk[64], uint8_t pk[32], const uint8_t seed[32]);
+
+/* ---- base64 (RFC 4648, standard alphabet) ---- */
+/* Encodes n bytes into out (NUL-terminated). With pad=0 no '=' padding (as SHA256 fingerprints). Returns the length or a negative error if outlen is too small. */
+int cry_base64_encode(char *out, size_t outlen, const void *in, size_t n, int pad);
+/* Decodes constant-time (for keys); ignores no characters (no whitespace). Sets *outn. SSHTUN_ERR_BAD_FORMAT on bad input. */
+int cry_base64_decode(uint8_t *out, size_t outlen, size_t *outn, const char *in, size_t n);
+
+#endif

@@ -1,0 +1,79 @@
+/* sshtun: connection options, ssh_config files (ssh_config(5) semantics) and -o Key=Value. */
+#ifndef SSH_CONFIG_H
+#define SSH_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/log.h"
+
+enum { CFG_MAX_FILES = 8, CFG_MAX_IDENTITIES = 16 };
+
+enum cfg_tunnel { CFG_TUNNEL_UNSET = -1, CFG_TUNNEL_NO = 0, CFG_TUNNEL_P2P = 1, CFG_TUNNEL_ETHERNET = 2 };
+enum cfg_strict { CFG_STRICT_UNSET = -1, CFG_STRICT_NO = 0, CFG_STRICT_YES = 1, CFG_STRICT_ACCEPT_NEW = 2, CFG_STRICT_ASK = 3 };
+enum { CFG_TUN_ANY = 0x7fffffff, CFG_UNSET = -1 };
+
+/*
+ * Every option sshtun uses. Strings are heap copies owned by the struct (NULL =
+ * unset). As in ssh, the first value obtained for an option wins: command-line
+ * options are applied first, then the user's config, then the system's; only
+ * IdentityFile accumulates. cfg_finish() fills defaults for what stays unset.
+ */
+struct cfg {
+	char *host;			/* the name given on the command line (for Host matching) */
+	char *hostname;			/* HostName (%h expanded), default: host */
+	int port;			/* Port, default 22 */
+	char *user;			/* User, default: the local user */
+	char *identity_files[CFG_MAX_IDENTITIES];	/* IdentityFile, ~ and %d %u %h %r expanded */
+	int n_identity_files;
+	int identities_only;		/* IdentitiesOnly yes/no, default no */
+	char *identity_agent;		/* IdentityAgent (path, SSH_AUTH_SOCK or none) */
+	int tunnel;			/* Tunnel yes|point-to-point|ethernet|no; -w implies point-to-point */
+	int tun_local;			/* TunnelDevice local unit or CFG_TUN_ANY */
+	int tun_remote;			/* TunnelDevice remote unit or CFG_TUN_ANY */
+	char *user_known_hosts[CFG_MAX_FILES];	/* UserKnownHostsFile (several allowed) */
+	int n_user_known_hosts;
+	char *global_known_hosts[CFG_MAX_FILES];	/* GlobalKnownHostsFile */
+	int n_global_known_hosts;
+	int strict_host_key_checking;	/* default ask (treated as yes: sshtun never prompts for host keys) */
+	char *ciphers;			/* Ciphers: list with optional +, -, ^ prefix, kept as given */
+	char *kex_algorithms;		/* KexAlgorithms, likewise */
+	int64_t rekey_bytes;		/* RekeyLimit first field ("default" or size with K/M/G) ; -1 unset, 0 default */
+	int64_t rekey_seconds;		/* RekeyLimit second field ("none" -> 0); -1 unset */
+	int connect_timeout;		/* ConnectTimeout seconds; -1 unset, 0 none */
+	int server_alive_interval;	/* ServerAliveInterval; default 0 */
+	int server_alive_count_max;	/* ServerAliveCountMax; default 3 */
+	int log_level;			/* LogLevel mapped to LG_*; -1 unset */
+	int address_family;		/* AddressFamily any|inet|inet6 as 0, AF_INET, AF_INET6 */
+	char *tunnel_address;		/* sshtun: TunnelAddress ADDR[/PREFIX] */
+	char *tunnel_peer;		/* sshtun: TunnelPeer ADDR */
+	int tunnel_mtu;			/* sshtun: TunnelMTU, default 1500 (0 = leave as is) */
+};
+
+/* Zeroes every field and marks numbers unset. */
+void cfg_init(struct cfg *c);
+void cfg_free(struct cfg *c);
+/*
+ * Applies one "Key Value" or "Key=Value" line (as -o takes it; keywords are
+ * case-insensitive; quotes as ssh_config allows). Unknown keywords are refused
+ * with SSHTUN_ERR_CONFIG, keywords ssh knows but sshtun ignores are accepted
+ * with a debug message. where (e.g. "command line" or "file:line") is used in the
+ * error logged.
+ */
+int cfg_apply(struct cfg *c, const char *line, const char *where, const struct lg *log);
+/*
+ * Reads an ssh_config file: Host blocks with patterns (* ? ! and lists) matched
+ * against c->host, Match blocks (host, originalhost, user, all; others refused),
+ * Include (glob, relative to ~/.ssh or /etc/ssh, depth-limited). A missing file is
+ * not an error if optional=1. The first bad line refuses the whole file with one
+ * error naming path:line and the cause.
+ */
+int cfg_read_file(struct cfg *c, const char *path, int optional, const struct lg *log);
+/* Same over text in memory (fuzzing and tests); name is used in messages. */
+int cfg_read_buf(struct cfg *c, const char *buf, size_t len, const char *name, const struct lg *log);
+/* Fills defaults (port 22, current user, default identity files, known_hosts files, ...). */
+int cfg_finish(struct cfg *c, const struct lg *log);
+/* Parses a byte size as RekeyLimit does ("1G", "500M", "default"); -1 on error. */
+int64_t cfg_parse_size(const char *s);
+
+#endif

@@ -1,0 +1,40 @@
+/* sshtun: known_hosts files: plain and hashed (|1|) host patterns, [host]:port, markers. */
+#ifndef SSH_KNOWN_HOSTS_H
+#define SSH_KNOWN_HOSTS_H
+
+#include <stddef.h>
+
+#include "transport/pubkey.h"
+#include "util/log.h"
+
+enum kh_status {
+	KH_MATCH = 0,		/* an entry for this host holds this key */
+	KH_NOT_FOUND = 1,	/* no entry for this host with a key of this type */
+	KH_CHANGED = 2,		/* an entry for this host has a different key of the same type */
+	KH_REVOKED = 3		/* the key is marked @revoked */
+};
+
+struct kh_result {
+	int status;
+	char file[512];		/* for KH_CHANGED/KH_REVOKED: the file and line of the entry */
+	unsigned line;
+};
+
+/*
+ * Checks key for host (port 22 means the plain name, any other "[host]:port")
+ * against each file in turn; files that do not exist are skipped. A MATCH in any
+ * file wins, then REVOKED, then CHANGED. Lines that do not parse are skipped with
+ * a debug message (as ssh does), @cert-authority lines are ignored for now.
+ */
+int kh_check(const char *const *files, size_t nfiles, const char *host, int port,
+	const struct pubkey *key, struct kh_result *res, const struct lg *log);
+/* Appends "host key-type base64" (plain, as ssh with HashKnownHosts no) to file, creating it (0600) and its directory (0700). */
+int kh_add(const char *file, const char *host, int port, const struct pubkey *key);
+/*
+ * Matches one known_hosts line. 1 if the line names host (the name as kh_check
+ * forms it) and sets *key, *marker (0 none, 1 @revoked, 2 @cert-authority);
+ * 0 if it does not name host; negative on a malformed line. Exposed for fuzzing.
+ */
+int kh_match_line(const char *line, size_t n, const char *hostname, struct pubkey *key, int *marker);
+
+#endif

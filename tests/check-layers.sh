@@ -1,0 +1,30 @@
+#!/bin/sh
+# Layers call downward only: cli -> ssh -> channel -> transport -> crypto -> util; tun is a leaf over util.
+# Fails if a file includes a header from a layer it may not call.
+cd "$(dirname "$0")/.." || exit 1
+allowed() {
+	case $1 in
+	util) echo "util" ;;
+	crypto) echo "util crypto" ;;
+	transport) echo "util crypto transport" ;;
+	channel) echo "util crypto transport channel" ;;
+	tun) echo "util tun" ;;
+	ssh) echo "util crypto transport channel ssh tun" ;;
+	cli) echo "util crypto transport channel ssh tun cli" ;;
+	esac
+}
+bad=0
+for dir in util crypto transport channel tun ssh cli; do
+	ok=$(allowed $dir)
+	for f in $dir/*.c $dir/*.h; do
+		[ -f "$f" ] || continue
+		for inc in $(sed -n 's/^#include "\([a-z]*\)\/.*/\1/p' "$f" | sort -u); do
+			case " $ok " in
+			*" $inc "*) ;;
+			*) echo "check-layers: $f includes $inc/, but $dir/ may only call: $ok" >&2; bad=1 ;;
+			esac
+		done
+	done
+done
+[ $bad = 0 ] && echo "check-layers: ok"
+exit $bad

@@ -1,0 +1,62 @@
+/* sshtun: local tun/tap devices and their configuration over rtnetlink (a leaf: uses only util/). */
+#ifndef TUN_TUN_H
+#define TUN_TUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <net/if.h>
+
+#include "util/log.h"
+
+enum { TUN_ANY = -1 };
+
+struct tun_dev {
+	int fd;			/* -1 when closed; non-blocking, close-on-exec */
+	int tap;		/* 1: layer 2 (tap), 0: layer 3 (tun) */
+	int ifindex;
+	int created;		/* 1 if we created the device (it vanishes when fd closes) */
+	char name[IFNAMSIZ];
+};
+
+/*
+ * Opens /dev/net/tun as tun (tap=0) or tap (tap=1) with IFF_NO_PI.
+ * unit >= 0 names "tunN"/"tapN"; TUN_ANY takes the first free one (kernel picks).
+ * If a persistent device of that name exists and the caller may attach to it, it is used.
+ * SSHTUN_ERR_TUN_DEVICE on failure, with the system error logged.
+ */
+int tun_open(struct tun_dev *d, int tap, int unit, const struct lg *log);
+void tun_close(struct tun_dev *d);
+
+/* An IPv4 or IPv6 address with an optional prefix, parsed from user text. */
+struct tun_addr {
+	int family;		/* AF_INET or AF_INET6 */
+	int prefix;		/* -1 if none was given */
+	uint8_t a[16];
+};
+/* Parses "198.18.0.1", "198.18.0.1/24", "fd00::1/64". SSHTUN_ERR_CONFIG on bad text. */
+int tun_addr_parse(struct tun_addr *out, const char *s);
+/* Formats an address (with "/prefix" if prefix >= 0) into out. */
+void tun_addr_format(char *out, size_t outlen, const struct tun_addr *a);
+
+/* An rtnetlink socket. */
+struct tun_nl {
+	int fd;
+	uint32_t seq;
+	const struct lg *log;
+};
+int tun_nl_open(struct tun_nl *nl, const struct lg *log);
+void tun_nl_close(struct tun_nl *nl);
+/* Adds (add=1) or deletes (add=0) addr on ifindex; peer (may be NULL) makes it point-to-point (IFA_ADDRESS). */
+int tun_nl_addr(struct tun_nl *nl, int add, int ifindex, const struct tun_addr *addr, const struct tun_addr *peer);
+/* Sets the MTU (if mtu > 0) and the link up or down. */
+int tun_nl_link(struct tun_nl *nl, int ifindex, int up, int mtu);
+/* Adds or deletes a route to dst/prefix via the device, with an optional gateway. */
+int tun_nl_route(struct tun_nl *nl, int add, int ifindex, const struct tun_addr *dst, const struct tun_addr *gw);
+/*
+ * Parses one netlink reply (an NLMSG_ERROR ack) as read from the socket: 0 for a
+ * positive ack of seq, the negated errno folded into SSHTUN_ERR_NETLINK otherwise
+ * (*errno_out gets the errno). Exposed for the fuzz target.
+ */
+int tun_nl_parse_ack(const uint8_t *buf, size_t len, uint32_t seq, int *errno_out);
+
+#endif
