@@ -1,0 +1,340 @@
+/* sshtun: ssh-agent client (draft-miller-ssh-agent; PROTOCOL.agent). */
+#include "ssh/agent.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sshtun_err.h"
+
+enum {
+	AGENT_MSG_FAILURE = 5,
+	AGENTC_REQUEST_IDENTITIES = 11,
+	AGENT_IDENTITIES_ANSWER = 12,
+	AGENTC_SIGN_REQUEST = 13,
+	AGENT_SIGN_RESPONSE = 14,
+
+	AGENT_MAX_REPLY = 256 * 1024,	/* largest reply we read */
+	AGENT_MIN_ID_LEN = 8,		/* an identity is at least two empty strings */
+	AGENT_IO_TIMEOUT_MS = 5000,
+	AGENT_SIGN_TIMEOUT_MS = 30000,	/* the agent may ask the user to confirm (ssh-add -c) */
+	AGENT_PATH_SHOW = 256
+};
+
+/* ---- socket I/O with a deadline ---- */
+
+static long agent_ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+	long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long)(deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	return ms > 0 ? ms : 0;
+}
+
+/* Waits until fd is ready for events; SSHTUN_ERR_TIMEOUT when the deadline passes. */
+static int agent_wait(int fd, short events, const struct timespec *deadline)
+{
+	struct pollfd pfd = { .fd = fd, .events = events, .revents = 0 };
+	long ms;
+	int rc;
+
+	for (;;) {
+		ms = agent_ms_left(deadline);
+		if (ms == 0) {
+			return SSHTUN_ERR_TIMEOUT;
+		}
+		rc = poll(&pfd, 1, (int)ms);
+		if (rc > 0) {
+			return 0;	/* ready, or an error/hang-up the next call reports */
+		}
+		if (rc < 0 && errno != EINTR) {
+			return SSHTUN_ERR_SYS;
+		}
+	}
+}
+
+static int agent_send_all(int fd, const uint8_t *p, size_t n, const struct timespec *deadline)
+{
+	size_t off = 0;
+	ssize_t put;
+	int err;
+
+	while (off < n) {
+		put = send(fd, p + off, n - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (put > 0) {
+			off += (size_t)put;
+			continue;
+		}
+		if (put < 0 && errno == EINTR) {
+			continue;
+		}
+		if (put < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			err = agent_wait(fd, POLLOUT, deadline);
+			if (err) {
+				return err;
+			}
+			continue;
+		}
+		return SSHTUN_ERR_CLOSED;
+	}
+	return 0;
+}
+
+static int agent_recv_all(int fd, uint8_t *p, size_t n, const struct timespec *deadline)
+{
+	size_t off = 0;
+	ssize_t got;
+	int err;
+
+	while (off < n) {
+		err = agent_wait(fd, POLLIN, deadline);
+		if (err) {
+			return err;
+		}
+		got = recv(fd, p + off, n - off, MSG_DONTWAIT);
+		if (got > 0) {
+			off += (size_t)got;
+			continue;
+		}
+		if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) {
+			continue;
+		}
+		return SSHTUN_ERR_CLOSED;	/* EOF or a socket error */
+	}
+	return 0;
+}
+
+/* Sends one message (body = type byte and payload) and reads the reply body into reply. */
+static int agent_request(struct agent *a, const struct wire_w *body, struct wire_w *reply, int timeout_ms)
+{
+	struct timespec deadline;
+	uint8_t hdr[4];
+	uint8_t *space;
+	uint32_t len;
+	int err;
+
+	if (a->fd < 0) {
+		return SSHTUN_ERR_STATE;
+	}
+	if (wire_w_err(body)) {
+		return wire_w_err(body);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	wire_poke_u32(hdr, (uint32_t)body->len);
+	err = agent_send_all(a->fd, hdr, sizeof(hdr), &deadline);
+	if (err == 0) {
+		err = agent_send_all(a->fd, body->p, body->len, &deadline);
+	}
+	if (err == 0) {
+		err = agent_recv_all(a->fd, hdr, sizeof(hdr), &deadline);
+	}
+	if (err) {
+		LG_W(a->log, "ssh-agent: %s", err == SSHTUN_ERR_TIMEOUT ? "no answer in time" : "connection lost");
+		return err;
+	}
+	len = wire_peek_u32(hdr);
+	if (len == 0 || len > AGENT_MAX_REPLY) {
+		LG_W(a->log, "ssh-agent: reply of %lu bytes refused", (unsigned long)len);
+		return SSHTUN_ERR_LIMIT;
+	}
+	space = wire_put_space(reply, len);
+	if (!space) {
+		return wire_w_err(reply);
+	}
+	err = agent_recv_all(a->fd, space, len, &deadline);
+	if (err) {
+		LG_W(a->log, "ssh-agent: %s", err == SSHTUN_ERR_TIMEOUT ? "reply not complete in time" : "connection lost");
+	}
+	return err;
+}
+
+/* ---- public API ---- */
+
+int agent_open(struct agent *a, const char *path, const struct lg *log)
+{
+	struct sockaddr_un addr;
+	char show[AGENT_PATH_SHOW];
+	int fd = -1, fl;
+
+	if (!a) {
+		return SSHTUN_ERR_INVAL;
+	}
+	a->fd = -1;
+	a->log = log;
+	if (!path) {
+		path = getenv("SSH_AUTH_SOCK");
+	}
+	if (!path || !path[0]) {
+		LG_D1(log, "ssh-agent: SSH_AUTH_SOCK is not set");
+		return SSHTUN_ERR_AGENT;
+	}
+	lg_sanitize(show, sizeof(show), path, strlen(path));
+	memset(&addr, 0, sizeof(addr));
+	addr.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(addr.sun_path)) {
+		LG_D1(log, "ssh-agent: socket path %s is too long", show);
+		return SSHTUN_ERR_AGENT;
+	}
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (const struct sockaddr *)&addr, sizeof(addr)) != 0) {
+		LG_D1(log, "ssh-agent: cannot connect to %s: %s", show, strerror(errno));
+		goto fail;
+	}
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) {
+		goto fail;
+	}
+	a->fd = fd;
+	LG_D2(log, "ssh-agent: connected to %s", show);
+	return 0;
+fail:
+	if (fd >= 0) {
+		close(fd);
+	}
+	return SSHTUN_ERR_AGENT;
+}
+
+void agent_close(struct agent *a)
+{
+	if (a && a->fd >= 0) {
+		close(a->fd);
+		a->fd = -1;
+	}
+}
+
+int agent_parse_identities(const uint8_t *msg, size_t len, struct agent_id *ids, size_t max, size_t *n)
+{
+	struct wire_r r;
+	struct wire_view blob, comment;
+	struct pubkey k;
+	uint8_t type = 0;
+	uint32_t count = 0;
+	int err;
+
+	if (!n || (!msg && len) || (!ids && max)) {
+		return SSHTUN_ERR_INVAL;
+	}
+	*n = 0;
+	wire_r_init(&r, msg, len);
+	wire_get_u8(&r, &type);
+	if (wire_err(&r) == 0 && type == AGENT_MSG_FAILURE) {
+		return SSHTUN_ERR_AGENT;
+	}
+	wire_get_u32(&r, &count);
+	if (wire_err(&r) || type != AGENT_IDENTITIES_ANSWER || count > wire_left(&r) / AGENT_MIN_ID_LEN) {
+		return wire_err(&r) ? wire_err(&r) : SSHTUN_ERR_BAD_FORMAT;
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		wire_get_string(&r, &blob);
+		if (wire_get_string(&r, &comment)) {
+			break;
+		}
+		err = pubkey_from_blob(&k, blob.p, blob.n);
+		if (err == SSHTUN_ERR_NOT_SUPPORTED) {
+			continue;	/* RSA, ECDSA, certificates, ...: not ours to use */
+		}
+		if (err) {
+			*n = 0;
+			return SSHTUN_ERR_BAD_FORMAT;
+		}
+		if (*n < max) {
+			ids[*n].key = k;
+			lg_sanitize(ids[*n].comment, sizeof(ids[*n].comment), comment.p, comment.n);
+			(*n)++;
+		}
+	}
+	err = wire_end(&r);
+	if (err) {
+		*n = 0;
+	}
+	return err;
+}
+
+int agent_list(struct agent *a, struct agent_id *ids, size_t max, size_t *n)
+{
+	struct wire_w body, reply;
+	int err;
+
+	if (!a || !n || (!ids && max)) {
+		return SSHTUN_ERR_INVAL;
+	}
+	*n = 0;
+	wire_w_init(&body, 0);
+	wire_w_init(&reply, AGENT_MAX_REPLY);
+	wire_put_u8(&body, AGENTC_REQUEST_IDENTITIES);
+	err = agent_request(a, &body, &reply, AGENT_IO_TIMEOUT_MS);
+	if (err == 0) {
+		err = agent_parse_identities(reply.p, reply.len, ids, max, n);
+		if (err && err != SSHTUN_ERR_AGENT) {
+			LG_W(a->log, "ssh-agent: bad identities answer: %s", sshtun_strerror(err));
+		}
+	}
+	if (err == 0) {
+		LG_D1(a->log, "ssh-agent: %zu usable identities", *n);
+	}
+	wire_w_free(&body);
+	wire_w_free(&reply);
+	return err ? SSHTUN_ERR_AGENT : 0;
+}
+
+/* Checks a SIGN_RESPONSE and appends its signature blob to sig once it verifies. */
+static int agent_take_signature(struct agent *a, const struct wire_w *reply, const struct pubkey *key,
+	const uint8_t *data, size_t n, struct wire_w *sig)
+{
+	struct wire_r r;
+	struct wire_view blob;
+	uint8_t type = 0;
+
+	wire_r_init(&r, reply->p, reply->len);
+	wire_get_u8(&r, &type);
+	if (wire_err(&r) == 0 && type == AGENT_MSG_FAILURE) {
+		LG_W(a->log, "ssh-agent refused to sign (key not loaded, or confirmation denied)");
+		return SSHTUN_ERR_AGENT;
+	}
+	wire_get_string(&r, &blob);
+	if (type != AGENT_SIGN_RESPONSE || wire_end(&r)) {
+		LG_W(a->log, "ssh-agent: bad sign response (type %u)", type);
+		return SSHTUN_ERR_AGENT;
+	}
+	/* Never pass on a signature that does not verify: the server would only fail us later. */
+	if (pubkey_verify(key, blob.p, blob.n, data, n) != 0) {
+		LG_W(a->log, "ssh-agent returned a signature that does not verify");
+		return SSHTUN_ERR_AGENT;
+	}
+	return wire_put_raw(sig, blob.p, blob.n);
+}
+
+int agent_sign(struct agent *a, const struct pubkey *key, const uint8_t *data, size_t n, uint32_t flags, struct wire_w *sig)
+{
+	struct wire_w body, reply;
+	int err;
+
+	if (!a || !key || !sig || (!data && n) || key->bloblen == 0 || key->bloblen > PK_BLOB_MAX) {
+		return SSHTUN_ERR_INVAL;
+	}
+	wire_w_init(&body, 0);
+	wire_w_init(&reply, AGENT_MAX_REPLY);
+	wire_put_u8(&body, AGENTC_SIGN_REQUEST);
+	wire_put_string(&body, key->blob, key->bloblen);
+	wire_put_string(&body, data, n);
+	wire_put_u32(&body, flags);
+	err = agent_request(a, &body, &reply, AGENT_SIGN_TIMEOUT_MS);
+	if (err) {
+		err = SSHTUN_ERR_AGENT;
+	} else {
+		err = agent_take_signature(a, &reply, key, data, n, sig);
+	}
+	wire_w_free(&body);
+	wire_w_free(&reply);
+	return err;
+}

@@ -1,0 +1,347 @@
+/* sshtun: tests for the ssh-agent client against a real ssh-agent, a scripted peer, and crafted answers. */
+#include "tests/unit/testutil.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "crypto/crypto.h"
+#include "ssh/agent.h"
+#include "ssh/key.h"
+#include "transport/pubkey.h"
+#include "util/wire.h"
+
+/*
+ * Group state. The agent runs as "ssh-agent -a sock sh -c '...; cat'": the
+ * agent watches its parent (the shell), and the shell's cat ends when our end
+ * of its stdin closes, so the agent also goes away if this test dies. We are
+ * the subreaper, so the agent is reaped here, not left as a zombie.
+ */
+struct agfix {
+	char dir[64];
+	char sock[96];
+	pid_t child;
+	pid_t agent_pid;
+	int to_child;
+	struct privkey key;	/* the key added to the agent */
+	struct privkey other;	/* a key the agent does not hold */
+};
+
+static struct agfix *fx(void **state)
+{
+	return *state;
+}
+
+static int start_agent(struct agfix *f)
+{
+	int in[2], out[2];
+	char line[64];
+	FILE *fp;
+
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0 || pipe(in) != 0 || pipe(out) != 0) {
+		return -1;
+	}
+	f->child = fork();
+	if (f->child < 0) {
+		return -1;
+	}
+	if (f->child == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		close(in[0]);
+		close(in[1]);
+		close(out[0]);
+		close(out[1]);
+		execlp("ssh-agent", "ssh-agent", "-a", f->sock, "sh", "-c", "echo $SSH_AGENT_PID; exec cat >/dev/null",
+			(char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	f->to_child = in[1];
+	fp = fdopen(out[0], "r");
+	if (!fp || !fgets(line, sizeof(line), fp)) {
+		return -1;
+	}
+	fclose(fp);
+	f->agent_pid = (pid_t)atoi(line);
+	return f->agent_pid > 0 ? 0 : -1;
+}
+
+static int group_setup(void **state)
+{
+	static struct agfix f;
+	char cmd[512], p[128];
+
+	memset(&f, 0, sizeof(f));
+	f.to_child = -1;
+	strcpy(f.dir, "/tmp/sshtun-agent-XXXXXX");
+	if (!mkdtemp(f.dir) || cry_init() != 0) {
+		return -1;
+	}
+	*state = &f;
+	snprintf(f.sock, sizeof(f.sock), "%s/sock", f.dir);
+	snprintf(cmd, sizeof(cmd),
+		"ssh-keygen -q -t ed25519 -N '' -C agentkey -f %s/k </dev/null >/dev/null && "
+		"ssh-keygen -q -t ed25519 -N '' -f %s/o </dev/null >/dev/null && "
+		"ssh-keygen -q -t rsa -b 2048 -N '' -f %s/r </dev/null >/dev/null", f.dir, f.dir, f.dir);
+	if (system(cmd) != 0 || start_agent(&f) != 0) {
+		return -1;
+	}
+	snprintf(cmd, sizeof(cmd), "SSH_AUTH_SOCK=%s ssh-add -q %s/r %s/k </dev/null >/dev/null 2>&1", f.sock, f.dir, f.dir);
+	if (system(cmd) != 0) {
+		return -1;
+	}
+	snprintf(p, sizeof(p), "%s/k", f.dir);
+	if (key_load_private(&f.key, p, NULL) != 0) {
+		return -1;
+	}
+	snprintf(p, sizeof(p), "%s/o", f.dir);
+	return key_load_private(&f.other, p, NULL) == 0 ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+	struct agfix *f = fx(state);
+	char cmd[128];
+
+	if (f->agent_pid > 0) {
+		kill(f->agent_pid, SIGTERM);
+	}
+	if (f->to_child >= 0) {
+		close(f->to_child);
+	}
+	if (f->child > 0) {
+		waitpid(f->child, NULL, 0);
+	}
+	if (f->agent_pid > 0) {
+		waitpid(f->agent_pid, NULL, 0);
+	}
+	key_wipe(&f->key);
+	key_wipe(&f->other);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_list_and_sign(void **state)
+{
+	struct agent a;
+	struct agent_id ids[AGENT_MAX_IDS];
+	struct wire_w sig, local;
+	size_t n = 99;
+	static const uint8_t data[] = "session id and userauth request";
+
+	assert_int_equal(agent_open(&a, fx(state)->sock, NULL), 0);
+	assert_int_equal(agent_list(&a, ids, AGENT_MAX_IDS, &n), 0);
+	/* The RSA key is skipped; the ed25519 key is the one in the file. */
+	assert_int_equal(n, 1);
+	assert_true(pubkey_equal(&ids[0].key, &fx(state)->key.pub));
+	assert_string_equal(ids[0].comment, "agentkey");
+
+	wire_w_init(&sig, 0);
+	wire_w_init(&local, 0);
+	assert_int_equal(agent_sign(&a, &ids[0].key, data, sizeof(data), 0, &sig), 0);
+	assert_int_equal(pubkey_verify(&fx(state)->key.pub, sig.p, sig.len, data, sizeof(data)), 0);
+	assert_int_equal(pubkey_verify(&fx(state)->key.pub, sig.p, sig.len, data, sizeof(data) - 1), SSHTUN_ERR_HOSTKEY_SIG);
+	/* Ed25519 is deterministic: OpenSSH's signature equals ours byte for byte. */
+	assert_int_equal(key_sign(&fx(state)->key, data, sizeof(data), &local), 0);
+	assert_int_equal(local.len, sig.len);
+	assert_memory_equal(local.p, sig.p, sig.len);
+	/* A second request on the same connection works too. */
+	wire_w_reset(&sig);
+	assert_int_equal(agent_sign(&a, &ids[0].key, data, 5, 0, &sig), 0);
+	assert_int_equal(pubkey_verify(&ids[0].key, sig.p, sig.len, data, 5), 0);
+	/* A key the agent does not hold: it answers FAILURE. */
+	wire_w_reset(&sig);
+	assert_int_equal(agent_sign(&a, &fx(state)->other.pub, data, sizeof(data), 0, &sig), SSHTUN_ERR_AGENT);
+	assert_int_equal(sig.len, 0);
+	agent_close(&a);
+	assert_int_equal(a.fd, -1);
+	assert_int_equal(agent_list(&a, ids, AGENT_MAX_IDS, &n), SSHTUN_ERR_AGENT);
+	wire_w_free(&sig);
+	wire_w_free(&local);
+}
+
+static void test_open_paths(void **state)
+{
+	struct agent a;
+	char p[200], longp[200];
+
+	assert_int_equal(setenv("SSH_AUTH_SOCK", fx(state)->sock, 1), 0);
+	assert_int_equal(agent_open(&a, NULL, NULL), 0);
+	agent_close(&a);
+	assert_int_equal(unsetenv("SSH_AUTH_SOCK"), 0);
+	assert_int_equal(agent_open(&a, NULL, NULL), SSHTUN_ERR_AGENT);
+	assert_int_equal(a.fd, -1);
+	assert_int_equal(setenv("SSH_AUTH_SOCK", "", 1), 0);
+	assert_int_equal(agent_open(&a, NULL, NULL), SSHTUN_ERR_AGENT);
+	unsetenv("SSH_AUTH_SOCK");
+	snprintf(p, sizeof(p), "%s/no-such-socket", fx(state)->dir);
+	assert_int_equal(agent_open(&a, p, NULL), SSHTUN_ERR_AGENT);
+	assert_int_equal(agent_open(&a, fx(state)->dir, NULL), SSHTUN_ERR_AGENT);
+	memset(longp, 'a', sizeof(longp) - 1);
+	longp[0] = '/';
+	longp[sizeof(longp) - 1] = '\0';
+	assert_int_equal(agent_open(&a, longp, NULL), SSHTUN_ERR_AGENT);
+}
+
+/* ---- a scripted peer: the reply is queued in a socketpair before the call ---- */
+
+static void scripted(struct agent *a, int sv[2], const uint8_t *reply, size_t n)
+{
+	uint8_t hdr[4];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	a->fd = sv[0];
+	a->log = NULL;
+	if (n) {
+		wire_poke_u32(hdr, (uint32_t)n);
+		assert_int_equal(write(sv[1], hdr, 4), 4);
+		assert_int_equal(write(sv[1], reply, n), (ssize_t)n);
+	}
+}
+
+static void test_scripted_peer(void **state)
+{
+	struct agent a;
+	struct agent_id ids[2];
+	struct wire_w sig, msg;
+	size_t n = 0;
+	int sv[2];
+	uint8_t hdr[4];
+	static const uint8_t data[] = "abc";
+	static const uint8_t failure[] = { 5 };
+
+	/* FAILURE to REQUEST_IDENTITIES. */
+	scripted(&a, sv, failure, 1);
+	assert_int_equal(agent_list(&a, ids, 2, &n), SSHTUN_ERR_AGENT);
+	agent_close(&a);
+	close(sv[1]);
+	/* Peer closes without answering. */
+	scripted(&a, sv, NULL, 0);
+	close(sv[1]);
+	assert_int_equal(agent_list(&a, ids, 2, &n), SSHTUN_ERR_AGENT);
+	agent_close(&a);
+	/* Reply longer than the limit: refused before reading it. */
+	scripted(&a, sv, NULL, 0);
+	wire_poke_u32(hdr, 256 * 1024 + 1);
+	assert_int_equal(write(sv[1], hdr, 4), 4);
+	assert_int_equal(agent_list(&a, ids, 2, &n), SSHTUN_ERR_AGENT);
+	agent_close(&a);
+	close(sv[1]);
+	/* A SIGN_RESPONSE whose signature does not verify. */
+	wire_w_init(&sig, 0);
+	wire_w_init(&msg, 0);
+	assert_int_equal(key_sign(&fx(state)->other, data, sizeof(data), &sig), 0);
+	wire_put_u8(&msg, 14);
+	wire_put_string(&msg, sig.p, sig.len);
+	scripted(&a, sv, msg.p, msg.len);
+	wire_w_reset(&sig);
+	assert_int_equal(agent_sign(&a, &fx(state)->key.pub, data, sizeof(data), 0, &sig), SSHTUN_ERR_AGENT);
+	assert_int_equal(sig.len, 0);
+	agent_close(&a);
+	close(sv[1]);
+	/* The same response for the right key is accepted and passed on unchanged. */
+	wire_w_reset(&msg);
+	assert_int_equal(key_sign(&fx(state)->other, data, sizeof(data), &sig), 0);
+	wire_put_u8(&msg, 14);
+	wire_put_string(&msg, sig.p, sig.len);
+	scripted(&a, sv, msg.p, msg.len);
+	wire_w_reset(&sig);
+	assert_int_equal(agent_sign(&a, &fx(state)->other.pub, data, sizeof(data), 0, &sig), 0);
+	assert_int_equal(sig.len, msg.len - 5);
+	assert_memory_equal(sig.p, msg.p + 5, sig.len);
+	agent_close(&a);
+	close(sv[1]);
+	wire_w_free(&sig);
+	wire_w_free(&msg);
+}
+
+/* ---- agent_parse_identities on crafted answers ---- */
+
+static void put_id(struct wire_w *w, const struct pubkey *k, const char *comment)
+{
+	wire_put_string(w, k->blob, k->bloblen);
+	wire_put_cstring(w, comment);
+}
+
+static void test_parse_identities(void **state)
+{
+	struct agent_id ids[4];
+	struct wire_w w, blob;
+	size_t n = 0;
+	const struct pubkey *k1 = &fx(state)->key.pub, *k2 = &fx(state)->other.pub;
+
+	wire_w_init(&w, 0);
+	wire_w_init(&blob, 0);
+	wire_put_cstring(&blob, "ssh-rsa");
+	wire_put_string(&blob, "\x01\x00\x01", 3);
+	wire_put_u8(&w, 12);
+	wire_put_u32(&w, 3);
+	put_id(&w, k1, "one");
+	wire_put_string(&w, blob.p, blob.len);
+	wire_put_cstring(&w, "rsa");
+	put_id(&w, k2, "two\x1b[31m");
+	assert_int_equal(agent_parse_identities(w.p, w.len, ids, 4, &n), 0);
+	assert_int_equal(n, 2);
+	assert_true(pubkey_equal(&ids[0].key, k1));
+	assert_true(pubkey_equal(&ids[1].key, k2));
+	assert_string_equal(ids[0].comment, "one");
+	assert_string_equal(ids[1].comment, "two?[31m");	/* control bytes never reach logs */
+	/* Fewer slots than keys: the first ones, no error. */
+	assert_int_equal(agent_parse_identities(w.p, w.len, ids, 1, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(agent_parse_identities(w.p, w.len, NULL, 0, &n), 0);
+	assert_int_equal(n, 0);
+	/* Every truncation fails. */
+	for (size_t cut = 0; cut < w.len; cut++) {
+		n = 7;
+		assert_true(agent_parse_identities(w.p, cut, ids, 4, &n) < 0);
+		assert_int_equal(n, 0);
+	}
+	/* Trailing byte. */
+	wire_put_u8(&w, 0);
+	assert_int_equal(agent_parse_identities(w.p, w.len, ids, 4, &n), SSHTUN_ERR_TRAILING);
+	/* Huge count with little data. */
+	wire_poke_u32(w.p + 1, 0xffffffffu);
+	assert_int_equal(agent_parse_identities(w.p, w.len, ids, 4, &n), SSHTUN_ERR_BAD_FORMAT);
+	/* A blob that claims ed25519 but is broken. */
+	wire_w_reset(&w);
+	wire_w_reset(&blob);
+	wire_put_cstring(&blob, "ssh-ed25519");
+	wire_put_string(&blob, "short", 5);
+	wire_put_u8(&w, 12);
+	wire_put_u32(&w, 1);
+	wire_put_string(&w, blob.p, blob.len);
+	wire_put_cstring(&w, "");
+	assert_int_equal(agent_parse_identities(w.p, w.len, ids, 4, &n), SSHTUN_ERR_BAD_FORMAT);
+	/* Empty list, FAILURE, wrong type. */
+	wire_w_reset(&w);
+	wire_put_u8(&w, 12);
+	wire_put_u32(&w, 0);
+	assert_int_equal(agent_parse_identities(w.p, w.len, ids, 4, &n), 0);
+	assert_int_equal(n, 0);
+	w.p[0] = 5;
+	assert_int_equal(agent_parse_identities(w.p, 1, ids, 4, &n), SSHTUN_ERR_AGENT);
+	w.p[0] = 14;
+	assert_int_equal(agent_parse_identities(w.p, w.len, ids, 4, &n), SSHTUN_ERR_BAD_FORMAT);
+	assert_true(agent_parse_identities(w.p, 0, ids, 4, &n) < 0);
+	wire_w_free(&w);
+	wire_w_free(&blob);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_list_and_sign),
+		cmocka_unit_test(test_open_paths),
+		cmocka_unit_test(test_scripted_peer),
+		cmocka_unit_test(test_parse_identities),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
