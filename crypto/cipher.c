@@ -1,0 +1,32 @@
+/* sshtun: the table of packet ciphers and lookup by SSH name. */
+#include <string.h>
+
+#include "crypto/cipher.h"
+
+/*
+ * Our order of preference (as OpenSSH's default): chacha20-poly1305 first, as
+ * it is constant-time without AES hardware; then the AES-GCM pair.
+ */
+const struct cry_cipher *const cry_ciphers[] = {
+	&cry_chachapoly,
+	&cry_aes128gcm,
+	&cry_aes256gcm,
+	NULL,
+};
+
+const struct cry_cipher *cry_cipher_find(const char *name, size_t n)
+{
+	size_t i;
+
+	if (name == NULL) {
+		return NULL;
+	}
+	for (i = 0; cry_ciphers[i] != NULL; i++) {
+		const char *cn = cry_ciphers[i]->name;
+
+		if (strlen(cn) == n && memcmp(cn, name, n) == 0) {
+			return cry_ciphers[i];
+		}
+	}
+	return NULL;
+}
