@@ -13,7 +13,12 @@ enum { CRY_CIPHER_CTX_MAX = 256, CRY_TAG_MAX = 16, CRY_KEY_MAX = 64, CRY_IV_MAX 
  * 8 for stream ciphers). The tag (tag_len bytes) is separate. seq is the
  * packet sequence number (uint32, wraps).
  * All functions return 0 or a negative SSHTUN_ERR_*; open() returns
- * SSHTUN_ERR_MAC when the tag does not verify, and then leaves pkt undecrypted.
+ * SSHTUN_ERR_MAC when the tag does not verify, and then never leaves plaintext
+ * behind: chacha20-poly1305 leaves pkt as received, AES-GCM zeroes the payload.
+ * AES-GCM ignores seq and counts packets itself, so every packet of a direction
+ * must pass through seal/open in order.
+ * The context area must be aligned for a pointer: declare it
+ * alignas(16) uint8_t ctx[CRY_CIPHER_CTX_MAX] (the GCM context holds an EVP pointer).
  */
 struct cry_cipher {
 	const char *name;	/* SSH name, e.g. "aes128-gcm@openssh.com" */

@@ -1,0 +1,291 @@
+/* sshtun: the key exchange driver (RFC 4253 7-8, RFC 5656 4 message flow, RFC 8731), strict kex, key derivation. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sshtun_err.h"
+#include "transport/tp_int.h"
+
+static int c25519_init(uint8_t *priv, uint8_t *q, size_t qmax, size_t *qlen)
+{
+	if (qmax < 32) {
+		return SSHTUN_ERR_INVAL;
+	}
+	*qlen = 32;
+	return cry_x25519_keypair(priv, q);
+}
+
+static int c25519_shared(const uint8_t *priv, const uint8_t *qs, size_t qslen, uint8_t *k, size_t kmax, size_t *klen)
+{
+	if (qslen != 32 || kmax < 32) {
+		return SSHTUN_ERR_KEX_FAILED;
+	}
+	*klen = 32;
+	return cry_x25519(k, priv, qs);
+}
+
+static const struct tp_kex_alg kex_c25519 = { "curve25519-sha256", CRY_SHA256, c25519_init, c25519_shared };
+static const struct tp_kex_alg kex_c25519_libssh = { "curve25519-sha256@libssh.org", CRY_SHA256, c25519_init, c25519_shared };
+
+const struct tp_kex_alg *const tp_kex_algs[] = { &kex_c25519, &kex_c25519_libssh, NULL };
+
+void tp_kex_wipe(struct tp *tp)
+{
+	cry_wipe(tp->kex_priv, sizeof(tp->kex_priv));
+	cry_wipe(tp->next_tx_key, sizeof(tp->next_tx_key));
+	cry_wipe(tp->next_rx_key, sizeof(tp->next_rx_key));
+	cry_wipe(tp->next_tx_iv, sizeof(tp->next_tx_iv));
+	cry_wipe(tp->next_rx_iv, sizeof(tp->next_rx_iv));
+}
+
+/* Sends our KEXINIT (if not yet sent for this exchange). */
+int tp_kex_start(struct tp *tp)
+{
+	int r;
+
+	if (tp->kx != KX_NONE) {
+		return 0;
+	}
+	r = tp_kexinit_build(tp, &tp->my_kexinit);
+	if (r == 0) {
+		r = tp_pkt_send_raw(tp, tp->my_kexinit.p, tp->my_kexinit.len);
+	}
+	if (r == 0) {
+		tp->kx = KX_SENT_INIT;
+		tp->got_server_kexinit = 0;
+		tp->rekey_wanted = 0;
+		LG_D2(tp->log, "sent KEXINIT (exchange %u)", tp->kex_count + 1);
+	}
+	return r;
+}
+
+/* RFC 4253 7.2: key = HASH(K || H || X || session_id), extended with HASH(K || H || K1 || ...). */
+static int derive(struct tp *tp, const struct wire_w *kmp, const uint8_t *h, size_t hlen, char x, uint8_t *out, size_t need)
+{
+	int alg = tp->choice.kex->hash;
+	size_t hl = cry_hash_len(alg), have = 0;
+	uint8_t buf[CRY_KEY_MAX + CRY_HASH_MAX];
+	struct cry_hash_ctx c;
+	int r = 0;
+
+	while (have < need && r == 0) {
+		r = cry_hash_init(&c, alg);
+		if (r == 0) {
+			r = cry_hash_update(&c, kmp->p, kmp->len);
+		}
+		if (r == 0) {
+			r = cry_hash_update(&c, h, hlen);
+		}
+		if (r == 0 && have == 0) {
+			if ((r = cry_hash_update(&c, &x, 1)) == 0) {
+				r = cry_hash_update(&c, tp->session_id, tp->session_id_len);
+			}
+		} else if (r == 0) {
+			r = cry_hash_update(&c, buf, have);
+		}
+		if (r == 0) {
+			r = cry_hash_final(&c, buf + have);
+		}
+		cry_hash_free(&c);
+		have += hl;
+	}
+	if (r == 0) {
+		memcpy(out, buf, need);
+	}
+	cry_wipe(buf, sizeof(buf));
+	return r;
+}
+
+static int on_kexinit(struct tp *tp, const uint8_t *p, size_t len)
+{
+	uint8_t q[KEX_Q_MAX + 8];
+	struct wire_w w;
+	int r;
+
+	if (tp->kx == KX_NONE) {
+		/* The server started a (re)key exchange: answer with ours. */
+		if ((r = tp_kex_start(tp)) != 0) {
+			return r;
+		}
+	}
+	if (tp->kx != KX_SENT_INIT || tp->got_server_kexinit) {
+		return tp_fail(tp, SSHTUN_ERR_PROTOCOL, SSH_DISCONNECT_PROTOCOL_ERROR, "unexpected KEXINIT");
+	}
+	tp->got_server_kexinit = 1;
+	wire_w_reset(&tp->peer_kexinit);
+	if (wire_put_raw(&tp->peer_kexinit, p, len) != 0) {
+		return wire_w_err(&tp->peer_kexinit);
+	}
+	if ((r = tp_kexinit_negotiate(tp, p, len, &tp->choice)) != 0) {
+		return tp_fail(tp, r, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "no matching algorithm");
+	}
+	if (tp->kex_count == 0) {
+		tp->strict = tp->choice.strict;
+		/* Strict kex: the server's KEXINIT must have been its very first packet. */
+		if (tp->strict && tp->rx.packets != 1) {
+			return tp_fail(tp, SSHTUN_ERR_PROTOCOL, SSH_DISCONNECT_PROTOCOL_ERROR, "strict KEX: KEXINIT was not first");
+		}
+	}
+	if ((r = tp->choice.kex->client_init(tp->kex_priv, tp->kex_q, sizeof(tp->kex_q), &tp->kex_qlen)) != 0) {
+		return r;
+	}
+	wire_w_init_fixed(&w, q, sizeof(q));
+	wire_put_u8(&w, SSH_MSG_KEX_ECDH_INIT);
+	wire_put_string(&w, tp->kex_q, tp->kex_qlen);
+	if ((r = wire_w_err(&w)) == 0) {
+		r = tp_pkt_send_raw(tp, w.p, w.len);
+	}
+	tp->kx = KX_WAIT_REPLY;
+	return r;
+}
+
+/* H = HASH(V_C, V_S, I_C, I_S, K_S, Q_C, Q_S, K) for ECDH-style exchanges (RFC 5656 4, RFC 8731 3). */
+static int exchange_hash(struct tp *tp, const struct wire_view *ks, const struct wire_view *qs, const struct wire_w *kmp,
+	uint8_t *h, size_t *hlen)
+{
+	struct wire_w w;
+	int r;
+
+	wire_w_init(&w, 0);
+	wire_put_cstring(&w, tp->client_version);
+	wire_put_cstring(&w, tp->server_version);
+	wire_put_string(&w, tp->my_kexinit.p, tp->my_kexinit.len);
+	wire_put_string(&w, tp->peer_kexinit.p, tp->peer_kexinit.len);
+	wire_put_string(&w, ks->p, ks->n);
+	wire_put_string(&w, tp->kex_q, tp->kex_qlen);
+	wire_put_string(&w, qs->p, qs->n);
+	wire_put_raw(&w, kmp->p, kmp->len);
+	r = wire_w_err(&w);
+	if (r == 0) {
+		r = cry_hash(tp->choice.kex->hash, w.p, w.len, h);
+		*hlen = cry_hash_len(tp->choice.kex->hash);
+	}
+	wire_w_free(&w);
+	return r;
+}
+
+static int take_keys(struct tp *tp, const struct wire_w *kmp, const uint8_t *h, size_t hlen)
+{
+	const struct cry_cipher *tx = tp->choice.enc_c2s, *rx = tp->choice.enc_s2c;
+	int r;
+
+	if (tp->session_id_len == 0) {
+		memcpy(tp->session_id, h, hlen);
+		tp->session_id_len = hlen;
+	}
+	tp->next_tx_cipher = tx;
+	tp->next_rx_cipher = rx;
+	if ((r = derive(tp, kmp, h, hlen, 'A', tp->next_tx_iv, tx->iv_len)) != 0 ||
+	    (r = derive(tp, kmp, h, hlen, 'B', tp->next_rx_iv, rx->iv_len)) != 0 ||
+	    (r = derive(tp, kmp, h, hlen, 'C', tp->next_tx_key, tx->key_len)) != 0 ||
+	    (r = derive(tp, kmp, h, hlen, 'D', tp->next_rx_key, rx->key_len)) != 0) {
+		return r;
+	}
+	return 0;
+}
+
+static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
+{
+	struct wire_r r;
+	struct wire_view ks, qs, sig;
+	struct pubkey *key = NULL;
+	uint8_t type = 0, k[KEX_K_MAX], h[CRY_HASH_MAX];
+	size_t klen = 0, hlen = 0;
+	struct wire_w kmp;
+	int e;
+
+	wire_w_init(&kmp, 0);
+	wire_r_init(&r, p, len);
+	wire_get_u8(&r, &type);
+	wire_get_string(&r, &ks);
+	wire_get_string(&r, &qs);
+	wire_get_string(&r, &sig);
+	if ((e = wire_end(&r)) != 0) {
+		e = tp_fail(tp, e, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "malformed KEX_ECDH_REPLY");
+		goto out;
+	}
+	key = calloc(1, sizeof(*key));
+	if (!key) {
+		e = SSHTUN_ERR_NOMEM;
+		goto out;
+	}
+	if ((e = pubkey_from_blob(key, ks.p, ks.n)) != 0 || key->type != PK_ED25519) {
+		e = tp_fail(tp, e ? e : SSHTUN_ERR_KEX_FAILED, SSH_DISCONNECT_KEY_EXCHANGE_FAILED,
+			"server host key is not the negotiated type");
+		goto out;
+	}
+	if ((e = tp->choice.kex->shared(tp->kex_priv, qs.p, qs.n, k, sizeof(k), &klen)) != 0) {
+		e = tp_fail(tp, e, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "bad server ephemeral key");
+		goto out;
+	}
+	wire_put_mpint(&kmp, k, klen);
+	if ((e = wire_w_err(&kmp)) != 0 || (e = exchange_hash(tp, &ks, &qs, &kmp, h, &hlen)) != 0) {
+		goto out;
+	}
+	if ((e = pubkey_verify(key, sig.p, sig.n, h, hlen)) != 0) {
+		e = tp_fail(tp, SSHTUN_ERR_HOSTKEY_SIG, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "host key signature invalid");
+		goto out;
+	}
+	if (tp->cfg.hostkey_cb && (e = tp->cfg.hostkey_cb(tp->cfg.ud, key)) != 0) {
+		e = tp_fail(tp, e, SSH_DISCONNECT_HOST_KEY_NOT_VERIFIABLE, "host key not accepted");
+		goto out;
+	}
+	if ((e = take_keys(tp, &kmp, h, hlen)) != 0) {
+		goto out;
+	}
+	/* NEWKEYS goes out under the old keys; everything after it under the new ones. */
+	static const uint8_t newkeys = SSH_MSG_NEWKEYS;
+	if ((e = tp_pkt_send_raw(tp, &newkeys, 1)) != 0) {
+		goto out;
+	}
+	tp_dir_set(&tp->tx, tp->next_tx_cipher, tp->next_tx_key, tp->next_tx_iv, 1);
+	if (tp->strict) {
+		tp->tx.seq = 0;
+	}
+	tp->cipher_name = tp->next_tx_cipher->name;
+	tp->kex_name = tp->choice.kex->name;
+	tp->kx = KX_WAIT_NEWKEYS;
+out:
+	cry_wipe(k, sizeof(k));
+	cry_wipe(h, sizeof(h));
+	cry_wipe(tp->kex_priv, sizeof(tp->kex_priv));
+	wire_w_free(&kmp);
+	free(key);
+	return e;
+}
+
+static int on_newkeys(struct tp *tp, size_t len)
+{
+	if (len != 1) {
+		return tp_fail(tp, SSHTUN_ERR_PROTOCOL, SSH_DISCONNECT_PROTOCOL_ERROR, "malformed NEWKEYS");
+	}
+	tp_dir_set(&tp->rx, tp->next_rx_cipher, tp->next_rx_key, tp->next_rx_iv, 0);
+	if (tp->strict) {
+		tp->rx.seq = 0;
+	}
+	tp_kex_wipe(tp);
+	tp->kx = KX_NONE;
+	tp->first_kex_done = 1;
+	tp->kex_count++;
+	tp->kex_time = tp->now;
+	LG_D1(tp->log, "key exchange %u done: %s, %s", tp->kex_count, tp->kex_name, tp->cipher_name);
+	return 0;
+}
+
+/* Handles the key exchange messages 20, 21, 30-49; the state filter in transport.c already ran. */
+int tp_kex_handle(struct tp *tp, uint8_t type, const uint8_t *p, size_t len)
+{
+	if (type == SSH_MSG_KEXINIT) {
+		return on_kexinit(tp, p, len);
+	}
+	if (tp->choice.guess_wrong && type >= 30 && type <= 49) {
+		tp->choice.guess_wrong = 0;	/* the server's guessed packet: ignore it (RFC 4253 7) */
+		return 0;
+	}
+	if (type == SSH_MSG_KEX_ECDH_REPLY && tp->kx == KX_WAIT_REPLY) {
+		return on_reply(tp, p, len);
+	}
+	if (type == SSH_MSG_NEWKEYS && tp->kx == KX_WAIT_NEWKEYS) {
+		return on_newkeys(tp, len);
+	}
+	return tp_fail(tp, SSHTUN_ERR_PROTOCOL, SSH_DISCONNECT_PROTOCOL_ERROR, "key exchange message out of order");
+}

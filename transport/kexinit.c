@@ -1,0 +1,279 @@
+/* sshtun: KEXINIT messages and algorithm negotiation (RFC 4253 7.1, RFC 8308 2.1, strict kex). */
+#include <stdio.h>
+#include <string.h>
+
+#include "sshtun_err.h"
+#include "transport/tp_int.h"
+#include "util/match.h"
+
+#define KEX_DEFAULT "curve25519-sha256,curve25519-sha256@libssh.org"
+#define HOSTKEY_ALGS "ssh-ed25519"
+#define CIPHER_DEFAULT "chacha20-poly1305@openssh.com,aes128-gcm@openssh.com,aes256-gcm@openssh.com"
+/* Only AEAD ciphers are offered, so the MAC is implied; a name must still be offered. */
+#define MAC_ALGS "hmac-sha2-256-etm@openssh.com,hmac-sha2-256"
+#define COMP_ALGS "none"
+#define EXT_INFO_C "ext-info-c"
+#define STRICT_C "kex-strict-c-v00@openssh.com"
+#define STRICT_S "kex-strict-s-v00@openssh.com"
+
+enum { LIST_MAX = 1024 };
+
+static int listed(const char *list, const char *name, size_t n)
+{
+	const char *p = list;
+
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		if (len == n && memcmp(p, name, n) == 0) {
+			return 1;
+		}
+		p += len;
+		if (*p == ',') {
+			p++;
+		}
+	}
+	return 0;
+}
+
+/* Appends name to out (comma-separated) unless already there. */
+static int append(char *out, size_t outlen, const char *name, size_t n)
+{
+	size_t cur = strlen(out);
+
+	if (listed(out, name, n)) {
+		return 0;
+	}
+	if (cur + (cur ? 1 : 0) + n + 1 > outlen) {
+		return SSHTUN_ERR_TOO_LONG;
+	}
+	if (cur) {
+		out[cur++] = ',';
+	}
+	memcpy(out + cur, name, n);
+	out[cur + n] = '\0';
+	return 0;
+}
+
+/* 1 if name matches any of the comma-separated patterns. */
+static int matches_any(const char *patterns, const char *name, size_t n)
+{
+	char pat[WIRE_MAX_NAME + 1];
+	const char *p = patterns;
+
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		if (len < sizeof(pat)) {
+			memcpy(pat, p, len);
+			pat[len] = '\0';
+			if (match_glob(name, n, pat)) {
+				return 1;
+			}
+		}
+		p += len;
+		if (*p == ',') {
+			p++;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Resolves an ssh_config algorithm spec against our defaults: "+list" appends,
+ * "-patterns" removes, "^list" prepends, a plain list replaces. Names we do not
+ * implement are dropped; an empty result is SSHTUN_ERR_KEX_NOMATCH.
+ */
+int tp_alglist_resolve(const char *spec, const char *defaults, const char *supported, char *out, size_t outlen)
+{
+	char tmp[LIST_MAX];
+	const char *p;
+	int r = 0;
+
+	out[0] = '\0';
+	if (!spec || !*spec) {
+		spec = defaults;
+	}
+	if (spec[0] == '-') {
+		p = defaults;
+		while (*p && r == 0) {
+			size_t len = strcspn(p, ",");
+			if (!matches_any(spec + 1, p, len)) {
+				r = append(out, outlen, p, len);
+			}
+			p += len + (p[len] == ',');
+		}
+		return r ? r : (out[0] ? 0 : SSHTUN_ERR_KEX_NOMATCH);
+	}
+	tmp[0] = '\0';
+	if (spec[0] == '^') {
+		r = snprintf(tmp, sizeof(tmp), "%s,%s", spec + 1, defaults) >= (int)sizeof(tmp) ? SSHTUN_ERR_TOO_LONG : 0;
+	} else if (spec[0] == '+') {
+		r = snprintf(tmp, sizeof(tmp), "%s,%s", defaults, spec + 1) >= (int)sizeof(tmp) ? SSHTUN_ERR_TOO_LONG : 0;
+	} else {
+		r = snprintf(tmp, sizeof(tmp), "%s", spec) >= (int)sizeof(tmp) ? SSHTUN_ERR_TOO_LONG : 0;
+	}
+	p = tmp;
+	while (*p && r == 0) {
+		size_t len = strcspn(p, ",");
+		if (len && listed(supported, p, len)) {
+			r = append(out, outlen, p, len);
+		}
+		p += len + (p[len] == ',');
+	}
+	return r ? r : (out[0] ? 0 : SSHTUN_ERR_KEX_NOMATCH);
+}
+
+static void supported_ciphers(char *out, size_t outlen)
+{
+	out[0] = '\0';
+	for (size_t i = 0; cry_ciphers[i]; i++) {
+		append(out, outlen, cry_ciphers[i]->name, strlen(cry_ciphers[i]->name));
+	}
+}
+
+static void supported_kex(char *out, size_t outlen)
+{
+	out[0] = '\0';
+	for (size_t i = 0; tp_kex_algs[i]; i++) {
+		append(out, outlen, tp_kex_algs[i]->name, strlen(tp_kex_algs[i]->name));
+	}
+}
+
+static int our_lists(struct tp *tp, char *kex, char *ciphers, size_t len)
+{
+	char sup[LIST_MAX];
+	int r;
+
+	supported_kex(sup, sizeof(sup));
+	r = tp_alglist_resolve(tp->cfg.kex_algorithms, KEX_DEFAULT, sup, kex, len);
+	if (r != 0) {
+		LG_E(tp->log, "KexAlgorithms: none of \"%s\" is supported (sshtun has: %s)", tp->cfg.kex_algorithms, sup);
+		return r;
+	}
+	supported_ciphers(sup, sizeof(sup));
+	r = tp_alglist_resolve(tp->cfg.ciphers, CIPHER_DEFAULT, sup, ciphers, len);
+	if (r != 0) {
+		LG_E(tp->log, "Ciphers: none of \"%s\" is supported (sshtun has: %s)", tp->cfg.ciphers, sup);
+	}
+	return r;
+}
+
+int tp_kexinit_build(struct tp *tp, struct wire_w *w)
+{
+	char kex[LIST_MAX], ciphers[LIST_MAX];
+	uint8_t cookie[16];
+	int r = our_lists(tp, kex, ciphers, sizeof(kex) - 64);
+
+	if (r != 0) {
+		return r;
+	}
+	/* The pseudo-algorithms go into the first KEXINIT only. */
+	if (tp->kex_count == 0) {
+		strcat(kex, "," EXT_INFO_C "," STRICT_C);
+	}
+	cry_random(cookie, sizeof(cookie));
+	wire_w_reset(w);
+	wire_put_u8(w, SSH_MSG_KEXINIT);
+	wire_put_raw(w, cookie, sizeof(cookie));
+	wire_put_namelist(w, kex);
+	wire_put_namelist(w, HOSTKEY_ALGS);
+	wire_put_namelist(w, ciphers);
+	wire_put_namelist(w, ciphers);
+	wire_put_namelist(w, MAC_ALGS);
+	wire_put_namelist(w, MAC_ALGS);
+	wire_put_namelist(w, COMP_ALGS);
+	wire_put_namelist(w, COMP_ALGS);
+	wire_put_namelist(w, "");
+	wire_put_namelist(w, "");
+	wire_put_bool(w, 0);
+	wire_put_u32(w, 0);
+	return wire_w_err(w);
+}
+
+/* The first name in ours (comma-separated) that the server's list has; NULL if none (RFC 4253 7.1). */
+static const char *pick(const char *ours, const struct wire_view *theirs, char *buf, size_t buflen)
+{
+	const char *p = ours;
+
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		size_t pos = 0;
+		struct wire_view nm;
+
+		while (wire_namelist_next(theirs, &pos, &nm)) {
+			if (nm.n == len && memcmp(nm.p, p, len) == 0 && len < buflen) {
+				memcpy(buf, p, len);
+				buf[len] = '\0';
+				return buf;
+			}
+		}
+		p += len + (p[len] == ',');
+	}
+	return NULL;
+}
+
+static int first_name_is(const struct wire_view *list, const char *name)
+{
+	size_t pos = 0;
+	struct wire_view nm;
+
+	return wire_namelist_next(list, &pos, &nm) && wire_view_eq(&nm, name);
+}
+
+int tp_kexinit_negotiate(struct tp *tp, const uint8_t *peer, size_t len, struct tp_choice *out)
+{
+	struct wire_r r;
+	struct wire_view lists[10];
+	uint8_t type = 0;
+	uint32_t reserved = 0;
+	int follows = 0;
+	char kex[LIST_MAX], ciphers[LIST_MAX], name[WIRE_MAX_NAME + 1];
+	int e;
+
+	memset(out, 0, sizeof(*out));
+	wire_r_init(&r, peer, len);
+	wire_get_u8(&r, &type);
+	wire_skip(&r, 16);
+	for (int i = 0; i < 10; i++) {
+		wire_get_namelist(&r, &lists[i]);
+	}
+	wire_get_bool(&r, &follows);
+	wire_get_u32(&r, &reserved);
+	if ((e = wire_end(&r)) != 0 || type != SSH_MSG_KEXINIT) {
+		LG_E(tp->log, "server sent a malformed KEXINIT (%s)", sshtun_strerror(e ? e : SSHTUN_ERR_BAD_FORMAT));
+		return e ? e : SSHTUN_ERR_BAD_FORMAT;
+	}
+	if ((e = our_lists(tp, kex, ciphers, sizeof(kex))) != 0) {
+		return e;
+	}
+	if (!pick(kex, &lists[0], name, sizeof(name))) {
+		LG_E(tp->log, "no key exchange method in common; we offer %s", kex);
+		return SSHTUN_ERR_KEX_NOMATCH;
+	}
+	for (size_t i = 0; tp_kex_algs[i]; i++) {
+		if (strcmp(tp_kex_algs[i]->name, name) == 0) {
+			out->kex = tp_kex_algs[i];
+		}
+	}
+	if (!pick(HOSTKEY_ALGS, &lists[1], name, sizeof(name))) {
+		LG_E(tp->log, "no host key algorithm in common; sshtun supports %s", HOSTKEY_ALGS);
+		return SSHTUN_ERR_KEX_NOMATCH;
+	}
+	if (!pick(ciphers, &lists[2], name, sizeof(name)) || !(out->enc_c2s = cry_cipher_find(name, strlen(name))) ||
+	    !pick(ciphers, &lists[3], name, sizeof(name)) || !(out->enc_s2c = cry_cipher_find(name, strlen(name)))) {
+		LG_E(tp->log, "no cipher in common; we offer %s", ciphers);
+		return SSHTUN_ERR_KEX_NOMATCH;
+	}
+	if (!wire_namelist_has(&lists[6], "none") || !wire_namelist_has(&lists[7], "none")) {
+		LG_E(tp->log, "server insists on compression, which sshtun does not offer yet");
+		return SSHTUN_ERR_KEX_NOMATCH;
+	}
+	out->strict = tp->kex_count == 0 && wire_namelist_has(&lists[0], STRICT_S);
+	out->ext_info = tp->kex_count == 0;
+	/* A guessed first kex packet is right only if both sides' first kex and host key choices agree. */
+	if (follows) {
+		out->guess_wrong = !first_name_is(&lists[0], out->kex->name) || !first_name_is(&lists[1], HOSTKEY_ALGS);
+	}
+	LG_D1(tp->log, "kex: %s, host key %s, cipher %s / %s%s", out->kex->name, HOSTKEY_ALGS, out->enc_c2s->name,
+		out->enc_s2c->name, out->strict ? ", strict kex" : "");
+	return 0;
+}

@@ -1,0 +1,140 @@
+/* sshtun: the transport's internal state, shared by the files of transport/ only. */
+#ifndef TRANSPORT_TP_INT_H
+#define TRANSPORT_TP_INT_H
+
+#include <stdalign.h>
+
+#include "crypto/cipher.h"
+#include "crypto/crypto.h"
+#include "transport/transport.h"
+#include "util/limits.h"
+
+enum tp_state {
+	TP_BANNER = 0,	/* waiting for the server's version line */
+	TP_RUN,		/* packets flow (first kex may still be running) */
+	TP_CLOSED
+};
+
+/* Where the key exchange stands. */
+enum tp_kex_state {
+	KX_NONE = 0,	/* no exchange running */
+	KX_SENT_INIT,	/* our KEXINIT sent, server's not yet seen */
+	KX_WAIT_REPLY,	/* both KEXINITs seen, our ECDH_INIT sent */
+	KX_WAIT_NEWKEYS	/* our NEWKEYS sent, waiting for the server's */
+};
+
+/* One direction's packet protection. cipher NULL: plaintext (before the first NEWKEYS). */
+struct tp_dir {
+	const struct cry_cipher *cipher;
+	alignas(16) uint8_t ctx[CRY_CIPHER_CTX_MAX];
+	uint32_t seq;
+	uint64_t bytes;		/* since the keys were taken into use */
+	uint64_t packets;
+};
+
+/* Key exchange algorithm descriptor: the generic driver never names an algorithm. */
+struct tp_kex_alg {
+	const char *name;
+	int hash;		/* CRY_SHA256 ... */
+	/* Makes our ephemeral key and writes the client's public value (Q_C) into q (size qmax); sets *qlen. */
+	int (*client_init)(uint8_t *priv, uint8_t *q, size_t qmax, size_t *qlen);
+	/* Computes the shared secret K (as raw big-endian bytes) from our priv and the server's value. */
+	int (*shared)(const uint8_t *priv, const uint8_t *qs, size_t qslen, uint8_t *k, size_t kmax, size_t *klen);
+};
+enum { KEX_PRIV_MAX = 64, KEX_Q_MAX = 256, KEX_K_MAX = 128 };
+
+/* The result of negotiation (RFC 4253 7.1). */
+struct tp_choice {
+	const struct tp_kex_alg *kex;
+	const struct cry_cipher *enc_c2s;
+	const struct cry_cipher *enc_s2c;
+	int strict;		/* both sides offered strict kex */
+	int ext_info;		/* server may send EXT_INFO (we offered ext-info-c) */
+	int guess_wrong;	/* server sent a wrong guess: drop its next kex packet */
+};
+
+struct tp {
+	struct tp_config cfg;
+	const struct lg *log;
+	int state;
+	int err;		/* the sticky error once closed */
+
+	/* Received bytes: [in_start, in_end) unprocessed. */
+	uint8_t *in;
+	size_t in_cap, in_start, in_end;
+	/* Bytes for the socket: [out_start, out_end). */
+	uint8_t *out;
+	size_t out_cap, out_start, out_end;
+	size_t out_max;
+	/* A message opened by tp_send_begin: payload at out + open_off, or in pending when queued. */
+	int open;
+	int open_queued;
+	size_t open_off;
+	size_t open_max;
+	/* Application payloads queued during a key exchange: u32 length + payload each. */
+	struct wire_w pending;
+
+	struct tp_dir tx, rx;
+	/* Keys derived but not yet in use (until NEWKEYS each way). */
+	const struct cry_cipher *next_tx_cipher, *next_rx_cipher;
+	uint8_t next_tx_key[CRY_KEY_MAX], next_rx_key[CRY_KEY_MAX];
+	uint8_t next_tx_iv[CRY_IV_MAX], next_rx_iv[CRY_IV_MAX];
+
+	/* Version exchange. */
+	char client_version[64];
+	char server_version[TP_MAX_BANNER_LINE + 1];
+	unsigned prebanner_lines;
+
+	/* Key exchange. */
+	int kx;
+	int first_kex_done;	/* 1 after the first NEWKEYS received */
+	int got_server_kexinit;
+	unsigned kex_count;
+	struct wire_w my_kexinit;	/* I_C: our KEXINIT payload */
+	struct wire_w peer_kexinit;	/* I_S */
+	struct tp_choice choice;
+	int strict;		/* strict kex in force for this connection */
+	uint8_t kex_priv[KEX_PRIV_MAX];
+	uint8_t kex_q[KEX_Q_MAX];
+	size_t kex_qlen;
+	uint8_t session_id[CRY_HASH_MAX];
+	size_t session_id_len;
+	uint64_t kex_time;	/* when the last kex finished (tp_tick clock) */
+	uint64_t now;
+	int rekey_wanted;
+	const char *cipher_name;
+	const char *kex_name;
+
+	/* EXT_INFO. */
+	char server_sig_algs[512];
+	int ext_ping;
+	char disconnect_reason[256];
+
+	uint64_t total_out, total_in;
+	uint64_t rekey_limit;
+};
+
+/* packet.c */
+int tp_pkt_send_raw(struct tp *tp, const void *payload, size_t len);
+uint8_t *tp_pkt_begin(struct tp *tp, size_t max, size_t *off);
+int tp_pkt_end(struct tp *tp, size_t off, size_t len);
+int tp_pkt_next(struct tp *tp, const uint8_t **payload, size_t *len);
+int tp_out_reserve(struct tp *tp, size_t n);
+void tp_dir_set(struct tp_dir *d, const struct cry_cipher *c, const uint8_t *key, const uint8_t *iv, int enc);
+void tp_dir_clear(struct tp_dir *d);
+
+/* kexinit.c */
+int tp_kexinit_build(struct tp *tp, struct wire_w *w);
+int tp_kexinit_negotiate(struct tp *tp, const uint8_t *peer, size_t len, struct tp_choice *out);
+int tp_alglist_resolve(const char *spec, const char *defaults, const char *supported, char *out, size_t outlen);
+extern const struct tp_kex_alg *const tp_kex_algs[];
+
+/* kex.c */
+int tp_kex_start(struct tp *tp);
+int tp_kex_handle(struct tp *tp, uint8_t type, const uint8_t *p, size_t len);
+void tp_kex_wipe(struct tp *tp);
+
+/* transport.c */
+int tp_fail(struct tp *tp, int err, uint32_t reason, const char *why);
+
+#endif

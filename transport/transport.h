@@ -1,0 +1,153 @@
+/* sshtun: the SSH transport layer (RFC 4253), sans-IO: it eats bytes and yields bytes. */
+#ifndef TRANSPORT_TRANSPORT_H
+#define TRANSPORT_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "transport/pubkey.h"
+#include "util/log.h"
+#include "util/wire.h"
+
+/* Message numbers (RFC 4250 4.1, RFC 8308, RFC 8731). */
+enum {
+	SSH_MSG_DISCONNECT = 1,
+	SSH_MSG_IGNORE = 2,
+	SSH_MSG_UNIMPLEMENTED = 3,
+	SSH_MSG_DEBUG = 4,
+	SSH_MSG_SERVICE_REQUEST = 5,
+	SSH_MSG_SERVICE_ACCEPT = 6,
+	SSH_MSG_EXT_INFO = 7,
+	SSH_MSG_KEXINIT = 20,
+	SSH_MSG_NEWKEYS = 21,
+	SSH_MSG_KEX_ECDH_INIT = 30,
+	SSH_MSG_KEX_ECDH_REPLY = 31,
+	SSH_MSG_USERAUTH_REQUEST = 50,
+	SSH_MSG_USERAUTH_FAILURE = 51,
+	SSH_MSG_USERAUTH_SUCCESS = 52,
+	SSH_MSG_USERAUTH_BANNER = 53,
+	SSH_MSG_USERAUTH_PK_OK = 60,
+	SSH_MSG_GLOBAL_REQUEST = 80,
+	SSH_MSG_REQUEST_SUCCESS = 81,
+	SSH_MSG_REQUEST_FAILURE = 82,
+	SSH_MSG_CHANNEL_OPEN = 90,
+	SSH_MSG_CHANNEL_OPEN_CONFIRMATION = 91,
+	SSH_MSG_CHANNEL_OPEN_FAILURE = 92,
+	SSH_MSG_CHANNEL_WINDOW_ADJUST = 93,
+	SSH_MSG_CHANNEL_DATA = 94,
+	SSH_MSG_CHANNEL_EXTENDED_DATA = 95,
+	SSH_MSG_CHANNEL_EOF = 96,
+	SSH_MSG_CHANNEL_CLOSE = 97,
+	SSH_MSG_CHANNEL_REQUEST = 98,
+	SSH_MSG_CHANNEL_SUCCESS = 99,
+	SSH_MSG_CHANNEL_FAILURE = 100
+};
+
+/* Disconnect reason codes (RFC 4253 11.1). */
+enum {
+	SSH_DISCONNECT_PROTOCOL_ERROR = 2,
+	SSH_DISCONNECT_KEY_EXCHANGE_FAILED = 3,
+	SSH_DISCONNECT_MAC_ERROR = 5,
+	SSH_DISCONNECT_SERVICE_NOT_AVAILABLE = 7,
+	SSH_DISCONNECT_HOST_KEY_NOT_VERIFIABLE = 9,
+	SSH_DISCONNECT_BY_APPLICATION = 11,
+	SSH_DISCONNECT_AUTH_CANCELLED_BY_USER = 13,
+	SSH_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE = 14
+};
+
+struct tp;
+
+/*
+ * Called once per key exchange with the server's host key, after its signature
+ * over the exchange hash verified. Return 0 to trust it, or a negative
+ * SSHTUN_ERR_* to refuse (the transport then disconnects with that error).
+ */
+typedef int (*tp_hostkey_fn)(void *ud, const struct pubkey *key);
+
+struct tp_config {
+	const char *ciphers;		/* ssh_config Ciphers spec (+,-,^ allowed); NULL: defaults */
+	const char *kex_algorithms;	/* KexAlgorithms spec; NULL: defaults */
+	uint64_t rekey_bytes;		/* 0: the cipher's safe default */
+	uint32_t rekey_seconds;		/* 0: none */
+	tp_hostkey_fn hostkey_cb;
+	void *ud;
+	const struct lg *log;
+};
+
+/* An application message (number >= 50), a view into the transport's input buffer valid until the next tp_poll. */
+struct tp_msg {
+	uint8_t type;
+	const uint8_t *payload;	/* whole payload, incl. the message number byte */
+	size_t len;
+};
+
+/* Creates a transport; copies cfg (strings must outlive it). NULL on allocation failure. */
+struct tp *tp_new(const struct tp_config *cfg);
+void tp_free(struct tp *tp);
+/* Queues our version banner and first KEXINIT. */
+int tp_start(struct tp *tp);
+
+/* Input: where the next read from the socket may go (zero-copy), then how many bytes arrived. */
+int tp_input_space(struct tp *tp, uint8_t **p, size_t *n);
+int tp_input_commit(struct tp *tp, size_t n);
+/* Copying input, for tests and fuzzers. */
+int tp_input(struct tp *tp, const void *data, size_t len);
+/*
+ * Runs the protocol over buffered input. Returns 1 and fills m with the next
+ * application message, 0 when more input is needed, or a negative error (after
+ * which the transport is closed; a DISCONNECT may be queued for output).
+ */
+int tp_poll(struct tp *tp, struct tp_msg *m);
+
+/* Output: bytes ready for the socket, then how many were written. */
+size_t tp_output(struct tp *tp, const uint8_t **p);
+void tp_output_consume(struct tp *tp, size_t n);
+
+/*
+ * Sending an application message. tp_send_begin returns where up to max
+ * payload bytes may be written (the message number first), or NULL if the
+ * output buffer is full (write it out first) or the transport is closed; at
+ * most one message may be open. tp_send_end frames, pads and encrypts it in
+ * place. While a key exchange runs the message is queued and sent after it.
+ */
+uint8_t *tp_send_begin(struct tp *tp, size_t max);
+int tp_send_end(struct tp *tp, size_t len);
+/* Where the open message's payload starts, or NULL if none is open. */
+uint8_t *tp_send_open_ptr(struct tp *tp);
+/* Abandons the open message (nothing is sent). Returns 0. */
+int tp_send_cancel(struct tp *tp);
+/* Copies and sends one payload. */
+int tp_send(struct tp *tp, const void *payload, size_t len);
+/* Room for this many more payload bytes before tp_send_begin would fail. */
+size_t tp_send_room(const struct tp *tp);
+
+/* 1 once the first key exchange completed (messages are encrypted and authenticated). */
+int tp_is_ready(const struct tp *tp);
+/* 1 while a key exchange is under way (application data is queued, not sent). */
+int tp_in_kex(const struct tp *tp);
+/* Starts a key exchange now (if none is running). */
+int tp_rekey(struct tp *tp);
+/* Lets the transport start a rekey due to time; now is CLOCK_MONOTONIC seconds. */
+int tp_tick(struct tp *tp, uint64_t now);
+/* Queues a DISCONNECT and closes the transport. */
+int tp_disconnect(struct tp *tp, uint32_t reason, const char *desc);
+/* 1 once closed (after an error, a DISCONNECT either way). */
+int tp_is_closed(const struct tp *tp);
+
+/* Facts about the session, for messages and for userauth. */
+const char *tp_server_version(const struct tp *tp);
+const char *tp_cipher_name(const struct tp *tp);	/* client to server */
+const char *tp_kex_name(const struct tp *tp);
+const uint8_t *tp_session_id(const struct tp *tp, size_t *len);
+/* 1 if the server announced ext (e.g. "ping@openssh.com") in EXT_INFO. */
+int tp_server_has_ext(const struct tp *tp, const char *name);
+/* The server's server-sig-algs (empty if none). */
+const char *tp_server_sig_algs(const struct tp *tp);
+/* The DISCONNECT reason text the server sent, or "". */
+const char *tp_disconnect_reason(const struct tp *tp);
+/* Counters since the start. */
+uint64_t tp_bytes_out(const struct tp *tp);
+uint64_t tp_bytes_in(const struct tp *tp);
+unsigned tp_kex_count(const struct tp *tp);
+
+#endif

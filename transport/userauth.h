@@ -1,0 +1,44 @@
+/* sshtun: client user authentication (RFC 4252): "none", then publickey, sans-IO over the transport. */
+#ifndef TRANSPORT_USERAUTH_H
+#define TRANSPORT_USERAUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "transport/pubkey.h"
+#include "transport/transport.h"
+
+/* A key we may offer; sign() makes an SSH signature blob over data (from a file or an agent). */
+struct ua_identity {
+	struct pubkey key;
+	char label[300];	/* for messages: a path or "agent: comment" */
+	int (*sign)(void *ud, const struct pubkey *key, const uint8_t *data, size_t n, struct wire_w *sig);
+	void *ud;
+};
+
+enum ua_state { UA_IDLE = 0, UA_SERVICE, UA_NONE, UA_QUERY, UA_SIGNED, UA_DONE, UA_FAILED };
+
+struct ua {
+	struct tp *tp;
+	const struct lg *log;
+	const char *user;
+	const struct ua_identity *ids;
+	size_t n_ids;
+	size_t cur;
+	int state;
+	char methods[256];	/* what the server said it allows, for the final message */
+	unsigned tries;
+};
+
+/* Prepares; ids must outlive the exchange. */
+void ua_init(struct ua *ua, struct tp *tp, const char *user, const struct ua_identity *ids, size_t n, const struct lg *log);
+/* Sends the service request; call once the transport is ready. */
+int ua_start(struct ua *ua);
+/*
+ * Handles one message from the server (SERVICE_ACCEPT or 50-79). Returns 1 when
+ * authenticated, 0 to go on, SSHTUN_ERR_AUTH_FAILED when every key was refused
+ * (having logged which methods the server allows), or another negative error.
+ */
+int ua_handle(struct ua *ua, const struct tp_msg *m);
+
+#endif
