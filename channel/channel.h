@@ -1,0 +1,85 @@
+/* sshtun: the connection protocol (RFC 4254): channel table, windows, global requests, the tun@openssh.com channel. */
+#ifndef CHANNEL_CHANNEL_H
+#define CHANNEL_CHANNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "transport/transport.h"
+#include "util/limits.h"
+
+enum chan_type { CH_TUN = 1 };
+enum chan_state { CH_FREE = 0, CH_OPENING, CH_OPEN, CH_CLOSED };
+enum chan_tun_mode { CH_TUN_POINTOPOINT = 1, CH_TUN_ETHERNET = 2 };
+enum { CH_TUN_ANY = 0x7fffffff };
+
+/* OpenBSD address families as the tunnel carries them (PROTOCOL 2.3). */
+enum { SSH_TUN_AF_INET = 2, SSH_TUN_AF_INET6 = 24 };
+
+/* Space before a tunnel frame in an outgoing CHANNEL_DATA payload: type, channel, string length, address family. */
+enum { CH_TUN_HEADROOM = 1 + 4 + 4 + 4 };
+
+struct chan {
+	int state;
+	int type;
+	uint32_t local_id;
+	uint32_t remote_id;
+	uint32_t local_window;		/* bytes the server may still send us */
+	uint32_t local_consumed;	/* bytes taken since our last WINDOW_ADJUST */
+	uint64_t remote_window;		/* bytes we may still send */
+	uint32_t remote_maxpkt;
+	int sent_eof, got_eof, sent_close, got_close;
+	int tun_mode;
+	/* Counters: frames carried and dropped, each way. */
+	uint64_t tx_frames, rx_frames, tx_bytes, rx_bytes;
+	uint64_t drop_window, drop_bad, drop_size;
+	/* Why the server refused to open the channel. */
+	uint32_t fail_code;
+	char fail_msg[256];
+};
+
+/* What the channel layer tells its user. Any may be NULL. */
+struct chan_events {
+	void (*opened)(void *ud, struct chan *c);
+	void (*open_failed)(void *ud, struct chan *c);
+	/* One frame (IP packet or Ethernet frame) from the server, already checked; p is valid only during the call. */
+	void (*frame)(void *ud, struct chan *c, const uint8_t *p, size_t n);
+	void (*closed)(void *ud, struct chan *c);
+};
+
+struct chan_tab {
+	struct tp *tp;
+	const struct lg *log;
+	struct chan_events ev;
+	void *ud;
+	uint32_t window;		/* initial window we grant */
+	unsigned global_pending;	/* our global requests awaiting an answer */
+	struct chan ch[CHAN_MAX_CHANNELS];
+};
+
+void chan_init(struct chan_tab *t, struct tp *tp, const struct chan_events *ev, void *ud, const struct lg *log);
+/* Handles a connection-protocol message (80-127). 0, or a negative error after which the connection must end. */
+int chan_handle(struct chan_tab *t, const struct tp_msg *m);
+/* Sends CHANNEL_CLOSE (once); the channel is freed when the server's CLOSE arrives. */
+int chan_close(struct chan_tab *t, struct chan *c);
+/* Sends a keepalive@openssh.com global request that wants a reply (ServerAliveInterval). */
+int chan_keepalive(struct chan_tab *t);
+/* 1 if every channel is free (all closes confirmed). */
+int chan_all_closed(const struct chan_tab *t);
+
+/* Asks the server for a tun@openssh.com channel; mode CH_TUN_*, unit or CH_TUN_ANY. */
+int chan_tun_open(struct chan_tab *t, int mode, uint32_t unit, struct chan **out);
+/*
+ * Zero-copy send: returns where a frame of up to max bytes goes (the headers
+ * are written in front of it later), or NULL if the transport has no room now.
+ * chan_tun_end sends the n bytes written; a frame over the window or the
+ * server's maximum packet is dropped and counted (a datagram is never split).
+ */
+uint8_t *chan_tun_begin(struct chan_tab *t, struct chan *c, size_t max);
+int chan_tun_end(struct chan_tab *t, struct chan *c, size_t n);
+/* Copies and sends one frame. */
+int chan_tun_send(struct chan_tab *t, struct chan *c, const uint8_t *frame, size_t n);
+/* Parses the data of a CHANNEL_DATA on a tunnel channel into the frame; 0 or a negative error (exposed for fuzzing). */
+int chan_tun_unframe(int mode, const uint8_t *data, size_t len, const uint8_t **frame, size_t *n);
+
+#endif
