@@ -1,0 +1,165 @@
+/* sshtun: the sshtun program: options, logging to stderr, signals, exit statuses; built on the public API. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "cli/options.h"
+#include "config.h"
+#include "sshtun.h"
+
+/* Exit statuses by error class (documented in sshtun.1). */
+static int exit_status(int err)
+{
+	switch (sshtun_errclass(err)) {
+	case SSHTUN_CLASS_OK:
+		return 0;
+	case SSHTUN_CLASS_CONFIG:
+		return 2;
+	case SSHTUN_CLASS_CONNECT:
+		return 3;
+	case SSHTUN_CLASS_HOSTKEY:
+		return 4;
+	case SSHTUN_CLASS_AUTH:
+		return 5;
+	case SSHTUN_CLASS_TUNNEL:
+		return 6;
+	case SSHTUN_CLASS_DEVICE:
+		return 7;
+	case SSHTUN_CLASS_PROTOCOL:
+		return 8;
+	default:
+		return 1;
+	}
+}
+
+static void log_stderr(void *ud, int level, const char *line)
+{
+	(void)ud;
+	if (level >= SSHTUN_LOG_DEBUG1) {
+		fprintf(stderr, "debug%d: %s\n", level - SSHTUN_LOG_DEBUG1 + 1, line);
+	} else if (level == SSHTUN_LOG_WARN) {
+		fprintf(stderr, "sshtun: warning: %s\n", line);
+	} else {
+		fprintf(stderr, "sshtun: %s\n", line);
+	}
+}
+
+static void on_status(void *ud, int status)
+{
+	struct sshtun *h = *(struct sshtun **)ud;
+	struct sshtun_info info;
+
+	if (status != SSHTUN_UP) {
+		return;
+	}
+	sshtun_get_info(h, &info);
+	printf("sshtun: tunnel up: %s%s%s%s%s via %s (%s)\n", info.device, info.address[0] ? " " : "", info.address,
+		info.peer[0] ? " peer " : "", info.peer, info.server, info.cipher);
+	fflush(stdout);
+}
+
+/* Hands the command line's options to the library, in order, so that first-wins holds. */
+static int apply_options(struct sshtun *h, const struct cli_opts *o)
+{
+	int r = sshtun_set_params(h, "Host", o->cfg.host, NULL);
+
+	if (r == 0 && o->cfg.user) {
+		r = sshtun_set_params(h, "User", o->cfg.user, NULL);
+	}
+	for (int i = 0; r == 0 && i < o->n_lines; i++) {
+		r = sshtun_set_params(h, "", o->lines[i], NULL);
+	}
+	if (r == 0) {
+		r = sshtun_read_config(h, o->config_file);
+	}
+	return r;
+}
+
+static int run(struct sshtun **hp, const struct cli_opts *o)
+{
+	struct sshtun *h = *hp;
+	sigset_t mask;
+	int sfd, r, stopping = 0;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0) {
+		fprintf(stderr, "sshtun: cannot set up signal handling: %s\n", strerror(errno));
+		return 1;
+	}
+	sshtun_set_status_cb(h, on_status, hp);
+	r = sshtun_start(h);
+	while (r == 0 && sshtun_status(h) < SSHTUN_STOPPED) {
+		struct pollfd pfd[2] = { { sshtun_event_fd(h), POLLIN, 0 }, { sfd, POLLIN, 0 } };
+
+		if (poll(pfd, 2, sshtun_timeout_ms(h)) < 0 && errno != EINTR) {
+			break;
+		}
+		if (pfd[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) && !stopping) {
+				stopping = 1;
+				sshtun_stop(h);
+				continue;
+			}
+		}
+		sshtun_dispatch_event(h);
+	}
+	close(sfd);
+	if (sshtun_error(h)) {
+		fprintf(stderr, "sshtun: %s\n", sshtun_error_text(h)[0] ? sshtun_error_text(h) : sshtun_strerror(sshtun_error(h)));
+		return exit_status(sshtun_error(h));
+	}
+	if (r != 0) {
+		fprintf(stderr, "sshtun: %s; %s\n", sshtun_strerror(r), sshtun_errhint(r));
+		return exit_status(r);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_opts o;
+	struct sshtun *h = NULL;
+	int r, level;
+
+	r = cli_parse(&o, argc, argv);
+	if (r != 0) {
+		return 2;
+	}
+	if (o.help) {
+		cli_usage();
+		cli_opts_free(&o);
+		return 0;
+	}
+	if (o.version) {
+		printf("sshtun %s\n", SSHTUN_VERSION);
+		cli_opts_free(&o);
+		return 0;
+	}
+	if (sshtun_new(&h) != 0) {
+		fprintf(stderr, "sshtun: out of memory\n");
+		cli_opts_free(&o);
+		return 1;
+	}
+	level = o.quiet ? SSHTUN_LOG_ERROR : SSHTUN_LOG_WARN + o.verbose + (o.verbose > 0);
+	sshtun_set_log(h, log_stderr, NULL, level);
+	r = apply_options(h, &o);
+	if (r != 0) {
+		fprintf(stderr, "sshtun: %s; %s\n", sshtun_strerror(r), sshtun_errhint(r));
+		r = exit_status(r);
+	} else {
+		r = run(&h, &o);
+	}
+	sshtun_del(h);
+	cli_opts_free(&o);
+	return r;
+}

@@ -1,0 +1,112 @@
+/* sshtun: the public libsshtun API: a VPN over SSH, asynchronous, one handle per connection. */
+#ifndef SSHTUN_H
+#define SSHTUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sshtun_err.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Use:
+ *   struct sshtun *h;
+ *   sshtun_new(&h);
+ *   sshtun_set_params(h, "Host", "root@server", "Tunnel", "ethernet", NULL);
+ *   sshtun_read_config(h, NULL);          // ~/.ssh/config, then /etc/ssh/ssh_config
+ *   sshtun_start(h);
+ *   while (sshtun_status(h) < SSHTUN_STOPPED) {
+ *       poll on sshtun_event_fd(h) for POLLIN, with sshtun_timeout_ms(h);
+ *       sshtun_dispatch_event(h);
+ *   }
+ *   sshtun_stop(h) (from anywhere) begins a clean close; sshtun_del(h) frees.
+ * No function blocks for long: all network and device I/O is non-blocking
+ * (name resolution and ssh-agent requests in sshtun_start/dispatch are the
+ * exceptions: they are short local round trips). Handles are independent; a
+ * process may run many. A handle is not thread-safe: call it from one thread.
+ * Functions return 0 or a negative SSHTUN_ERR_* (see sshtun_err.h).
+ */
+
+struct sshtun;
+
+enum sshtun_status {
+	SSHTUN_IDLE = 0,	/* created, not started */
+	SSHTUN_CONNECTING,	/* TCP connect and key exchange */
+	SSHTUN_AUTHENTICATING,
+	SSHTUN_OPENING,		/* asking the server for the tunnel */
+	SSHTUN_UP,		/* packets flow */
+	SSHTUN_STOPPING,	/* closing cleanly */
+	SSHTUN_STOPPED,		/* ended after sshtun_stop or the server's close: sshtun_error() is 0 */
+	SSHTUN_FAILED		/* ended with an error: see sshtun_error() and sshtun_error_text() */
+};
+
+/* Log levels passed to the log callback. */
+enum { SSHTUN_LOG_ERROR = 0, SSHTUN_LOG_WARN, SSHTUN_LOG_INFO, SSHTUN_LOG_DEBUG1, SSHTUN_LOG_DEBUG2, SSHTUN_LOG_DEBUG3 };
+
+typedef void (*sshtun_log_fn)(void *ud, int level, const char *line);
+typedef void (*sshtun_status_fn)(void *ud, int status);
+
+/* Allocates a handle. */
+SSHTUN_API int sshtun_new(struct sshtun **h);
+/* Frees the handle; if still running, the tunnel is torn down at once (no clean close). */
+SSHTUN_API void sshtun_del(struct sshtun *h);
+
+/* Where log lines go (default: nowhere) and up to which level. */
+SSHTUN_API void sshtun_set_log(struct sshtun *h, sshtun_log_fn fn, void *ud, int level);
+/* Called on every status change, from within sshtun_start/sshtun_dispatch_event/sshtun_stop. */
+SSHTUN_API void sshtun_set_status_cb(struct sshtun *h, sshtun_status_fn fn, void *ud);
+
+/*
+ * Sets options as pairs of strings, ended by NULL: keys are ssh_config keywords
+ * (HostName, Port, User, IdentityFile, Tunnel, TunnelDevice, StrictHostKeyChecking,
+ * Ciphers, ...) and sshtun's own (TunnelAddress, TunnelPeer, TunnelMTU), plus
+ * "Host" for the destination as given to ssh ("[user@]host"). A value is read as
+ * the rest of an ssh_config line (quote it if it holds spaces); the key "" takes
+ * a whole line ("Port 2222" or "Port=2222"). As in ssh, the
+ * first value set for an option wins, so set options before reading files.
+ */
+SSHTUN_API int sshtun_set_params(struct sshtun *h, ...);
+/* Reads an ssh_config file; NULL reads ~/.ssh/config (if present) and then /etc/ssh/ssh_config. */
+SSHTUN_API int sshtun_read_config(struct sshtun *h, const char *path);
+
+/* Opens the local device and starts connecting. */
+SSHTUN_API int sshtun_start(struct sshtun *h);
+/* An fd that becomes readable when sshtun_dispatch_event has work. */
+SSHTUN_API int sshtun_event_fd(struct sshtun *h);
+/* How long the caller may wait at most before calling sshtun_dispatch_event again (-1: no limit). */
+SSHTUN_API int sshtun_timeout_ms(struct sshtun *h);
+/* Does all pending work without blocking. Returns the status (enum sshtun_status). */
+SSHTUN_API int sshtun_dispatch_event(struct sshtun *h);
+/* Begins a clean close: the channel is closed, what was configured removed, the server told. */
+SSHTUN_API int sshtun_stop(struct sshtun *h);
+
+SSHTUN_API int sshtun_status(const struct sshtun *h);
+/* The error that ended the connection (0 if none). */
+SSHTUN_API int sshtun_error(const struct sshtun *h);
+/* One line naming the cause and what to do, for the error that ended the connection ("" if none). */
+SSHTUN_API const char *sshtun_error_text(const struct sshtun *h);
+
+struct sshtun_info {
+	char device[16];	/* local interface name, e.g. "tun0" */
+	int ethernet;		/* 1: layer 2 (tap) */
+	char address[64];	/* local address as configured ("" if none) */
+	char peer[64];		/* point-to-point peer ("" if none) */
+	char server[300];	/* user@host:port */
+	char server_version[256];
+	char cipher[64];
+	char kex[64];
+	uint64_t bytes_out, bytes_in;	/* on the wire */
+	uint64_t frames_out, frames_in;
+	uint64_t drops;		/* frames dropped (window, size, malformed, device full) */
+	unsigned rekeys;
+};
+/* Facts about the running tunnel. */
+SSHTUN_API int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,305 @@
+/* sshtun: the public libsshtun API (include/sshtun.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/crypto.h"
+#include "ssh/conn_int.h"
+
+int sshtun_new(struct sshtun **out)
+{
+	struct sshtun *h = calloc(1, sizeof(*h));
+
+	*out = NULL;
+	if (!h) {
+		return SSHTUN_ERR_NOMEM;
+	}
+	if (cry_init() != 0) {
+		free(h);
+		return SSHTUN_ERR_CRYPTO;
+	}
+	cfg_init(&h->cfg);
+	h->epfd = h->sock = h->timerfd = -1;
+	h->dev.fd = -1;
+	h->nl.fd = -1;
+	*out = h;
+	return 0;
+}
+
+static void release_all(struct sshtun *h)
+{
+	conn_teardown_device(h);
+	conn_free_identities(h);
+	tp_free(h->tp);
+	h->tp = NULL;
+	io_close(h);
+}
+
+void sshtun_del(struct sshtun *h)
+{
+	if (!h) {
+		return;
+	}
+	release_all(h);
+	cfg_free(&h->cfg);
+	free(h);
+}
+
+void sshtun_set_log(struct sshtun *h, sshtun_log_fn fn, void *ud, int level)
+{
+	h->log.fn = fn;
+	h->log.ud = ud;
+	h->log.level = level;
+}
+
+void sshtun_set_status_cb(struct sshtun *h, sshtun_status_fn fn, void *ud)
+{
+	h->status_cb = fn;
+	h->status_ud = ud;
+}
+
+/* "Host" takes "[user@]host" as ssh does; everything else is an ssh_config line. */
+static int set_one(struct sshtun *h, const char *key, const char *value)
+{
+	char line[FILE_MAX_LINE];
+
+	if (strcasecmp(key, "Host") == 0) {
+		const char *at = strrchr(value, '@');
+		free(h->cfg.host);
+		h->cfg.host = strdup(at ? at + 1 : value);
+		if (!h->cfg.host) {
+			return SSHTUN_ERR_NOMEM;
+		}
+		if (at && !h->cfg.user) {
+			h->cfg.user = strndup(value, (size_t)(at - value));
+			if (!h->cfg.user) {
+				return SSHTUN_ERR_NOMEM;
+			}
+		}
+		return 0;
+	}
+	/* The value is taken as ssh_config takes the rest of a line; "" as key passes a whole line. */
+	if (snprintf(line, sizeof(line), "%s%s%s", key, *key ? " " : "", value) >= (int)sizeof(line)) {
+		return SSHTUN_ERR_TOO_LONG;
+	}
+	return cfg_apply(&h->cfg, line, "parameter", &h->log);
+}
+
+int sshtun_set_params(struct sshtun *h, ...)
+{
+	va_list ap;
+	const char *key;
+	int r = 0;
+
+	if (h->status != SSHTUN_IDLE) {
+		return SSHTUN_ERR_STATE;
+	}
+	va_start(ap, h);
+	while (r == 0 && (key = va_arg(ap, const char *)) != NULL) {
+		const char *value = va_arg(ap, const char *);
+		if (!value) {
+			r = SSHTUN_ERR_INVAL;
+			break;
+		}
+		r = set_one(h, key, value);
+	}
+	va_end(ap);
+	return r;
+}
+
+int sshtun_read_config(struct sshtun *h, const char *path)
+{
+	char user[1024];
+	const char *home = getenv("HOME");
+	int r;
+
+	if (path) {
+		return cfg_read_file(&h->cfg, path, 0, &h->log);
+	}
+	if (home && snprintf(user, sizeof(user), "%s/.ssh/config", home) < (int)sizeof(user)) {
+		if ((r = cfg_read_file(&h->cfg, user, 1, &h->log)) != 0) {
+			return r;
+		}
+	}
+	return cfg_read_file(&h->cfg, "/etc/ssh/ssh_config", 1, &h->log);
+}
+
+static int start(struct sshtun *h)
+{
+	int tap = h->cfg.tunnel == CFG_TUNNEL_ETHERNET;
+	int unit = h->cfg.tun_local < 0 || h->cfg.tun_local == CFG_TUN_ANY ? TUN_ANY : h->cfg.tun_local;
+	int r;
+
+	if ((r = cfg_finish(&h->cfg, &h->log)) != 0) {
+		conn_fail(h, r, "invalid configuration (see the message above)");
+		return r;
+	}
+	if (h->cfg.tunnel_address) {
+		if ((r = tun_addr_parse(&h->addr, h->cfg.tunnel_address)) != 0) {
+			conn_fail(h, r, "TunnelAddress %s is not an address[/prefix]", h->cfg.tunnel_address);
+			return r;
+		}
+		h->have_addr = 1;
+	}
+	if (h->cfg.tunnel_peer) {
+		if ((r = tun_addr_parse(&h->peer, h->cfg.tunnel_peer)) != 0 || h->peer.prefix >= 0 ||
+		    (h->have_addr && h->peer.family != h->addr.family)) {
+			conn_fail(h, SSHTUN_ERR_CONFIG, "TunnelPeer %s must be one address of the same family as TunnelAddress",
+				h->cfg.tunnel_peer);
+			return SSHTUN_ERR_CONFIG;
+		}
+		if (!h->have_addr || tap) {
+			conn_fail(h, SSHTUN_ERR_CONFIG, "TunnelPeer needs TunnelAddress and a point-to-point tunnel");
+			return SSHTUN_ERR_CONFIG;
+		}
+		h->have_peer = 1;
+	}
+	/* The device first: without it there is no point in connecting. */
+	if ((r = tun_open(&h->dev, tap, unit, &h->log)) != 0) {
+		conn_fail(h, r, "cannot open a local %s device: %s", tap ? "tap" : "tun", sshtun_errhint(r));
+		return r;
+	}
+	if ((r = io_setup(h)) != 0) {
+		conn_fail(h, r, "cannot set up event handling");
+		return r;
+	}
+	conn_set_status(h, SSHTUN_CONNECTING);
+	return io_connect(h);
+}
+
+static void finish(struct sshtun *h)
+{
+	release_all(h);
+	conn_set_status(h, h->err ? SSHTUN_FAILED : SSHTUN_STOPPED);
+}
+
+int sshtun_start(struct sshtun *h)
+{
+	int r;
+
+	if (h->status != SSHTUN_IDLE) {
+		return SSHTUN_ERR_STATE;
+	}
+	if (!h->cfg.host) {
+		return SSHTUN_ERR_INVAL;
+	}
+	r = start(h);
+	if (r != 0) {
+		finish(h);
+	}
+	return r;
+}
+
+int sshtun_event_fd(struct sshtun *h)
+{
+	return h->epfd;
+}
+
+int sshtun_timeout_ms(struct sshtun *h)
+{
+	return h->status >= SSHTUN_STOPPED ? -1 : 1000;
+}
+
+/* Turns a transport error into the user's line, unless a more specific cause was recorded. */
+static void note_transport_error(struct sshtun *h, int r)
+{
+	if (r == SSHTUN_ERR_DISCONNECTED) {
+		conn_fail(h, r, "server %s disconnected: %s", h->cfg.hostname, tp_disconnect_reason(h->tp));
+	} else if (r == SSHTUN_ERR_BANNER) {
+		conn_fail(h, r, "%s port %d did not answer as an SSH-2 server; check the port", h->cfg.hostname, h->cfg.port);
+	} else {
+		conn_fail(h, r, "connection to %s failed: %s; %s", h->cfg.hostname, sshtun_strerror(r), sshtun_errhint(r));
+	}
+}
+
+int sshtun_dispatch_event(struct sshtun *h)
+{
+	int r;
+
+	if (h->status == SSHTUN_IDLE || h->status >= SSHTUN_STOPPED) {
+		return h->status;
+	}
+	r = io_dispatch(h);
+	if (r < 0 || h->err) {
+		if (h->tp && r < 0) {
+			note_transport_error(h, r);
+			io_flush(h);	/* a DISCONNECT may be queued: tell the server why */
+		}
+		finish(h);
+		return h->status;
+	}
+	if (h->status == SSHTUN_STOPPING && (r == 1 || !h->tp || chan_all_closed(&h->chans))) {
+		if (h->tp && !tp_is_closed(h->tp)) {
+			tp_disconnect(h->tp, SSH_DISCONNECT_BY_APPLICATION, "disconnected by user");
+			io_flush(h);
+		}
+		finish(h);
+	}
+	return h->status;
+}
+
+int sshtun_stop(struct sshtun *h)
+{
+	if (h->status == SSHTUN_IDLE || h->status >= SSHTUN_STOPPING) {
+		return 0;
+	}
+	if (h->tun_chan && h->tp && !tp_is_closed(h->tp)) {
+		conn_set_status(h, SSHTUN_STOPPING);
+		chan_close(&h->chans, h->tun_chan);
+		io_flush(h);
+		h->deadline_ms = io_now_ms() + CONN_CLOSE_TIMEOUT_MS;
+		return 0;
+	}
+	if (h->tp && !tp_is_closed(h->tp) && tp_is_ready(h->tp)) {
+		tp_disconnect(h->tp, SSH_DISCONNECT_BY_APPLICATION, "disconnected by user");
+		io_flush(h);
+	}
+	finish(h);
+	return 0;
+}
+
+int sshtun_status(const struct sshtun *h)
+{
+	return h->status;
+}
+
+int sshtun_error(const struct sshtun *h)
+{
+	return h->err;
+}
+
+const char *sshtun_error_text(const struct sshtun *h)
+{
+	return h->errtext;
+}
+
+int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	snprintf(info->device, sizeof(info->device), "%s", h->dev.name);
+	info->ethernet = h->cfg.tunnel == CFG_TUNNEL_ETHERNET;
+	if (h->have_addr) {
+		tun_addr_format(info->address, sizeof(info->address), &h->addr);
+	}
+	if (h->have_peer) {
+		tun_addr_format(info->peer, sizeof(info->peer), &h->peer);
+	}
+	snprintf(info->server, sizeof(info->server), "%s@%s:%d", h->cfg.user ? h->cfg.user : "",
+		h->cfg.hostname ? h->cfg.hostname : "", h->cfg.port);
+	if (h->tp) {
+		snprintf(info->server_version, sizeof(info->server_version), "%s", tp_server_version(h->tp));
+		snprintf(info->cipher, sizeof(info->cipher), "%s", tp_cipher_name(h->tp));
+		snprintf(info->kex, sizeof(info->kex), "%s", tp_kex_name(h->tp));
+		info->bytes_out = tp_bytes_out(h->tp);
+		info->bytes_in = tp_bytes_in(h->tp);
+		info->rekeys = tp_kex_count(h->tp) ? tp_kex_count(h->tp) - 1 : 0;
+	}
+	if (h->tun_chan) {
+		info->frames_out = h->tun_chan->tx_frames;
+		info->frames_in = h->tun_chan->rx_frames;
+		info->drops = h->tun_chan->drop_bad + h->tun_chan->drop_size + h->tun_chan->drop_window;
+	}
+	info->drops += h->dev_drops;
+	return 0;
+}

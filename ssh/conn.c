@@ -1,0 +1,210 @@
+/* sshtun: the connection as a whole: from transport to authentication to the tunnel, and the local device. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ssh/conn_int.h"
+
+void conn_set_status(struct sshtun *h, int status)
+{
+	if (h->status == status) {
+		return;
+	}
+	h->status = status;
+	if (h->status_cb) {
+		h->status_cb(h->status_ud, status);
+	}
+}
+
+void conn_fail(struct sshtun *h, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (h->err) {
+		return;	/* the first cause is the one the user needs */
+	}
+	h->err = err;
+	va_start(ap, fmt);
+	vsnprintf(h->errtext, sizeof(h->errtext), fmt, ap);
+	va_end(ap);
+	LG_D1(&h->log, "failing: %s", h->errtext);
+}
+
+/* Configures the local device once the server opened the tunnel: addresses, MTU, link up. */
+static int configure_device(struct sshtun *h)
+{
+	int r;
+
+	if ((r = tun_nl_open(&h->nl, &h->log)) != 0) {
+		return r;
+	}
+	if (h->have_addr) {
+		r = tun_nl_addr(&h->nl, 1, h->dev.ifindex, &h->addr, h->have_peer ? &h->peer : NULL);
+		if (r != 0) {
+			return r;
+		}
+		h->addr_set = 1;
+	}
+	return tun_nl_link(&h->nl, h->dev.ifindex, 1, h->cfg.tunnel_mtu);
+}
+
+void conn_teardown_device(struct sshtun *h)
+{
+	if (h->dev.fd >= 0 && h->nl.fd > 0) {
+		if (h->addr_set) {
+			tun_nl_addr(&h->nl, 0, h->dev.ifindex, &h->addr, h->have_peer ? &h->peer : NULL);
+			h->addr_set = 0;
+		}
+		if (!h->dev.created) {
+			tun_nl_link(&h->nl, h->dev.ifindex, 0, 0);	/* a device we found stays, but down */
+		}
+	}
+	if (h->nl.fd > 0) {
+		tun_nl_close(&h->nl);
+		h->nl.fd = -1;
+	}
+	tun_close(&h->dev);
+}
+
+static void on_opened(void *ud, struct chan *c)
+{
+	struct sshtun *h = ud;
+	char addr[64] = "", peer[64] = "";
+	int r = configure_device(h);
+
+	if (r != 0) {
+		conn_fail(h, r, "cannot configure %s: %s; %s", h->dev.name, sshtun_strerror(r), sshtun_errhint(r));
+		chan_close(&h->chans, c);
+		return;
+	}
+	if (io_add_tun(h) != 0) {
+		conn_fail(h, SSHTUN_ERR_SYS, "cannot watch %s for packets", h->dev.name);
+		return;
+	}
+	if (h->have_addr) {
+		tun_addr_format(addr, sizeof(addr), &h->addr);
+	}
+	if (h->have_peer) {
+		tun_addr_format(peer, sizeof(peer), &h->peer);
+	}
+	LG_D1(&h->log, "tunnel up: %s%s%s%s%s via %s@%s:%d (%s)", h->dev.name, *addr ? " " : "", addr,
+		*peer ? " peer " : "", peer, h->cfg.user, h->cfg.hostname, h->cfg.port, tp_cipher_name(h->tp));
+	conn_set_status(h, SSHTUN_UP);
+}
+
+static void on_open_failed(void *ud, struct chan *c)
+{
+	struct sshtun *h = ud;
+
+	conn_fail(h, SSHTUN_ERR_TUN_REFUSED,
+		"server refused the tunnel (%s, code %u); check PermitTunnel in sshd_config (or tunnel= in authorized_keys), "
+		"and that the server may open the %s device", c->fail_msg[0] ? c->fail_msg : "no reason given", c->fail_code,
+		h->cfg.tunnel == CFG_TUNNEL_ETHERNET ? "tap" : "tun");
+}
+
+static void on_frame(void *ud, struct chan *c, const uint8_t *p, size_t n)
+{
+	struct sshtun *h = ud;
+
+	(void)c;
+	if (write(h->dev.fd, p, n) != (ssize_t)n) {
+		h->dev_drops++;	/* device queue full or down: like a full link, the packet is lost */
+	}
+}
+
+static void on_closed(void *ud, struct chan *c)
+{
+	struct sshtun *h = ud;
+
+	if (c == h->tun_chan) {
+		h->tun_chan = NULL;
+		if (h->status == SSHTUN_UP) {
+			LG_I(&h->log, "server closed the tunnel");
+		}
+	}
+}
+
+int conn_protocol_start(struct sshtun *h)
+{
+	static const struct chan_events ev = { on_opened, on_open_failed, on_frame, on_closed };
+	struct tp_config tc;
+
+	memset(&tc, 0, sizeof(tc));
+	tc.ciphers = h->cfg.ciphers;
+	tc.kex_algorithms = h->cfg.kex_algorithms;
+	tc.rekey_bytes = h->cfg.rekey_bytes > 0 ? (uint64_t)h->cfg.rekey_bytes : 0;
+	tc.rekey_seconds = h->cfg.rekey_seconds > 0 ? (uint32_t)h->cfg.rekey_seconds : 0;
+	tc.hostkey_cb = conn_check_hostkey;
+	tc.ud = h;
+	tc.log = &h->log;
+	h->tp = tp_new(&tc);
+	if (!h->tp) {
+		return SSHTUN_ERR_NOMEM;
+	}
+	chan_init(&h->chans, h->tp, &ev, h, &h->log);
+	return tp_start(h->tp);
+}
+
+static int on_authenticated(struct sshtun *h)
+{
+	int mode = h->cfg.tunnel == CFG_TUNNEL_ETHERNET ? CH_TUN_ETHERNET : CH_TUN_POINTOPOINT;
+	uint32_t unit = h->cfg.tun_remote < 0 || h->cfg.tun_remote == CFG_TUN_ANY ? CH_TUN_ANY : (uint32_t)h->cfg.tun_remote;
+
+	conn_free_identities(h);	/* keys are not needed any more: wipe them now */
+	conn_set_status(h, SSHTUN_OPENING);
+	return chan_tun_open(&h->chans, mode, unit, &h->tun_chan);
+}
+
+/* One application message from the transport, by connection stage. */
+static int dispatch(struct sshtun *h, const struct tp_msg *m)
+{
+	int r;
+
+	if (h->status == SSHTUN_AUTHENTICATING) {
+		if (m->type != SSH_MSG_SERVICE_ACCEPT && (m->type < 50 || m->type > 79)) {
+			return SSHTUN_ERR_PROTOCOL;
+		}
+		r = ua_handle(&h->ua, m);
+		if (r == SSHTUN_ERR_AUTH_FAILED) {
+			conn_fail(h, r, "authentication as %s@%s failed: server allows %s; check the user and that one of your keys "
+				"is in the server's authorized_keys", h->cfg.user, h->cfg.hostname,
+				h->ua.methods[0] ? h->ua.methods : "no method sshtun offers");
+		}
+		return r == 1 ? on_authenticated(h) : r;
+	}
+	if (m->type < 80) {
+		return SSHTUN_ERR_PROTOCOL;	/* no userauth or transport messages after authentication */
+	}
+	return chan_handle(&h->chans, m);
+}
+
+int conn_process(struct sshtun *h)
+{
+	struct tp_msg m;
+	int r;
+
+	while ((r = tp_poll(h->tp, &m)) == 1) {
+		if ((r = dispatch(h, &m)) < 0) {
+			if (r == SSHTUN_ERR_PROTOCOL) {
+				tp_disconnect(h->tp, SSH_DISCONNECT_PROTOCOL_ERROR, "unexpected message");
+			}
+			return r;
+		}
+		if (h->err) {
+			return h->err;
+		}
+	}
+	if (r < 0) {
+		return r;
+	}
+	if (h->status == SSHTUN_CONNECTING && tp_is_ready(h->tp)) {
+		conn_set_status(h, SSHTUN_AUTHENTICATING);
+		if ((r = conn_load_identities(h)) != 0) {
+			return r;
+		}
+		ua_init(&h->ua, h->tp, h->cfg.user, h->ids, h->n_ids, &h->log);
+		return ua_start(&h->ua);
+	}
+	return h->err;
+}

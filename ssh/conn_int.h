@@ -1,0 +1,79 @@
+/* sshtun: the connection object behind the public handle, shared by the files of ssh/. */
+#ifndef SSH_CONN_INT_H
+#define SSH_CONN_INT_H
+
+#include "channel/channel.h"
+#include "sshtun.h"
+#include "ssh/agent.h"
+#include "ssh/config.h"
+#include "ssh/key.h"
+#include "transport/transport.h"
+#include "transport/userauth.h"
+#include "tun/tun.h"
+
+enum { CONN_MAX_IDS = CFG_MAX_IDENTITIES + AGENT_MAX_IDS, CONN_CLOSE_TIMEOUT_MS = 3000 };
+
+struct sshtun {
+	struct cfg cfg;
+	struct lg log;
+	int status;
+	int err;
+	char errtext[768];
+	sshtun_status_fn status_cb;
+	void *status_ud;
+
+	/* I/O (io.c). */
+	int epfd;
+	int sock;
+	int timerfd;
+	int sock_want_out;	/* EPOLLOUT armed on the socket */
+	int tun_paused;		/* tun reads stopped until the transport has room */
+	uint64_t deadline_ms;	/* connect or close timeout, CLOCK_MONOTONIC ms; 0 none */
+	uint64_t next_alive_ms;	/* next ServerAlive check */
+	unsigned alive_missed;
+
+	/* Protocol. */
+	struct tp *tp;
+	struct ua ua;
+	struct chan_tab chans;
+	struct chan *tun_chan;
+	struct ua_identity ids[CONN_MAX_IDS];
+	size_t n_ids;
+	struct privkey *privs;	/* CFG_MAX_IDENTITIES loaded file keys */
+	struct agent agent;
+	int have_agent;
+
+	/* Local device. */
+	struct tun_dev dev;
+	struct tun_nl nl;
+	struct tun_addr addr, peer;
+	int have_addr, have_peer, addr_set;
+	uint64_t dev_drops;
+};
+
+/* conn.c */
+void conn_set_status(struct sshtun *h, int status);
+/* Ends the connection with err; text is the line for the user (cause and fix). */
+void conn_fail(struct sshtun *h, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int conn_protocol_start(struct sshtun *h);
+/* Runs the protocol over what the transport has decoded. */
+int conn_process(struct sshtun *h);
+void conn_teardown_device(struct sshtun *h);
+
+/* hostkey.c */
+int conn_check_hostkey(void *ud, const struct pubkey *key);
+
+/* identity.c */
+int conn_load_identities(struct sshtun *h);
+void conn_free_identities(struct sshtun *h);
+
+/* io.c */
+uint64_t io_now_ms(void);
+int io_setup(struct sshtun *h);
+int io_connect(struct sshtun *h);
+int io_dispatch(struct sshtun *h);
+int io_add_tun(struct sshtun *h);
+void io_close(struct sshtun *h);
+int io_flush(struct sshtun *h);
+
+#endif

@@ -1,0 +1,315 @@
+/* sshtun: the one thin I/O module: the socket, the tun fd, a timer and epoll. The protocol core never sees an fd. */
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ssh/conn_int.h"
+
+enum {
+	TUN_BUDGET = 64,		/* frames read from tun per wakeup before the socket gets a turn */
+	SOCK_READS = 4,			/* reads from the socket per wakeup */
+	OUT_HIGH = 512 * 1024,		/* unsent bytes above which tun reads pause */
+	TICK_MS = 1000
+};
+
+enum { EV_SOCK = 1, EV_TUN = 2, EV_TIMER = 3 };
+
+uint64_t io_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int ep_set(struct sshtun *h, int op, int fd, uint32_t events, uint64_t tag)
+{
+	struct epoll_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.events = events;
+	ev.data.u64 = tag;
+	return epoll_ctl(h->epfd, op, fd, &ev);
+}
+
+int io_setup(struct sshtun *h)
+{
+	struct itimerspec its;
+
+	h->epfd = epoll_create1(EPOLL_CLOEXEC);
+	h->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (h->epfd < 0 || h->timerfd < 0) {
+		return SSHTUN_ERR_SYS;
+	}
+	memset(&its, 0, sizeof(its));
+	its.it_interval.tv_sec = TICK_MS / 1000;
+	its.it_value.tv_sec = TICK_MS / 1000;
+	if (timerfd_settime(h->timerfd, 0, &its, NULL) != 0 || ep_set(h, EPOLL_CTL_ADD, h->timerfd, EPOLLIN, EV_TIMER) != 0) {
+		return SSHTUN_ERR_SYS;
+	}
+	return 0;
+}
+
+/* Resolves the server and starts a non-blocking connect to its first address that accepts one. */
+int io_connect(struct sshtun *h)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	char port[16];
+	int r, fd = -1;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = h->cfg.address_family > 0 ? h->cfg.address_family : AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(port, sizeof(port), "%d", h->cfg.port);
+	r = getaddrinfo(h->cfg.hostname, port, &hints, &res);
+	if (r != 0) {
+		conn_fail(h, SSHTUN_ERR_RESOLVE, "cannot resolve %s: %s; check the host name or HostName in ssh_config",
+			h->cfg.hostname, gai_strerror(r));
+		return SSHTUN_ERR_RESOLVE;
+	}
+	for (ai = res; ai; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+		if (fd < 0) {
+			continue;
+		}
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 || errno == EINPROGRESS) {
+			break;
+		}
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0) {
+		conn_fail(h, SSHTUN_ERR_CONNECT, "cannot connect to %s port %d: %s; check the host, the port and that sshd runs",
+			h->cfg.hostname, h->cfg.port, strerror(errno));
+		return SSHTUN_ERR_CONNECT;
+	}
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	h->sock = fd;
+	h->sock_want_out = 1;
+	if (ep_set(h, EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLOUT, EV_SOCK) != 0) {
+		return SSHTUN_ERR_SYS;
+	}
+	if (h->cfg.connect_timeout > 0) {
+		h->deadline_ms = io_now_ms() + (uint64_t)h->cfg.connect_timeout * 1000;
+	}
+	return 0;
+}
+
+int io_add_tun(struct sshtun *h)
+{
+	h->tun_paused = 0;
+	return ep_set(h, EPOLL_CTL_ADD, h->dev.fd, EPOLLIN, EV_TUN) == 0 ? 0 : SSHTUN_ERR_SYS;
+}
+
+void io_close(struct sshtun *h)
+{
+	if (h->sock >= 0) {
+		close(h->sock);
+		h->sock = -1;
+	}
+	if (h->timerfd >= 0) {
+		close(h->timerfd);
+		h->timerfd = -1;
+	}
+	if (h->epfd >= 0) {
+		close(h->epfd);
+		h->epfd = -1;
+	}
+}
+
+static size_t frame_max(const struct sshtun *h)
+{
+	size_t mtu = h->cfg.tunnel_mtu > 0 ? (size_t)h->cfg.tunnel_mtu : TUN_DEFAULT_MTU;
+	size_t max = mtu + 32;	/* Ethernet header and VLAN tag in tap mode */
+
+	return max > CHAN_MAX_PACKET - CH_TUN_HEADROOM ? CHAN_MAX_PACKET - CH_TUN_HEADROOM : max;
+}
+
+/* Writes what the transport has for the socket, and decides whether tun may be read (backpressure). */
+int io_flush(struct sshtun *h)
+{
+	const uint8_t *p = NULL;
+	size_t n;
+	int want_out = 0;
+
+	while (h->sock >= 0 && (n = tp_output(h->tp, &p)) > 0) {
+		ssize_t w = send(h->sock, p, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR) {
+			continue;
+		}
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			want_out = 1;
+			break;
+		}
+		if (w < 0) {
+			conn_fail(h, SSHTUN_ERR_CLOSED, "connection to %s lost: %s", h->cfg.hostname, strerror(errno));
+			return SSHTUN_ERR_CLOSED;
+		}
+		tp_output_consume(h->tp, (size_t)w);
+	}
+	if (h->sock >= 0 && want_out != h->sock_want_out) {
+		h->sock_want_out = want_out;
+		ep_set(h, EPOLL_CTL_MOD, h->sock, EPOLLIN | (want_out ? EPOLLOUT : 0), EV_SOCK);
+	}
+	if (h->dev.fd >= 0 && h->status == SSHTUN_UP) {
+		const struct chan *c = h->tun_chan;
+		int pause = !c || tp_output(h->tp, &p) > OUT_HIGH || tp_send_room(h->tp) < 2 * frame_max(h) ||
+			c->remote_window < frame_max(h) + CH_TUN_HEADROOM;
+		if (pause != h->tun_paused) {
+			h->tun_paused = pause;
+			ep_set(h, EPOLL_CTL_MOD, h->dev.fd, pause ? 0 : EPOLLIN, EV_TUN);
+		}
+	}
+	return 0;
+}
+
+static int read_sock(struct sshtun *h)
+{
+	for (int i = 0; i < SOCK_READS; i++) {
+		uint8_t *p = NULL;
+		size_t room = 0;
+		ssize_t n;
+
+		if (tp_input_space(h->tp, &p, &room) != 0) {
+			break;
+		}
+		n = recv(h->sock, p, room, 0);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			break;
+		}
+		if (n <= 0) {
+			if (h->status == SSHTUN_STOPPING) {
+				return 0;
+			}
+			conn_fail(h, SSHTUN_ERR_CLOSED, "connection closed by %s%s%s", h->cfg.hostname,
+				n < 0 ? ": " : "", n < 0 ? strerror(errno) : "");
+			return SSHTUN_ERR_CLOSED;
+		}
+		tp_input_commit(h->tp, (size_t)n);
+		if ((size_t)n < room) {
+			break;
+		}
+	}
+	return conn_process(h);
+}
+
+static void read_tun(struct sshtun *h)
+{
+	size_t max = frame_max(h);
+
+	for (int i = 0; i < TUN_BUDGET && h->tun_chan; i++) {
+		uint8_t *p = chan_tun_begin(&h->chans, h->tun_chan, max);
+		ssize_t n;
+
+		if (!p) {
+			break;
+		}
+		n = read(h->dev.fd, p, max);
+		if (n <= 0) {
+			tp_send_cancel(h->tp);
+			break;
+		}
+		if (chan_tun_end(&h->chans, h->tun_chan, (size_t)n) != 0) {
+			break;
+		}
+	}
+}
+
+static int on_connected(struct sshtun *h)
+{
+	int soerr = 0;
+	socklen_t len = sizeof(soerr);
+
+	if (getsockopt(h->sock, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0 || soerr != 0) {
+		conn_fail(h, SSHTUN_ERR_CONNECT, "cannot connect to %s port %d: %s; check the host, the port and that sshd runs",
+			h->cfg.hostname, h->cfg.port, strerror(soerr ? soerr : errno));
+		return SSHTUN_ERR_CONNECT;
+	}
+	LG_D1(&h->log, "connected to %s port %d", h->cfg.hostname, h->cfg.port);
+	return conn_protocol_start(h);
+}
+
+static int on_tick(struct sshtun *h)
+{
+	uint64_t exp, now = io_now_ms();
+
+	if (read(h->timerfd, &exp, sizeof(exp)) < 0 && errno != EAGAIN) {
+		return 0;
+	}
+	if (h->deadline_ms && now >= h->deadline_ms) {
+		h->deadline_ms = 0;
+		if (h->status == SSHTUN_STOPPING) {
+			return 1;	/* the server did not confirm the close in time: finish anyway */
+		}
+		if (h->status < SSHTUN_UP) {
+			conn_fail(h, SSHTUN_ERR_TIMEOUT, "timed out connecting to %s (ConnectTimeout %d s)", h->cfg.hostname,
+				h->cfg.connect_timeout);
+			return SSHTUN_ERR_TIMEOUT;
+		}
+	}
+	if (!h->tp) {
+		return 0;
+	}
+	if (h->status == SSHTUN_UP && h->cfg.server_alive_interval > 0 && now >= h->next_alive_ms) {
+		if (h->next_alive_ms && h->chans.global_pending > 0 && ++h->alive_missed > (unsigned)h->cfg.server_alive_count_max) {
+			conn_fail(h, SSHTUN_ERR_TIMEOUT, "server %s stopped answering (ServerAliveInterval %d s, ServerAliveCountMax %d)",
+				h->cfg.hostname, h->cfg.server_alive_interval, h->cfg.server_alive_count_max);
+			return SSHTUN_ERR_TIMEOUT;
+		}
+		if (h->chans.global_pending == 0) {
+			h->alive_missed = 0;
+		}
+		chan_keepalive(&h->chans);
+		h->next_alive_ms = now + (uint64_t)h->cfg.server_alive_interval * 1000;
+	}
+	return tp_tick(h->tp, now / 1000);
+}
+
+/* Handles every ready event. Returns < 0 on a fatal error, 1 when a stop may finish, else 0. */
+int io_dispatch(struct sshtun *h)
+{
+	struct epoll_event evs[8];
+	int n = epoll_wait(h->epfd, evs, 8, 0);
+	int r = 0;
+
+	for (int i = 0; i < n && r == 0; i++) {
+		uint32_t e = evs[i].events;
+
+		switch (evs[i].data.u64) {
+		case EV_SOCK:
+			if (!h->tp && (e & (EPOLLOUT | EPOLLERR | EPOLLHUP))) {
+				r = on_connected(h);
+			} else if (h->tp && (e & (EPOLLIN | EPOLLERR | EPOLLHUP))) {
+				r = read_sock(h);
+			}
+			break;
+		case EV_TUN:
+			if (h->status == SSHTUN_UP) {
+				read_tun(h);
+			}
+			break;
+		case EV_TIMER:
+			r = on_tick(h);
+			break;
+		default:
+			break;
+		}
+	}
+	if (r >= 0 && h->tp && io_flush(h) != 0) {
+		r = h->err;
+	}
+	return r;
+}
