@@ -1,0 +1,298 @@
+/* sshtun: command-line parsing (getopt) into a struct cfg, and the --help text. */
+#include "cli/options.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "sshtun_err.h"
+#include "util/log.h"
+
+/* Keeps the first error cfg_apply logs, so that exactly one line is printed. */
+struct errcap {
+	char msg[512];
+};
+
+static void cap_fn(void *ud, int level, const char *msg)
+{
+	struct errcap *e = ud;
+
+	if (level <= LG_WARN && e->msg[0] == '\0') {
+		snprintf(e->msg, sizeof(e->msg), "%s", msg);
+	}
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	char msg[640];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "sshtun: %s; see sshtun --help\n", msg);
+	return SSHTUN_ERR_CONFIG;
+}
+
+/* Applies one config line through cfg_apply, so that the first value obtained wins. */
+static int apply_line(struct cli_opts *o, const char *line, const char *where)
+{
+	struct errcap e = { { 0 } };
+	struct lg log = { cap_fn, &e, LG_WARN };
+	int r = cfg_apply(&o->cfg, line, where, &log);
+
+	if (r == SSHTUN_ERR_NOMEM) {
+		fprintf(stderr, "sshtun: out of memory\n");
+		return r;
+	}
+	if (r != 0) {
+		return usage_error("%s", e.msg[0] ? e.msg : sshtun_strerror(r));
+	}
+	return 0;
+}
+
+/* Applies "Keyword value" with the value quoted, so blanks, quotes and '#' in it stay literal. */
+static int apply_kv(struct cli_opts *o, const char *kw, const char *val, const char *where)
+{
+	size_t n = strlen(kw) + 2 * strlen(val) + 4, j;
+	char *line = malloc(n);
+	int r;
+
+	if (!line) {
+		fprintf(stderr, "sshtun: out of memory\n");
+		return SSHTUN_ERR_NOMEM;
+	}
+	j = (size_t)snprintf(line, n, "%s \"", kw);
+	for (size_t i = 0; val[i]; i++) {
+		if (val[i] == '"' || val[i] == '\\') {
+			line[j++] = '\\';
+		}
+		line[j++] = val[i];
+	}
+	line[j++] = '"';
+	line[j] = '\0';
+	r = apply_line(o, line, where);
+	free(line);
+	return r;
+}
+
+/* What ssh refuses in a user or host name given on the command line. */
+static int valid_name(const char *s)
+{
+	if (!s[0] || s[0] == '-') {
+		return 0;
+	}
+	for (size_t i = 0; s[i]; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch <= ' ' || ch == 0x7f || strchr("'`\"$\\;&<>|(){}", ch)) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int set_destination(struct cli_opts *o, const char *dest)
+{
+	const char *at = strrchr(dest, '@'), *host = at ? at + 1 : dest;
+	char user[256];
+	int r;
+
+	if (!valid_name(host)) {
+		return usage_error("bad host name \"%.64s\"", host);
+	}
+	if (at) {
+		size_t n = (size_t)(at - dest);
+
+		if (n == 0 || n >= sizeof(user)) {
+			return usage_error("bad user name in \"%.64s\"", dest);
+		}
+		memcpy(user, dest, n);
+		user[n] = '\0';
+		if (!valid_name(user)) {
+			return usage_error("bad user name \"%.64s\"", user);
+		}
+		if ((r = apply_kv(o, "User", user, "user@host")) != 0) {
+			return r;
+		}
+	}
+	o->cfg.host = strdup(host);
+	if (!o->cfg.host) {
+		fprintf(stderr, "sshtun: out of memory\n");
+		return SSHTUN_ERR_NOMEM;
+	}
+	return 0;
+}
+
+static int one_option(struct cli_opts *o, int ch, const char *arg, int *saw_w)
+{
+	switch (ch) {
+	case '4': return apply_line(o, "AddressFamily inet", "-4");
+	case '6': return apply_line(o, "AddressFamily inet6", "-6");
+	case 'h': o->help = 1; return 0;
+	case 'q': o->quiet = 1; return 0;
+	case 'V': o->version = 1; return 0;
+	case 'v': o->verbose++; return 0;
+	case 'F':
+		if (!arg[0]) {
+			return usage_error("-F needs a file name");
+		}
+		o->config_file = arg;
+		return 0;
+	case 'i': return apply_kv(o, "IdentityFile", arg, "-i");
+	case 'l': return apply_kv(o, "User", arg, "-l");
+	case 'o': return apply_line(o, arg, "-o");
+	case 'p': return apply_kv(o, "Port", arg, "-p");
+	case 'w':
+		*saw_w = 1;
+		return apply_kv(o, "TunnelDevice", arg, "-w");
+	default: return usage_error("internal error in option parsing");
+	}
+}
+
+static int parse(struct cli_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char bad[64];
+	int ch, r, saw_w = 0;
+
+	optind = 0;	/* glibc: start afresh, so the parser can run more than once */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":46hqVvF:i:l:o:p:w:", longopts, NULL)) != -1) {
+		if (ch == '?' || ch == ':') {
+			const char *what = argv[optind - 1];
+
+			lg_sanitize(bad, sizeof(bad), what, strlen(what));
+			if (ch == ':') {
+				return usage_error("option -%c needs an argument", optopt);
+			}
+			if (!optopt) {
+				return usage_error("unknown option %s", bad);
+			}
+			if (strncmp(what, "--", 2) == 0 && strchr(what, '=')) {
+				return usage_error("option %.*s takes no argument", (int)strcspn(bad, "="), bad);
+			}
+			return usage_error("unknown option -%c", optopt);
+		}
+		if ((r = one_option(o, ch, optarg, &saw_w)) != 0) {
+			return r;
+		}
+		/* As ssh: -w turns the tunnel on in the default mode unless a mode came before it. */
+		if (ch == 'w' && (r = apply_line(o, "Tunnel point-to-point", "-w")) != 0) {
+			return r;
+		}
+	}
+	if (o->help || o->version) {
+		return 0;
+	}
+	if (optind >= argc) {
+		return usage_error("no host given");
+	}
+	if (optind + 1 < argc) {
+		lg_sanitize(bad, sizeof(bad), argv[optind + 1], strlen(argv[optind + 1]));
+		return usage_error("unexpected argument \"%s\" (sshtun runs no remote command)", bad);
+	}
+	if ((r = set_destination(o, argv[optind])) != 0) {
+		return r;
+	}
+	if (o->verbose > 0) {
+		o->cfg.log_level = o->verbose >= 3 ? LG_DEBUG3 : LG_DEBUG1 + o->verbose - 1;
+	} else if (o->quiet) {
+		o->cfg.log_level = LG_ERROR;
+	}
+	return 0;
+}
+
+int cli_parse(struct cli_opts *o, int argc, char **argv)
+{
+	int r;
+
+	memset(o, 0, sizeof(*o));
+	cfg_init(&o->cfg);
+	r = parse(o, argc, argv);
+	if (r != 0) {
+		cfg_free(&o->cfg);
+	}
+	return r;
+}
+
+static const char usage_text[] =
+"usage: sshtun [-46hqVv] [-F configfile] [-i identity_file] [-l login_name]\n"
+"              [-o option] [-p port] [-w local_tun[:remote_tun]] [user@]host\n"
+"\n"
+"A VPN over SSH: sshtun logs in to an OpenSSH server that allows tunnels\n"
+"(PermitTunnel), creates and configures the local tun/tap device itself and\n"
+"relays packets until SIGINT or SIGTERM.\n"
+"\n"
+"Options:\n"
+"  -4               use IPv4 addresses only (AddressFamily inet)\n"
+"  -6               use IPv6 addresses only (AddressFamily inet6)\n"
+"  -F configfile    read this file instead of ~/.ssh/config and /etc/ssh/ssh_config\n"
+"                   (\"none\" reads no file)\n"
+"  -h, --help       print this help and exit\n"
+"  -i identity_file private key to try (may be repeated; IdentityFile)\n"
+"  -l login_name    user to log in as (User)\n"
+"  -o option        a configuration line, e.g. -o Port=2222 (may be repeated)\n"
+"  -p port          port to connect to (Port)\n"
+"  -q               quiet: print errors only\n"
+"  -V, --version    print the version and exit\n"
+"  -v               more messages (up to -vvv)\n"
+"  -w local[:remote]\n"
+"                   tun device units, each a number or \"any\" (TunnelDevice);\n"
+"                   sets Tunnel point-to-point unless a mode was given before\n"
+"\n"
+"Options on the command line come first, then ~/.ssh/config, then\n"
+"/etc/ssh/ssh_config; for each keyword the first value obtained wins.\n"
+"\n"
+"Configuration keywords sshtun uses (ssh_config(5) syntax, also with -o):\n"
+"  Host, Match       blocks (Match all, host, originalhost, user, localuser)\n"
+"  Include           further files (glob patterns, relative to ~/.ssh)\n"
+"  HostName          real host to connect to (%h: the name given)\n"
+"  Port              port, default 22\n"
+"  User              remote user, default: the local user\n"
+"  IdentityFile      private key (repeatable; ~, %d %u %h %r %% expanded);\n"
+"                    default ~/.ssh/id_ed25519, id_ecdsa, id_rsa\n"
+"  IdentitiesOnly    yes: offer only IdentityFile keys, not all agent keys\n"
+"  IdentityAgent     agent socket path, SSH_AUTH_SOCK or none\n"
+"  Tunnel            point-to-point (yes, default: layer 3) or ethernet (layer 2)\n"
+"  TunnelDevice      local_tun[:remote_tun], numbers or any (default any:any)\n"
+"  TunnelAddress     local address on the tunnel: ADDR[/PREFIX], IPv4 or IPv6\n"
+"  TunnelPeer        the server's address on a point-to-point tunnel\n"
+"  TunnelMTU         MTU of the local device, 68..65535 (default 1500; 0 leaves it)\n"
+"  UserKnownHostsFile    default ~/.ssh/known_hosts ~/.ssh/known_hosts2\n"
+"  GlobalKnownHostsFile  default /etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2\n"
+"  StrictHostKeyChecking yes, accept-new, no/off, or ask (default; sshtun\n"
+"                    never prompts, so ask acts as yes)\n"
+"  Ciphers, KexAlgorithms  algorithm lists; a leading +, - or ^ changes the default\n"
+"  RekeyLimit        bytes (K, M, G) or default, then optionally a time or none\n"
+"  ConnectTimeout    seconds to connect and finish key exchange (default none)\n"
+"  ServerAliveInterval, ServerAliveCountMax  keepalives (default 0 and 3)\n"
+"  LogLevel          QUIET FATAL ERROR INFO VERBOSE DEBUG DEBUG1 DEBUG2 DEBUG3\n"
+"  AddressFamily     any, inet or inet6\n"
+"  IgnoreUnknown     patterns of unknown keywords to accept\n"
+"Other ssh_config keywords (ForwardAgent, ControlMaster, SendEnv, ...) are\n"
+"accepted and ignored; ProxyJump and ProxyCommand are not supported.\n"
+"\n"
+"Examples:\n"
+"  sshtun -w any root@198.18.0.2 -o TunnelAddress=198.18.9.1/30 -o TunnelPeer=198.18.9.2\n"
+"  sshtun -w 0:0 -o Tunnel=ethernet -o TunnelAddress=10.9.0.1/24 gw.example.org\n"
+"  sshtun -p 2222 -i ~/.ssh/vpn_ed25519 -o TunnelAddress=fd00:9::1/64 vpn@gw\n"
+"\n"
+"The server needs PermitTunnel yes (or point-to-point/ethernet) in sshd_config.\n"
+"Exit status: 0 ok, 2 usage or configuration, 3 connection, 4 host key,\n"
+"5 authentication, 6 tunnel refused, 7 local device, 8 protocol, 1 internal.\n"
+"See sshtun(1).\n";
+
+void cli_usage(void)
+{
+	printf("sshtun %s\n%s", SSHTUN_VERSION, usage_text);
+}

@@ -1,0 +1,336 @@
+/* sshtun: unit tests for command-line parsing (cli/options.c). */
+#include "tests/unit/testutil.h"
+
+#include <stdio.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cli/options.h"
+
+/* Runs cli_parse on a NULL-terminated list, capturing what it prints to stderr. */
+struct run {
+	struct cli_opts o;
+	int r;
+	char err[1024];
+};
+
+static void run_args(struct run *rn, const char *const *args)
+{
+	char *argv[32];
+	int argc = 0, saved;
+	FILE *tmp = tmpfile();
+	size_t n;
+
+	assert_non_null(tmp);
+	argv[argc++] = "sshtun";
+	while (args[argc - 1]) {
+		argv[argc] = (char *)args[argc - 1];
+		argc++;
+	}
+	argv[argc] = NULL;
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	assert_true(saved >= 0);
+	assert_int_equal(dup2(fileno(tmp), STDERR_FILENO), STDERR_FILENO);
+	rn->r = cli_parse(&rn->o, argc, argv);
+	fflush(stderr);
+	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(saved);
+	rewind(tmp);
+	n = fread(rn->err, 1, sizeof(rn->err) - 1, tmp);
+	rn->err[n] = '\0';
+	fclose(tmp);
+}
+
+#define RUN(rn, ...) do { const char *const a_[] = { __VA_ARGS__, NULL }; run_args((rn), a_); } while (0)
+
+static int lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++) {
+		n += *s == '\n';
+	}
+	return n;
+}
+
+/* A usage error is one line: "sshtun: <what>; see sshtun --help". */
+static void assert_usage_error(struct run *rn, const char *what)
+{
+	assert_int_equal(rn->r, SSHTUN_ERR_CONFIG);
+	assert_int_equal(lines(rn->err), 1);
+	assert_int_equal(strncmp(rn->err, "sshtun: ", 8), 0);
+	assert_non_null(strstr(rn->err, "; see sshtun --help\n"));
+	if (!strstr(rn->err, what)) {
+		fail_msg("expected \"%s\" in: %s", what, rn->err);
+	}
+	/* After an error the struct can still be freed. */
+	cfg_free(&rn->o.cfg);
+}
+
+static void test_basic(void **st)
+{
+	struct run rn;
+
+	(void)st;
+	RUN(&rn, "-p", "2222", "-l", "alice", "-i", "/k/a", "-i", "/k b", "gw.example");
+	assert_int_equal(rn.r, 0);
+	assert_string_equal(rn.err, "");
+	assert_string_equal(rn.o.cfg.host, "gw.example");
+	assert_int_equal(rn.o.cfg.port, 2222);
+	assert_string_equal(rn.o.cfg.user, "alice");
+	assert_int_equal(rn.o.cfg.n_identity_files, 2);
+	assert_string_equal(rn.o.cfg.identity_files[1], "/k b");
+	assert_null(rn.o.config_file);
+	assert_int_equal(rn.o.verbose, 0);
+	cfg_free(&rn.o.cfg);
+}
+
+static void test_user_at_host(void **st)
+{
+	struct run rn;
+
+	(void)st;
+	RUN(&rn, "root@198.18.0.2");
+	assert_int_equal(rn.r, 0);
+	assert_string_equal(rn.o.cfg.host, "198.18.0.2");
+	assert_string_equal(rn.o.cfg.user, "root");
+	cfg_free(&rn.o.cfg);
+
+	/* As ssh: -l wins over user@ wherever it stands; the last '@' splits. */
+	RUN(&rn, "bob@h", "-l", "carol");
+	assert_int_equal(rn.r, 0);
+	assert_string_equal(rn.o.cfg.user, "carol");
+	cfg_free(&rn.o.cfg);
+	RUN(&rn, "me@corp@h");
+	assert_int_equal(rn.r, 0);
+	assert_string_equal(rn.o.cfg.user, "me@corp");
+	assert_string_equal(rn.o.cfg.host, "h");
+	cfg_free(&rn.o.cfg);
+
+	RUN(&rn, "@h");
+	assert_usage_error(&rn, "bad user name");
+	RUN(&rn, "u@");
+	assert_usage_error(&rn, "bad host name");
+	RUN(&rn, "a;b@h");
+	assert_usage_error(&rn, "bad user name");
+	RUN(&rn, "h$(x)");
+	assert_usage_error(&rn, "bad host name");
+}
+
+static void test_missing_and_extra(void **st)
+{
+	struct run rn;
+
+	(void)st;
+	RUN(&rn, "-p", "22");
+	assert_usage_error(&rn, "no host given");
+	RUN(&rn, "h", "ls");
+	assert_usage_error(&rn, "unexpected argument \"ls\"");
+	RUN(&rn, "--", "-h");
+	assert_usage_error(&rn, "bad host name");
+}
+
+static void test_bad_port(void **st)
+{
+	static const char *const bad[] = { "0", "65536", "x", "", "22 23", "-1" };
+	struct run rn;
+
+	(void)st;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		RUN(&rn, "-p", bad[i], "h");
+		assert_usage_error(&rn, "-p: Port: ");
+	}
+	RUN(&rn, "h", "-p");
+	assert_usage_error(&rn, "option -p needs an argument");
+}
+
+static void test_unknown_option(void **st)
+{
+	struct run rn;
+
+	(void)st;
+	RUN(&rn, "-x", "h");
+	assert_usage_error(&rn, "unknown option -x");
+	RUN(&rn, "--frobnicate", "h");
+	assert_usage_error(&rn, "unknown option --frobnicate");
+	RUN(&rn, "--help=yes");
+	assert_usage_error(&rn, "option --help takes no argument");
+	RUN(&rn, "-vL", "h");
+	assert_usage_error(&rn, "unknown option -L");
+}
+
+static void test_o_options(void **st)
+{
+	struct run rn;
+
+	(void)st;
+	RUN(&rn, "-o", "Port=7", "-p", "8", "-o", "TunnelAddress 198.18.9.1/30", "-o", "TunnelPeer=198.18.9.2",
+	    "-o", "ServerAliveInterval = 15", "h");
+	assert_int_equal(rn.r, 0);
+	assert_int_equal(rn.o.cfg.port, 7);	/* first wins */
+	assert_string_equal(rn.o.cfg.tunnel_address, "198.18.9.1/30");
+	assert_string_equal(rn.o.cfg.tunnel_peer, "198.18.9.2");
+	assert_int_equal(rn.o.cfg.server_alive_interval, 15);
+	cfg_free(&rn.o.cfg);
+
+	RUN(&rn, "-o", "Frobnicate=yes", "h");
+	assert_usage_error(&rn, "-o: Bad configuration option: Frobnicate");
+	RUN(&rn, "-o", "Host=x", "h");
+	assert_usage_error(&rn, "Host is only allowed in configuration files");
+	RUN(&rn, "-o", "TunnelMTU=20", "h");
+	assert_usage_error(&rn, "TunnelMTU");
+	RUN(&rn, "-o", "ForwardAgent=yes", "h");
+	assert_int_equal(rn.r, 0);
+	assert_string_equal(rn.err, "");
+	cfg_free(&rn.o.cfg);
+}
+
+static void test_w_variants(void **st)
+{
+	static const struct {
+		const char *arg;
+		int local, remote;
+	} ok[] = {
+		{ "any", CFG_TUN_ANY, CFG_TUN_ANY },
+		{ "5", 5, CFG_TUN_ANY },
+		{ "5:7", 5, 7 },
+		{ "any:3", CFG_TUN_ANY, 3 },
+		{ "0:any", 0, CFG_TUN_ANY },
+		{ "ANY:any", CFG_TUN_ANY, CFG_TUN_ANY },
+	};
+	static const char *const bad[] = { "", "x", "5:", ":5", "1:2:3", "-1", "5:y", "99999999999" };
+	struct run rn;
+
+	(void)st;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		RUN(&rn, "-w", ok[i].arg, "h");
+		assert_int_equal(rn.r, 0);
+		assert_int_equal(rn.o.cfg.tun_local, ok[i].local);
+		assert_int_equal(rn.o.cfg.tun_remote, ok[i].remote);
+		assert_int_equal(rn.o.cfg.tunnel, CFG_TUNNEL_P2P);
+		cfg_free(&rn.o.cfg);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		RUN(&rn, "-w", bad[i], "h");
+		assert_usage_error(&rn, "-w: TunnelDevice: ");
+	}
+	/* A mode given before -w stays; without -w the tunnel mode is left for the files. */
+	RUN(&rn, "-o", "Tunnel=ethernet", "-w", "1:1", "h");
+	assert_int_equal(rn.r, 0);
+	assert_int_equal(rn.o.cfg.tunnel, CFG_TUNNEL_ETHERNET);
+	cfg_free(&rn.o.cfg);
+	RUN(&rn, "h");
+	assert_int_equal(rn.r, 0);
+	assert_int_equal(rn.o.cfg.tunnel, CFG_TUNNEL_UNSET);
+	assert_int_equal(rn.o.cfg.tun_local, CFG_UNSET);
+	cfg_free(&rn.o.cfg);
+}
+
+static void test_flags(void **st)
+{
+	struct run rn;
+
+	(void)st;
+	RUN(&rn, "-vvv", "-4", "-F", "/tmp/cfg", "h");
+	assert_int_equal(rn.r, 0);
+	assert_int_equal(rn.o.verbose, 3);
+	assert_int_equal(rn.o.cfg.log_level, LG_DEBUG3);
+	assert_int_equal(rn.o.cfg.address_family, AF_INET);
+	assert_string_equal(rn.o.config_file, "/tmp/cfg");
+	cfg_free(&rn.o.cfg);
+
+	RUN(&rn, "-v", "h", "-v", "-6");	/* options after the host, as ssh allows */
+	assert_int_equal(rn.r, 0);
+	assert_int_equal(rn.o.verbose, 2);
+	assert_int_equal(rn.o.cfg.log_level, LG_DEBUG2);
+	assert_int_equal(rn.o.cfg.address_family, AF_INET6);
+	cfg_free(&rn.o.cfg);
+
+	RUN(&rn, "-q", "h");
+	assert_int_equal(rn.r, 0);
+	assert_int_equal(rn.o.quiet, 1);
+	assert_int_equal(rn.o.cfg.log_level, LG_ERROR);
+	cfg_free(&rn.o.cfg);
+
+	RUN(&rn, "-F", "", "h");
+	assert_usage_error(&rn, "-F needs a file name");
+}
+
+static void test_help_version(void **st)
+{
+	struct run rn;
+
+	(void)st;
+	RUN(&rn, "--help");
+	assert_int_equal(rn.r, 0);
+	assert_int_equal(rn.o.help, 1);
+	assert_null(rn.o.cfg.host);
+	cfg_free(&rn.o.cfg);
+	RUN(&rn, "-h");
+	assert_int_equal(rn.o.help, 1);
+	cfg_free(&rn.o.cfg);
+	RUN(&rn, "--version");
+	assert_int_equal(rn.r, 0);
+	assert_int_equal(rn.o.version, 1);
+	cfg_free(&rn.o.cfg);
+	RUN(&rn, "-V");
+	assert_int_equal(rn.o.version, 1);
+	cfg_free(&rn.o.cfg);
+}
+
+/* --help names every option and every keyword sshtun implements. */
+static void test_usage_text(void **st)
+{
+	static const char *const want[] = {
+		"-4", "-6", "-F configfile", "-h", "-i identity_file", "-l login_name", "-o option", "-p port",
+		"-q", "-V", "-v", "-w local", "--help", "--version",
+		"Host", "Match", "Include", "HostName", "Port", "User", "IdentityFile", "IdentitiesOnly",
+		"IdentityAgent", "Tunnel ", "TunnelDevice", "TunnelAddress", "TunnelPeer", "TunnelMTU",
+		"UserKnownHostsFile", "GlobalKnownHostsFile", "StrictHostKeyChecking", "Ciphers", "KexAlgorithms",
+		"RekeyLimit", "ConnectTimeout", "ServerAliveInterval", "ServerAliveCountMax", "LogLevel",
+		"AddressFamily", "IgnoreUnknown",
+		"sshtun -w any root@198.18.0.2 -o TunnelAddress=198.18.9.1/30 -o TunnelPeer=198.18.9.2",
+	};
+	char buf[16384];
+	FILE *tmp = tmpfile();
+	int saved;
+	size_t n;
+
+	(void)st;
+	assert_non_null(tmp);
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	assert_int_equal(dup2(fileno(tmp), STDOUT_FILENO), STDOUT_FILENO);
+	cli_usage();
+	fflush(stdout);
+	assert_int_equal(dup2(saved, STDOUT_FILENO), STDOUT_FILENO);
+	close(saved);
+	rewind(tmp);
+	n = fread(buf, 1, sizeof(buf) - 1, tmp);
+	buf[n] = '\0';
+	fclose(tmp);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		if (!strstr(buf, want[i])) {
+			fail_msg("--help lacks \"%s\"", want[i]);
+		}
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_basic),
+		cmocka_unit_test(test_user_at_host),
+		cmocka_unit_test(test_missing_and_extra),
+		cmocka_unit_test(test_bad_port),
+		cmocka_unit_test(test_unknown_option),
+		cmocka_unit_test(test_o_options),
+		cmocka_unit_test(test_w_variants),
+		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_help_version),
+		cmocka_unit_test(test_usage_text),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
