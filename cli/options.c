@@ -39,13 +39,23 @@ static int usage_error(const char *fmt, ...)
 	return SSHTUN_ERR_CONFIG;
 }
 
-/* Applies one config line through cfg_apply, so that the first value obtained wins. */
+/*
+ * Applies one config line through cfg_apply, so that the first value obtained
+ * wins, and keeps it in o->lines for the library, in command-line order.
+ */
 static int apply_line(struct cli_opts *o, const char *line, const char *where)
 {
 	struct errcap e = { { 0 } };
 	struct lg log = { cap_fn, &e, LG_WARN };
-	int r = cfg_apply(&o->cfg, line, where, &log);
+	int r;
 
+	if (o->n_lines >= CLI_MAX_LINES) {
+		return usage_error("too many options (at most %d)", CLI_MAX_LINES);
+	}
+	r = cfg_apply(&o->cfg, line, where, &log);
+	if (r == 0 && !(o->lines[o->n_lines] = strdup(line))) {
+		r = SSHTUN_ERR_NOMEM;
+	}
 	if (r == SSHTUN_ERR_NOMEM) {
 		fprintf(stderr, "sshtun: out of memory\n");
 		return r;
@@ -53,6 +63,7 @@ static int apply_line(struct cli_opts *o, const char *line, const char *where)
 	if (r != 0) {
 		return usage_error("%s", e.msg[0] ? e.msg : sshtun_strerror(r));
 	}
+	o->n_lines++;
 	return 0;
 }
 
@@ -220,9 +231,19 @@ int cli_parse(struct cli_opts *o, int argc, char **argv)
 	cfg_init(&o->cfg);
 	r = parse(o, argc, argv);
 	if (r != 0) {
-		cfg_free(&o->cfg);
+		cli_opts_free(o);
 	}
 	return r;
+}
+
+void cli_opts_free(struct cli_opts *o)
+{
+	for (int i = 0; i < o->n_lines; i++) {
+		free(o->lines[i]);
+		o->lines[i] = NULL;
+	}
+	o->n_lines = 0;
+	cfg_free(&o->cfg);
 }
 
 static const char usage_text[] =
@@ -237,7 +258,6 @@ static const char usage_text[] =
 "  -4               use IPv4 addresses only (AddressFamily inet)\n"
 "  -6               use IPv6 addresses only (AddressFamily inet6)\n"
 "  -F configfile    read this file instead of ~/.ssh/config and /etc/ssh/ssh_config\n"
-"                   (\"none\" reads no file)\n"
 "  -h, --help       print this help and exit\n"
 "  -i identity_file private key to try (may be repeated; IdentityFile)\n"
 "  -l login_name    user to log in as (User)\n"

@@ -16,7 +16,7 @@ struct run {
 
 static void run_args(struct run *rn, const char *const *args)
 {
-	char *argv[32];
+	char *argv[CLI_MAX_LINES + 8];
 	int argc = 0, saved;
 	FILE *tmp = tmpfile();
 	size_t n;
@@ -65,7 +65,7 @@ static void assert_usage_error(struct run *rn, const char *what)
 		fail_msg("expected \"%s\" in: %s", what, rn->err);
 	}
 	/* After an error the struct can still be freed. */
-	cfg_free(&rn->o.cfg);
+	cli_opts_free(&rn->o);
 }
 
 static void test_basic(void **st)
@@ -83,7 +83,12 @@ static void test_basic(void **st)
 	assert_string_equal(rn.o.cfg.identity_files[1], "/k b");
 	assert_null(rn.o.config_file);
 	assert_int_equal(rn.o.verbose, 0);
-	cfg_free(&rn.o.cfg);
+	/* The same options as config lines, in order, for the library. */
+	assert_int_equal(rn.o.n_lines, 4);
+	assert_string_equal(rn.o.lines[0], "Port \"2222\"");
+	assert_string_equal(rn.o.lines[1], "User \"alice\"");
+	assert_string_equal(rn.o.lines[3], "IdentityFile \"/k b\"");
+	cli_opts_free(&rn.o);
 }
 
 static void test_user_at_host(void **st)
@@ -95,18 +100,18 @@ static void test_user_at_host(void **st)
 	assert_int_equal(rn.r, 0);
 	assert_string_equal(rn.o.cfg.host, "198.18.0.2");
 	assert_string_equal(rn.o.cfg.user, "root");
-	cfg_free(&rn.o.cfg);
+	cli_opts_free(&rn.o);
 
 	/* As ssh: -l wins over user@ wherever it stands; the last '@' splits. */
 	RUN(&rn, "bob@h", "-l", "carol");
 	assert_int_equal(rn.r, 0);
 	assert_string_equal(rn.o.cfg.user, "carol");
-	cfg_free(&rn.o.cfg);
+	cli_opts_free(&rn.o);
 	RUN(&rn, "me@corp@h");
 	assert_int_equal(rn.r, 0);
 	assert_string_equal(rn.o.cfg.user, "me@corp");
 	assert_string_equal(rn.o.cfg.host, "h");
-	cfg_free(&rn.o.cfg);
+	cli_opts_free(&rn.o);
 
 	RUN(&rn, "@h");
 	assert_usage_error(&rn, "bad user name");
@@ -172,7 +177,10 @@ static void test_o_options(void **st)
 	assert_string_equal(rn.o.cfg.tunnel_address, "198.18.9.1/30");
 	assert_string_equal(rn.o.cfg.tunnel_peer, "198.18.9.2");
 	assert_int_equal(rn.o.cfg.server_alive_interval, 15);
-	cfg_free(&rn.o.cfg);
+	assert_int_equal(rn.o.n_lines, 5);
+	assert_string_equal(rn.o.lines[0], "Port=7");
+	assert_string_equal(rn.o.lines[4], "ServerAliveInterval = 15");
+	cli_opts_free(&rn.o);
 
 	RUN(&rn, "-o", "Frobnicate=yes", "h");
 	assert_usage_error(&rn, "-o: Bad configuration option: Frobnicate");
@@ -183,7 +191,7 @@ static void test_o_options(void **st)
 	RUN(&rn, "-o", "ForwardAgent=yes", "h");
 	assert_int_equal(rn.r, 0);
 	assert_string_equal(rn.err, "");
-	cfg_free(&rn.o.cfg);
+	cli_opts_free(&rn.o);
 }
 
 static void test_w_variants(void **st)
@@ -209,7 +217,7 @@ static void test_w_variants(void **st)
 		assert_int_equal(rn.o.cfg.tun_local, ok[i].local);
 		assert_int_equal(rn.o.cfg.tun_remote, ok[i].remote);
 		assert_int_equal(rn.o.cfg.tunnel, CFG_TUNNEL_P2P);
-		cfg_free(&rn.o.cfg);
+		cli_opts_free(&rn.o);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		RUN(&rn, "-w", bad[i], "h");
@@ -219,12 +227,12 @@ static void test_w_variants(void **st)
 	RUN(&rn, "-o", "Tunnel=ethernet", "-w", "1:1", "h");
 	assert_int_equal(rn.r, 0);
 	assert_int_equal(rn.o.cfg.tunnel, CFG_TUNNEL_ETHERNET);
-	cfg_free(&rn.o.cfg);
+	cli_opts_free(&rn.o);
 	RUN(&rn, "h");
 	assert_int_equal(rn.r, 0);
 	assert_int_equal(rn.o.cfg.tunnel, CFG_TUNNEL_UNSET);
 	assert_int_equal(rn.o.cfg.tun_local, CFG_UNSET);
-	cfg_free(&rn.o.cfg);
+	cli_opts_free(&rn.o);
 }
 
 static void test_flags(void **st)
@@ -238,23 +246,49 @@ static void test_flags(void **st)
 	assert_int_equal(rn.o.cfg.log_level, LG_DEBUG3);
 	assert_int_equal(rn.o.cfg.address_family, AF_INET);
 	assert_string_equal(rn.o.config_file, "/tmp/cfg");
-	cfg_free(&rn.o.cfg);
+	cli_opts_free(&rn.o);
 
 	RUN(&rn, "-v", "h", "-v", "-6");	/* options after the host, as ssh allows */
 	assert_int_equal(rn.r, 0);
 	assert_int_equal(rn.o.verbose, 2);
 	assert_int_equal(rn.o.cfg.log_level, LG_DEBUG2);
 	assert_int_equal(rn.o.cfg.address_family, AF_INET6);
-	cfg_free(&rn.o.cfg);
+	cli_opts_free(&rn.o);
 
 	RUN(&rn, "-q", "h");
 	assert_int_equal(rn.r, 0);
 	assert_int_equal(rn.o.quiet, 1);
 	assert_int_equal(rn.o.cfg.log_level, LG_ERROR);
-	cfg_free(&rn.o.cfg);
+	cli_opts_free(&rn.o);
 
 	RUN(&rn, "-F", "", "h");
 	assert_usage_error(&rn, "-F needs a file name");
+}
+
+static void test_quoted_values(void **st)
+{
+	struct run rn;
+
+	(void)st;
+	/* Values from -i/-l/-p/-w reach cfg_apply quoted: blanks, quotes, '#' and '\\' stay literal. */
+	RUN(&rn, "-i", "/k/a \"b\" #c\\d", "-l", "x#y", "h");
+	assert_int_equal(rn.r, 0);
+	assert_string_equal(rn.o.cfg.identity_files[0], "/k/a \"b\" #c\\d");
+	assert_string_equal(rn.o.cfg.user, "x#y");
+	cli_opts_free(&rn.o);
+	/* Too many options for o->lines. */
+	{
+		const char *many[CLI_MAX_LINES + 3];
+
+		for (int i = 0; i < CLI_MAX_LINES + 1; i++) {
+			many[i] = "-4";
+		}
+		many[CLI_MAX_LINES + 1] = "h";
+		many[CLI_MAX_LINES + 2] = NULL;
+		run_args(&rn, many);
+		assert_usage_error(&rn, "too many options");
+		cli_opts_free(&rn.o);
+	}
 }
 
 static void test_help_version(void **st)
@@ -266,17 +300,17 @@ static void test_help_version(void **st)
 	assert_int_equal(rn.r, 0);
 	assert_int_equal(rn.o.help, 1);
 	assert_null(rn.o.cfg.host);
-	cfg_free(&rn.o.cfg);
+	cli_opts_free(&rn.o);
 	RUN(&rn, "-h");
 	assert_int_equal(rn.o.help, 1);
-	cfg_free(&rn.o.cfg);
+	cli_opts_free(&rn.o);
 	RUN(&rn, "--version");
 	assert_int_equal(rn.r, 0);
 	assert_int_equal(rn.o.version, 1);
-	cfg_free(&rn.o.cfg);
+	cli_opts_free(&rn.o);
 	RUN(&rn, "-V");
 	assert_int_equal(rn.o.version, 1);
-	cfg_free(&rn.o.cfg);
+	cli_opts_free(&rn.o);
 }
 
 /* --help names every option and every keyword sshtun implements. */
@@ -328,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_o_options),
 		cmocka_unit_test(test_w_variants),
 		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_quoted_values),
 		cmocka_unit_test(test_help_version),
 		cmocka_unit_test(test_usage_text),
 	};
