@@ -1,0 +1,128 @@
+/* sshtun: opening and closing Linux tun/tap devices through /dev/net/tun. */
+#include "tun/tun.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "sshtun_err.h"
+
+static const char tun_clone_path[] = "/dev/net/tun";
+
+/* What the user can do about errno e when opening /dev/net/tun or attaching name. */
+static const char *open_hint(int e)
+{
+	switch (e) {
+	case ENOENT:
+	case ENODEV:
+	case ENXIO:
+		return " (load the tun module: modprobe tun)";
+	case EPERM:
+	case EACCES:
+		return " (needs root or CAP_NET_ADMIN)";
+	default:
+		return "";
+	}
+}
+
+static const char *attach_hint(int e)
+{
+	switch (e) {
+	case EBUSY:
+		return " (the unit is in use; pick another unit or 'any')";
+	case EPERM:
+	case EACCES:
+		return " (needs root or CAP_NET_ADMIN, or a persistent device owned by this user)";
+	case EINVAL:
+		return " (a device of that name exists with another type or mode)";
+	default:
+		return "";
+	}
+}
+
+/* Fills d->name with "tunN"/"tapN", or the "tun%d" pattern that makes the kernel pick. */
+static int make_name(struct tun_dev *d, int unit)
+{
+	const char *base = d->tap ? "tap" : "tun";
+	int n;
+
+	if (unit == TUN_ANY) {
+		n = snprintf(d->name, sizeof(d->name), "%s%%d", base);
+	} else {
+		n = snprintf(d->name, sizeof(d->name), "%s%d", base, unit);
+	}
+	return (n > 0 && (size_t)n < sizeof(d->name)) ? 0 : SSHTUN_ERR_INVAL;
+}
+
+int tun_open(struct tun_dev *d, int tap, int unit, const struct lg *log)
+{
+	struct ifreq ifr;
+	int fd = -1, e, r = SSHTUN_ERR_TUN_DEVICE;
+
+	memset(d, 0, sizeof(*d));
+	d->fd = -1;
+	d->tap = tap ? 1 : 0;
+	if (unit < TUN_ANY || make_name(d, unit) != 0) {
+		LG_E(log, "tun: invalid unit %d", unit);
+		return SSHTUN_ERR_INVAL;
+	}
+	fd = open(tun_clone_path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		LG_E(log, "tun: cannot open %s for %s: %s%s", tun_clone_path, d->name, strerror(e), open_hint(e));
+		goto out;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = (short)((d->tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI);
+	memcpy(ifr.ifr_name, d->name, sizeof(ifr.ifr_name));
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		e = errno;
+		LG_E(log, "tun: cannot create or attach %s: %s%s", d->name, strerror(e), attach_hint(e));
+		goto out;
+	}
+	/* The kernel wrote back the real name (the pattern resolved). */
+	memcpy(d->name, ifr.ifr_name, sizeof(d->name));
+	d->name[sizeof(d->name) - 1] = '\0';
+	/* A device we attached to outlives us only because it is persistent; one we created is not. */
+	memset(&ifr, 0, sizeof(ifr));
+	if (ioctl(fd, TUNGETIFF, &ifr) < 0) {
+		e = errno;
+		LG_E(log, "tun: cannot query %s: %s", d->name, strerror(e));
+		goto out;
+	}
+	d->created = (ifr.ifr_flags & IFF_PERSIST) ? 0 : 1;
+	d->ifindex = (int)if_nametoindex(d->name);
+	if (d->ifindex <= 0) {
+		e = errno;
+		LG_E(log, "tun: cannot get the interface index of %s: %s", d->name, strerror(e));
+		goto out;
+	}
+	d->fd = fd;
+	fd = -1;
+	r = 0;
+	LG_D1(log, "tun: %s %s (ifindex %d, %s)", d->created ? "created" : "attached to",
+	      d->name, d->ifindex, d->tap ? "tap" : "tun");
+out:
+	if (fd >= 0) {
+		close(fd);
+	}
+	if (r != 0) {
+		d->ifindex = 0;
+		d->created = 0;
+	}
+	return r;
+}
+
+void tun_close(struct tun_dev *d)
+{
+	if (d->fd >= 0) {
+		close(d->fd);
+	}
+	d->fd = -1;
+	d->ifindex = 0;
+	d->created = 0;
+}
