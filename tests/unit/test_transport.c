@@ -1,0 +1,439 @@
+/* sshtun: unit tests of the transport: version exchange, packet limits, KEXINIT negotiation, strict kex, filters. */
+#include "tests/unit/testutil.h"
+#include "tests/unit/tp_fake.h"
+
+static struct tp *new_started(const char *ciphers)
+{
+	struct tp_config cfg;
+	struct tp *tp;
+	const uint8_t *p = NULL;
+	size_t n;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.ciphers = ciphers;
+	tp = tp_new(&cfg);
+	assert_non_null(tp);
+	assert_int_equal(tp_start(tp), 0);
+	/* Drop our banner line. */
+	n = tp_output(tp, &p);
+	const uint8_t *nl = memchr(p, '\n', n);
+	assert_non_null(nl);
+	tp_output_consume(tp, (size_t)(nl - p) + 1);
+	return tp;
+}
+
+static size_t server_kexinit(uint8_t *out, size_t outlen, const char *kex, const char *ciphers, const char *comp)
+{
+	struct wire_w w;
+	uint8_t cookie[16] = { 0 };
+
+	wire_w_init_fixed(&w, out, outlen);
+	wire_put_u8(&w, SSH_MSG_KEXINIT);
+	wire_put_raw(&w, cookie, 16);
+	wire_put_namelist(&w, kex);
+	wire_put_namelist(&w, "rsa-sha2-512,ssh-ed25519");
+	wire_put_namelist(&w, ciphers);
+	wire_put_namelist(&w, ciphers);
+	wire_put_namelist(&w, "hmac-sha2-256");
+	wire_put_namelist(&w, "hmac-sha2-256");
+	wire_put_namelist(&w, comp);
+	wire_put_namelist(&w, comp);
+	wire_put_namelist(&w, "");
+	wire_put_namelist(&w, "");
+	wire_put_bool(&w, 0);
+	wire_put_u32(&w, 0);
+	assert_int_equal(wire_w_err(&w), 0);
+	return w.len;
+}
+
+static void test_banner_and_kexinit_sent(void **state)
+{
+	struct tp_config cfg;
+	struct tp *tp;
+	const uint8_t *p = NULL;
+	uint8_t payload[2048];
+	size_t n;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	tp = tp_new(&cfg);
+	assert_int_equal(tp_start(tp), 0);
+	n = tp_output(tp, &p);
+	assert_true(n > 20);
+	assert_memory_equal(p, "SSH-2.0-sshtun_", 15);
+	const uint8_t *nl = memchr(p, '\n', n);
+	assert_non_null(nl);
+	assert_int_equal(nl[-1], '\r');
+	tp_output_consume(tp, (size_t)(nl - p) + 1);
+	n = fake_take(tp, payload, sizeof(payload));
+	assert_true(n > 17);
+	assert_int_equal(payload[0], SSH_MSG_KEXINIT);
+
+	struct wire_r r;
+	struct wire_view kex;
+	wire_r_init(&r, payload + 17, n - 17);
+	wire_get_namelist(&r, &kex);
+	assert_true(wire_namelist_has(&kex, "curve25519-sha256"));
+	assert_true(wire_namelist_has(&kex, "ext-info-c"));
+	assert_true(wire_namelist_has(&kex, "kex-strict-c-v00@openssh.com"));
+	tp_free(tp);
+}
+
+static void test_banner_after_lines(void **state)
+{
+	struct tp *tp = new_started(NULL);
+	struct tp_msg m;
+	static const char in[] = "hello there\r\nanother line\nSSH-2.0-OpenSSH_9.2p1 Debian\r\n";
+
+	(void)state;
+	assert_int_equal(tp_input(tp, in, strlen(in)), 0);
+	assert_int_equal(tp_poll(tp, &m), 0);
+	assert_string_equal(tp_server_version(tp), "SSH-2.0-OpenSSH_9.2p1 Debian");
+	tp_free(tp);
+}
+
+static void test_banner_refusals(void **state)
+{
+	static const char *const bad[] = { "SSH-1.5-old\r\n", "SSH-2.0-nul\0x\r\n" };
+	struct tp_msg m;
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		struct tp *tp = new_started(NULL);
+		size_t len = i == 1 ? 15 : strlen(bad[i]);
+		tp_input(tp, bad[i], len);
+		assert_int_equal(tp_poll(tp, &m), SSHTUN_ERR_BANNER);
+		assert_true(tp_is_closed(tp));
+		tp_free(tp);
+	}
+	/* An endless line is refused once it passes the limit. */
+	struct tp *tp = new_started(NULL);
+	char line[300];
+	memset(line, 'x', sizeof(line));
+	tp_input(tp, line, sizeof(line));
+	assert_int_equal(tp_poll(tp, &m), SSHTUN_ERR_BANNER);
+	tp_free(tp);
+	/* Too many lines before the banner. */
+	tp = new_started(NULL);
+	int r = 0;
+	for (int i = 0; i < TP_MAX_PREBANNER_LINES + 2 && r == 0; i++) {
+		tp_input(tp, "x\n", 2);
+		r = tp_poll(tp, &m);
+	}
+	assert_int_equal(r, SSHTUN_ERR_BANNER);
+	tp_free(tp);
+}
+
+static void banner(struct tp *tp)
+{
+	struct tp_msg m;
+
+	tp_input(tp, "SSH-2.0-Test\r\n", 14);
+	assert_int_equal(tp_poll(tp, &m), 0);
+}
+
+static void test_negotiation_sends_ecdh_init(void **state)
+{
+	struct tp *tp = new_started(NULL);
+	uint8_t ki[1024], out[2048];
+	struct tp_msg m;
+	size_t n;
+
+	(void)state;
+	n = fake_take(tp, out, sizeof(out));	/* our KEXINIT */
+	assert_int_equal(out[0], SSH_MSG_KEXINIT);
+	banner(tp);
+	n = server_kexinit(ki, sizeof(ki), "curve25519-sha256,kex-strict-s-v00@openssh.com", "aes256-gcm@openssh.com,aes128-ctr", "none");
+	fake_feed(tp, ki, n);
+	assert_int_equal(tp_poll(tp, &m), 0);
+	assert_string_equal(tp->choice.enc_c2s->name, "aes256-gcm@openssh.com");
+	assert_int_equal(tp->strict, 1);
+	n = fake_take(tp, out, sizeof(out));
+	assert_int_equal(n, 1 + 4 + 32);
+	assert_int_equal(out[0], SSH_MSG_KEX_ECDH_INIT);
+	assert_int_equal(wire_peek_u32(out + 1), 32);
+	tp_free(tp);
+}
+
+static void test_no_common_cipher(void **state)
+{
+	struct tp *tp = new_started(NULL);
+	uint8_t ki[1024], out[2048];
+	struct tp_msg m;
+	size_t n;
+
+	(void)state;
+	fake_take(tp, out, sizeof(out));
+	banner(tp);
+	n = server_kexinit(ki, sizeof(ki), "curve25519-sha256", "aes128-ctr,3des-cbc", "none");
+	fake_feed(tp, ki, n);
+	assert_int_equal(tp_poll(tp, &m), SSHTUN_ERR_KEX_NOMATCH);
+	/* The server is told why. */
+	n = fake_take(tp, out, sizeof(out));
+	assert_int_equal(out[0], SSH_MSG_DISCONNECT);
+	assert_int_equal(wire_peek_u32(out + 1), SSH_DISCONNECT_KEY_EXCHANGE_FAILED);
+	tp_free(tp);
+}
+
+static void test_compression_required_refused(void **state)
+{
+	struct tp *tp = new_started(NULL);
+	uint8_t ki[1024], out[2048];
+	struct tp_msg m;
+	size_t n;
+
+	(void)state;
+	fake_take(tp, out, sizeof(out));
+	banner(tp);
+	n = server_kexinit(ki, sizeof(ki), "curve25519-sha256", "aes128-gcm@openssh.com", "zlib@openssh.com");
+	fake_feed(tp, ki, n);
+	assert_int_equal(tp_poll(tp, &m), SSHTUN_ERR_KEX_NOMATCH);
+	tp_free(tp);
+}
+
+static void test_strict_kex_first_packet(void **state)
+{
+	uint8_t ki[1024], out[2048];
+	static const uint8_t ignore[] = { SSH_MSG_IGNORE, 0, 0, 0, 0 };
+	struct tp_msg m;
+	size_t n;
+
+	(void)state;
+	/* Strict: an IGNORE before the server's KEXINIT is a violation. */
+	struct tp *tp = new_started(NULL);
+	fake_take(tp, out, sizeof(out));
+	banner(tp);
+	fake_feed(tp, ignore, sizeof(ignore));
+	n = server_kexinit(ki, sizeof(ki), "curve25519-sha256,kex-strict-s-v00@openssh.com", "aes128-gcm@openssh.com", "none");
+	fake_feed(tp, ki, n);
+	assert_int_equal(tp_poll(tp, &m), SSHTUN_ERR_PROTOCOL);
+	tp_free(tp);
+	/* Without strict kex the same is fine. */
+	tp = new_started(NULL);
+	fake_take(tp, out, sizeof(out));
+	banner(tp);
+	fake_feed(tp, ignore, sizeof(ignore));
+	n = server_kexinit(ki, sizeof(ki), "curve25519-sha256", "aes128-gcm@openssh.com", "none");
+	fake_feed(tp, ki, n);
+	assert_int_equal(tp_poll(tp, &m), 0);
+	assert_int_equal(tp->kx, KX_WAIT_REPLY);
+	/* Strict: after the server's KEXINIT, an IGNORE is a violation too. */
+	tp_free(tp);
+	tp = new_started(NULL);
+	fake_take(tp, out, sizeof(out));
+	banner(tp);
+	n = server_kexinit(ki, sizeof(ki), "curve25519-sha256,kex-strict-s-v00@openssh.com", "aes128-gcm@openssh.com", "none");
+	fake_feed(tp, ki, n);
+	fake_feed(tp, ignore, sizeof(ignore));
+	assert_int_equal(tp_poll(tp, &m), SSHTUN_ERR_PROTOCOL);
+	tp_free(tp);
+}
+
+static void test_application_message_before_kex_refused(void **state)
+{
+	struct tp *tp = new_started(NULL);
+	uint8_t out[2048];
+	static const uint8_t data[] = { SSH_MSG_CHANNEL_DATA, 0, 0, 0, 0, 0, 0, 0, 0 };
+	struct tp_msg m;
+
+	(void)state;
+	fake_take(tp, out, sizeof(out));
+	banner(tp);
+	fake_feed(tp, data, sizeof(data));
+	assert_int_equal(tp_poll(tp, &m), SSHTUN_ERR_PROTOCOL);
+	tp_free(tp);
+}
+
+static void test_packet_length_limits(void **state)
+{
+	static const uint32_t lens[] = { 0, 4, TP_MAX_PACKET_IN + 8, 0xffffffff, 13 /* not a block multiple */ };
+	struct tp_msg m;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		struct tp *tp = new_started(NULL);
+		uint8_t hdr[8] = { 0 };
+		banner(tp);
+		wire_poke_u32(hdr, lens[i]);
+		tp_input(tp, hdr, sizeof(hdr));
+		assert_int_equal(tp_poll(tp, &m), SSHTUN_ERR_PROTOCOL);
+		tp_free(tp);
+	}
+}
+
+static void test_padding_rules(void **state)
+{
+	struct tp *tp = fake_tp_ready(NULL);
+	uint8_t pkt[16] = { 0 };
+	struct tp_msg m;
+
+	(void)state;
+	/* packet_length 12, padding 3 (< 4): refused. */
+	wire_poke_u32(pkt, 12);
+	pkt[4] = 3;
+	pkt[5] = SSH_MSG_IGNORE;
+	tp_input(tp, pkt, sizeof(pkt));
+	assert_int_equal(tp_poll(tp, &m), SSHTUN_ERR_PROTOCOL);
+	tp_free(tp);
+	/* padding as long as the packet: no payload left, refused. */
+	tp = fake_tp_ready(NULL);
+	wire_poke_u32(pkt, 12);
+	pkt[4] = 11;
+	tp_input(tp, pkt, sizeof(pkt));
+	assert_int_equal(tp_poll(tp, &m), SSHTUN_ERR_PROTOCOL);
+	tp_free(tp);
+}
+
+static void test_transport_messages(void **state)
+{
+	struct tp *tp = fake_tp_ready(NULL);
+	uint8_t buf[256], out[256];
+	struct wire_w w;
+	struct tp_msg m;
+
+	(void)state;
+	/* DEBUG and IGNORE are swallowed; an application message comes through. */
+	wire_w_init_fixed(&w, buf, sizeof(buf));
+	wire_put_u8(&w, SSH_MSG_DEBUG);
+	wire_put_bool(&w, 1);
+	wire_put_cstring(&w, "hello");
+	wire_put_cstring(&w, "");
+	fake_feed(tp, buf, w.len);
+	static const uint8_t req[] = { SSH_MSG_REQUEST_FAILURE };
+	fake_feed(tp, req, 1);
+	assert_int_equal(tp_poll(tp, &m), 1);
+	assert_int_equal(m.type, SSH_MSG_REQUEST_FAILURE);
+	/* An unknown transport message gets UNIMPLEMENTED with its sequence number. */
+	static const uint8_t unk[] = { 15, 1, 2 };
+	fake_feed(tp, unk, sizeof(unk));
+	assert_int_equal(tp_poll(tp, &m), 0);
+	size_t n = fake_take(tp, out, sizeof(out));
+	assert_int_equal(n, 5);
+	assert_int_equal(out[0], SSH_MSG_UNIMPLEMENTED);
+	assert_int_equal(wire_peek_u32(out + 1), 2);
+	/* EXT_INFO is parsed. */
+	wire_w_init_fixed(&w, buf, sizeof(buf));
+	wire_put_u8(&w, SSH_MSG_EXT_INFO);
+	wire_put_u32(&w, 2);
+	wire_put_cstring(&w, "server-sig-algs");
+	wire_put_cstring(&w, "ssh-ed25519,rsa-sha2-256");
+	wire_put_cstring(&w, "ping@openssh.com");
+	wire_put_cstring(&w, "0");
+	fake_feed(tp, buf, w.len);
+	assert_int_equal(tp_poll(tp, &m), 0);
+	assert_string_equal(tp_server_sig_algs(tp), "ssh-ed25519,rsa-sha2-256");
+	assert_true(tp_server_has_ext(tp, "ping@openssh.com"));
+	/* A DISCONNECT ends it with the server's reason. */
+	wire_w_init_fixed(&w, buf, sizeof(buf));
+	wire_put_u8(&w, SSH_MSG_DISCONNECT);
+	wire_put_u32(&w, 11);
+	wire_put_cstring(&w, "bye\x1b[31m");
+	wire_put_cstring(&w, "");
+	fake_feed(tp, buf, w.len);
+	assert_int_equal(tp_poll(tp, &m), SSHTUN_ERR_DISCONNECTED);
+	assert_string_equal(tp_disconnect_reason(tp), "bye?[31m");
+	tp_free(tp);
+}
+
+static void test_malformed_ext_info(void **state)
+{
+	struct tp *tp = fake_tp_ready(NULL);
+	static const uint8_t bad[] = { SSH_MSG_EXT_INFO, 0, 0, 0, 5, 0, 0 };
+	struct tp_msg m;
+
+	(void)state;
+	fake_feed(tp, bad, sizeof(bad));
+	assert_int_equal(tp_poll(tp, &m), SSHTUN_ERR_PROTOCOL);
+	tp_free(tp);
+}
+
+static void test_send_queues_during_rekey(void **state)
+{
+	struct tp *tp = fake_tp_ready(NULL);
+	uint8_t out[2048];
+	static const uint8_t msg[] = { SSH_MSG_IGNORE, 0, 0, 0, 1, 'x' };
+
+	(void)state;
+	assert_int_equal(tp_rekey(tp), 0);
+	assert_true(tp_in_kex(tp));
+	assert_int_equal(fake_take(tp, out, sizeof(out)) > 0, 1);
+	assert_int_equal(out[0], SSH_MSG_KEXINIT);
+	/* Sent while the exchange runs: queued, nothing goes out. */
+	assert_int_equal(tp_send(tp, msg, sizeof(msg)), 0);
+	assert_int_equal(fake_take(tp, out, sizeof(out)), 0);
+	assert_true(tp->pending.len > 0);
+	/* The exchange ends: the queued message goes out, in order. */
+	tp->kx = KX_NONE;
+	tp_output_consume(tp, 0);
+	assert_int_equal(fake_take(tp, out, sizeof(out)), sizeof(msg));
+	assert_memory_equal(out, msg, sizeof(msg));
+	tp_free(tp);
+}
+
+static void test_zero_copy_send(void **state)
+{
+	struct tp *tp = fake_tp_ready(NULL);
+	uint8_t out[64];
+	uint8_t *p;
+
+	(void)state;
+	p = tp_send_begin(tp, 32);
+	assert_non_null(p);
+	assert_null(tp_send_begin(tp, 8));	/* one open message at a time */
+	memcpy(p, "\x02\0\0\0\x02hi", 7);
+	assert_ptr_equal(tp_send_open_ptr(tp), p);
+	assert_int_equal(tp_send_end(tp, 7), 0);
+	assert_int_equal(fake_take(tp, out, sizeof(out)), 7);
+	assert_memory_equal(out, "\x02\0\0\0\x02hi", 7);
+	/* Over the payload limit: refused. */
+	assert_null(tp_send_begin(tp, TP_MAX_PAYLOAD_OUT + 1));
+	/* A cancelled message sends nothing. */
+	assert_non_null(tp_send_begin(tp, 10));
+	tp_send_cancel(tp);
+	assert_int_equal(fake_take(tp, out, sizeof(out)), 0);
+	tp_free(tp);
+}
+
+static void test_alglist_resolve(void **state)
+{
+	static const char *sup = "a,b,c,d";
+	char out[128];
+
+	(void)state;
+	assert_int_equal(tp_alglist_resolve(NULL, "a,b", sup, out, sizeof(out)), 0);
+	assert_string_equal(out, "a,b");
+	assert_int_equal(tp_alglist_resolve("+c", "a,b", sup, out, sizeof(out)), 0);
+	assert_string_equal(out, "a,b,c");
+	assert_int_equal(tp_alglist_resolve("^c", "a,b", sup, out, sizeof(out)), 0);
+	assert_string_equal(out, "c,a,b");
+	assert_int_equal(tp_alglist_resolve("-a", "a,b", sup, out, sizeof(out)), 0);
+	assert_string_equal(out, "b");
+	assert_int_equal(tp_alglist_resolve("-*", "a,b", sup, out, sizeof(out)), SSHTUN_ERR_KEX_NOMATCH);
+	assert_int_equal(tp_alglist_resolve("x,d,y", "a,b", sup, out, sizeof(out)), 0);
+	assert_string_equal(out, "d");
+	assert_int_equal(tp_alglist_resolve("x,y", "a,b", sup, out, sizeof(out)), SSHTUN_ERR_KEX_NOMATCH);
+	assert_int_equal(tp_alglist_resolve("b,b,a", "a", sup, out, sizeof(out)), 0);
+	assert_string_equal(out, "b,a");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_banner_and_kexinit_sent),
+		cmocka_unit_test(test_banner_after_lines),
+		cmocka_unit_test(test_banner_refusals),
+		cmocka_unit_test(test_negotiation_sends_ecdh_init),
+		cmocka_unit_test(test_no_common_cipher),
+		cmocka_unit_test(test_compression_required_refused),
+		cmocka_unit_test(test_strict_kex_first_packet),
+		cmocka_unit_test(test_application_message_before_kex_refused),
+		cmocka_unit_test(test_packet_length_limits),
+		cmocka_unit_test(test_padding_rules),
+		cmocka_unit_test(test_transport_messages),
+		cmocka_unit_test(test_malformed_ext_info),
+		cmocka_unit_test(test_send_queues_during_rekey),
+		cmocka_unit_test(test_zero_copy_send),
+		cmocka_unit_test(test_alglist_resolve),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
