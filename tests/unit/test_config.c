@@ -397,7 +397,7 @@ static void test_keyword_results(void **st)
 			       "StrictHostKeyChecking accept-new\nCiphers ^aes256-ctr\nKexAlgorithms -*sha1\n"
 			       "ConnectTimeout 1m30s\nServerAliveInterval 15\nServerAliveCountMax 0\n"
 			       "LogLevel DEBUG2\nAddressFamily inet6\nTunnelAddress fd00::1/64\n"
-			       "TunnelPeer fd00::2\nTunnelMTU 1400\nIdentityAgent SSH_AUTH_SOCK\n"
+			       "TunnelMTU 1400\nIdentityAgent SSH_AUTH_SOCK\n"
 			       "UserKnownHostsFile /a /b\nUserKnownHostsFile /c\n"), 0);
 	assert_int_equal(f->c.identities_only, 1);
 	assert_int_equal(f->c.tunnel, CFG_TUNNEL_ETHERNET);
@@ -412,7 +412,6 @@ static void test_keyword_results(void **st)
 	assert_int_equal(f->c.log_level, LG_DEBUG2);
 	assert_int_equal(f->c.address_family, AF_INET6);
 	assert_string_equal(f->c.tunnel_address, "fd00::1/64");
-	assert_string_equal(f->c.tunnel_peer, "fd00::2");
 	assert_int_equal(f->c.tunnel_mtu, 1400);
 	assert_int_equal(f->c.n_user_known_hosts, 2);
 	assert_string_equal(f->c.user_known_hosts[1], "/b");
@@ -421,7 +420,9 @@ static void test_keyword_results(void **st)
 	fx_free(f);
 
 	f = fx_new("x");
-	assert_int_equal(rd(f, "TunnelDevice 5\nTunnelDevice 6:6\nStrictHostKeyChecking off\nLogLevel quiet\n"), 0);
+	assert_int_equal(rd(f, "TunnelDevice 5\nTunnelDevice 6:6\nStrictHostKeyChecking off\nLogLevel quiet\n"
+			       "TunnelPeer fd00::2\n"), 0);
+	assert_string_equal(f->c.tunnel_peer, "fd00::2");
 	assert_int_equal(f->c.tun_local, 5);
 	assert_int_equal(f->c.tun_remote, CFG_TUN_ANY);
 	assert_int_equal(f->c.strict_host_key_checking, CFG_STRICT_NO);
@@ -627,6 +628,7 @@ static void test_finish_errors(void **st)
 		"TunnelPeer 10.0.0.2\n",
 		"TunnelAddress 10.0.0.1/30\nTunnelPeer fd00::2\n",
 		"TunnelAddress fd00::1/64\nTunnelMTU 1000\n",
+		"Tunnel ethernet\nTunnelAddress 10.0.0.1/24\nTunnelPeer 10.0.0.2\n",
 	};
 	struct fx *f;
 
