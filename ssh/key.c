@@ -155,7 +155,7 @@ static int key_unarmour(const uint8_t *text, size_t n, struct wire_w *b64)
 			txt_skip_blanks(&r);
 			return wire_left(&r) == 0 && wire_err(&r) == 0 && b64->len > 0 ? 0 : SSHTUN_ERR_KEY_FILE;
 		}
-		if (wire_put_raw(b64, line.p, line.n)) {
+		if (line.n > 0 && wire_put_raw(b64, line.p, line.n)) {
 			return SSHTUN_ERR_KEY_FILE;
 		}
 	}

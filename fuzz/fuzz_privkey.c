@@ -1,0 +1,59 @@
+/* sshtun: libFuzzer target for OpenSSH private key files (key_parse_private). */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/crypto.h"
+#include "ssh/key.h"
+#include "util/wire.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+enum { FUZZ_MAX_BINARY = 64 * 1024 };
+
+/*
+ * A first byte 0x00 means the rest is the decoded binary: it is wrapped in
+ * base64 and the armour here, so mutations reach the binary parser. Anything
+ * else is parsed as the text of a key file.
+ */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct privkey k;
+	struct wire_w text;
+	char *b64 = NULL;
+	size_t b64max;
+	int len;
+
+	if (cry_init() != 0) {
+		return 0;
+	}
+	if (size == 0 || data[0] != 0) {
+		key_parse_private(&k, data, size);
+		key_wipe(&k);
+		return 0;
+	}
+	if (size - 1 > FUZZ_MAX_BINARY) {
+		return 0;
+	}
+	b64max = (size + 2) / 3 * 4 + 1;
+	b64 = malloc(b64max);
+	if (!b64) {
+		return 0;
+	}
+	len = cry_base64_encode(b64, b64max, data + 1, size - 1, 1);
+	wire_w_init(&text, 0);
+	wire_put_raw(&text, "-----BEGIN OPENSSH PRIVATE KEY-----\n", 36);
+	for (int i = 0; len > 0 && i < len; i += 70) {
+		wire_put_raw(&text, b64 + i, (size_t)(len - i < 70 ? len - i : 70));
+		wire_put_u8(&text, '\n');
+	}
+	wire_put_raw(&text, "-----END OPENSSH PRIVATE KEY-----\n", 34);
+	if (len >= 0 && wire_w_err(&text) == 0) {
+		key_parse_private(&k, text.p, text.len);
+		key_wipe(&k);
+	}
+	wire_w_free(&text);
+	free(b64);
+	return 0;
+}
