@@ -139,20 +139,27 @@ static int agent_request(struct agent *a, const struct wire_w *body, struct wire
 	}
 	if (err) {
 		LG_W(a->log, "ssh-agent: %s", err == SSHTUN_ERR_TIMEOUT ? "no answer in time" : "connection lost");
-		return err;
+		goto out;
 	}
 	len = wire_peek_u32(hdr);
 	if (len == 0 || len > AGENT_MAX_REPLY) {
 		LG_W(a->log, "ssh-agent: reply of %lu bytes refused", (unsigned long)len);
-		return SSHTUN_ERR_LIMIT;
+		err = SSHTUN_ERR_LIMIT;
+		goto out;
 	}
 	space = wire_put_space(reply, len);
 	if (!space) {
-		return wire_w_err(reply);
+		err = wire_w_err(reply);
+		goto out;
 	}
 	err = agent_recv_all(a->fd, space, len, &deadline);
 	if (err) {
 		LG_W(a->log, "ssh-agent: %s", err == SSHTUN_ERR_TIMEOUT ? "reply not complete in time" : "connection lost");
+	}
+out:
+	if (err) {
+		/* The stream is out of step now: later requests must not read this reply's remains. */
+		agent_close(a);
 	}
 	return err;
 }

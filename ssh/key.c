@@ -331,6 +331,11 @@ static int key_open(const char *path, int private, const char *show, const struc
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 && errno == ENOENT) {
+		/* Quiet, as ssh is: callers try default identity files that may well not exist. */
+		LG_D1(log, "key file %s does not exist", show);
+		return -1;
+	}
 	if (fd < 0) {
 		LG_E(log, "cannot open key file %s: %s", show, strerror(errno));
 		return -1;
