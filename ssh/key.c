@@ -337,16 +337,16 @@ static int key_open(const char *path, int private, const char *show, const struc
 		return -1;
 	}
 	if (fd < 0) {
-		LG_E(log, "cannot open key file %s: %s", show, strerror(errno));
+		LG_W(log, "cannot open key file %s: %s", show, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		LG_E(log, "key file %s is not a regular file", show);
+		LG_W(log, "key file %s is not a regular file", show);
 		close(fd);
 		return -1;
 	}
 	if (private && (st.st_mode & 077) != 0) {
-		LG_E(log, "UNPROTECTED PRIVATE KEY FILE: permissions %04o for %s are too open; "
+		LG_W(log, "UNPROTECTED PRIVATE KEY FILE: permissions %04o for %s are too open; "
 			"it must not be accessible by others: run chmod 600 %s",
 			(unsigned)(st.st_mode & 07777), show, show);
 		close(fd);
@@ -375,17 +375,17 @@ int key_load_private(struct privkey *k, const char *path, const struct lg *log)
 	err = key_read_fd(fd, &text);
 	close(fd);
 	if (err) {
-		LG_E(log, "cannot read key file %s: %s", show, sshtun_strerror(err));
+		LG_W(log, "cannot read key file %s: %s", show, sshtun_strerror(err));
 		err = SSHTUN_ERR_KEY_FILE;
 		goto out;
 	}
 	err = key_parse_private(k, text.p, text.len);
 	if (err == SSHTUN_ERR_KEY_ENCRYPTED) {
-		LG_E(log, "key file %s is protected by a passphrase; add it to ssh-agent with ssh-add", show);
+		LG_D1(log, "key file %s is protected by a passphrase; add it to ssh-agent with ssh-add", show);
 	} else if (err == SSHTUN_ERR_NOT_SUPPORTED) {
-		LG_E(log, "key file %s: key type not supported (only ssh-ed25519 keys in openssh-key-v1 format)", show);
+		LG_D1(log, "key file %s: key type not supported (only ssh-ed25519 keys in openssh-key-v1 format)", show);
 	} else if (err) {
-		LG_E(log, "key file %s: %s (not an unencrypted OpenSSH ed25519 private key?)", show, sshtun_strerror(err));
+		LG_W(log, "key file %s: %s (not an unencrypted OpenSSH ed25519 private key?)", show, sshtun_strerror(err));
 	} else {
 		LG_D1(log, "loaded private key %s (%s)", show, pubkey_type_name(k->pub.type));
 	}
