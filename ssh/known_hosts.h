@@ -22,8 +22,8 @@ struct kh_result {
 
 /*
  * Checks key for host (port 22 means the plain name, any other "[host]:port")
- * against each file in turn; files that do not exist are skipped. A MATCH in any
- * file wins, then REVOKED, then CHANGED. Lines that do not parse are skipped with
+ * against each file in turn; files that do not exist are skipped. REVOKED wins
+ * (a revoked key is never accepted), then MATCH, then CHANGED. Lines that do not parse are skipped with
  * a debug message (as ssh does), @cert-authority lines are ignored for now.
  */
 int kh_check(const char *const *files, size_t nfiles, const char *host, int port,

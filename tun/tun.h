@@ -55,7 +55,9 @@ int tun_nl_route(struct tun_nl *nl, int add, int ifindex, const struct tun_addr 
 /*
  * Parses one netlink reply (an NLMSG_ERROR ack) as read from the socket: 0 for a
  * positive ack of seq, the negated errno folded into SSHTUN_ERR_NETLINK otherwise
- * (*errno_out gets the errno). Exposed for the fuzz target.
+ * (*errno_out gets the errno). SSHTUN_ERR_NETLINK with *errno_out == 0 means the
+ * buffer held no reply to seq (read the next datagram); *errno_out == EBADMSG
+ * means the framing was malformed or truncated. Exposed for the fuzz target.
  */
 int tun_nl_parse_ack(const uint8_t *buf, size_t len, uint32_t seq, int *errno_out);
 

@@ -360,7 +360,8 @@ uint8_t *wire_put_space(struct wire_w *w, size_t n)
 		w->err = SSHTUN_ERR_LIMIT;
 		return NULL;
 	}
-	if (w->len + n > w->cap) {
+	/* A fresh writer allocates even for n == 0, so the pointer returned is never NULL + 0. */
+	if (w->len + n > w->cap || !w->p) {
 		size_t ncap = w->cap ? w->cap : 256;
 		uint8_t *np;
 
