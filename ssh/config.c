@@ -446,7 +446,10 @@ static int do_include(struct rd *rd, char **argv, int argc)
 		return rd_error(rd, "Include: missing file name", "");
 	}
 	if (rd->depth >= CONFIG_MAX_INCLUDE_DEPTH) {
-		return rd_error(rd, "Include nested too deeply (at most 16 levels)", "");
+		char msg[64];
+
+		snprintf(msg, sizeof(msg), "Include nested too deeply (at most %d levels)", CONFIG_MAX_INCLUDE_DEPTH);
+		return rd_error(rd, msg, "");
 	}
 	for (int i = 1; i < argc && r == 0; i++) {
 		glob_t gl;
@@ -652,7 +655,10 @@ static int read_text(struct rd *rd, const void *buf, size_t len)
 		if (nul) {
 			ret = rd_error(rd, "NUL byte in line", "");
 		} else if (toolong) {
-			ret = rd_error(rd, "line longer than 16384 bytes", "");
+			char msg[64];
+
+			snprintf(msg, sizeof(msg), "line longer than %d bytes", FILE_MAX_LINE);
+			ret = rd_error(rd, msg, "");
 		} else {
 			ret = do_line(rd, n);
 		}
@@ -763,7 +769,7 @@ static int put_token(struct wire_w *w, char t, const struct exp *x, int flags, c
 	case 'l': v = x->lhost; break;
 	case 'p': snprintf(num, sizeof(num), "%d", x->port); v = num; break;
 	case 'i': snprintf(num, sizeof(num), "%u", (unsigned)getuid()); v = num; break;
-	case 'L': snprintf(num, sizeof(num), "%.*s", (int)strcspn(x->lhost, "."), x->lhost); v = num; break;
+	case 'L': wire_put_raw(w, x->lhost, strcspn(x->lhost, ".")); return 0;
 	default: *why = t ? "unknown or unsupported %-token" : "'%' at the end"; break;
 	}
 	if (!v) {

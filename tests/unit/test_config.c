@@ -499,7 +499,8 @@ static void test_expansion(void **st)
 	setenv("SSHTUN_TEST_DIR", "/keys", 1);
 	assert_int_equal(rd(f, "HostName %h.example.com\nUser bob\nPort 2022\n"
 			       "IdentityFile ~/.ssh/%h_%r_%u\nIdentityFile %d/k%%1\nIdentityFile ${SSHTUN_TEST_DIR}/%n-%p\n"
-			       "IdentityFile /abs/~notilde\nUserKnownHostsFile ~/kh %d/kh2\nIdentityAgent ~/agent.sock\n"), 0);
+			       "IdentityFile /abs/~notilde\nUserKnownHostsFile ~/kh %d/kh2\nIdentityAgent ~/agent.sock\n"
+			       "IdentityFile /l/%l/%L/%i\n"), 0);
 	assert_int_equal(cfg_finish(&f->c, &f->log), 0);
 	assert_string_equal(f->c.hostname, "box.example.com");
 	snprintf(want, sizeof(want), "%s/.ssh/box.example.com_bob_%s", f->dir, local_user());
@@ -508,6 +509,13 @@ static void test_expansion(void **st)
 	assert_string_equal(f->c.identity_files[1], want);
 	assert_string_equal(f->c.identity_files[2], "/keys/box-2022");
 	assert_string_equal(f->c.identity_files[3], "/abs/~notilde");
+	{
+		char lh[256] = "";
+
+		assert_int_equal(gethostname(lh, sizeof(lh) - 1), 0);
+		snprintf(want, sizeof(want), "/l/%s/%.*s/%u", lh, (int)strcspn(lh, "."), lh, (unsigned)getuid());
+		assert_string_equal(f->c.identity_files[4], want);
+	}
 	snprintf(want, sizeof(want), "%s/kh2", f->dir);
 	assert_string_equal(f->c.user_known_hosts[1], want);
 	snprintf(want, sizeof(want), "%s/agent.sock", f->dir);
