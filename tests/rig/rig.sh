@@ -26,6 +26,7 @@
 # TAP-like output for tests: tap_ok NAME, tap_not_ok NAME, tap_check NAME CMD..., tap_diag < text,
 # tap_done (status 0 if nothing failed).
 
+# shellcheck disable=SC2034  # the RIG_* variables are for the scripts that source this file
 RIG_CLIENT_IP=198.18.0.1
 RIG_SERVER_IP=198.18.0.2
 RIG_SSHD=${RIG_SSHD:-/usr/sbin/sshd}
@@ -377,6 +378,6 @@ tap_diag() {
 }
 
 tap_done() {
-	echo "# $TAP_PASSED passed, $TAP_FAILED failed"
+	echo "# summary: $TAP_PASSED ok, $TAP_FAILED not ok"
 	[ "$TAP_FAILED" = 0 ]
 }

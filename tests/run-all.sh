@@ -1,0 +1,407 @@
+#!/bin/bash
+# sshtun: THE test command. As root on a fresh Debian 12: installs what is missing, builds with gcc
+# (ASan+UBSan, -Werror) and checks that clang -Werror builds too, checks the layers, runs every unit test,
+# every interop test (network namespaces) and a fuzz smoke run, then prints one line "N passed, N failed".
+# Exit status 0 only if nothing failed. Re-runnable; works from a clean clone.
+#   FUZZ_SECONDS=N  seconds per fuzz target (default 10)
+#   SKIP_APT=1      never call apt-get
+# Logs: build/run-all-logs/.
+set -u
+export LC_ALL=C
+export CMOCKA_MESSAGE_OUTPUT=stdout
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+cd "$(dirname "$0")/.." || exit 1
+ROOT=$(pwd)
+LOGS=$ROOT/build/run-all-logs
+PASSED=0
+FAILED=0
+CHILD=
+TAILPID=
+COPY=
+
+PKGS="build-essential clang pkg-config libsodium-dev libssl-dev zlib1g-dev libcmocka-dev libclang-rt-14-dev
+openssh-server openssh-client iproute2 iputils-ping iperf3 procps"
+
+# ---- reporting ----
+
+pass() {
+	PASSED=$((PASSED + 1))
+	echo "ok - $*"
+}
+
+fail() {
+	FAILED=$((FAILED + 1))
+	echo "not ok - $*"
+}
+
+# diag FILE [N]: the last N lines of FILE as comments.
+diag() {
+	tail -n "${2:-25}" "$1" 2>/dev/null | sed 's/^/#   /'
+}
+
+section() {
+	echo "# ==== $* ($(date +%H:%M:%S))"
+}
+
+# ---- running steps with a time limit, interruptibly ----
+
+# step SECONDS LOG CMD...: runs CMD under timeout(1) with its output in LOG; returns its status.
+# In the background with wait, so that INT/TERM reach our trap at once.
+step() {
+	local secs=$1 log=$2 rc
+
+	shift 2
+	timeout -k 15 "$secs" "$@" >"$log" 2>&1 </dev/null &
+	CHILD=$!
+	wait "$CHILD"
+	rc=$?
+	CHILD=
+	[ $rc = 124 ] && echo "timed out after ${secs}s: $*" >>"$log"
+	return $rc
+}
+
+# step_live: the same, and shows the output while it runs.
+step_live() {
+	local secs=$1 log=$2 rc
+
+	shift 2
+	: >"$log"
+	timeout -k 15 "$secs" "$@" >"$log" 2>&1 </dev/null &
+	CHILD=$!
+	tail -n +1 --pid="$CHILD" -f "$log" 2>/dev/null &
+	TAILPID=$!
+	wait "$CHILD"
+	rc=$?
+	CHILD=
+	wait "$TAILPID" 2>/dev/null
+	TAILPID=
+	[ $rc = 124 ] && echo "# timed out after ${secs}s: $*" | tee -a "$log"
+	return $rc
+}
+
+on_signal() {
+	trap '' INT TERM HUP
+	echo
+	echo "run-all: interrupted by SIG$1; stopping the running step and cleaning up"
+	if [ -n "$CHILD" ]; then
+		kill -TERM "$CHILD" 2>/dev/null
+		wait "$CHILD" 2>/dev/null
+	fi
+	[ -n "$TAILPID" ] && kill "$TAILPID" 2>/dev/null
+	rig_leftovers quiet
+	[ -n "$COPY" ] && rm -rf "$COPY"
+	echo "$PASSED passed, $((FAILED + 1)) failed"
+	exit 130
+}
+trap 'on_signal INT' INT
+trap 'on_signal TERM' TERM
+trap 'on_signal HUP' HUP
+
+# ---- rig leftovers: namespaces, temp dirs and processes a test failed to clean up ----
+
+snap_ns() {
+	ip netns list 2>/dev/null | awk '$1 ~ /^st-/ { print $1 }' | sort
+}
+
+snap_dirs() {
+	# shellcheck disable=SC2012
+	ls -d "${TMPDIR:-/tmp}"/sshtun-rig.* 2>/dev/null | sort
+}
+
+# Rig-like processes (sshd, ssh, sshtun, ping, iperf3) stranded in a deleted (unnamed) namespace.
+snap_stranded() {
+	local host p ns
+
+	host=$(readlink /proc/self/ns/net)
+	for p in $(pgrep -x 'sshd|ssh|sshtun|ping|iperf3|timeout' 2>/dev/null); do
+		ns=$(readlink "/proc/$p/ns/net" 2>/dev/null) || continue
+		[ "$ns" = "$host" ] && continue
+		[ -n "$(ip netns identify "$p" 2>/dev/null)" ] && continue
+		echo "$p"
+	done | sort
+}
+
+# Snapshot before a test; rig_leftovers compares against it.
+rig_snapshot() {
+	SNAP_NS=$(snap_ns)
+	SNAP_DIRS=$(snap_dirs)
+	SNAP_PROCS=$(snap_stranded)
+}
+SNAP_NS=
+SNAP_DIRS=
+SNAP_PROCS=
+
+# Prints what is new since the snapshot, removes it, and returns 1 if there was anything.
+rig_leftovers() {
+	local ns dirs procs x pids left=0
+
+	ns=$(comm -13 <(echo "$SNAP_NS") <(snap_ns) | sed '/^$/d')
+	dirs=$(comm -13 <(echo "$SNAP_DIRS") <(snap_dirs) | sed '/^$/d')
+	procs=$(comm -13 <(echo "$SNAP_PROCS") <(snap_stranded) | sed '/^$/d')
+	for x in $ns; do
+		left=1
+		[ "${1:-}" = quiet ] || echo "#   left behind: network namespace $x"
+		pids=$(ip netns pids "$x" 2>/dev/null)
+		# shellcheck disable=SC2086
+		[ -n "$pids" ] && kill -KILL $pids 2>/dev/null
+		sleep 0.2
+		ip netns del "$x" 2>/dev/null
+	done
+	for x in $procs; do
+		left=1
+		[ "${1:-}" = quiet ] || echo "#   left behind: process $x ($(tr '\0' ' ' <"/proc/$x/cmdline" 2>/dev/null))"
+		kill -KILL "$x" 2>/dev/null
+	done
+	for x in $dirs; do
+		left=1
+		[ "${1:-}" = quiet ] || echo "#   left behind: $x"
+		rm -rf -- "$x"
+	done
+	return $left
+}
+
+# ---- steps ----
+
+install_packages() {
+	local p missing=""
+
+	section "prerequisites"
+	for p in $PKGS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+	done
+	if [ -z "$missing" ]; then
+		pass "prerequisites: all packages present"
+		return 0
+	fi
+	if [ "${SKIP_APT:-0}" = 1 ] || [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+		fail "prerequisites: missing$missing (as root: apt-get install$missing)"
+		return 1
+	fi
+	echo "# installing:$missing"
+	# shellcheck disable=SC2086
+	if step 600 "$LOGS/apt-update.log" env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+		step 1200 "$LOGS/apt-install.log" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold $missing; then
+		pass "prerequisites: installed$missing"
+	else
+		fail "prerequisites: apt-get failed"
+		diag "$LOGS/apt-update.log" 10
+		diag "$LOGS/apt-install.log" 20
+		return 1
+	fi
+}
+
+# What "make all" can build yet: the sshtun program needs cli/ sources.
+build_targets() {
+	if ls cli/*.c >/dev/null 2>&1; then
+		echo all
+	else
+		echo libsshtun.a libsshtun.so
+	fi
+}
+
+build_gcc() {
+	local targets
+
+	section "build: gcc, ASan+UBSan, -Werror"
+	targets=$(build_targets)
+	if ! step 300 "$LOGS/configure-gcc.log" ./configure --enable-sanitizers --enable-werror CC=gcc; then
+		fail "build gcc: ./configure --enable-sanitizers --enable-werror CC=gcc"
+		diag "$LOGS/configure-gcc.log"
+		return 1
+	fi
+	# shellcheck disable=SC2086
+	if step 1200 "$LOGS/make-gcc.log" make -j2 -k $targets; then
+		pass "build gcc: make $targets (sanitizers, -Werror)"
+	else
+		fail "build gcc: make $targets (sanitizers, -Werror)"
+		grep -E 'error|Error' "$LOGS/make-gcc.log" | head -n 30 | sed 's/^/#   /'
+	fi
+	[ "$targets" = all ] || echo "#   (sshtun itself not built: cli/ has no sources yet)"
+}
+
+# A copy of the tree without build products, for the clang and fuzz builds.
+make_copy() {
+	COPY=$(mktemp -d "${TMPDIR:-/tmp}/sshtun-build.XXXXXX") || return 1
+	tar -C "$ROOT" --exclude=./.git --exclude=./build --exclude=./config.mk --exclude=./config.h \
+		--exclude=./Makefile --exclude=./sshtun --exclude=./libsshtun.a --exclude=./libsshtun.so \
+		-cf - . | tar -C "$COPY" -xf -
+}
+
+build_clang() {
+	local targets
+
+	section "build: clang -Werror (separate copy)"
+	targets=$(build_targets)
+	if ! make_copy; then
+		fail "build clang: cannot copy the tree"
+		return 1
+	fi
+	if ! step 300 "$LOGS/configure-clang.log" env -C "$COPY" ./configure --enable-werror CC=clang; then
+		fail "build clang: ./configure --enable-werror CC=clang"
+		diag "$LOGS/configure-clang.log"
+		return 1
+	fi
+	# shellcheck disable=SC2086
+	if step 1200 "$LOGS/make-clang.log" make -C "$COPY" -j2 -k $targets; then
+		pass "build clang: make $targets (-Werror)"
+	else
+		fail "build clang: make $targets (-Werror)"
+		grep -E 'error|Error' "$LOGS/make-clang.log" | head -n 30 | sed 's/^/#   /'
+	fi
+}
+
+check_layers() {
+	section "layers"
+	if step 60 "$LOGS/check-layers.log" make check-layers; then
+		pass "make check-layers"
+	else
+		fail "make check-layers"
+		diag "$LOGS/check-layers.log"
+	fi
+}
+
+# Links tests/unit/test_$1.c against whatever library objects did build (when libsshtun.a does not).
+build_partial() {
+	[ -f Makefile ] || return 1
+	# shellcheck disable=SC2016
+	printf '%s\n' 'build/partial/%: tests/unit/%.c' \
+		'	@mkdir -p $(@D)' \
+		'	rm -f $(@D)/lib-$*.a' \
+		'	$(AR) rcs $(@D)/lib-$*.a $(wildcard $(LIB_OBJS))' \
+		'	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(@D)/lib-$*.a $(ALL_LDFLAGS) $(DEP_LIBS) $(CMOCKA_LIBS)' \
+		>"$LOGS/partial.mk"
+	step 300 "$LOGS/build-partial-$1.log" make -f Makefile -f "$LOGS/partial.mk" "build/partial/test_$1"
+}
+
+# Runs one cmocka binary and counts its test cases.
+run_unit() {
+	local name=$1 bin=$2 note=$3 log=$LOGS/unit-$1.log rc p f
+
+	step 300 "$log" "$bin"
+	rc=$?
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$log" | awk '{ s += $1 } END { print s + 0 }')
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$log" | awk '{ s += $1 } END { print s + 0 }')
+	if ! grep -q '^\[  PASSED  \] [0-9]* test(s)' "$log"; then
+		FAILED=$((FAILED + 1))
+		echo "not ok - unit $name: crashed or printed no summary (exit status $rc)$note"
+		diag "$log" 30
+		return
+	fi
+	PASSED=$((PASSED + p))
+	FAILED=$((FAILED + f))
+	if [ "$f" = 0 ] && [ $rc != 0 ]; then
+		FAILED=$((FAILED + 1))
+		echo "not ok - unit $name: $p passed but exit status $rc (sanitizer report?)$note"
+		grep -v '^\[' "$log" | tail -n 30 | sed 's/^/#   /'
+	elif [ "$f" = 0 ]; then
+		echo "ok - unit $name: $p passed$note"
+	else
+		echo "not ok - unit $name: $f of $((p + f)) failed$note"
+		grep -E '^\[  (ERROR|FAILED|  LINE)|^\[   LINE   \]' "$log" | head -n 30 | sed 's/^/#   /'
+		grep -E 'runtime error|ERROR: AddressSanitizer' "$log" | head -n 5 | sed 's/^/#   /'
+	fi
+}
+
+unit_tests() {
+	local src name note
+
+	section "unit tests"
+	step 1200 "$LOGS/make-tests.log" make -j2 -k tests
+	for src in tests/unit/test_*.c; do
+		[ -f "$src" ] || continue
+		name=$(basename "$src" .c)
+		note=""
+		if step 300 "$LOGS/build-$name.log" make "build/tests/$name"; then
+			run_unit "$name" "build/tests/$name" ""
+		elif build_partial "${name#test_}"; then
+			note=" (libsshtun.a did not build: linked against the objects that did)"
+			run_unit "$name" "build/partial/$name" "$note"
+		else
+			fail "unit $name: does not build"
+			grep -E 'error|Error|undefined reference' "$LOGS/build-$name.log" | head -n 20 | sed 's/^/#   /'
+		fi
+	done
+}
+
+interop_tests() {
+	local t name log oks noks rc
+
+	section "interop tests"
+	for t in tests/interop/test_*.sh; do
+		[ -f "$t" ] || continue
+		name=$(basename "$t" .sh)
+		log=$LOGS/interop-$name.log
+		echo "# -- $t"
+		rig_snapshot
+		step_live 900 "$log" bash "$t"
+		rc=$?
+		oks=$(grep -c '^ok -' "$log")
+		noks=$(grep -c '^not ok -' "$log")
+		PASSED=$((PASSED + oks))
+		FAILED=$((FAILED + noks))
+		if [ $rc != 0 ] && [ "$noks" = 0 ]; then
+			fail "interop $name: exit status $rc without a failed check"
+		fi
+		if rig_leftovers; then
+			pass "interop $name: rig cleaned up (no st-* namespace, rig process or temp dir left)"
+		else
+			fail "interop $name: rig left things behind (removed now)"
+		fi
+	done
+}
+
+fuzz_tests() {
+	local src name oks noks rc n
+
+	section "fuzz: clang libFuzzer build (separate copy) and smoke run"
+	if [ -z "$COPY" ] && ! make_copy; then
+		fail "fuzz: cannot copy the tree"
+		return 1
+	fi
+	[ -f "$COPY/Makefile" ] && step 300 "$LOGS/clean-fuzz.log" make -C "$COPY" clean
+	if ! step 300 "$LOGS/configure-fuzz.log" env -C "$COPY" ./configure --enable-fuzz CC=clang; then
+		fail "fuzz: ./configure --enable-fuzz CC=clang"
+		diag "$LOGS/configure-fuzz.log"
+		return 1
+	fi
+	step 1200 "$LOGS/make-fuzz.log" make -C "$COPY" -j2 -k fuzz
+	for src in fuzz/fuzz_*.c; do
+		[ -f "$src" ] || continue
+		name=$(basename "$src" .c)
+		if ! step 300 "$LOGS/build-$name.log" make -C "$COPY" "build/fuzz/$name"; then
+			fail "fuzz $name: does not build"
+			grep -E 'error|Error|undefined reference' "$LOGS/build-$name.log" | head -n 20 | sed 's/^/#   /'
+		fi
+	done
+	n=$(find fuzz -maxdepth 1 -name 'fuzz_*.c' | wc -l)
+	step_live $((120 + n * (${FUZZ_SECONDS:-10} + 75))) "$LOGS/fuzz-smoke.log" \
+		bash tests/fuzz-smoke.sh "$COPY/build/fuzz"
+	rc=$?
+	oks=$(grep -c '^ok -' "$LOGS/fuzz-smoke.log")
+	noks=$(grep -c '^not ok -' "$LOGS/fuzz-smoke.log")
+	PASSED=$((PASSED + oks))
+	FAILED=$((FAILED + noks))
+	if [ $rc != 0 ] && [ "$noks" = 0 ]; then
+		fail "fuzz smoke: exit status $rc without a failed target"
+	fi
+}
+
+# ---- main ----
+
+mkdir -p "$LOGS" && rm -f "$LOGS"/*.log
+echo "# sshtun run-all in $ROOT, logs in $LOGS"
+[ "$(id -u)" = 0 ] || echo "# warning: not root: packages cannot be installed and the interop tests will fail"
+start=$(date +%s)
+install_packages
+build_gcc
+build_clang
+check_layers
+unit_tests
+interop_tests
+fuzz_tests
+[ -n "$COPY" ] && rm -rf "$COPY"
+COPY=
+echo "# done in $(($(date +%s) - start)) s"
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]
