@@ -5,7 +5,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "cli/options.h"
+/*
+ * cli/ is not in libsshtun.a, which the Makefile links tests against, so the
+ * parser is compiled in here (as wireguard-tools' fuzzers include ../config.c).
+ */
+#include "cli/options.c"
 
 /* Runs cli_parse on a NULL-terminated list, capturing what it prints to stderr. */
 struct run {
