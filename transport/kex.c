@@ -103,6 +103,7 @@ static int on_kexinit(struct tp *tp, const uint8_t *p, size_t len)
 
 	if (tp->kx == KX_NONE) {
 		/* The server started a (re)key exchange: answer with ours. */
+		LG_D1(tp->log, "server started a key exchange");
 		if ((r = tp_kex_start(tp)) != 0) {
 			return r;
 		}

@@ -9,7 +9,7 @@
  * cli/ is not in libsshtun.a, which the Makefile links tests against, so the
  * parser is compiled in here (as wireguard-tools' fuzzers include ../config.c).
  */
-#include "cli/options.c"
+#include "cli/options.h"
 
 /* Runs cli_parse on a NULL-terminated list, capturing what it prints to stderr. */
 struct run {
