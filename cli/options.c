@@ -258,6 +258,7 @@ static const char usage_text[] =
 "  -4               use IPv4 addresses only (AddressFamily inet)\n"
 "  -6               use IPv6 addresses only (AddressFamily inet6)\n"
 "  -F configfile    read this file instead of ~/.ssh/config and /etc/ssh/ssh_config\n"
+"                   (none: read no configuration file)\n"
 "  -h, --help       print this help and exit\n"
 "  -i identity_file private key to try (may be repeated; IdentityFile)\n"
 "  -l login_name    user to log in as (User)\n"

@@ -69,7 +69,7 @@ SSHTUN_API void sshtun_set_status_cb(struct sshtun *h, sshtun_status_fn fn, void
  * first value set for an option wins, so set options before reading files.
  */
 SSHTUN_API int sshtun_set_params(struct sshtun *h, ...);
-/* Reads an ssh_config file; NULL reads ~/.ssh/config (if present) and then /etc/ssh/ssh_config. */
+/* Reads an ssh_config file; NULL reads ~/.ssh/config (if present) and then /etc/ssh/ssh_config; "none" reads none. */
 SSHTUN_API int sshtun_read_config(struct sshtun *h, const char *path);
 
 /* Opens the local device and starts connecting. */

@@ -114,6 +114,9 @@ int sshtun_read_config(struct sshtun *h, const char *path)
 	const char *home = getenv("HOME");
 	int r;
 
+	if (path && strcmp(path, "none") == 0) {
+		return 0;	/* -F none: no configuration file at all, as in ssh */
+	}
 	if (path) {
 		return cfg_read_file(&h->cfg, path, 0, &h->log);
 	}
