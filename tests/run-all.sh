@@ -98,63 +98,37 @@ trap 'on_signal TERM' TERM
 trap 'on_signal HUP' HUP
 
 # ---- rig leftovers: namespaces, temp dirs and processes a test failed to clean up ----
+# Only what the current test made: namespaces and temp dirs named after its PID (tests/rig/rig.sh names them
+# st-c-PID, st-s-PID and sshtun-rig.PID.*), and processes that carry its token in their environment. Rigs
+# of other runs on the same machine are left alone.
 
-snap_ns() {
-	ip netns list 2>/dev/null | awk '$1 ~ /^st-/ { print $1 }' | sort
-}
+TEST_TOKEN=
 
-snap_dirs() {
-	# shellcheck disable=SC2012
-	ls -d "${TMPDIR:-/tmp}"/sshtun-rig.* 2>/dev/null | sort
-}
-
-# Rig-like processes (sshd, ssh, sshtun, ping, iperf3) stranded in a deleted (unnamed) namespace.
-snap_stranded() {
-	local host p ns
-
-	host=$(readlink /proc/self/ns/net)
-	for p in $(pgrep -x 'sshd|ssh|sshtun|ping|iperf3|timeout' 2>/dev/null); do
-		ns=$(readlink "/proc/$p/ns/net" 2>/dev/null) || continue
-		[ "$ns" = "$host" ] && continue
-		[ -n "$(ip netns identify "$p" 2>/dev/null)" ] && continue
-		echo "$p"
-	done | sort
-}
-
-# Snapshot before a test; rig_leftovers compares against it.
-rig_snapshot() {
-	SNAP_NS=$(snap_ns)
-	SNAP_DIRS=$(snap_dirs)
-	SNAP_PROCS=$(snap_stranded)
-}
-SNAP_NS=
-SNAP_DIRS=
-SNAP_PROCS=
-
-# Prints what is new since the snapshot, removes it, and returns 1 if there was anything.
+# Prints what the current test left behind, removes it, and returns 1 if there was anything.
 rig_leftovers() {
-	local ns dirs procs x pids left=0
+	local x pids left=0 quiet=${1:-} TEST_PID
 
-	ns=$(comm -13 <(echo "$SNAP_NS") <(snap_ns) | sed '/^$/d')
-	dirs=$(comm -13 <(echo "$SNAP_DIRS") <(snap_dirs) | sed '/^$/d')
-	procs=$(comm -13 <(echo "$SNAP_PROCS") <(snap_stranded) | sed '/^$/d')
-	for x in $ns; do
+	TEST_PID=$(cat "$LOGS/test.pid" 2>/dev/null)
+	[ -n "$TEST_PID" ] && [ -n "$TEST_TOKEN" ] || return 0
+	for x in $(ip netns list 2>/dev/null | awk -v p="$TEST_PID" '$1 ~ "^st-[cs]-" p "(-[0-9]+)?$" { print $1 }'); do
 		left=1
-		[ "${1:-}" = quiet ] || echo "#   left behind: network namespace $x"
+		[ -n "$quiet" ] || echo "#   left behind: network namespace $x"
 		pids=$(ip netns pids "$x" 2>/dev/null)
 		# shellcheck disable=SC2086
 		[ -n "$pids" ] && kill -KILL $pids 2>/dev/null
 		sleep 0.2
 		ip netns del "$x" 2>/dev/null
 	done
-	for x in $procs; do
+	for x in $(grep -lz "^RUNALL_TEST_TOKEN=$TEST_TOKEN\$" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3); do
+		[ "$x" = $$ ] && continue
 		left=1
-		[ "${1:-}" = quiet ] || echo "#   left behind: process $x ($(tr '\0' ' ' <"/proc/$x/cmdline" 2>/dev/null))"
+		[ -n "$quiet" ] || echo "#   left behind: process $x ($(tr '\0' ' ' <"/proc/$x/cmdline" 2>/dev/null))"
 		kill -KILL "$x" 2>/dev/null
 	done
-	for x in $dirs; do
+	for x in "${TMPDIR:-/tmp}/sshtun-rig.$TEST_PID".*; do
+		[ -e "$x" ] || continue
 		left=1
-		[ "${1:-}" = quiet ] || echo "#   left behind: $x"
+		[ -n "$quiet" ] || echo "#   left behind: $x"
 		rm -rf -- "$x"
 	done
 	return $left
@@ -333,8 +307,11 @@ interop_tests() {
 		name=$(basename "$t" .sh)
 		log=$LOGS/interop-$name.log
 		echo "# -- $t"
-		rig_snapshot
-		step_live 900 "$log" bash "$t"
+		TEST_TOKEN="$$-$RANDOM$RANDOM"
+		rm -f "$LOGS/test.pid"
+		# The wrapper records the test's PID (exec keeps it); the token marks every process it starts.
+		step_live 900 "$log" env RUNALL_TEST_TOKEN="$TEST_TOKEN" \
+			bash -c 'echo $$ >"$0"; exec bash "$1"' "$LOGS/test.pid" "$t"
 		rc=$?
 		oks=$(grep -c '^ok -' "$log")
 		noks=$(grep -c '^not ok -' "$log")
@@ -348,6 +325,8 @@ interop_tests() {
 		else
 			fail "interop $name: rig left things behind (removed now)"
 		fi
+		rm -f "$LOGS/test.pid"
+		TEST_TOKEN=
 	done
 }
 

@@ -20,6 +20,9 @@
 # After rig_up: RIG_NS_C RIG_NS_S RIG_CLIENT_IP RIG_SERVER_IP RIG_PORT RIG_DIR RIG_SSH_CONFIG RIG_KEY
 # RIG_KNOWN_HOSTS (server's ed25519 key) RIG_KNOWN_HOSTS_ALL (all its keys) RIG_SSHD_CONFIG RIG_SSHD_LOG
 # RIG_SSHD_PID RIG_TARGET (root@198.18.0.2).
+# Names carry the PID of the shell that sourced this file ($$): namespaces st-c-PID and st-s-PID (with a
+# random suffix if taken), temp dir ${TMPDIR:-/tmp}/sshtun-rig.PID.XXXXXX; tests/run-all.sh relies on this to
+# find what a test left behind without touching rigs of other runs.
 # Addresses: only 198.18.0.0/15 and fd00::/8. Host interfaces are never touched: the veth pair is
 # created inside the namespaces.
 #
@@ -309,7 +312,7 @@ rig_up() {
 	trap 'rig_down; exit 143' TERM
 	trap 'rig_down; exit 129' HUP
 
-	RIG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sshtun-rig.XXXXXX") || _rig_fail "mktemp failed" || return 1
+	RIG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sshtun-rig.$$.XXXXXX") || _rig_fail "mktemp failed" || return 1
 	chmod 700 "$RIG_DIR"
 	RIG_SSHD_CONFIG=$RIG_DIR/sshd_config
 	RIG_SSHD_LOG=$RIG_DIR/sshd.log
