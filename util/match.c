@@ -1,27 +1,42 @@
-/* sshtun: glob matching without recursion (linear backtracking on the last '*'). */
+/* sshtun: the one glob matcher (linear backtracking on the last '*', no recursion). */
 #include "util/match.h"
 
-int match_glob(const char *s, size_t n, const char *pat)
+#include <string.h>
+
+static unsigned char match_fold(unsigned char c, int nocase)
 {
-	size_t si = 0, star_s = 0;
-	const char *star_p = 0;
+	return nocase && c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+int match_glob_n(const char *s, size_t n, const char *pat, size_t patn, int nocase)
+{
+	size_t si = 0, pi = 0, star_p = 0, star_s = 0;
+	int have_star = 0;
 
 	while (si < n) {
-		if (*pat == '*') {
-			star_p = ++pat;
+		if (pi < patn && pat[pi] == '*') {
+			have_star = 1;
+			star_p = ++pi;	/* where the pattern resumes after the star */
 			star_s = si;
-		} else if (*pat && (*pat == '?' || *pat == s[si])) {
-			pat++;
+		} else if (pi < patn && (pat[pi] == '?' ||
+			   match_fold((unsigned char)pat[pi], nocase) == match_fold((unsigned char)s[si], nocase))) {
+			pi++;
 			si++;
-		} else if (star_p) {
-			pat = star_p;
+		} else if (have_star) {
+			/* Let the last star swallow one more byte and retry from there. */
+			pi = star_p;
 			si = ++star_s;
 		} else {
 			return 0;
 		}
 	}
-	while (*pat == '*') {
-		pat++;
+	while (pi < patn && pat[pi] == '*') {
+		pi++;
 	}
-	return *pat == '\0';
+	return pi == patn;
+}
+
+int match_glob(const char *s, size_t n, const char *pat)
+{
+	return match_glob_n(s, n, pat, strlen(pat), 0);
 }
