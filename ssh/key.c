@@ -11,6 +11,7 @@
 #include "crypto/crypto.h"
 #include "sshtun_err.h"
 #include "util/limits.h"
+#include "util/text.h"
 
 enum {
 	ED25519_SEED_LEN = 32,
@@ -23,72 +24,6 @@ enum {
 static const char armour_begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
 static const char armour_end[] = "-----END OPENSSH PRIVATE KEY-----";
 static const char key_magic[] = "openssh-key-v1";	/* followed by its NUL on the wire */
-
-/* ---- text scanning through the wire reader ---- */
-
-static int txt_is_blank(uint8_t c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* The next byte without consuming it, or -1 at the end. */
-static int txt_peek(const struct wire_r *r)
-{
-	struct wire_r t = *r;
-	uint8_t c = 0;
-
-	if (wire_left(&t) == 0 || wire_get_u8(&t, &c)) {
-		return -1;
-	}
-	return c;
-}
-
-static void txt_skip_blanks(struct wire_r *r)
-{
-	int c;
-
-	while ((c = txt_peek(r)) >= 0 && txt_is_blank((uint8_t)c)) {
-		wire_skip(r, 1);
-	}
-}
-
-/* Takes the run of non-blank bytes (possibly empty) as a view. */
-static void txt_field(struct wire_r *r, struct wire_view *f)
-{
-	struct wire_r t = *r;
-	size_t n = 0;
-	uint8_t c = 0;
-
-	while (wire_left(&t) > 0 && wire_get_u8(&t, &c) == 0 && !txt_is_blank(c)) {
-		n++;
-	}
-	wire_get_raw(r, n, f);
-}
-
-/* Takes the next line without its "\n", "\r" or trailing blanks; 0 at the end of the text, else 1. */
-static int txt_line(struct wire_r *r, struct wire_view *line)
-{
-	struct wire_r t = *r;
-	size_t n = 0, keep;
-	uint8_t c = 0;
-
-	if (wire_left(r) == 0) {
-		return 0;
-	}
-	while (wire_left(&t) > 0 && wire_get_u8(&t, &c) == 0 && c != '\n') {
-		n++;
-	}
-	wire_get_raw(r, n, line);
-	if (txt_peek(r) == '\n') {
-		wire_skip(r, 1);
-	}
-	keep = line->n;
-	while (keep > 0 && txt_is_blank(line->p[keep - 1])) {
-		keep--;
-	}
-	line->n = keep;
-	return 1;
-}
 
 /* ---- public key lines ---- */
 
@@ -105,10 +40,10 @@ int key_parse_public_line(struct pubkey *k, const char *line, size_t n)
 	}
 	memset(k, 0, sizeof(*k));
 	wire_r_init(&r, line, n);
-	txt_skip_blanks(&r);
-	txt_field(&r, &type);
-	txt_skip_blanks(&r);
-	txt_field(&r, &b64);
+	text_skip_blanks(&r);
+	text_take(&r, -1, &type);
+	text_skip_blanks(&r);
+	text_take(&r, -1, &b64);
 	if (wire_err(&r) || type.n == 0 || b64.n == 0) {
 		return SSHTUN_ERR_BAD_FORMAT;
 	}
@@ -140,7 +75,7 @@ static int key_unarmour(const uint8_t *text, size_t n, struct wire_w *b64)
 	int in_body = 0;
 
 	wire_r_init(&r, text, n);
-	while (txt_line(&r, &line)) {
+	while (text_line(&r, &line, 1)) {
 		if (!in_body) {
 			if (line.n == 0) {
 				continue;	/* blank lines before the armour */
@@ -152,7 +87,7 @@ static int key_unarmour(const uint8_t *text, size_t n, struct wire_w *b64)
 			continue;
 		}
 		if (wire_view_eq(&line, armour_end)) {
-			txt_skip_blanks(&r);
+			text_skip_blanks(&r);
 			return wire_left(&r) == 0 && wire_err(&r) == 0 && b64->len > 0 ? 0 : SSHTUN_ERR_KEY_FILE;
 		}
 		if (line.n > 0 && wire_put_raw(b64, line.p, line.n)) {
@@ -419,7 +354,7 @@ int key_load_public(struct pubkey *k, const char *path)
 	}
 	wire_r_init(&r, text.p, text.len);
 	err = SSHTUN_ERR_BAD_FORMAT;
-	while (txt_line(&r, &line)) {
+	while (text_line(&r, &line, 1)) {
 		if (line.n == 0) {
 			continue;
 		}

@@ -12,6 +12,8 @@
 #include "ssh/key.h"
 #include "sshtun_err.h"
 #include "util/limits.h"
+#include "util/match.h"
+#include "util/text.h"
 #include "util/wire.h"
 
 enum {
@@ -24,100 +26,7 @@ enum {
 
 static const char kh_hash_magic[] = "|1|";
 
-/* ---- text scanning through the wire reader ---- */
-
-static int txt_is_blank(uint8_t c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* The next byte without consuming it, or -1 at the end. */
-static int txt_peek(const struct wire_r *r)
-{
-	struct wire_r t = *r;
-	uint8_t c = 0;
-
-	if (wire_left(&t) == 0 || wire_get_u8(&t, &c)) {
-		return -1;
-	}
-	return c;
-}
-
-static void txt_skip_blanks(struct wire_r *r)
-{
-	int c;
-
-	while ((c = txt_peek(r)) >= 0 && txt_is_blank((uint8_t)c)) {
-		wire_skip(r, 1);
-	}
-}
-
-/* Takes bytes up to (not including) the first blank, or the first delim if delim >= 0, as a view. */
-static void txt_take(struct wire_r *r, int delim, struct wire_view *f)
-{
-	struct wire_r t = *r;
-	size_t n = 0;
-	uint8_t c = 0;
-
-	while (wire_left(&t) > 0 && wire_get_u8(&t, &c) == 0 && !txt_is_blank(c) && (int)c != delim) {
-		n++;
-	}
-	wire_get_raw(r, n, f);
-}
-
-/* Takes the next line without its "\n"; 0 at the end of the text, else 1. */
-static int txt_line(struct wire_r *r, struct wire_view *line)
-{
-	struct wire_r t = *r;
-	size_t n = 0;
-	uint8_t c = 0;
-
-	if (wire_left(r) == 0) {
-		return 0;
-	}
-	while (wire_left(&t) > 0 && wire_get_u8(&t, &c) == 0 && c != '\n') {
-		n++;
-	}
-	wire_get_raw(r, n, line);
-	if (txt_peek(r) == '\n') {
-		wire_skip(r, 1);
-	}
-	return 1;
-}
-
 /* ---- host matching ---- */
-
-static uint8_t kh_lower(uint8_t c)
-{
-	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c - 'A' + 'a') : c;
-}
-
-/* Glob match of name against pattern (* and ?), ASCII case-insensitive; linear backtracking, no recursion. */
-static int kh_glob(const struct wire_view *pat, const char *name, size_t nn)
-{
-	size_t p = 0, i = 0, star_p = 0, star_i = 0;
-	int have_star = 0;
-
-	while (i < nn) {
-		if (p < pat->n && pat->p[p] == '*') {
-			have_star = 1;
-			star_p = p++;
-			star_i = i;
-		} else if (p < pat->n && (pat->p[p] == '?' || kh_lower(pat->p[p]) == kh_lower((uint8_t)name[i]))) {
-			p++;
-			i++;
-		} else if (have_star) {
-			p = star_p + 1;
-			i = ++star_i;
-		} else {
-			return 0;
-		}
-	}
-	while (p < pat->n && pat->p[p] == '*') {
-		p++;
-	}
-	return p == pat->n;
-}
 
 /* Plain pattern list "a,b*,!c": 1 if a positive pattern matches and no negated one does. */
 static int kh_match_patterns(const struct wire_view *hosts, const char *name)
@@ -129,18 +38,18 @@ static int kh_match_patterns(const struct wire_view *hosts, const char *name)
 
 	wire_r_init(&r, hosts->p, hosts->n);
 	while (wire_left(&r) > 0) {
-		neg = txt_peek(&r) == '!';
+		neg = text_peek(&r) == '!';
 		if (neg) {
 			wire_skip(&r, 1);
 		}
-		txt_take(&r, ',', &pat);
-		if (txt_peek(&r) == ',') {
+		text_take(&r, ',', &pat);
+		if (text_peek(&r) == ',') {
 			wire_skip(&r, 1);
 		}
 		if (wire_err(&r)) {
 			return 0;
 		}
-		if (pat.n > 0 && kh_glob(&pat, name, nn)) {
+		if (pat.n > 0 && match_glob_n(name, nn, (const char *)pat.p, pat.n, 1)) {
 			if (neg) {
 				return 0;	/* a negated match excludes the host, whatever else matches */
 			}
@@ -174,8 +83,8 @@ static int kh_match_hashed(const struct wire_view *field, const char *name)
 
 	wire_r_init(&r, field->p, field->n);
 	wire_get_raw(&r, sizeof(kh_hash_magic) - 1, &magic);
-	txt_take(&r, '|', &salt64);
-	if (txt_peek(&r) != '|') {
+	text_take(&r, '|', &salt64);
+	if (text_peek(&r) != '|') {
 		return SSHTUN_ERR_BAD_FORMAT;
 	}
 	wire_skip(&r, 1);
@@ -205,11 +114,11 @@ int kh_match_line(const char *line, size_t n, const char *hostname, struct pubke
 	memset(key, 0, sizeof(*key));
 	*marker = 0;
 	wire_r_init(&r, line, n);
-	txt_skip_blanks(&r);
-	if (wire_left(&r) == 0 || txt_peek(&r) == '#') {
+	text_skip_blanks(&r);
+	if (wire_left(&r) == 0 || text_peek(&r) == '#') {
 		return 0;
 	}
-	txt_take(&r, -1, &first);
+	text_take(&r, -1, &first);
 	hosts = first;
 	if (first.n > 0 && first.p[0] == '@') {
 		if (wire_view_eq(&first, "@revoked")) {
@@ -219,10 +128,10 @@ int kh_match_line(const char *line, size_t n, const char *hostname, struct pubke
 		} else {
 			return SSHTUN_ERR_BAD_FORMAT;
 		}
-		txt_skip_blanks(&r);
-		txt_take(&r, -1, &hosts);
+		text_skip_blanks(&r);
+		text_take(&r, -1, &hosts);
 	}
-	txt_skip_blanks(&r);
+	text_skip_blanks(&r);
 	wire_get_raw(&r, wire_left(&r), &rest);
 	if (wire_err(&r) || hosts.n == 0 || rest.n == 0) {
 		return SSHTUN_ERR_BAD_FORMAT;
@@ -245,6 +154,11 @@ int kh_match_line(const char *line, size_t n, const char *hostname, struct pubke
 }
 
 /* ---- files ---- */
+
+static uint8_t kh_lower(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c - 'A' + 'a') : c;
+}
 
 /* The name entries are matched against: lower-case host for port 22, else "[host]:port". */
 static int kh_hostname(char *out, size_t outlen, const char *host, int port)
@@ -342,7 +256,7 @@ static void kh_scan_file(struct kh_scan *s, const char *file, const struct wire_
 	int marker, m;
 
 	wire_r_init(&r, text->p, text->len);
-	while (txt_line(&r, &line)) {
+	while (text_line(&r, &line, 0)) {
 		lineno++;
 		if (line.n > FILE_MAX_LINE) {
 			LG_D1(log, "%s:%u: line too long, skipped", file, lineno);
