@@ -290,11 +290,29 @@ static int key_open(const char *path, int private, const char *show, const struc
 	return fd;
 }
 
+/* Opens a key file (as key_open) and reads it whole into text; SSHTUN_ERR_KEY_FILE on failure, logged to log. */
+static int key_read_file(const char *path, int private, const char *show, const struct lg *log, struct wire_w *text)
+{
+	int fd, err;
+
+	fd = key_open(path, private, show, log);
+	if (fd < 0) {
+		return SSHTUN_ERR_KEY_FILE;
+	}
+	err = key_read_fd(fd, text);
+	close(fd);
+	if (err) {
+		LG_W(log, "cannot read key file %s: %s", show, sshtun_strerror(err));
+		return SSHTUN_ERR_KEY_FILE;
+	}
+	return 0;
+}
+
 int key_load_private(struct privkey *k, const char *path, const struct lg *log)
 {
 	struct wire_w text;
 	char show[KEY_PATH_SHOW];
-	int fd, err;
+	int err;
 
 	if (!k || !path) {
 		return SSHTUN_ERR_INVAL;
@@ -302,16 +320,8 @@ int key_load_private(struct privkey *k, const char *path, const struct lg *log)
 	memset(k, 0, sizeof(*k));
 	wire_w_init(&text, FILE_MAX_SIZE);
 	lg_sanitize(show, sizeof(show), path, strlen(path));
-	fd = key_open(path, 1, show, log);
-	if (fd < 0) {
-		err = SSHTUN_ERR_KEY_FILE;
-		goto out;
-	}
-	err = key_read_fd(fd, &text);
-	close(fd);
+	err = key_read_file(path, 1, show, log, &text);
 	if (err) {
-		LG_W(log, "cannot read key file %s: %s", show, sshtun_strerror(err));
-		err = SSHTUN_ERR_KEY_FILE;
 		goto out;
 	}
 	err = key_parse_private(k, text.p, text.len);
@@ -334,22 +344,15 @@ int key_load_public(struct pubkey *k, const char *path)
 	struct wire_w text;
 	struct wire_r r;
 	struct wire_view line;
-	int fd, err;
+	int err;
 
 	if (!k || !path) {
 		return SSHTUN_ERR_INVAL;
 	}
 	memset(k, 0, sizeof(*k));
 	wire_w_init(&text, FILE_MAX_SIZE);
-	fd = key_open(path, 0, path, NULL);
-	if (fd < 0) {
-		err = SSHTUN_ERR_KEY_FILE;
-		goto out;
-	}
-	err = key_read_fd(fd, &text);
-	close(fd);
+	err = key_read_file(path, 0, path, NULL, &text);
 	if (err) {
-		err = SSHTUN_ERR_KEY_FILE;
 		goto out;
 	}
 	wire_r_init(&r, text.p, text.len);

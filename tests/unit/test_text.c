@@ -196,8 +196,8 @@ static void test_take_delim(void **state)
 	assert_null(v.p);
 }
 
-/* Collects the lines of s, joined by '|', into out. */
-static int lines_of(const char *s, size_t n, int trim, char *out, size_t outlen)
+/* Collects the lines of s, joined by '|', into out (*outn bytes); returns how many lines. */
+static int lines_of(const char *s, size_t n, int trim, char *out, size_t outlen, size_t *outn)
 {
 	struct wire_r r;
 	struct wire_view v;
@@ -221,65 +221,68 @@ static int lines_of(const char *s, size_t n, int trim, char *out, size_t outlen)
 	assert_int_equal(wire_left(&r), 0);
 	assert_int_equal(wire_err(&r), 0);
 	assert_int_equal(v.n, 0);
+	*outn = used;
 	return count;
 }
 
-#define LINES(s, trim, buf) lines_of((s), sizeof(s) - 1, (trim), (buf), sizeof(buf))
+/* Input (with its length, so NUL bytes may be in it), trim flag, expected line count and lines joined by '|'. */
+struct line_case {
+	const char *in;
+	size_t n;
+	int trim;
+	int count;
+	const char *want;
+	size_t wantn;
+};
 
-static void test_line_basic(void **state)
+#define LC(in, trim, count, want) { (in), sizeof(in) - 1, (trim), (count), (want), sizeof(want) - 1 }
+
+static const struct line_case line_cases[] = {
+	LC("", 0, 0, ""),
+	LC("", 1, 0, ""),
+	LC("one", 0, 1, "one"),			/* no final newline */
+	LC("one\n", 0, 1, "one"),		/* a final newline adds no empty line */
+	LC("a\nb\nc", 1, 3, "a|b|c"),
+	LC("\n", 0, 1, ""),
+	LC("\n\n\nx\n\n", 0, 5, "|||x|"),
+	LC("a\0b\nc", 0, 2, "a\0b|c"),	/* NUL bytes stay inside the line */
+	/* CRLF: the CR stays without trimming, goes with it. */
+	LC("a\r\nb\r\n", 0, 2, "a\r|b\r"),
+	LC("a\r\nb\r\n", 1, 2, "a|b"),
+	LC("\r\n\r\n", 1, 2, "|"),
+	LC("a\rb\n", 1, 1, "a\rb"),		/* a lone CR does not end a line */
+	/* Trailing spaces and tabs are trimmed, leading and inner ones kept. */
+	LC("  x y \t \nz\t", 1, 2, "  x y|z"),
+	LC("  x y \t \nz\t", 0, 2, "  x y \t |z\t"),
+	LC(" \t\r\n", 1, 1, ""),		/* only blanks: empty after trimming, still a line */
+	LC("x\f\n", 1, 1, "x\f"),		/* form feed is not a blank here */
+};
+
+static void test_line_cases(void **state)
 {
 	char b[256];
+	size_t bn = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(line_cases) / sizeof(line_cases[0]); i++) {
+		const struct line_case *c = &line_cases[i];
+		int count = lines_of(c->in, c->n, c->trim, b, sizeof(b), &bn);
+
+		if (count != c->count || bn != c->wantn || memcmp(b, c->want, bn) != 0) {
+			fail_msg("case %zu: %d lines, want %d", i, count, c->count);
+		}
+	}
+}
+
+static void test_line_null(void **state)
+{
 	struct wire_r r;
 	struct wire_view v;
 
 	(void)state;
-	assert_int_equal(LINES("", 0, b), 0);
-	assert_int_equal(LINES("", 1, b), 0);
 	wire_r_init(&r, NULL, 0);
 	assert_int_equal(text_line(&r, &v, 1), 0);
 	assert_int_equal(v.n, 0);
-
-	assert_int_equal(LINES("one", 0, b), 1);	/* no final newline */
-	assert_string_equal(b, "one");
-	assert_int_equal(LINES("one\n", 0, b), 1);	/* a final newline adds no empty line */
-	assert_string_equal(b, "one");
-	assert_int_equal(LINES("a\nb\nc", 1, b), 3);
-	assert_string_equal(b, "a|b|c");
-	assert_int_equal(LINES("\n", 0, b), 1);
-	assert_string_equal(b, "");
-	assert_int_equal(LINES("\n\n\nx\n\n", 0, b), 5);
-	assert_string_equal(b, "|||x|");
-	/* NUL bytes stay inside the line. */
-	assert_int_equal(LINES("a\0b\nc", 0, b), 2);
-	assert_memory_equal(b, "a\0b|c", 5);
-}
-
-static void test_line_blanks(void **state)
-{
-	char b[256];
-
-	(void)state;
-	/* CRLF: the CR stays without trimming, goes with it. */
-	assert_int_equal(LINES("a\r\nb\r\n", 0, b), 2);
-	assert_string_equal(b, "a\r|b\r");
-	assert_int_equal(LINES("a\r\nb\r\n", 1, b), 2);
-	assert_string_equal(b, "a|b");
-	assert_int_equal(LINES("\r\n\r\n", 1, b), 2);
-	assert_string_equal(b, "|");
-	/* A lone CR does not end a line. */
-	assert_int_equal(LINES("a\rb\n", 1, b), 1);
-	assert_string_equal(b, "a\rb");
-	/* Trailing spaces and tabs are trimmed, leading and inner ones kept. */
-	assert_int_equal(LINES("  x y \t \nz\t", 1, b), 2);
-	assert_string_equal(b, "  x y|z");
-	assert_int_equal(LINES("  x y \t \nz\t", 0, b), 2);
-	assert_string_equal(b, "  x y \t |z\t");
-	/* A line of blanks only is empty after trimming, but is still a line. */
-	assert_int_equal(LINES(" \t\r\n", 1, b), 1);
-	assert_string_equal(b, "");
-	/* Form feed is not a blank here, so it is not trimmed. */
-	assert_int_equal(LINES("x\f\n", 1, b), 1);
-	assert_string_equal(b, "x\f");
 }
 
 static void test_line_long(void **state)
@@ -322,11 +325,21 @@ static void test_line_failed(void **state)
 	assert_null(v.p);
 }
 
+/* Skips blanks, takes the next field up to delim and checks it is want. */
+static void expect_field(struct wire_r *r, int delim, const char *want)
+{
+	struct wire_view f;
+
+	text_skip_blanks(r);
+	text_take(r, delim, &f);
+	assert_view(&f, want);
+}
+
 /* The helpers together, as the key and known_hosts parsers use them. */
 static void test_fields_of_line(void **state)
 {
 	struct wire_r r, lr;
-	struct wire_view line, f;
+	struct wire_view line;
 	static const char text[] = "\n  @marker host1,host2\tssh-ed25519 AAAA comment here \r\nlast";
 
 	(void)state;
@@ -335,28 +348,15 @@ static void test_fields_of_line(void **state)
 	assert_int_equal(line.n, 0);
 	assert_int_equal(text_line(&r, &line, 1), 1);
 	wire_r_init(&lr, line.p, line.n);
-	text_skip_blanks(&lr);
-	text_take(&lr, -1, &f);
-	assert_view(&f, "@marker");
-	text_skip_blanks(&lr);
-	text_take(&lr, ',', &f);
-	assert_view(&f, "host1");
+	expect_field(&lr, -1, "@marker");
+	expect_field(&lr, ',', "host1");
 	assert_int_equal(text_peek(&lr), ',');
 	wire_skip(&lr, 1);
-	text_take(&lr, ',', &f);
-	assert_view(&f, "host2");
-	text_skip_blanks(&lr);
-	text_take(&lr, -1, &f);
-	assert_view(&f, "ssh-ed25519");
-	text_skip_blanks(&lr);
-	text_take(&lr, -1, &f);
-	assert_view(&f, "AAAA");
-	text_skip_blanks(&lr);
-	text_take(&lr, -1, &f);
-	assert_view(&f, "comment");
-	text_skip_blanks(&lr);
-	text_take(&lr, -1, &f);
-	assert_view(&f, "here");
+	expect_field(&lr, ',', "host2");
+	expect_field(&lr, -1, "ssh-ed25519");
+	expect_field(&lr, -1, "AAAA");
+	expect_field(&lr, -1, "comment");
+	expect_field(&lr, -1, "here");
 	text_skip_blanks(&lr);
 	assert_int_equal(wire_end(&lr), 0);	/* trailing blanks were trimmed off the line */
 	assert_int_equal(text_line(&r, &line, 1), 1);
@@ -372,8 +372,8 @@ int main(void)
 		cmocka_unit_test(test_skip_blanks),
 		cmocka_unit_test(test_take_blanks),
 		cmocka_unit_test(test_take_delim),
-		cmocka_unit_test(test_line_basic),
-		cmocka_unit_test(test_line_blanks),
+		cmocka_unit_test(test_line_cases),
+		cmocka_unit_test(test_line_null),
 		cmocka_unit_test(test_line_long),
 		cmocka_unit_test(test_line_failed),
 		cmocka_unit_test(test_fields_of_line),
