@@ -56,6 +56,9 @@ static const uint8_t *take(struct wire_r *r, size_t n)
 		wire_fail(r, SSHTUN_ERR_TRUNCATED);
 		return NULL;
 	}
+	if (!r->p) {
+		return (const uint8_t *)"";	/* an empty reader over no memory: a valid zero-length view */
+	}
 	p = r->p + r->pos;
 	r->pos += n;
 	return p;
