@@ -16,6 +16,8 @@
 
 #include "sshtun_err.h"
 #include "util/limits.h"
+#include "util/match.h"
+#include "util/text.h"
 #include "util/wire.h"
 
 /* Defined in config_keywords.c (declared identically there). */
@@ -40,7 +42,6 @@ struct rd {
 	int system;		/* relative Include paths are in /etc/ssh rather than ~/.ssh */
 	int active;		/* the current Host/Match block applies */
 	int nevermatch;		/* included from a block that does not apply */
-	char raw[FILE_MAX_LINE + 1];
 	struct toks t;
 };
 
@@ -246,39 +247,10 @@ static int tokenize(struct toks *t, const void *line, size_t len, const char **w
 
 /* ---- patterns (ssh_config(5) PATTERNS) ---- */
 
-static int fold(int ch, int nocase)
-{
-	return nocase && ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch;
-}
-
-/* * and ? wildcards; linear backtracking, so hostile patterns cannot blow up. */
-static int match_pattern(const char *s, const char *p, size_t plen, int nocase)
-{
-	size_t si = 0, pi = 0, star_p = (size_t)-1, star_s = 0;
-
-	while (s[si]) {
-		if (pi < plen && (p[pi] == '?' || (p[pi] != '*' && fold(p[pi], nocase) == fold(s[si], nocase)))) {
-			si++;
-			pi++;
-		} else if (pi < plen && p[pi] == '*') {
-			star_p = pi++;
-			star_s = si;
-		} else if (star_p != (size_t)-1) {
-			pi = star_p + 1;
-			si = ++star_s;
-		} else {
-			return 0;
-		}
-	}
-	while (pi < plen && p[pi] == '*') {
-		pi++;
-	}
-	return pi == plen;
-}
-
 /* A comma-separated pattern list: 1 if a pattern matches and no negated one does, -1 if a negated one does, else 0. */
 static int match_list(const char *s, const char *list, int nocase)
 {
+	size_t sn = strlen(s);
 	int got = 0;
 	size_t i = 0;
 
@@ -286,7 +258,7 @@ static int match_list(const char *s, const char *list, int nocase)
 		size_t n = strcspn(list + i, ",");
 		int neg = list[i] == '!';
 
-		if (match_pattern(s, list + i + neg, n - (size_t)neg, nocase)) {
+		if (match_glob_n(s, sn, list + i + neg, n - (size_t)neg, nocase)) {
 			if (neg) {
 				return -1;
 			}
@@ -585,14 +557,14 @@ static int do_match(struct rd *rd, char **argv, int argc)
 	return 0;
 }
 
-static int do_line(struct rd *rd, size_t len)
+static int do_line(struct rd *rd, const struct wire_view *line)
 {
 	struct toks *t = &rd->t;
 	const char *why = NULL, *kw;
 	char where[PATH_MAX + 32];
 	int r;
 
-	if (tokenize(t, rd->raw, len, &why) != 0) {
+	if (tokenize(t, line->p, line->n, &why) != 0) {
 		return rd_error(rd, why, "");
 	}
 	if (t->argc == 0) {
@@ -632,35 +604,24 @@ static int do_line(struct rd *rd, size_t len)
 static int read_text(struct rd *rd, const void *buf, size_t len)
 {
 	struct wire_r r;
+	struct wire_view line;
 	int ret = 0;
 
 	if (len > FILE_MAX_SIZE) {
 		return rd_error(rd, "file too large", "");
 	}
 	wire_r_init(&r, buf, len);
-	while (ret == 0 && wire_left(&r) > 0) {
-		size_t n = 0;
-		int nul = 0, toolong = 0;
-		uint8_t ch = 0;
-
+	while (ret == 0 && text_line(&r, &line, 0)) {
 		rd->lineno++;
-		while (wire_left(&r) > 0 && wire_get_u8(&r, &ch) == 0 && ch != '\n') {
-			nul |= ch == 0;
-			if (n < FILE_MAX_LINE) {
-				rd->raw[n++] = (char)ch;
-			} else {
-				toolong = 1;
-			}
-		}
-		if (nul) {
+		if (line.n > 0 && memchr(line.p, 0, line.n)) {
 			ret = rd_error(rd, "NUL byte in line", "");
-		} else if (toolong) {
+		} else if (line.n > FILE_MAX_LINE) {
 			char msg[64];
 
 			snprintf(msg, sizeof(msg), "line longer than %d bytes", FILE_MAX_LINE);
 			ret = rd_error(rd, msg, "");
 		} else {
-			ret = do_line(rd, n);
+			ret = do_line(rd, &line);
 		}
 	}
 	return ret;
