@@ -1,11 +1,9 @@
-/* sshtun: ssh_config files and -o options: lines, Host/Match blocks, Include, defaults. */
-#include "ssh/config.h"
+/* sshtun: ssh_config files and -o options: lines, Host/Match blocks, Include, IgnoreUnknown. */
+#include "ssh/config_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
-#include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,21 +13,9 @@
 #include <unistd.h>
 
 #include "sshtun_err.h"
-#include "util/limits.h"
 #include "util/match.h"
 #include "util/text.h"
 #include "util/wire.h"
-
-/* Defined in config_keywords.c (declared identically there). */
-enum { CFG_KW_UNKNOWN = 1 };
-int cfg_kw_set(struct cfg *c, char **argv, int argc, int apply, const char *where, const struct lg *log);
-
-/* One line split into words: argv[0] is the keyword. */
-struct toks {
-	char buf[FILE_MAX_LINE + 2];
-	char *argv[CONFIG_MAX_ARGS];
-	int argc;
-};
 
 /* A file being read (one per Include level). */
 struct rd {
@@ -42,31 +28,10 @@ struct rd {
 	int system;		/* relative Include paths are in /etc/ssh rather than ~/.ssh */
 	int active;		/* the current Host/Match block applies */
 	int nevermatch;		/* included from a block that does not apply */
-	struct toks t;
+	struct cfg_toks t;
 };
 
-/* The local user: name and home ($HOME first), "" where unknown. */
-struct who {
-	char name[256];
-	char home[PATH_MAX];
-};
-
-static void get_who(struct who *w)
-{
-	struct passwd pw, *res = NULL;
-	char buf[16384];
-	const char *home = getenv("HOME");
-
-	w->name[0] = '\0';
-	w->home[0] = '\0';
-	if (getpwuid_r(getuid(), &pw, buf, sizeof(buf), &res) == 0 && res) {
-		snprintf(w->name, sizeof(w->name), "%s", pw.pw_name);
-		snprintf(w->home, sizeof(w->home), "%s", pw.pw_dir);
-	}
-	if (home && home[0] && strlen(home) < sizeof(w->home)) {
-		snprintf(w->home, sizeof(w->home), "%s", home);
-	}
-}
+/* ---- the options ---- */
 
 void cfg_init(struct cfg *c)
 {
@@ -110,139 +75,6 @@ void cfg_free(struct cfg *c)
 	free(c->tunnel_address);
 	free(c->tunnel_peer);
 	cfg_init(c);
-}
-
-/* ---- words ---- */
-
-static int is_space(uint8_t ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '\f' || ch == '\v';
-}
-
-static int tok_end(struct toks *t, struct wire_w *w, size_t *start)
-{
-	if (t->argc >= CONFIG_MAX_ARGS) {
-		return -1;
-	}
-	wire_put_u8(w, 0);
-	t->argv[t->argc++] = (char *)w->p + *start;
-	*start = w->len;
-	return 0;
-}
-
-/*
- * The keyword: leading blanks skipped, then up to a blank or '='; then blanks,
- * at most one '=', blanks. Returns 1 when ch starts the arguments, 0 to go on,
- * -1 on error.
- */
-static int tok_keyword(struct toks *t, struct wire_w *w, size_t *start, uint8_t ch, int *stage, int *in_word)
-{
-	if (*stage == 0) {
-		if (!*in_word && is_space(ch)) {
-			return 0;
-		}
-		if (!is_space(ch) && ch != '=') {
-			wire_put_u8(w, ch);
-			*in_word = 1;
-			return 0;
-		}
-		if (!*in_word) {
-			return -1;	/* '=' with no keyword before it */
-		}
-		tok_end(t, w, start);
-		*in_word = 0;
-		*stage = ch == '=' ? 2 : 1;
-		return 0;
-	}
-	if (is_space(ch) || (ch == '=' && *stage == 1)) {
-		*stage = ch == '=' ? 2 : *stage;
-		return 0;
-	}
-	*stage = 3;
-	return 1;
-}
-
-/*
- * Splits a line as ssh does: "Keyword args" or "Keyword=args"; arguments
- * separated by blanks, grouped by double or single quotes; a backslash escapes
- * \ " ' (and a blank outside quotes); an unquoted '#' at the start of a word
- * begins a comment. Returns 0 or -1 with *why set.
- */
-static int tokenize(struct toks *t, const void *line, size_t len, const char **why)
-{
-	struct wire_r r;
-	struct wire_w w;
-	size_t start = 0;
-	int stage = 0, in_word = 0, esc = 0;	/* stage 0: keyword, 1: after it, 2: after '=', 3: arguments */
-	uint8_t ch = 0, quote = 0;
-
-	t->argc = 0;
-	wire_r_init(&r, line, len);
-	wire_w_init_fixed(&w, t->buf, sizeof(t->buf));
-	while (wire_left(&r) > 0 && wire_get_u8(&r, &ch) == 0) {
-		if (stage == 0 && !in_word && ch == '#') {
-			break;
-		}
-		if (stage < 3) {
-			int k = tok_keyword(t, &w, &start, ch, &stage, &in_word);
-
-			if (k < 0) {
-				*why = "missing keyword before '='";
-				return -1;
-			}
-			if (k == 0) {
-				continue;
-			}
-		}
-		if (esc) {
-			esc = 0;
-			if (ch == '\\' || ch == '"' || ch == '\'' || (ch == ' ' && !quote)) {
-				wire_put_u8(&w, ch);
-				continue;
-			}
-			wire_put_u8(&w, '\\');
-		}
-		if (ch == '\\') {
-			esc = 1;
-			in_word = 1;
-		} else if (quote) {
-			if (ch == quote) {
-				quote = 0;
-			} else {
-				wire_put_u8(&w, ch);
-			}
-		} else if (is_space(ch)) {
-			if (in_word && tok_end(t, &w, &start) != 0) {
-				*why = "too many arguments";
-				return -1;
-			}
-			in_word = 0;
-		} else if (ch == '"' || ch == '\'') {
-			quote = ch;
-			in_word = 1;
-		} else if (ch == '#' && !in_word) {
-			break;
-		} else {
-			wire_put_u8(&w, ch);
-			in_word = 1;
-		}
-	}
-	if (quote) {
-		*why = "unterminated quote";
-		return -1;
-	}
-	if (esc) {
-		wire_put_u8(&w, '\\');
-	}
-	if (in_word && tok_end(t, &w, &start) != 0) {
-		*why = "too many arguments";
-		return -1;
-	}
-	if (wire_w_err(&w) || wire_err(&r)) {
-		*why = "line too long";
-		return -1;
-	}
-	return 0;
 }
 
 /* ---- patterns (ssh_config(5) PATTERNS) ---- */
@@ -391,10 +223,10 @@ out:
 /* An Include argument as a path: ~ (user files), else relative to ~/.ssh or /etc/ssh. */
 static int include_path(const struct rd *rd, const char *a, char *path, size_t size)
 {
-	struct who w;
+	struct cfg_who w;
 	int n;
 
-	get_who(&w);
+	cfg_get_who(&w);
 	if (a[0] == '/') {
 		n = snprintf(path, size, "%s", a);
 	} else if (rd->system) {
@@ -492,7 +324,7 @@ static int match_hostname(const struct cfg *c, struct wire_w *w)
 	return wire_w_err(w);
 }
 
-static int match_one(struct rd *rd, const char *attr, const char *arg, const struct who *who, int *m)
+static int match_one(struct rd *rd, const char *attr, const char *arg, const struct cfg_who *who, int *m)
 {
 	struct wire_w w;
 	int r = 0;
@@ -516,13 +348,13 @@ static int match_one(struct rd *rd, const char *attr, const char *arg, const str
 static int do_match(struct rd *rd, char **argv, int argc)
 {
 	static const char *const known[] = { "host", "originalhost", "user", "localuser" };
-	struct who who;
+	struct cfg_who who;
 	int result = 1;
 
 	if (argc < 2) {
 		return rd_error(rd, "Match: missing criteria", "");
 	}
-	get_who(&who);
+	cfg_get_who(&who);
 	for (int i = 1; i < argc; i++) {
 		const char *attr = argv[i] + (argv[i][0] == '!');
 		int neg = argv[i][0] == '!', m = 0, ok = 0;
@@ -559,12 +391,12 @@ static int do_match(struct rd *rd, char **argv, int argc)
 
 static int do_line(struct rd *rd, const struct wire_view *line)
 {
-	struct toks *t = &rd->t;
+	struct cfg_toks *t = &rd->t;
 	const char *why = NULL, *kw;
 	char where[PATH_MAX + 32];
 	int r;
 
-	if (tokenize(t, line->p, line->n, &why) != 0) {
+	if (cfg_tokenize(t, line->p, line->n, &why) != 0) {
 		return rd_error(rd, why, "");
 	}
 	if (t->argc == 0) {
@@ -661,7 +493,7 @@ int cfg_read_file(struct cfg *c, const char *path, int optional, const struct lg
 
 int cfg_apply(struct cfg *c, const char *line, const char *where, const struct lg *log)
 {
-	struct toks *t = NULL;
+	struct cfg_toks *t = NULL;
 	const char *why = NULL;
 	char safe[128];
 	size_t len = strnlen(line, FILE_MAX_LINE + 1);
@@ -674,7 +506,7 @@ int cfg_apply(struct cfg *c, const char *line, const char *where, const struct l
 	}
 	if (len > FILE_MAX_LINE) {
 		why = "option too long";
-	} else if (tokenize(t, line, len, &why) == 0 && t->argc == 0) {
+	} else if (cfg_tokenize(t, line, len, &why) == 0 && t->argc == 0) {
 		why = "empty option";
 	}
 	if (why) {
@@ -699,291 +531,4 @@ int cfg_apply(struct cfg *c, const char *line, const char *where, const struct l
 out:
 	free(t);
 	return r;
-}
-
-/* ---- defaults and expansion (cfg_finish) ---- */
-
-enum { EXP_TILDE = 1, EXP_TOKENS = 2, EXP_ENV = 4, EXP_HOSTNAME = 8 };
-
-/* What the tokens of ssh_config(5) TOKENS stand for. */
-struct exp {
-	const struct who *who;
-	const char *host;	/* %h */
-	const char *orig;	/* %n %k */
-	const char *ruser;	/* %r */
-	int port;		/* %p */
-	char lhost[256];	/* %l, and %L up to the first dot */
-};
-
-static int put_token(struct wire_w *w, char t, const struct exp *x, int flags, const char **why)
-{
-	char num[32];
-	const char *v = NULL;
-
-	switch (flags & EXP_HOSTNAME ? (t == 'h' || t == '%' ? t : 0) : t) {
-	case '%': v = "%"; break;
-	case 'h': v = x->host; break;
-	case 'd': v = x->who->home[0] ? x->who->home : NULL; *why = "home directory unknown"; break;
-	case 'u': v = x->who->name[0] ? x->who->name : NULL; *why = "local user name unknown"; break;
-	case 'r': v = x->ruser; break;
-	case 'n': case 'k': v = x->orig; break;
-	case 'l': v = x->lhost; break;
-	case 'p': snprintf(num, sizeof(num), "%d", x->port); v = num; break;
-	case 'i': snprintf(num, sizeof(num), "%u", (unsigned)getuid()); v = num; break;
-	case 'L': wire_put_raw(w, x->lhost, strcspn(x->lhost, ".")); return 0;
-	default: *why = t ? "unknown or unsupported %-token" : "'%' at the end"; break;
-	}
-	if (!v) {
-		return -1;
-	}
-	wire_put_raw(w, v, strlen(v));
-	return 0;
-}
-
-/* ${NAME} from the environment; *i is at the '$' and ends on the '}'. */
-static int put_env(struct wire_w *w, const char *in, size_t *i, const char **why)
-{
-	char name[256];
-	size_t n = strcspn(in + *i + 2, "}");
-	const char *v;
-
-	if (in[*i + 2 + n] != '}' || n == 0 || n >= sizeof(name)) {
-		*why = "bad ${VARIABLE}";
-		return -1;
-	}
-	memcpy(name, in + *i + 2, n);
-	name[n] = '\0';
-	v = getenv(name);
-	if (!v) {
-		*why = "environment variable in ${} is not set";
-		return -1;
-	}
-	wire_put_raw(w, v, strlen(v));
-	*i += n + 2;
-	return 0;
-}
-
-/* ~ or ~/... is the home directory, ~user/... that user's. Returns the bytes consumed, or -1. */
-static int put_tilde(struct wire_w *w, const char *in, const struct who *who, const char **why)
-{
-	struct passwd pw, *res = NULL;
-	char buf[16384], name[256];
-	size_t n = strcspn(in + 1, "/");
-
-	if (n == 0) {
-		*why = "home directory unknown";
-		wire_put_raw(w, who->home, strlen(who->home));
-		return who->home[0] ? 1 : -1;
-	}
-	*why = "unknown user after ~";
-	if (n >= sizeof(name)) {
-		return -1;
-	}
-	memcpy(name, in + 1, n);
-	name[n] = '\0';
-	if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) != 0 || !res) {
-		return -1;
-	}
-	wire_put_raw(w, pw.pw_dir, strlen(pw.pw_dir));
-	return (int)n + 1;
-}
-
-static int expand(const char *in, const struct exp *x, int flags, char **out, const char **why)
-{
-	struct wire_w w;
-	size_t i = 0;
-	int r = 0;
-
-	*out = NULL;
-	wire_w_init(&w, PATH_MAX);
-	if ((flags & EXP_TILDE) && in[0] == '~') {
-		r = put_tilde(&w, in, x->who, why);
-		i = r > 0 ? (size_t)r : 0;
-		r = r < 0 ? -1 : 0;
-	}
-	for (; r == 0 && in[i]; i++) {
-		if (in[i] == '%' && (flags & (EXP_TOKENS | EXP_HOSTNAME))) {
-			r = put_token(&w, in[i + 1], x, flags, why);
-			i += in[i + 1] != '\0';
-		} else if (in[i] == '$' && in[i + 1] == '{' && (flags & EXP_ENV)) {
-			r = put_env(&w, in, &i, why);
-		} else {
-			wire_put_u8(&w, (uint8_t)in[i]);
-		}
-	}
-	wire_put_u8(&w, 0);
-	if (r == 0 && wire_w_err(&w)) {
-		*why = "result too long";
-		r = -1;
-	}
-	if (r == 0 && !(*out = strdup((const char *)w.p))) {
-		*why = "out of memory";
-		r = -1;
-	}
-	wire_w_free(&w);
-	return r;
-}
-
-static int expand_field(char **field, const struct exp *x, int flags, const char *kw, const struct lg *log)
-{
-	char *v = NULL, safe[128];
-	const char *why = "";
-
-	if (expand(*field, x, flags, &v, &why) != 0) {
-		lg_sanitize(safe, sizeof(safe), *field, strlen(*field));
-		LG_E(log, "%s \"%s\": %s", kw, safe, why);
-		return SSHTUN_ERR_CONFIG;
-	}
-	free(*field);
-	*field = v;
-	return 0;
-}
-
-/* Fills an unset list with defaults, drops "none", expands the rest. */
-static int finish_list(char **list, int *n, const char *const *defs, int ndefs, const struct exp *x,
-		       const char *kw, const struct lg *log)
-{
-	int r = 0, k = 0, unset = *n == 0;
-
-	for (int i = 0; unset && i < ndefs; i++) {
-		if (!(list[i] = strdup(defs[i]))) {
-			return SSHTUN_ERR_NOMEM;
-		}
-		*n = i + 1;
-	}
-	for (int i = 0; i < *n; i++) {
-		if (strcmp(list[i], "none") == 0) {
-			free(list[i]);
-			list[i] = NULL;
-			continue;
-		}
-		list[k] = list[i];
-		if (k != i) {
-			list[i] = NULL;
-		}
-		if (r == 0) {
-			r = expand_field(&list[k], x, EXP_TILDE | EXP_TOKENS | EXP_ENV, kw, log);
-		}
-		k++;
-	}
-	*n = k;
-	return r;
-}
-
-static int finish_agent(struct cfg *c, const struct exp *x, const struct lg *log)
-{
-	const char *v = c->identity_agent;
-
-	if (!v || strcmp(v, "none") == 0 || strcmp(v, "SSH_AUTH_SOCK") == 0) {
-		return 0;
-	}
-	if (v[0] == '$') {
-		const char *e = getenv(v + 1);
-
-		if (!e || !e[0]) {
-			LG_E(log, "IdentityAgent: environment variable %.64s is not set", v + 1);
-			return SSHTUN_ERR_CONFIG;
-		}
-		free(c->identity_agent);
-		c->identity_agent = strdup(e);
-		return c->identity_agent ? 0 : SSHTUN_ERR_NOMEM;
-	}
-	return expand_field(&c->identity_agent, x, EXP_TILDE | EXP_TOKENS | EXP_ENV, "IdentityAgent", log);
-}
-
-static void def_int(int *field, int v)
-{
-	if (*field == CFG_UNSET) {
-		*field = v;
-	}
-}
-
-static int finish_tunnel(struct cfg *c, const struct lg *log)
-{
-	int v6 = c->tunnel_address && strchr(c->tunnel_address, ':');
-
-	if (c->tunnel == CFG_TUNNEL_NO) {
-		LG_E(log, "Tunnel no: sshtun always opens a tunnel; use point-to-point (the default) or ethernet");
-		return SSHTUN_ERR_CONFIG;
-	}
-	if (c->tunnel == CFG_TUNNEL_UNSET) {
-		c->tunnel = CFG_TUNNEL_P2P;
-	}
-	def_int(&c->tun_local, CFG_TUN_ANY);
-	def_int(&c->tun_remote, CFG_TUN_ANY);
-	def_int(&c->tunnel_mtu, TUN_DEFAULT_MTU);
-	if (c->tunnel_peer && c->tunnel == CFG_TUNNEL_ETHERNET) {
-		LG_E(log, "TunnelPeer is for point-to-point tunnels; with Tunnel ethernet give only TunnelAddress");
-		return SSHTUN_ERR_CONFIG;
-	}
-	if (c->tunnel_peer && !c->tunnel_address) {
-		LG_E(log, "TunnelPeer %.64s needs a TunnelAddress for the local end", c->tunnel_peer);
-		return SSHTUN_ERR_CONFIG;
-	}
-	if (c->tunnel_peer && v6 != (strchr(c->tunnel_peer, ':') != NULL)) {
-		LG_E(log, "TunnelAddress %.64s and TunnelPeer %.64s are not of the same address family",
-		     c->tunnel_address, c->tunnel_peer);
-		return SSHTUN_ERR_CONFIG;
-	}
-	if (v6 && c->tunnel_mtu != 0 && c->tunnel_mtu < 1280) {
-		LG_E(log, "TunnelMTU %d is below 1280, the minimum for IPv6 (TunnelAddress %.64s)",
-		     c->tunnel_mtu, c->tunnel_address);
-		return SSHTUN_ERR_CONFIG;
-	}
-	return 0;
-}
-
-int cfg_finish(struct cfg *c, const struct lg *log)
-{
-	static const char *const ids[] = { "~/.ssh/id_ed25519", "~/.ssh/id_ecdsa", "~/.ssh/id_rsa" };
-	static const char *const ukh[] = { "~/.ssh/known_hosts", "~/.ssh/known_hosts2" };
-	static const char *const gkh[] = { "/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2" };
-	struct who who;
-	struct exp x;
-	int r;
-
-	if (!c->host || !c->host[0]) {
-		LG_E(log, "no host given");
-		return SSHTUN_ERR_CONFIG;
-	}
-	get_who(&who);
-	memset(&x, 0, sizeof(x));
-	x.who = &who;
-	x.host = x.orig = c->host;
-	if (!c->user && !who.name[0]) {
-		LG_E(log, "cannot find the name of the local user (uid %u); set User", (unsigned)getuid());
-		return SSHTUN_ERR_CONFIG;
-	}
-	if (!c->user && !(c->user = strdup(who.name))) {
-		return SSHTUN_ERR_NOMEM;
-	}
-	if (!c->hostname && !(c->hostname = strdup(c->host))) {
-		return SSHTUN_ERR_NOMEM;
-	}
-	if ((r = expand_field(&c->hostname, &x, EXP_HOSTNAME, "HostName", log)) != 0) {
-		return r;
-	}
-	def_int(&c->port, 22);
-	x.host = c->hostname;
-	x.ruser = c->user;
-	x.port = c->port;
-	if (gethostname(x.lhost, sizeof(x.lhost) - 1) != 0) {
-		snprintf(x.lhost, sizeof(x.lhost), "localhost");
-	}
-	if ((r = finish_list(c->identity_files, &c->n_identity_files, ids, 3, &x, "IdentityFile", log)) != 0 ||
-	    (r = finish_list(c->user_known_hosts, &c->n_user_known_hosts, ukh, 2, &x, "UserKnownHostsFile", log)) != 0 ||
-	    (r = finish_list(c->global_known_hosts, &c->n_global_known_hosts, gkh, 2, &x, "GlobalKnownHostsFile", log)) != 0 ||
-	    (r = finish_agent(c, &x, log)) != 0 || (r = finish_tunnel(c, log)) != 0) {
-		return r;
-	}
-	def_int(&c->identities_only, 0);
-	def_int(&c->strict_host_key_checking, CFG_STRICT_ASK);
-	c->rekey_bytes = c->rekey_bytes == CFG_UNSET ? 0 : c->rekey_bytes;
-	c->rekey_seconds = c->rekey_seconds == CFG_UNSET ? 0 : c->rekey_seconds;
-	def_int(&c->connect_timeout, 0);
-	def_int(&c->server_alive_interval, 0);
-	def_int(&c->server_alive_count_max, 3);
-	def_int(&c->log_level, LG_INFO);
-	def_int(&c->address_family, 0);
-	return 0;
 }

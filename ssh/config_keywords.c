@@ -1,8 +1,6 @@
-/* sshtun: the ssh_config keyword table and the parsers for each keyword's value. */
-#include "ssh/config.h"
+/* sshtun: a config line as keyword and arguments (ssh's quoting), the keyword table and each keyword's handler. */
+#include "ssh/config_int.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,16 +8,137 @@
 #include <sys/socket.h>
 
 #include "sshtun_err.h"
-#include "util/limits.h"
+#include "util/wire.h"
+
+/* ---- words ---- */
+
+static int is_space(uint8_t ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '\f' || ch == '\v';
+}
+
+static int tok_end(struct cfg_toks *t, struct wire_w *w, size_t *start)
+{
+	if (t->argc >= CONFIG_MAX_ARGS) {
+		return -1;
+	}
+	wire_put_u8(w, 0);
+	t->argv[t->argc++] = (char *)w->p + *start;
+	*start = w->len;
+	return 0;
+}
 
 /*
- * The one entry point config.c calls (declared identically there). argv[0] is
- * the keyword. Returns 0, SSHTUN_ERR_CONFIG / SSHTUN_ERR_NOMEM after logging why,
- * or CFG_KW_UNKNOWN (nothing logged) when the keyword is not in the table.
- * apply=0 checks the value without storing it (lines in blocks that do not match).
+ * The keyword: leading blanks skipped, then up to a blank or '='; then blanks,
+ * at most one '=', blanks. Returns 1 when ch starts the arguments, 0 to go on,
+ * -1 on error.
  */
-enum { CFG_KW_UNKNOWN = 1 };
-int cfg_kw_set(struct cfg *c, char **argv, int argc, int apply, const char *where, const struct lg *log);
+static int tok_keyword(struct cfg_toks *t, struct wire_w *w, size_t *start, uint8_t ch, int *stage, int *in_word)
+{
+	if (*stage == 0) {
+		if (!*in_word && is_space(ch)) {
+			return 0;
+		}
+		if (!is_space(ch) && ch != '=') {
+			wire_put_u8(w, ch);
+			*in_word = 1;
+			return 0;
+		}
+		if (!*in_word) {
+			return -1;	/* '=' with no keyword before it */
+		}
+		tok_end(t, w, start);
+		*in_word = 0;
+		*stage = ch == '=' ? 2 : 1;
+		return 0;
+	}
+	if (is_space(ch) || (ch == '=' && *stage == 1)) {
+		*stage = ch == '=' ? 2 : *stage;
+		return 0;
+	}
+	*stage = 3;
+	return 1;
+}
+
+/* Splits a line into keyword and arguments as ssh does (the rules are in config_int.h). */
+int cfg_tokenize(struct cfg_toks *t, const void *line, size_t len, const char **why)
+{
+	struct wire_r r;
+	struct wire_w w;
+	size_t start = 0;
+	int stage = 0, in_word = 0, esc = 0;	/* stage 0: keyword, 1: after it, 2: after '=', 3: arguments */
+	uint8_t ch = 0, quote = 0;
+
+	t->argc = 0;
+	wire_r_init(&r, line, len);
+	wire_w_init_fixed(&w, t->buf, sizeof(t->buf));
+	while (wire_left(&r) > 0 && wire_get_u8(&r, &ch) == 0) {
+		if (stage == 0 && !in_word && ch == '#') {
+			break;
+		}
+		if (stage < 3) {
+			int k = tok_keyword(t, &w, &start, ch, &stage, &in_word);
+
+			if (k < 0) {
+				*why = "missing keyword before '='";
+				return -1;
+			}
+			if (k == 0) {
+				continue;
+			}
+		}
+		if (esc) {
+			esc = 0;
+			if (ch == '\\' || ch == '"' || ch == '\'' || (ch == ' ' && !quote)) {
+				wire_put_u8(&w, ch);
+				continue;
+			}
+			wire_put_u8(&w, '\\');
+		}
+		if (ch == '\\') {
+			esc = 1;
+			in_word = 1;
+		} else if (quote) {
+			if (ch == quote) {
+				quote = 0;
+			} else {
+				wire_put_u8(&w, ch);
+			}
+		} else if (is_space(ch)) {
+			if (in_word && tok_end(t, &w, &start) != 0) {
+				*why = "too many arguments";
+				return -1;
+			}
+			in_word = 0;
+		} else if (ch == '"' || ch == '\'') {
+			quote = ch;
+			in_word = 1;
+		} else if (ch == '#' && !in_word) {
+			break;
+		} else {
+			wire_put_u8(&w, ch);
+			in_word = 1;
+		}
+	}
+	if (quote) {
+		*why = "unterminated quote";
+		return -1;
+	}
+	if (esc) {
+		wire_put_u8(&w, '\\');
+	}
+	if (in_word && tok_end(t, &w, &start) != 0) {
+		*why = "too many arguments";
+		return -1;
+	}
+	if (wire_w_err(&w) || wire_err(&r)) {
+		*why = "line too long";
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- keywords ---- */
 
 struct kwctx;
 typedef int (*kw_fn)(const struct kwctx *k);
@@ -75,126 +194,6 @@ static void set_int(const struct kwctx *k, int *field, int v)
 	}
 }
 
-/* Decimal digits only, no sign, value <= max. */
-static int parse_num(const char *s, int64_t max, int64_t *out)
-{
-	int64_t v = 0;
-
-	*out = 0;
-	if (!s[0]) {
-		return -1;
-	}
-	for (size_t i = 0; s[i]; i++) {
-		if (s[i] < '0' || s[i] > '9') {
-			return -1;
-		}
-		if (v > (max - (s[i] - '0')) / 10) {
-			return -1;
-		}
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-static int64_t time_unit(char ch)
-{
-	switch (ch) {
-	case '\0': case 's': case 'S': return 1;
-	case 'm': case 'M': return 60;
-	case 'h': case 'H': return 3600;
-	case 'd': case 'D': return 86400;
-	case 'w': case 'W': return 604800;
-	default: return 0;
-	}
-}
-
-/* sshd_config(5) TIME FORMATS: one or more NUMBER[smhdw]; a bare number is seconds. */
-static int parse_time(const char *s, int *out)
-{
-	int64_t total = 0, num = 0, mul;
-	int digits = 0;
-
-	*out = 0;
-	for (size_t i = 0;; i++) {
-		char ch = s[i];
-
-		if (ch >= '0' && ch <= '9') {
-			if (num > (INT32_MAX - (ch - '0')) / 10) {
-				return -1;
-			}
-			num = num * 10 + (ch - '0');
-			digits++;
-			continue;
-		}
-		if (ch == '\0' && digits == 0 && i > 0) {
-			break;	/* ended right after a unit */
-		}
-		mul = time_unit(ch);
-		if (mul == 0 || digits == 0 || num > (INT32_MAX - total) / mul) {
-			return -1;
-		}
-		total += num * mul;
-		num = 0;
-		digits = 0;
-		if (ch == '\0') {
-			break;
-		}
-	}
-	*out = (int)total;
-	return 0;
-}
-
-int64_t cfg_parse_size(const char *s)
-{
-	const int64_t max = INT64_C(1) << 62;
-	int64_t whole = 0, frac = 0, fdiv = 1, scale = 1;
-	size_t i = 0;
-
-	if (!s || !s[0]) {
-		return -1;
-	}
-	if (strcasecmp(s, "default") == 0) {
-		return 0;
-	}
-	for (; s[i] >= '0' && s[i] <= '9'; i++) {
-		if (whole > (max - (s[i] - '0')) / 10) {
-			return -1;
-		}
-		whole = whole * 10 + (s[i] - '0');
-	}
-	if (i == 0) {
-		return -1;
-	}
-	if (s[i] == '.') {
-		for (i++; s[i] >= '0' && s[i] <= '9'; i++) {
-			if (fdiv >= 1000000000) {
-				return -1;
-			}
-			frac = frac * 10 + (s[i] - '0');
-			fdiv *= 10;
-		}
-		if (fdiv == 1) {
-			return -1;
-		}
-	}
-	switch (s[i]) {
-	case '\0': break;
-	case 'k': case 'K': scale = INT64_C(1) << 10; break;
-	case 'm': case 'M': scale = INT64_C(1) << 20; break;
-	case 'g': case 'G': scale = INT64_C(1) << 30; break;
-	case 't': case 'T': scale = INT64_C(1) << 40; break;
-	default: return -1;
-	}
-	if (s[i] != '\0' && s[i + 1] != '\0') {
-		return -1;
-	}
-	if ((fdiv > 1 && scale == 1) || whole > max / scale) {
-		return -1;	/* a fraction of a byte, or too large */
-	}
-	return whole * scale + frac * scale / fdiv;
-}
-
 static int pick(const struct kwctx *k, const struct choice *ch, int *out)
 {
 	for (size_t i = 0; ch[i].name; i++) {
@@ -210,23 +209,9 @@ static const struct choice yes_no[] = {
 	{ "yes", 1 }, { "no", 0 }, { "true", 1 }, { "false", 0 }, { NULL, 0 }
 };
 
-/* No control characters, not empty: names and paths. */
-static int plain(const char *s)
-{
-	if (!s[0]) {
-		return 0;
-	}
-	for (size_t i = 0; s[i]; i++) {
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
-			return 0;
-		}
-	}
-	return 1;
-}
-
 static int kw_string(const struct kwctx *k, char **field)
 {
-	if (!plain(k->argv[0])) {
+	if (!cfg_plain(k->argv[0])) {
 		return bad_value(k, k->argv[0]);
 	}
 	return set_str(k, field, k->argv[0]);
@@ -251,7 +236,7 @@ static int kw_port(const struct kwctx *k)
 {
 	int64_t v;
 
-	if (parse_num(k->argv[0], 65535, &v) != 0 || v == 0) {
+	if (cfg_parse_num(k->argv[0], 65535, &v) != 0 || v == 0) {
 		return bad_value(k, k->argv[0]);
 	}
 	set_int(k, &k->c->port, (int)v);
@@ -263,7 +248,7 @@ static int kw_identity_file(const struct kwctx *k)
 	struct cfg *c = k->c;
 	const char *v = k->argv[0];
 
-	if (!plain(v)) {
+	if (!cfg_plain(v)) {
 		return bad_value(k, v);
 	}
 	if (!k->apply) {
@@ -311,34 +296,13 @@ static int kw_tunnel(const struct kwctx *k)
 	return r;
 }
 
-static int tun_unit(const char *s, size_t n, int *out)
-{
-	char buf[16];
-	int64_t v;
-
-	if (n == 0 || n >= sizeof(buf)) {
-		return -1;
-	}
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	if (strcasecmp(buf, "any") == 0) {
-		*out = CFG_TUN_ANY;
-		return 0;
-	}
-	if (parse_num(buf, CFG_TUN_ANY - 2, &v) != 0) {
-		return -1;
-	}
-	*out = (int)v;
-	return 0;
-}
-
 static int kw_tunnel_device(const struct kwctx *k)
 {
 	const char *s = k->argv[0], *colon = strchr(s, ':');
 	int local = 0, remote = CFG_TUN_ANY;
 
-	if (tun_unit(s, colon ? (size_t)(colon - s) : strlen(s), &local) != 0 ||
-	    (colon && tun_unit(colon + 1, strlen(colon + 1), &remote) != 0)) {
+	if (cfg_parse_tun_unit(s, colon ? (size_t)(colon - s) : strlen(s), &local) != 0 ||
+	    (colon && cfg_parse_tun_unit(colon + 1, strlen(colon + 1), &remote) != 0)) {
 		return bad_value(k, s);
 	}
 	if (k->apply && k->c->tun_local == CFG_UNSET) {
@@ -351,7 +315,7 @@ static int kw_tunnel_device(const struct kwctx *k)
 static int kw_files(const struct kwctx *k, char **list, int *n)
 {
 	for (int i = 0; i < k->argc; i++) {
-		if (!plain(k->argv[i]) || (k->argc > 1 && strcmp(k->argv[i], "none") == 0)) {
+		if (!cfg_plain(k->argv[i]) || (k->argc > 1 && strcmp(k->argv[i], "none") == 0)) {
 			return bad_value(k, k->argv[i]);
 		}
 	}
@@ -393,38 +357,9 @@ static int kw_strict(const struct kwctx *k)
 	return r;
 }
 
-/* An algorithm list as ssh takes it: [+-^]name[,name...]; names of [A-Za-z0-9._@-] plus wildcards. */
-static int algo_list_ok(const char *s)
-{
-	size_t i = 0, namelen = 0;
-
-	if (s[0] == '+' || s[0] == '-' || s[0] == '^') {
-		i = 1;
-	}
-	for (; s[i]; i++) {
-		char ch = s[i];
-
-		if (ch == ',') {
-			if (namelen == 0) {
-				return 0;
-			}
-			namelen = 0;
-			continue;
-		}
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		      ch == '-' || ch == '.' || ch == '_' || ch == '@' || ch == '*' || ch == '?')) {
-			return 0;
-		}
-		if (++namelen > WIRE_MAX_NAME || i > WIRE_MAX_NAMELIST) {
-			return 0;
-		}
-	}
-	return namelen > 0;
-}
-
 static int kw_algos(const struct kwctx *k, char **field)
 {
-	if (!algo_list_ok(k->argv[0])) {
+	if (!cfg_algo_list_ok(k->argv[0])) {
 		return bad_value(k, k->argv[0]);
 	}
 	return set_str(k, field, k->argv[0]);
@@ -448,7 +383,7 @@ static int kw_rekey(const struct kwctx *k)
 	if (bytes < 0 || (bytes > 0 && bytes < 16)) {
 		return bad_value(k, k->argv[0]);
 	}
-	if (k->argc > 1 && strcasecmp(k->argv[1], "none") != 0 && parse_time(k->argv[1], &secs) != 0) {
+	if (k->argc > 1 && strcasecmp(k->argv[1], "none") != 0 && cfg_parse_time(k->argv[1], &secs) != 0) {
 		return bad_value(k, k->argv[1]);
 	}
 	if (k->apply && k->c->rekey_bytes == CFG_UNSET) {
@@ -464,7 +399,7 @@ static int kw_time(const struct kwctx *k, int *field, int allow_none)
 {
 	int v = 0;
 
-	if (!(allow_none && strcasecmp(k->argv[0], "none") == 0) && parse_time(k->argv[0], &v) != 0) {
+	if (!(allow_none && strcasecmp(k->argv[0], "none") == 0) && cfg_parse_time(k->argv[0], &v) != 0) {
 		return bad_value(k, k->argv[0]);
 	}
 	set_int(k, field, v);
@@ -485,7 +420,7 @@ static int kw_alive_count(const struct kwctx *k)
 {
 	int64_t v;
 
-	if (parse_num(k->argv[0], INT32_MAX, &v) != 0) {
+	if (cfg_parse_num(k->argv[0], INT32_MAX, &v) != 0) {
 		return bad_value(k, k->argv[0]);
 	}
 	set_int(k, &k->c->server_alive_count_max, (int)v);
@@ -520,36 +455,9 @@ static int kw_address_family(const struct kwctx *k)
 	return r;
 }
 
-/* ADDR[/PREFIX] (want_prefix) or ADDR: returns the family, or 0 if it does not parse. */
-static int parse_addr(const char *s, int want_prefix)
-{
-	char buf[INET6_ADDRSTRLEN + 1];
-	unsigned char bin[sizeof(struct in6_addr)];
-	const char *slash = want_prefix ? strchr(s, '/') : NULL;
-	size_t n = slash ? (size_t)(slash - s) : strlen(s);
-	int af = AF_INET;
-	int64_t prefix;
-
-	if (n == 0 || n >= sizeof(buf)) {
-		return 0;
-	}
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	if (inet_pton(AF_INET, buf, bin) != 1) {
-		af = AF_INET6;
-		if (inet_pton(AF_INET6, buf, bin) != 1) {
-			return 0;
-		}
-	}
-	if (slash && (parse_num(slash + 1, af == AF_INET ? 32 : 128, &prefix) != 0 || prefix == 0)) {
-		return 0;
-	}
-	return af;
-}
-
 static int kw_tunnel_address(const struct kwctx *k)
 {
-	if (parse_addr(k->argv[0], 1) == 0) {
+	if (cfg_parse_addr(k->argv[0], 1) == 0) {
 		return bad_value(k, k->argv[0]);
 	}
 	return set_str(k, &k->c->tunnel_address, k->argv[0]);
@@ -557,7 +465,7 @@ static int kw_tunnel_address(const struct kwctx *k)
 
 static int kw_tunnel_peer(const struct kwctx *k)
 {
-	if (parse_addr(k->argv[0], 0) == 0) {
+	if (cfg_parse_addr(k->argv[0], 0) == 0) {
 		return bad_value(k, k->argv[0]);
 	}
 	return set_str(k, &k->c->tunnel_peer, k->argv[0]);
@@ -567,7 +475,7 @@ static int kw_tunnel_mtu(const struct kwctx *k)
 {
 	int64_t v;
 
-	if (parse_num(k->argv[0], 65535, &v) != 0 || (v != 0 && v < 68)) {
+	if (cfg_parse_num(k->argv[0], 65535, &v) != 0 || (v != 0 && v < 68)) {
 		return bad_value(k, k->argv[0]);
 	}
 	set_int(k, &k->c->tunnel_mtu, (int)v);
