@@ -194,11 +194,12 @@ static void set_int(const struct kwctx *k, int *field, int v)
 	}
 }
 
-static int pick(const struct kwctx *k, const struct choice *ch, int *out)
+/* One of the names in ch (case-insensitive), stored in field as its value. */
+static int kw_choice(const struct kwctx *k, const struct choice *ch, int *field)
 {
 	for (size_t i = 0; ch[i].name; i++) {
 		if (strcasecmp(ch[i].name, k->argv[0]) == 0) {
-			*out = ch[i].value;
+			set_int(k, field, ch[i].value);
 			return 0;
 		}
 	}
@@ -209,9 +210,10 @@ static const struct choice yes_no[] = {
 	{ "yes", 1 }, { "no", 0 }, { "true", 1 }, { "false", 0 }, { NULL, 0 }
 };
 
-static int kw_string(const struct kwctx *k, char **field)
+/* Stores the value in field if ok (it passed its syntax check), else reports it. */
+static int kw_str_if(const struct kwctx *k, int ok, char **field)
 {
-	if (!cfg_plain(k->argv[0])) {
+	if (!ok) {
 		return bad_value(k, k->argv[0]);
 	}
 	return set_str(k, field, k->argv[0]);
@@ -219,17 +221,17 @@ static int kw_string(const struct kwctx *k, char **field)
 
 static int kw_hostname(const struct kwctx *k)
 {
-	return kw_string(k, &k->c->hostname);
+	return kw_str_if(k, cfg_plain(k->argv[0]), &k->c->hostname);
 }
 
 static int kw_user(const struct kwctx *k)
 {
-	return kw_string(k, &k->c->user);
+	return kw_str_if(k, cfg_plain(k->argv[0]), &k->c->user);
 }
 
 static int kw_identity_agent(const struct kwctx *k)
 {
-	return kw_string(k, &k->c->identity_agent);
+	return kw_str_if(k, cfg_plain(k->argv[0]), &k->c->identity_agent);
 }
 
 static int kw_port(const struct kwctx *k)
@@ -273,12 +275,7 @@ static int kw_identity_file(const struct kwctx *k)
 
 static int kw_identities_only(const struct kwctx *k)
 {
-	int v = 0, r = pick(k, yes_no, &v);
-
-	if (r == 0) {
-		set_int(k, &k->c->identities_only, v);
-	}
-	return r;
+	return kw_choice(k, yes_no, &k->c->identities_only);
 }
 
 static int kw_tunnel(const struct kwctx *k)
@@ -288,12 +285,8 @@ static int kw_tunnel(const struct kwctx *k)
 		{ "ethernet", CFG_TUNNEL_ETHERNET }, { "no", CFG_TUNNEL_NO },
 		{ "true", CFG_TUNNEL_P2P }, { "false", CFG_TUNNEL_NO }, { NULL, 0 }
 	};
-	int v = 0, r = pick(k, ch, &v);
 
-	if (r == 0) {
-		set_int(k, &k->c->tunnel, v);
-	}
-	return r;
+	return kw_choice(k, ch, &k->c->tunnel);
 }
 
 static int kw_tunnel_device(const struct kwctx *k)
@@ -349,30 +342,18 @@ static int kw_strict(const struct kwctx *k)
 		{ "accept-new", CFG_STRICT_ACCEPT_NEW }, { "ask", CFG_STRICT_ASK },
 		{ "true", CFG_STRICT_YES }, { "false", CFG_STRICT_NO }, { NULL, 0 }
 	};
-	int v = 0, r = pick(k, ch, &v);
 
-	if (r == 0) {
-		set_int(k, &k->c->strict_host_key_checking, v);
-	}
-	return r;
-}
-
-static int kw_algos(const struct kwctx *k, char **field)
-{
-	if (!cfg_algo_list_ok(k->argv[0])) {
-		return bad_value(k, k->argv[0]);
-	}
-	return set_str(k, field, k->argv[0]);
+	return kw_choice(k, ch, &k->c->strict_host_key_checking);
 }
 
 static int kw_ciphers(const struct kwctx *k)
 {
-	return kw_algos(k, &k->c->ciphers);
+	return kw_str_if(k, cfg_algo_list_ok(k->argv[0]), &k->c->ciphers);
 }
 
 static int kw_kex(const struct kwctx *k)
 {
-	return kw_algos(k, &k->c->kex_algorithms);
+	return kw_str_if(k, cfg_algo_list_ok(k->argv[0]), &k->c->kex_algorithms);
 }
 
 static int kw_rekey(const struct kwctx *k)
@@ -434,12 +415,8 @@ static int kw_log_level(const struct kwctx *k)
 		{ "INFO", LG_INFO }, { "VERBOSE", LG_INFO }, { "DEBUG", LG_DEBUG1 },
 		{ "DEBUG1", LG_DEBUG1 }, { "DEBUG2", LG_DEBUG2 }, { "DEBUG3", LG_DEBUG3 }, { NULL, 0 }
 	};
-	int v = 0, r = pick(k, ch, &v);
 
-	if (r == 0) {
-		set_int(k, &k->c->log_level, v);
-	}
-	return r;
+	return kw_choice(k, ch, &k->c->log_level);
 }
 
 static int kw_address_family(const struct kwctx *k)
@@ -447,28 +424,18 @@ static int kw_address_family(const struct kwctx *k)
 	static const struct choice ch[] = {
 		{ "any", 0 }, { "inet", AF_INET }, { "inet6", AF_INET6 }, { NULL, 0 }
 	};
-	int v = 0, r = pick(k, ch, &v);
 
-	if (r == 0) {
-		set_int(k, &k->c->address_family, v);
-	}
-	return r;
+	return kw_choice(k, ch, &k->c->address_family);
 }
 
 static int kw_tunnel_address(const struct kwctx *k)
 {
-	if (cfg_parse_addr(k->argv[0], 1) == 0) {
-		return bad_value(k, k->argv[0]);
-	}
-	return set_str(k, &k->c->tunnel_address, k->argv[0]);
+	return kw_str_if(k, cfg_parse_addr(k->argv[0], 1) != 0, &k->c->tunnel_address);
 }
 
 static int kw_tunnel_peer(const struct kwctx *k)
 {
-	if (cfg_parse_addr(k->argv[0], 0) == 0) {
-		return bad_value(k, k->argv[0]);
-	}
-	return set_str(k, &k->c->tunnel_peer, k->argv[0]);
+	return kw_str_if(k, cfg_parse_addr(k->argv[0], 0) != 0, &k->c->tunnel_peer);
 }
 
 static int kw_tunnel_mtu(const struct kwctx *k)
