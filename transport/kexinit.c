@@ -57,22 +57,14 @@ static int append(char *out, size_t outlen, const char *name, size_t n)
 /* 1 if name matches any of the comma-separated patterns. */
 static int matches_any(const char *patterns, const char *name, size_t n)
 {
-	char pat[WIRE_MAX_NAME + 1];
 	const char *p = patterns;
 
 	while (*p) {
 		size_t len = strcspn(p, ",");
-		if (len < sizeof(pat)) {
-			memcpy(pat, p, len);
-			pat[len] = '\0';
-			if (match_glob(name, n, pat)) {
-				return 1;
-			}
+		if (match_glob_n(name, n, p, len, 0)) {
+			return 1;
 		}
-		p += len;
-		if (*p == ',') {
-			p++;
-		}
+		p += len + (p[len] == ',');
 	}
 	return 0;
 }
