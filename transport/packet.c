@@ -97,8 +97,13 @@ int tp_pkt_end(struct tp *tp, size_t off, size_t len)
 	size_t plen = 1 + len + pad;
 	wire_poke_u32(pkt, (uint32_t)plen);
 	pkt[4] = (uint8_t)pad;
-	/* Padding need not be secret with AEAD ciphers; before NEWKEYS it is plaintext anyway. */
-	cry_random(pkt + HDR + len, pad);
+	/* Random padding from a pool refilled a block at a time; each byte is used once. */
+	if (tp->pad_pos + pad > sizeof(tp->pad_pool) || tp->pad_pos == 0) {
+		cry_random(tp->pad_pool, sizeof(tp->pad_pool));
+		tp->pad_pos = 1;
+	}
+	memcpy(pkt + HDR + len, tp->pad_pool + tp->pad_pos, pad);
+	tp->pad_pos += pad;
 	if (d->cipher) {
 		r = d->cipher->seal(d->ctx, d->seq, pkt, 4 + plen, pkt + 4 + plen);
 		if (r != 0) {

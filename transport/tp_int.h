@@ -110,6 +110,10 @@ struct tp {
 	int ext_ping;
 	char disconnect_reason[256];
 
+	/* Padding bytes, drawn from the CSPRNG in blocks: no getrandom() per packet. */
+	uint8_t pad_pool[4096];
+	size_t pad_pos;
+
 	uint64_t total_out, total_in;
 	uint64_t rekey_limit;
 };
