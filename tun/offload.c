@@ -1,0 +1,678 @@
+/* sshtun: tun offloads: TSO super-packets split into segments, TCP segments coalesced into super-packets. */
+#include "tun/offload.h"
+
+#include <string.h>
+
+#include "sshtun_err.h"
+#include "util/wire.h"
+
+enum {
+	O_ETH_LEN = 14,
+	O_ETH_IP4 = 0x0800,
+	O_ETH_IP6 = 0x86dd,
+	O_IP4_MIN = 20,
+	O_IP6_LEN = 40,
+	O_TCP_MIN = 20,
+	O_TCP_CSUM = 16,	/* offset of the checksum in the TCP header */
+	O_TCP_FLAGS = 13,	/* offset of the flags byte */
+	O_PROTO_TCP = 6,
+	O_IP_MAX = 65535,	/* largest IP packet (IPv4 total length, and our cap for IPv6) */
+	O_DF = 0x40,
+	O_MF = 0x20,
+	O_FIN = 0x01,
+	O_PSH = 0x08,
+	O_ACK = 0x10,
+	O_CWR = 0x80
+};
+
+/* ---- Internet checksum (RFC 1071) ---- */
+
+/* Adds w to a 64-bit ones'-complement lane; the carries out of it are counted in *c (2^64 = 1 mod 0xffff). */
+static inline uint64_t cs_add(uint64_t a, uint64_t w, uint64_t *c)
+{
+	a += w;
+	*c += a < w;
+	return a;
+}
+
+static inline uint64_t load64(const uint8_t *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/*
+ * Ones'-complement sum (RFC 1071) of n bytes read as host-order 64-bit words in
+ * four independent lanes; cs_fold puts the byte order right at the end. Ranges
+ * summed apart and then added must each start at an even offset of the
+ * checksummed data; only the last one may have an odd length (it is padded
+ * with a zero byte). Unless dst is NULL the bytes are copied there on the way:
+ * one pass over a payload. The result stays below 2^36 for any size we see.
+ */
+static inline uint64_t cs_copy(uint64_t s, uint8_t *dst, const uint8_t *src, size_t n)
+{
+	uint64_t a = 0, b = 0, d = 0, e = 0, c = 0, w0, w1, w2, w3;
+	uint8_t t[8] = { 0 };
+	size_t i = 0;
+
+	for (; i + 32 <= n; i += 32) {
+		w0 = load64(src + i);
+		w1 = load64(src + i + 8);
+		w2 = load64(src + i + 16);
+		w3 = load64(src + i + 24);
+		if (dst != NULL) {
+			memcpy(dst + i, src + i, 32);
+		}
+		a = cs_add(a, w0, &c);
+		b = cs_add(b, w1, &c);
+		d = cs_add(d, w2, &c);
+		e = cs_add(e, w3, &c);
+	}
+	for (; i + 8 <= n; i += 8) {
+		if (dst != NULL) {
+			memcpy(dst + i, src + i, 8);
+		}
+		a = cs_add(a, load64(src + i), &c);
+	}
+	if (i < n) {
+		memcpy(t, src + i, n - i);
+		if (dst != NULL) {
+			memcpy(dst + i, t, n - i);
+		}
+		b = cs_add(b, load64(t), &c);
+	}
+	return s + c + (a & 0xffffffff) + (a >> 32) + (b & 0xffffffff) + (b >> 32) +
+	       (d & 0xffffffff) + (d >> 32) + (e & 0xffffffff) + (e >> 32);
+}
+
+/* Folds a sum to 16 bits, as the value a big-endian field holds (0xffff: a valid packet). */
+static uint16_t cs_fold(uint64_t s)
+{
+	uint16_t h;
+	uint8_t b[2];
+
+	while (s >> 16) {
+		s = (s & 0xffff) + (s >> 16);
+	}
+	h = (uint16_t)s;
+	memcpy(b, &h, 2);	/* host-order lanes: the bytes are in wire order */
+	return (uint16_t)((b[0] << 8) | b[1]);
+}
+
+/* The TCP pseudo-header: both addresses (8 or 32 bytes), protocol and TCP length. */
+static uint64_t cs_pseudo(const uint8_t *addrs, size_t alen, size_t l4len)
+{
+	const uint8_t t[4] = { 0, O_PROTO_TCP, (uint8_t)(l4len >> 8), (uint8_t)l4len };
+
+	return cs_copy(cs_copy(0, NULL, addrs, alen), NULL, t, sizeof(t));
+}
+
+/* Stores a big-endian 16-bit field in a buffer we write. */
+static void put16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* ---- the headers of an IPv4/IPv6 TCP packet ---- */
+
+/*
+ * A packet's headers. Each header is taken as a view with the reader, then
+ * copied with one wire_get_bytes into a local array whose fields are read at
+ * fixed offsets: a handful of calls per packet.
+ */
+struct pkt {
+	int v6;
+	int mf;			/* IPv4 more-fragments */
+	size_t iphl, thl;
+	size_t hdrs;		/* l2 + IP + TCP header bytes */
+	size_t iplen;		/* IP packet length the header claims */
+	size_t plen;		/* payload bytes */
+	size_t alen;		/* address bytes: 8 or 32 */
+	uint8_t ipfl;		/* IPv4 flags bits (reserved, DF, MF) */
+	uint8_t ttl;		/* TTL or hop limit */
+	uint16_t id;
+	uint8_t doff;		/* TCP byte 12: data offset and reserved bits */
+	uint8_t flags;
+	uint16_t win;
+	uint32_t seq, ack;
+	uint8_t ipa[4];		/* IPv4 version/IHL and TOS; IPv6 version, traffic class, flow label */
+	uint8_t addrs[32];	/* source and destination */
+	uint8_t ports[4];
+	uint8_t opts[40];
+	struct wire_view eth;	/* l2 header */
+	struct wire_view iph;	/* IP header */
+	struct wire_view tcph;	/* TCP header */
+	struct wire_view seg;	/* TCP header and payload */
+	struct wire_view payload;
+};
+
+static unsigned be16(const uint8_t *b)
+{
+	return (unsigned)((b[0] << 8) | b[1]);
+}
+
+static int ip_fields(struct pkt *k)
+{
+	uint8_t b[O_IP6_LEN];
+	struct wire_r r;
+
+	wire_r_init(&r, k->iph.p, k->iph.n);
+	if (wire_get_bytes(&r, b, k->v6 ? O_IP6_LEN : O_IP4_MIN) != 0) {
+		return 0;
+	}
+	if (k->v6) {
+		memcpy(k->ipa, b, 4);
+		k->iplen = be16(b + 4) + (size_t)O_IP6_LEN;
+		k->ttl = b[7];
+		k->alen = 32;
+		memcpy(k->addrs, b + 8, 32);
+		/* Extension headers are not followed: such packets are passed on as they are. */
+		return b[6] == O_PROTO_TCP;
+	}
+	memcpy(k->ipa, b, 2);
+	k->iplen = be16(b + 2);
+	k->id = (uint16_t)be16(b + 4);
+	k->ipfl = b[6] & 0xe0;
+	k->mf = (b[6] & O_MF) != 0;
+	k->ttl = b[8];
+	k->alen = 8;
+	memcpy(k->addrs, b + 12, 8);
+	/* A later fragment has no TCP header. */
+	return b[9] == O_PROTO_TCP && (b[6] & 0x1f) == 0 && b[7] == 0;
+}
+
+static int tcp_fields(struct pkt *k)
+{
+	uint8_t b[60];
+	struct wire_r r;
+
+	wire_r_init(&r, k->tcph.p, k->tcph.n);
+	if (k->thl > sizeof(b) || wire_get_bytes(&r, b, k->thl) != 0) {
+		return 0;
+	}
+	memcpy(k->ports, b, 4);
+	k->seq = wire_peek_u32(b + 4);
+	k->ack = wire_peek_u32(b + 8);
+	k->doff = b[12];
+	k->flags = b[13];
+	k->win = (uint16_t)be16(b + 14);
+	memcpy(k->opts, b + O_TCP_MIN, k->thl - O_TCP_MIN);
+	return 1;
+}
+
+/* Parses an l2 header (tap), an IPv4 or IPv6 header and a TCP header. 1 if it is such a packet, else 0. */
+static int pkt_parse(struct pkt *k, const uint8_t *p, size_t n, int l2)
+{
+	struct wire_r r, t;
+	uint8_t eh[O_ETH_LEN], b0 = 0, b12[13];
+	unsigned etype = 0;
+
+	memset(k, 0, sizeof(*k));
+	wire_r_init(&r, p, n);
+	if (wire_get_raw(&r, (size_t)l2, &k->eth) != 0) {
+		return 0;
+	}
+	if (l2 > 0) {
+		wire_r_init(&t, k->eth.p, k->eth.n);
+		wire_get_bytes(&t, eh, sizeof(eh));
+		etype = be16(eh + 12);
+	}
+	t = r;
+	if (wire_get_u8(&t, &b0) != 0 || (b0 >> 4 != 4 && b0 >> 4 != 6)) {
+		return 0;
+	}
+	k->v6 = b0 >> 4 == 6;
+	if (l2 > 0 && etype != (k->v6 ? O_ETH_IP6 : O_ETH_IP4)) {
+		return 0;
+	}
+	k->iphl = k->v6 ? O_IP6_LEN : (size_t)(b0 & 15) * 4;
+	if (k->iphl < O_IP4_MIN || wire_get_raw(&r, k->iphl, &k->iph) != 0 || !ip_fields(k)) {
+		return 0;
+	}
+	t = r;
+	if (wire_get_bytes(&t, b12, sizeof(b12)) != 0) {
+		return 0;
+	}
+	k->thl = (size_t)(b12[12] >> 4) * 4;
+	t = r;
+	wire_get_raw(&t, wire_left(&t), &k->seg);
+	if (k->thl < O_TCP_MIN || wire_get_raw(&r, k->thl, &k->tcph) != 0 || !tcp_fields(k)) {
+		return 0;
+	}
+	wire_get_raw(&r, wire_left(&r), &k->payload);
+	k->hdrs = (size_t)l2 + k->iphl + k->thl;
+	k->plen = k->payload.n;
+	return 1;
+}
+
+/* ---- the virtio-net header ---- */
+
+int tun_vnet_parse(struct tun_vnet *v, const uint8_t *p, size_t n)
+{
+	struct wire_r r;
+
+	wire_r_init(&r, p, n);
+	wire_get_u8(&r, &v->flags);
+	wire_get_u8(&r, &v->gso_type);
+	/* Host byte order: copied as they are. */
+	wire_get_bytes(&r, &v->hdr_len, 2);
+	wire_get_bytes(&r, &v->gso_size, 2);
+	wire_get_bytes(&r, &v->csum_start, 2);
+	wire_get_bytes(&r, &v->csum_offset, 2);
+	if (wire_err(&r) != 0) {
+		memset(v, 0, sizeof(*v));
+	}
+	return wire_err(&r);
+}
+
+void tun_vnet_put(uint8_t *out, const struct tun_vnet *v)
+{
+	out[0] = v->flags;
+	out[1] = v->gso_type;
+	memcpy(out + 2, &v->hdr_len, 2);
+	memcpy(out + 4, &v->gso_size, 2);
+	memcpy(out + 6, &v->csum_start, 2);
+	memcpy(out + 8, &v->csum_offset, 2);
+}
+
+/* ---- splitting ---- */
+
+static int gso_init_none(struct tun_gso *g)
+{
+	const struct tun_vnet *v = &g->v;
+
+	if (g->len == 0) {
+		return SSHTUN_ERR_BAD_FORMAT;
+	}
+	if ((v->flags & TUN_VNET_F_NEEDS_CSUM) &&
+	    (v->csum_start > g->len || g->len - v->csum_start < (size_t)v->csum_offset + 2)) {
+		return SSHTUN_ERR_BAD_FORMAT;
+	}
+	g->done = 0;
+	return 0;
+}
+
+int tun_gso_init(struct tun_gso *g, const struct tun_vnet *v, const uint8_t *frame, size_t len, int l2)
+{
+	struct pkt k;
+
+	memset(g, 0, sizeof(*g));
+	g->done = 1;
+	if ((l2 != 0 && l2 != O_ETH_LEN) || (frame == NULL && len > 0)) {
+		return SSHTUN_ERR_INVAL;
+	}
+	g->v = *v;
+	g->frame = frame;
+	g->len = len;
+	g->l2 = l2;
+	if (v->gso_type == TUN_VNET_GSO_NONE) {
+		return gso_init_none(g);
+	}
+	if (v->gso_type != TUN_VNET_GSO_TCPV4 && v->gso_type != TUN_VNET_GSO_TCPV6) {
+		return SSHTUN_ERR_BAD_FORMAT;	/* UDP, ECN: not enabled, so not expected */
+	}
+	/* hdr_len is only checked for range: the kernel may count more than the headers in it. */
+	if (v->gso_size == 0 || v->hdr_len > len || !pkt_parse(&k, frame, len, l2) ||
+	    k.v6 != (v->gso_type == TUN_VNET_GSO_TCPV6) || k.iplen != len - (size_t)l2 || k.mf || k.plen == 0) {
+		return SSHTUN_ERR_BAD_FORMAT;
+	}
+	if ((v->flags & TUN_VNET_F_NEEDS_CSUM) &&
+	    (v->csum_start != (size_t)l2 + k.iphl || v->csum_offset != O_TCP_CSUM)) {
+		return SSHTUN_ERR_BAD_FORMAT;
+	}
+	g->v.hdr_len = (uint16_t)k.hdrs;
+	g->v.csum_start = (uint16_t)(l2 + k.iphl);
+	g->v.csum_offset = O_TCP_CSUM;
+	g->hdrs = k.hdrs;
+	g->off = k.hdrs;
+	g->done = 0;
+	return 0;
+}
+
+size_t tun_gso_next_len(const struct tun_gso *g)
+{
+	size_t left;
+
+	if (g->done) {
+		return 0;
+	}
+	if (g->v.gso_type == TUN_VNET_GSO_NONE) {
+		return g->len;
+	}
+	left = g->len - g->off;
+	return g->hdrs + (left < g->v.gso_size ? left : g->v.gso_size);
+}
+
+/* The frame once, its checksum completed at csum_start + csum_offset if asked. */
+static size_t gso_next_none(struct tun_gso *g, uint8_t *out)
+{
+	struct wire_r r;
+	struct wire_view head, tail;
+	size_t cs = g->v.csum_start;
+	uint16_t c;
+
+	g->done = 1;
+	g->n = 1;
+	if (!(g->v.flags & TUN_VNET_F_NEEDS_CSUM)) {
+		memcpy(out, g->frame, g->len);
+		return g->len;
+	}
+	wire_r_init(&r, g->frame, g->len);
+	wire_get_raw(&r, cs, &head);
+	wire_get_raw(&r, wire_left(&r), &tail);
+	if (wire_err(&r) != 0) {
+		return 0;
+	}
+	memcpy(out, head.p, head.n);
+	/* The field holds the pseudo-header sum: it is summed as it is. */
+	c = (uint16_t)~cs_fold(cs_copy(0, out + cs, tail.p, tail.n));
+	put16(out + cs + g->v.csum_offset, c != 0 ? c : 0xffff);
+	return g->len;
+}
+
+/* Fixes the IP header of a segment of length n in out: lengths, IPv4 ID and header checksum. */
+static void gso_fix_ip(const struct tun_gso *g, uint8_t *out, size_t n, uint16_t id)
+{
+	uint8_t *ip = out + g->l2;
+	size_t iphl = (size_t)g->v.csum_start - (size_t)g->l2;
+
+	if (g->v.gso_type == TUN_VNET_GSO_TCPV6) {
+		put16(ip + 4, (unsigned)(n - g->v.csum_start));
+		return;
+	}
+	put16(ip + 2, (unsigned)(n - (size_t)g->l2));
+	put16(ip + 4, (uint16_t)(id + g->n));
+	put16(ip + 10, 0);
+	put16(ip + 10, (uint16_t)~cs_fold(cs_copy(0, NULL, ip, iphl)));
+}
+
+static size_t gso_next_tcp(struct tun_gso *g, uint8_t *out, size_t seg)
+{
+	struct wire_r r;
+	struct wire_view pv;
+	uint8_t hb[O_ETH_LEN + 60 + 60];	/* the headers, whose fields are read from this copy */
+	size_t th = g->v.csum_start, n = g->hdrs + seg;
+	uint64_t s;
+	uint8_t fl;
+	int v6 = g->v.gso_type == TUN_VNET_GSO_TCPV6;
+
+	wire_r_init(&r, g->frame, g->len);
+	if (g->hdrs > sizeof(hb) || wire_get_bytes(&r, hb, g->hdrs) != 0 || wire_skip(&r, g->off - g->hdrs) != 0 ||
+	    wire_get_raw(&r, seg, &pv) != 0) {
+		g->done = 1;	/* cannot happen: init checked the lengths */
+		return 0;
+	}
+	memcpy(out, hb, g->hdrs);
+	s = cs_copy(0, out + g->hdrs, pv.p, pv.n);
+	gso_fix_ip(g, out, n, (uint16_t)be16(hb + g->l2 + 4));
+	wire_poke_u32(out + th + 4, wire_peek_u32(hb + th + 4) + (uint32_t)(g->off - g->hdrs));
+	fl = hb[th + O_TCP_FLAGS];
+	if (g->off + seg < g->len) {
+		fl &= (uint8_t)~(O_FIN | O_PSH);
+	}
+	if (g->n > 0) {
+		fl &= (uint8_t)~O_CWR;
+	}
+	out[th + O_TCP_FLAGS] = fl;
+	put16(out + th + O_TCP_CSUM, 0);
+	s += cs_pseudo(out + g->l2 + (v6 ? 8 : 12), v6 ? 32 : 8, n - th) + cs_copy(0, NULL, out + th, g->hdrs - th);
+	put16(out + th + O_TCP_CSUM, (uint16_t)~cs_fold(s));
+	g->off += seg;
+	g->n++;
+	g->done = g->off == g->len;
+	return n;
+}
+
+size_t tun_gso_next(struct tun_gso *g, uint8_t *out, size_t outmax)
+{
+	size_t n = tun_gso_next_len(g);
+
+	if (n == 0 || out == NULL || outmax < n) {
+		return 0;
+	}
+	if (g->v.gso_type == TUN_VNET_GSO_NONE) {
+		return gso_next_none(g, out);
+	}
+	return gso_next_tcp(g, out, n - g->hdrs);
+}
+
+/* ---- coalescing ---- */
+
+/* A segment that may start or extend a coalesced item (but for its TCP checksum, checked while copying). */
+static int gro_candidate(const struct pkt *k, size_t len, int l2)
+{
+	if (k->iplen != len - (size_t)l2 || len - (size_t)l2 > O_IP_MAX || k->plen == 0) {
+		return 0;
+	}
+	if (k->flags != O_ACK && k->flags != (O_ACK | O_PSH)) {
+		return 0;
+	}
+	if (k->v6) {
+		return 1;
+	}
+	return k->iphl == O_IP4_MIN && !k->mf && cs_fold(cs_copy(0, NULL, k->iph.p, k->iph.n)) == 0xffff;
+}
+
+/* Whether an open item's first packet (no IP options, as a candidate) is of k's connection. */
+static int gro_same_flow(const struct tun_gro *g, const struct tun_gro_item *it, const struct pkt *k)
+{
+	uint8_t b[O_ETH_LEN + O_IP6_LEN + 4];
+	size_t ip = (size_t)g->l2, n = ip + (k->v6 ? O_IP6_LEN : O_IP4_MIN) + 4;
+	struct wire_r r;
+
+	wire_r_init(&r, g->buf + it->off + TUN_VNET_HDR_LEN, it->len);
+	if (wire_get_bytes(&r, b, n) != 0 || b[ip] >> 4 != (k->v6 ? 6 : 4)) {
+		return 0;
+	}
+	return memcmp(b + n - 4, k->ports, 4) == 0 && memcmp(b + ip + (k->v6 ? 8 : 12), k->addrs, k->alen) == 0;
+}
+
+/* The open item of k's connection (at most one is open per connection); h gets its first packet's headers. */
+static struct tun_gro_item *gro_find(struct tun_gro *g, const struct pkt *k, struct pkt *h)
+{
+	struct tun_gro_item *it;
+	size_t i;
+
+	for (i = g->n; i-- > 0;) {
+		it = &g->items[i];
+		if (it->tcp && gro_same_flow(g, it, k)) {
+			return pkt_parse(h, g->buf + it->off + TUN_VNET_HDR_LEN, it->len, g->l2) ? it : NULL;
+		}
+	}
+	return NULL;
+}
+
+/* Whether k continues the item headed by h: same headers but for lengths, IDs, seq and checksums. */
+static int gro_fits(const struct tun_gro *g, const struct tun_gro_item *it, const struct pkt *h, const struct pkt *k)
+{
+	if (memcmp(h->eth.p, k->eth.p, k->eth.n) != 0 || memcmp(h->ipa, k->ipa, 4) != 0 || h->ttl != k->ttl ||
+	    h->ipfl != k->ipfl) {
+		return 0;
+	}
+	/* Without DF the IDs must run on, as the kernel will number the segments it cuts. */
+	if (!k->v6 && !(k->ipfl & O_DF) && k->id != (uint16_t)(h->id + it->segs)) {
+		return 0;
+	}
+	if (h->doff != k->doff || h->ack != k->ack || h->win != k->win ||
+	    memcmp(h->opts, k->opts, k->thl - O_TCP_MIN) != 0) {
+		return 0;
+	}
+	if (k->seq != it->next_seq || k->plen > it->mss) {
+		return 0;
+	}
+	return it->len + k->plen <= (size_t)g->l2 + O_IP_MAX && TUN_VNET_HDR_LEN + it->len + k->plen <= it->cap;
+}
+
+/* Appends k's payload to the item, checking k's TCP checksum on the way; 0 if it is wrong. */
+static int gro_append(struct tun_gro *g, struct tun_gro_item *it, const struct pkt *h, const struct pkt *k)
+{
+	uint8_t *head = g->buf + it->off + TUN_VNET_HDR_LEN;
+	uint64_t s;
+
+	s = cs_pseudo(k->addrs, k->alen, k->seg.n);
+	s = cs_copy(s, NULL, k->tcph.p, k->tcph.n);
+	s = cs_copy(s, head + it->len, k->payload.p, k->payload.n);
+	if (cs_fold(s) != 0xffff) {
+		return 0;
+	}
+	it->len += k->plen;
+	it->segs++;
+	it->next_seq += (uint32_t)k->plen;
+	if (k->flags & O_PSH) {
+		head[h->hdrs - h->thl + O_TCP_FLAGS] |= O_PSH;	/* PSH ends an item */
+		it->tcp = 0;
+	}
+	if (k->plen < it->mss) {
+		it->tcp = 0;	/* nothing follows a short segment */
+	}
+	return 1;
+}
+
+/* Makes room for need bytes at the end of the batch, taking back what the last item reserved but did not use. */
+static int gro_room(struct tun_gro *g, size_t need)
+{
+	struct tun_gro_item *last;
+
+	if (g->n == TUN_GRO_MAX_ITEMS) {
+		return SSHTUN_ERR_LIMIT;
+	}
+	if (g->cap - g->used < need && g->n > 0) {
+		last = &g->items[g->n - 1];
+		last->cap = TUN_VNET_HDR_LEN + last->len;
+		g->used = last->off + last->cap;
+	}
+	return g->cap - g->used < need ? SSHTUN_ERR_LIMIT : 0;
+}
+
+/* Adds frame as an item of its own; an open one (it may grow) reserves room for a whole super-packet. */
+static int gro_new(struct tun_gro *g, const uint8_t *frame, size_t len, const struct pkt *k, int cand)
+{
+	struct tun_gro_item *it;
+	size_t need = TUN_VNET_HDR_LEN + len, want = need;
+	uint8_t *dst;
+	int open = cand && !(k->flags & O_PSH), rc;
+
+	if ((rc = gro_room(g, need)) != 0) {
+		return rc;
+	}
+	if (open) {
+		want = TUN_VNET_HDR_LEN + (size_t)g->l2 + O_IP_MAX;
+	}
+	it = &g->items[g->n];
+	it->off = g->used;
+	it->cap = want < g->cap - g->used ? want : g->cap - g->used;
+	dst = g->buf + it->off;
+	memset(dst, 0, TUN_VNET_HDR_LEN);
+	dst += TUN_VNET_HDR_LEN;
+	if (cand) {
+		memcpy(dst, k->eth.p, k->eth.n);
+		memcpy(dst + k->eth.n, k->iph.p, k->iph.n);
+		if (cs_fold(cs_copy(cs_pseudo(k->addrs, k->alen, k->seg.n), dst + k->eth.n + k->iph.n,
+				    k->seg.p, k->seg.n)) != 0xffff) {
+			open = 0;
+			it->cap = need;
+		}
+	} else {
+		memcpy(dst, frame, len);
+	}
+	it->len = len;
+	it->mss = (uint16_t)k->plen;
+	it->segs = 1;
+	it->tcp = open;
+	it->next_seq = k->seq + (uint32_t)k->plen;
+	g->used = it->off + it->cap;
+	g->n++;
+	return 0;
+}
+
+void tun_gro_init(struct tun_gro *g, uint8_t *buf, size_t cap, int l2)
+{
+	g->buf = buf;
+	g->cap = buf ? cap : 0;
+	g->l2 = l2;
+	tun_gro_reset(g);
+}
+
+int tun_gro_add(struct tun_gro *g, const uint8_t *frame, size_t len)
+{
+	struct pkt k, h;
+	struct tun_gro_item *it = NULL;
+	int cand = 0;
+
+	if (frame == NULL || len == 0) {
+		return SSHTUN_ERR_INVAL;
+	}
+	if (len > g->cap || g->cap - len < TUN_VNET_HDR_LEN) {
+		return SSHTUN_ERR_TOO_LONG;	/* would not fit an empty batch either */
+	}
+	if (pkt_parse(&k, frame, len, g->l2)) {
+		cand = gro_candidate(&k, len, g->l2);
+		it = gro_find(g, &k, &h);
+	}
+	if (it != NULL) {
+		if (cand && gro_fits(g, it, &h, &k) && gro_append(g, it, &h, &k)) {
+			return 0;
+		}
+		it->tcp = 0;	/* later segments of this connection must not overtake this one */
+	}
+	return gro_new(g, frame, len, &k, cand);
+}
+
+/* Turns a coalesced item into a super-packet: lengths, IPv4 header checksum, pseudo-header sum, vnet header. */
+static void gro_finish(struct tun_gro *g, const struct tun_gro_item *it)
+{
+	uint8_t *p = g->buf + it->off + TUN_VNET_HDR_LEN, *ip = p + g->l2;
+	struct tun_vnet v;
+	struct pkt h;
+	size_t th, l4;
+
+	if (!pkt_parse(&h, p, it->len, g->l2)) {
+		return;	/* cannot happen: the head parsed when it was added */
+	}
+	th = h.hdrs - h.thl;
+	l4 = it->len - th;
+	if (h.v6) {
+		put16(ip + 4, (unsigned)l4);
+	} else {
+		put16(ip + 2, (unsigned)(it->len - (size_t)g->l2));
+		put16(ip + 10, 0);
+		put16(ip + 10, (uint16_t)~cs_fold(cs_copy(0, NULL, ip, h.iphl)));
+	}
+	put16(p + th + O_TCP_CSUM, cs_fold(cs_pseudo(h.addrs, h.alen, l4)));
+	v.flags = TUN_VNET_F_NEEDS_CSUM;
+	v.gso_type = h.v6 ? TUN_VNET_GSO_TCPV6 : TUN_VNET_GSO_TCPV4;
+	v.hdr_len = (uint16_t)h.hdrs;
+	v.gso_size = it->mss;
+	v.csum_start = (uint16_t)th;
+	v.csum_offset = O_TCP_CSUM;
+	tun_vnet_put(g->buf + it->off, &v);
+}
+
+int tun_gro_next(struct tun_gro *g, const uint8_t **p, size_t *len)
+{
+	struct tun_gro_item *it;
+
+	if (g->iter >= g->n) {
+		*p = NULL;
+		*len = 0;
+		return 0;
+	}
+	it = &g->items[g->iter++];
+	if (it->segs > 1) {
+		gro_finish(g, it);
+	}
+	it->tcp = 0;	/* yielded: nothing more may be appended */
+	*p = g->buf + it->off;
+	*len = TUN_VNET_HDR_LEN + it->len;
+	return 1;
+}
+
+void tun_gro_reset(struct tun_gro *g)
+{
+	g->used = 0;
+	g->n = 0;
+	g->iter = 0;
+}
