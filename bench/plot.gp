@@ -20,6 +20,7 @@ set style data histogram
 set style histogram errorbars gap 2 lw 1
 set style fill solid 0.8 border -1
 set boxwidth 0.9
-set xtics rotate by -25 nomirror
+set xtics rotate by 25 right nomirror
+set bmargin 9
 plot datafile using 2:3:4:xtic(1) title 'OpenSSH ssh -w' linecolor rgb '#4c72b0', \
      '' using 5:6:7 title 'sshtun' linecolor rgb '#dd8452'
