@@ -159,8 +159,12 @@ static int start(struct sshtun *h)
 		h->have_peer = 1;
 	}
 	/* The device first: without it there is no point in connecting. */
-	if ((r = tun_open(&h->dev, tap, unit, &h->log)) != 0) {
+	if ((r = tun_open(&h->dev, tap, unit, 1, &h->log)) != 0) {
 		conn_fail(h, r, "cannot open a local %s device: %s", tap ? "tap" : "tun", sshtun_errhint(r));
+		return r;
+	}
+	if ((r = conn_offload_setup(h)) != 0) {
+		conn_fail(h, r, "out of memory for the device buffers");
 		return r;
 	}
 	if ((r = io_setup(h)) != 0) {

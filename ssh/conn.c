@@ -1,7 +1,9 @@
 /* sshtun: the connection as a whole: from transport to authentication to the tunnel, and the local device. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "ssh/conn_int.h"
@@ -65,6 +67,11 @@ void conn_teardown_device(struct sshtun *h)
 		h->nl.fd = -1;
 	}
 	tun_close(&h->dev);
+	free(h->gso_buf);
+	free(h->gro_buf);
+	h->gso_buf = NULL;
+	h->gro_buf = NULL;
+	h->gso_active = 0;
 }
 
 static void on_opened(void *ud, struct chan *c)
@@ -103,11 +110,63 @@ static void on_open_failed(void *ud, struct chan *c)
 		h->cfg.tunnel == CFG_TUNNEL_ETHERNET ? "tap" : "tun");
 }
 
+enum { GRO_BUF = 2 * 1024 * 1024 };
+
+int conn_offload_setup(struct sshtun *h)
+{
+	if (!h->dev.vnet) {
+		return 0;
+	}
+	h->gso_buf = malloc(TUN_VNET_HDR_LEN + TUN_GSO_MAX);
+	h->gro_buf = h->dev.tso ? malloc(GRO_BUF) : NULL;
+	if (!h->gso_buf || (h->dev.tso && !h->gro_buf)) {
+		return SSHTUN_ERR_NOMEM;
+	}
+	if (h->gro_buf) {
+		tun_gro_init(&h->gro, h->gro_buf, GRO_BUF, h->dev.tap ? 14 : 0);
+	}
+	return 0;
+}
+
+/* One write per item; a device that cannot take a packet drops it, like a full link. */
+void conn_flush_frames(struct sshtun *h)
+{
+	const uint8_t *p = NULL;
+	size_t n = 0;
+
+	if (!h->gro_buf) {
+		return;
+	}
+	while (tun_gro_next(&h->gro, &p, &n)) {
+		if (write(h->dev.fd, p, n) != (ssize_t)n) {
+			h->dev_drops++;
+		}
+	}
+	tun_gro_reset(&h->gro);
+}
+
 static void on_frame(void *ud, struct chan *c, const uint8_t *p, size_t n)
 {
 	struct sshtun *h = ud;
 
 	(void)c;
+	if (h->gro_buf) {
+		if (tun_gro_add(&h->gro, p, n) == SSHTUN_ERR_LIMIT) {
+			conn_flush_frames(h);
+			if (tun_gro_add(&h->gro, p, n) != 0) {
+				h->dev_drops++;
+			}
+		}
+		return;
+	}
+	if (h->dev.vnet) {
+		static const uint8_t none[TUN_VNET_HDR_LEN];
+		struct iovec iov[2] = { { (void *)none, sizeof(none) }, { (void *)p, n } };
+		if (writev(h->dev.fd, iov, 2) != (ssize_t)(n + sizeof(none))) {
+			h->dev_drops++;
+		}
+		return;
+	}
 	if (write(h->dev.fd, p, n) != (ssize_t)n) {
 		h->dev_drops++;	/* device queue full or down: like a full link, the packet is lost */
 	}
@@ -186,6 +245,7 @@ int conn_process(struct sshtun *h)
 
 	while ((r = tp_poll(h->tp, &m)) == 1) {
 		if ((r = dispatch(h, &m)) < 0) {
+			conn_flush_frames(h);
 			if (r == SSHTUN_ERR_PROTOCOL) {
 				tp_disconnect(h->tp, SSH_DISCONNECT_PROTOCOL_ERROR, "unexpected message");
 			}
@@ -195,6 +255,7 @@ int conn_process(struct sshtun *h)
 			return h->err;
 		}
 	}
+	conn_flush_frames(h);
 	if (r < 0) {
 		return r;
 	}

@@ -9,6 +9,7 @@
 #include "ssh/key.h"
 #include "transport/transport.h"
 #include "transport/userauth.h"
+#include "tun/offload.h"
 #include "tun/tun.h"
 
 enum { CONN_MAX_IDS = CFG_MAX_IDENTITIES + AGENT_MAX_IDS, CONN_CLOSE_TIMEOUT_MS = 3000 };
@@ -49,6 +50,13 @@ struct sshtun {
 	struct tun_addr addr, peer;
 	int have_addr, have_peer, addr_set;
 	uint64_t dev_drops;
+	/* Offloads (d->vnet): a super-packet read from the device and where its splitting stands. */
+	uint8_t *gso_buf;
+	struct tun_gso gso;
+	int gso_active;
+	/* Frames from the tunnel, coalesced and written to the device once per batch of input. */
+	uint8_t *gro_buf;
+	struct tun_gro gro;
 };
 
 /* conn.c */
@@ -59,6 +67,10 @@ int conn_protocol_start(struct sshtun *h);
 /* Runs the protocol over what the transport has decoded. */
 int conn_process(struct sshtun *h);
 void conn_teardown_device(struct sshtun *h);
+/* Writes the frames batched for the device. */
+void conn_flush_frames(struct sshtun *h);
+/* Sets up the offload buffers once the device is open. */
+int conn_offload_setup(struct sshtun *h);
 
 /* hostkey.c */
 int conn_check_hostkey(void *ud, const struct pubkey *key);

@@ -206,10 +206,50 @@ static int read_sock(struct sshtun *h)
 	return conn_process(h);
 }
 
+/* With offloads: each read may be a TCP super-packet, split into datagrams straight into the output buffer. */
+static void read_tun_vnet(struct sshtun *h)
+{
+	for (int i = 0; i < TUN_BUDGET && h->tun_chan; i++) {
+		size_t len;
+
+		if (!h->gso_active) {
+			struct tun_vnet v;
+			ssize_t n = read(h->dev.fd, h->gso_buf, TUN_VNET_HDR_LEN + TUN_GSO_MAX);
+
+			if (n <= 0) {
+				break;
+			}
+			if (tun_vnet_parse(&v, h->gso_buf, (size_t)n) != 0 ||
+			    tun_gso_init(&h->gso, &v, h->gso_buf + TUN_VNET_HDR_LEN, (size_t)n - TUN_VNET_HDR_LEN,
+				    h->dev.tap ? 14 : 0) != 0) {
+				h->dev_drops++;
+				continue;
+			}
+			h->gso_active = 1;
+		}
+		while ((len = tun_gso_next_len(&h->gso)) > 0) {
+			uint8_t *p = chan_tun_begin(&h->chans, h->tun_chan, len);
+
+			if (!p) {
+				return;	/* no room: the rest of this super-packet goes out when there is */
+			}
+			len = tun_gso_next(&h->gso, p, len);
+			if (chan_tun_end(&h->chans, h->tun_chan, len) != 0) {
+				return;
+			}
+		}
+		h->gso_active = 0;
+	}
+}
+
 static void read_tun(struct sshtun *h)
 {
 	size_t max = frame_max(h);
 
+	if (h->dev.vnet) {
+		read_tun_vnet(h);
+		return;
+	}
 	for (int i = 0; i < TUN_BUDGET && h->tun_chan; i++) {
 		uint8_t *p = chan_tun_begin(&h->chans, h->tun_chan, max);
 		ssize_t n;
@@ -310,6 +350,13 @@ int io_dispatch(struct sshtun *h)
 	}
 	if (r >= 0 && h->tp && io_flush(h) != 0) {
 		r = h->err;
+	}
+	/* A super-packet half sent when room ran out: the device will not wake us for it. */
+	if (r >= 0 && h->gso_active && !h->tun_paused && h->status == SSHTUN_UP) {
+		read_tun(h);
+		if (io_flush(h) != 0) {
+			r = h->err;
+		}
 	}
 	return r;
 }

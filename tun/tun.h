@@ -15,6 +15,8 @@ struct tun_dev {
 	int tap;		/* 1: layer 2 (tap), 0: layer 3 (tun) */
 	int ifindex;
 	int created;		/* 1 if we created the device (it vanishes when fd closes) */
+	int vnet;		/* 1: reads and writes carry a virtio-net header (tun/offload.h) */
+	int tso;		/* 1: the kernel may hand us TCP super-packets (TSO offload accepted) */
 	char name[IFNAMSIZ];
 };
 
@@ -22,9 +24,12 @@ struct tun_dev {
  * Opens /dev/net/tun as tun (tap=0) or tap (tap=1) with IFF_NO_PI.
  * unit >= 0 names "tunN"/"tapN"; TUN_ANY takes the first free one (kernel picks).
  * If a persistent device of that name exists and the caller may attach to it, it is used.
+ * With offload=1 the device is opened with IFF_VNET_HDR and asked for checksum and
+ * TCP segmentation offload (d->vnet, d->tso say what was granted; without it the
+ * device is opened plainly).
  * SSHTUN_ERR_TUN_DEVICE on failure, with the system error logged.
  */
-int tun_open(struct tun_dev *d, int tap, int unit, const struct lg *log);
+int tun_open(struct tun_dev *d, int tap, int unit, int offload, const struct lg *log);
 void tun_close(struct tun_dev *d);
 
 /* An IPv4 or IPv6 address with an optional prefix, parsed from user text. */

@@ -58,7 +58,31 @@ static int make_name(struct tun_dev *d, int unit)
 	return (n > 0 && (size_t)n < sizeof(d->name)) ? 0 : SSHTUN_ERR_INVAL;
 }
 
-int tun_open(struct tun_dev *d, int tap, int unit, const struct lg *log)
+/* Asks for checksum and TCP segmentation offload; the device then hands us super-packets (tun/offload.h). */
+static void enable_offload(struct tun_dev *d, int fd, const struct lg *log)
+{
+	int hdrsz = 10;
+
+	if (ioctl(fd, TUNSETVNETHDRSZ, &hdrsz) < 0) {
+		LG_D1(log, "tun: %s: cannot set the vnet header size: %s", d->name, strerror(errno));
+		return;
+	}
+	if (ioctl(fd, TUNSETOFFLOAD, (unsigned long)(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)) == 0) {
+		d->tso = 1;
+	} else {
+		LG_D1(log, "tun: %s: no TCP segmentation offload: %s", d->name, strerror(errno));
+	}
+}
+
+static int open_flags(struct tun_dev *d, int fd, int vnet, struct ifreq *ifr)
+{
+	memset(ifr, 0, sizeof(*ifr));
+	ifr->ifr_flags = (short)((d->tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI | (vnet ? IFF_VNET_HDR : 0));
+	memcpy(ifr->ifr_name, d->name, sizeof(ifr->ifr_name));
+	return ioctl(fd, TUNSETIFF, ifr);
+}
+
+int tun_open(struct tun_dev *d, int tap, int unit, int offload, const struct lg *log)
 {
 	struct ifreq ifr;
 	int fd = -1, e, r = SSHTUN_ERR_TUN_DEVICE;
@@ -76,10 +100,9 @@ int tun_open(struct tun_dev *d, int tap, int unit, const struct lg *log)
 		LG_E(log, "tun: cannot open %s for %s: %s%s", tun_clone_path, d->name, strerror(e), open_hint(e));
 		goto out;
 	}
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = (short)((d->tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI);
-	memcpy(ifr.ifr_name, d->name, sizeof(ifr.ifr_name));
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+	if (open_flags(d, fd, offload, &ifr) == 0) {
+		d->vnet = offload ? 1 : 0;
+	} else if (!offload || errno != EINVAL || open_flags(d, fd, 0, &ifr) < 0) {
 		e = errno;
 		LG_E(log, "tun: cannot create or attach %s: %s%s", d->name, strerror(e), attach_hint(e));
 		goto out;
@@ -100,6 +123,9 @@ int tun_open(struct tun_dev *d, int tap, int unit, const struct lg *log)
 		e = errno;
 		LG_E(log, "tun: cannot get the interface index of %s: %s", d->name, strerror(e));
 		goto out;
+	}
+	if (d->vnet) {
+		enable_offload(d, fd, log);
 	}
 	d->fd = fd;
 	fd = -1;
@@ -125,4 +151,6 @@ void tun_close(struct tun_dev *d)
 	d->fd = -1;
 	d->ifindex = 0;
 	d->created = 0;
+	d->vnet = 0;
+	d->tso = 0;
 }

@@ -286,7 +286,7 @@ static void test_open_bad_unit(void **state)
 	struct lg log = { cap_fn, &c, LG_DEBUG3 };
 
 	(void)state;
-	assert_int_equal(tun_open(&d, 0, -2, &log), SSHTUN_ERR_INVAL);
+	assert_int_equal(tun_open(&d, 0, -2, 0, &log), SSHTUN_ERR_INVAL);
 	assert_int_equal(d.fd, -1);
 	tun_close(&d);
 	assert_int_equal(d.fd, -1);
@@ -441,7 +441,7 @@ static void test_dev_open_any(void **state)
 	struct ifreq ifr;
 
 	NS_REQUIRE(state);
-	assert_int_equal(tun_open(d, 0, TUN_ANY, &log), 0);
+	assert_int_equal(tun_open(d, 0, TUN_ANY, 0, &log), 0);
 	assert_string_equal(d->name, "tun0");
 	assert_true(d->ifindex > 0);
 	assert_true(d->fd >= 0);
@@ -463,6 +463,32 @@ static void test_dev_open_any(void **state)
 	tun_close(d);
 }
 
+static void test_dev_open_offload(void **state)
+{
+	CAP_LOG(c, log);
+	struct tun_dev *d = dev_slot(state, 0);
+	struct ifreq ifr;
+
+	NS_REQUIRE(state);
+	assert_int_equal(tun_open(d, 0, 6, 1, &log), 0);
+	assert_string_equal(d->name, "tun6");
+	assert_int_equal(d->vnet, 1);
+	assert_int_equal(d->tso, 1);
+	memset(&ifr, 0, sizeof(ifr));
+	assert_int_equal(ioctl(d->fd, TUNGETIFF, &ifr), 0);
+	assert_true(ifr.ifr_flags & IFF_VNET_HDR);
+	tun_close(d);
+	assert_int_equal(d->vnet, 0);
+	assert_int_equal(if_nametoindex("tun6"), 0);
+	/* Without offload no vnet header is asked for. */
+	assert_int_equal(tun_open(d, 1, 6, 0, &log), 0);
+	memset(&ifr, 0, sizeof(ifr));
+	assert_int_equal(ioctl(d->fd, TUNGETIFF, &ifr), 0);
+	assert_false(ifr.ifr_flags & IFF_VNET_HDR);
+	assert_int_equal(d->vnet, 0);
+	tun_close(d);
+}
+
 static void test_dev_open_unit(void **state)
 {
 	CAP_LOG(c, log);
@@ -471,13 +497,13 @@ static void test_dev_open_unit(void **state)
 	struct tun_dev *d1 = dev_slot(state, 2);
 
 	NS_REQUIRE(state);
-	assert_int_equal(tun_open(d5, 0, 5, &log), 0);
+	assert_int_equal(tun_open(d5, 0, 5, 0, &log), 0);
 	assert_string_equal(d5->name, "tun5");
 	assert_int_equal(d5->created, 1);
-	assert_int_equal(tun_open(d0, 0, TUN_ANY, &log), 0);
+	assert_int_equal(tun_open(d0, 0, TUN_ANY, 0, &log), 0);
 	assert_string_equal(d0->name, "tun0");
 	assert_int_not_equal(d0->ifindex, d5->ifindex);
-	assert_int_equal(tun_open(d1, 0, TUN_ANY, &log), 0);
+	assert_int_equal(tun_open(d1, 0, TUN_ANY, 0, &log), 0);
 	assert_string_equal(d1->name, "tun1");
 	tun_close(d5);
 	tun_close(d0);
@@ -494,8 +520,8 @@ static void test_dev_busy(void **state)
 	struct tun_dev *d2 = dev_slot(state, 1);
 
 	NS_REQUIRE(state);
-	assert_int_equal(tun_open(d, 0, 7, &log), 0);
-	assert_int_equal(tun_open(d2, 0, 7, &log), SSHTUN_ERR_TUN_DEVICE);
+	assert_int_equal(tun_open(d, 0, 7, 0, &log), 0);
+	assert_int_equal(tun_open(d2, 0, 7, 0, &log), SSHTUN_ERR_TUN_DEVICE);
 	assert_int_equal(d2->fd, -1);
 	assert_non_null(strstr(c.last, "tun7"));
 	assert_non_null(strstr(c.last, "in use"));
@@ -518,7 +544,7 @@ static void test_dev_tap(void **state)
 	int s;
 
 	NS_REQUIRE(state);
-	assert_int_equal(tun_open(d, 1, TUN_ANY, &log), 0);
+	assert_int_equal(tun_open(d, 1, TUN_ANY, 0, &log), 0);
 	assert_string_equal(d->name, "tap0");
 	assert_int_equal(d->tap, 1);
 	assert_true(d->ifindex > 0);
@@ -527,7 +553,7 @@ static void test_dev_tap(void **state)
 	assert_int_equal(ifr.ifr_flags & (IFF_TUN | IFF_TAP), IFF_TAP);
 	assert_int_equal(if_ioctl("tap0", SIOCGIFHWADDR, &ifr), 0);
 	assert_int_equal(ifr.ifr_hwaddr.sa_family, ARPHRD_ETHER);
-	assert_int_equal(tun_open(d3, 1, 3, &log), 0);
+	assert_int_equal(tun_open(d3, 1, 3, 0, &log), 0);
 	assert_string_equal(d3->name, "tap3");
 	/* On a link that does neighbour discovery, our IPv6 address is usable at once (no DAD wait). */
 	assert_int_equal(tun_nl_open(nl, &log), 0);
@@ -553,14 +579,14 @@ static void test_dev_persistent(void **state)
 	int idx;
 
 	NS_REQUIRE(state);
-	assert_int_equal(tun_open(d, 0, 9, &log), 0);
+	assert_int_equal(tun_open(d, 0, 9, 0, &log), 0);
 	assert_int_equal(d->created, 1);
 	idx = d->ifindex;
 	assert_int_equal(ioctl(d->fd, TUNSETPERSIST, 1), 0);
 	tun_close(d);
 	assert_int_equal((int)if_nametoindex("tun9"), idx);
 	/* Attached, not created: it stays after close until made non-persistent. */
-	assert_int_equal(tun_open(d, 0, 9, &log), 0);
+	assert_int_equal(tun_open(d, 0, 9, 0, &log), 0);
 	assert_int_equal(d->created, 0);
 	assert_int_equal(d->ifindex, idx);
 	assert_int_equal(ioctl(d->fd, TUNSETPERSIST, 0), 0);
@@ -609,7 +635,7 @@ static void dev_config(struct tun_dev *d, struct tun_nl *nl, const struct lg *lo
 {
 	struct tun_addr a4 = A("198.18.0.1/24"), a6 = A("fd00::1/64");
 
-	assert_int_equal(tun_open(d, 0, TUN_ANY, log), 0);
+	assert_int_equal(tun_open(d, 0, TUN_ANY, 0, log), 0);
 	assert_int_equal(tun_nl_open(nl, log), 0);
 	assert_int_equal(tun_nl_addr(nl, 1, d->ifindex, &a4, NULL), 0);
 	assert_int_equal(tun_nl_addr(nl, 1, d->ifindex, &a6, NULL), 0);
@@ -842,6 +868,7 @@ static int run_dev_tests(void)
 {
 	const struct CMUnitTest dev[] = {
 		cmocka_unit_test_setup_teardown(test_dev_open_any, dev_setup, dev_teardown),
+		cmocka_unit_test_setup_teardown(test_dev_open_offload, dev_setup, dev_teardown),
 		cmocka_unit_test_setup_teardown(test_dev_open_unit, dev_setup, dev_teardown),
 		cmocka_unit_test_setup_teardown(test_dev_busy, dev_setup, dev_teardown),
 		cmocka_unit_test_setup_teardown(test_dev_tap, dev_setup, dev_teardown),
