@@ -1,10 +1,8 @@
 /* sshtun: the sshtun program: options, logging to stderr, signals, exit statuses; built on the public API. */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "cli/options.h"
@@ -79,41 +77,49 @@ static int apply_options(struct sshtun *h, const struct cli_opts *o)
 	return r;
 }
 
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+/*
+ * SIGINT, SIGTERM and SIGHUP stay blocked except while the library waits (epoll_pwait), so a signal is
+ * never lost between checking the flag and waiting: one system call per wakeup, and a clean stop.
+ */
 static int run(struct sshtun **hp, const struct cli_opts *o)
 {
 	struct sshtun *h = *hp;
-	sigset_t mask;
-	int sfd, r, stopping = 0;
+	struct sigaction sa;
+	sigset_t block, waitmask;
+	int r, stopping = 0;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sfd < 0) {
-		fprintf(stderr, "sshtun: cannot set up signal handling: %s\n", strerror(errno));
-		return 1;
-	}
+	(void)o;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &waitmask);
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGTERM);
+	sigdelset(&waitmask, SIGHUP);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	sshtun_set_status_cb(h, on_status, hp);
 	r = sshtun_start(h);
 	while (r == 0 && sshtun_status(h) < SSHTUN_STOPPED) {
-		struct pollfd pfd[2] = { { sshtun_event_fd(h), POLLIN, 0 }, { sfd, POLLIN, 0 } };
-
-		if (poll(pfd, 2, sshtun_timeout_ms(h)) < 0 && errno != EINTR) {
-			break;
+		if (got_signal && !stopping) {
+			stopping = 1;
+			sshtun_stop(h);
+			continue;
 		}
-		if (pfd[1].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) && !stopping) {
-				stopping = 1;
-				sshtun_stop(h);
-				continue;
-			}
-		}
-		sshtun_dispatch_event(h);
+		sshtun_dispatch_wait(h, sshtun_timeout_ms(h), &waitmask);
 	}
-	close(sfd);
 	if (sshtun_error(h)) {
 		fprintf(stderr, "sshtun: %s\n", sshtun_error_text(h)[0] ? sshtun_error_text(h) : sshtun_strerror(sshtun_error(h)));
 		return exit_status(sshtun_error(h));

@@ -2,6 +2,7 @@
 #ifndef SSHTUN_H
 #define SSHTUN_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -80,6 +81,13 @@ SSHTUN_API int sshtun_event_fd(struct sshtun *h);
 SSHTUN_API int sshtun_timeout_ms(struct sshtun *h);
 /* Does all pending work without blocking. Returns the status (enum sshtun_status). */
 SSHTUN_API int sshtun_dispatch_event(struct sshtun *h);
+/*
+ * For programs whose loop is sshtun's alone: waits up to timeout_ms (-1: no limit; the handle wakes at
+ * least every second anyway) for work and does it, in one system call per wakeup instead of a poll and a
+ * dispatch. With sigmask non-NULL the wait runs with that signal mask (epoll_pwait), so signals the caller
+ * keeps blocked are taken only while waiting; a signal ends the wait early. Returns the status.
+ */
+SSHTUN_API int sshtun_dispatch_wait(struct sshtun *h, int timeout_ms, const sigset_t *sigmask);
 /* Begins a clean close: the channel is closed, what was configured removed, the server told. */
 SSHTUN_API int sshtun_stop(struct sshtun *h);
 

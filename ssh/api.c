@@ -220,14 +220,14 @@ static void note_transport_error(struct sshtun *h, int r)
 	}
 }
 
-int sshtun_dispatch_event(struct sshtun *h)
+static int dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask)
 {
 	int r;
 
 	if (h->status == SSHTUN_IDLE || h->status >= SSHTUN_STOPPED) {
 		return h->status;
 	}
-	r = io_dispatch(h);
+	r = io_dispatch(h, timeout_ms, sigmask);
 	if (r < 0 || h->err) {
 		if (h->tp && r < 0) {
 			note_transport_error(h, r);
@@ -244,6 +244,16 @@ int sshtun_dispatch_event(struct sshtun *h)
 		finish(h);
 	}
 	return h->status;
+}
+
+int sshtun_dispatch_event(struct sshtun *h)
+{
+	return dispatch(h, 0, NULL);
+}
+
+int sshtun_dispatch_wait(struct sshtun *h, int timeout_ms, const sigset_t *sigmask)
+{
+	return dispatch(h, timeout_ms, sigmask);
 }
 
 int sshtun_stop(struct sshtun *h)

@@ -83,7 +83,7 @@ void conn_free_identities(struct sshtun *h);
 uint64_t io_now_ms(void);
 int io_setup(struct sshtun *h);
 int io_connect(struct sshtun *h);
-int io_dispatch(struct sshtun *h);
+int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask);
 int io_add_tun(struct sshtun *h);
 void io_close(struct sshtun *h);
 int io_flush(struct sshtun *h);

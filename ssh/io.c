@@ -319,10 +319,10 @@ static int on_tick(struct sshtun *h)
 }
 
 /* Handles every ready event. Returns < 0 on a fatal error, 1 when a stop may finish, else 0. */
-int io_dispatch(struct sshtun *h)
+int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask)
 {
 	struct epoll_event evs[8];
-	int n = epoll_wait(h->epfd, evs, 8, 0);
+	int n = epoll_pwait(h->epfd, evs, 8, timeout_ms, sigmask);
 	int r = 0;
 
 	for (int i = 0; i < n && r == 0; i++) {

@@ -20,7 +20,7 @@ TAILPID=
 COPY=
 
 PKGS="build-essential clang pkg-config libsodium-dev libssl-dev zlib1g-dev libcmocka-dev libclang-rt-14-dev
-openssh-server openssh-client iproute2 iputils-ping iperf3 procps netcat-openbsd gnuplot-nox"
+openssh-server openssh-client iproute2 iputils-ping iperf3 procps netcat-openbsd gnuplot-nox openssl"
 
 # ---- reporting ----
 
