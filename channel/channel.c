@@ -48,7 +48,13 @@ int chan_close(struct chan_tab *t, struct chan *c)
 
 	if (c->state == CH_OPEN && !c->sent_close) {
 		c->sent_close = 1;
-		r = send_u32_msg(t, SSH_MSG_CHANNEL_CLOSE, c->remote_id);
+		if (!c->sent_eof) {
+			c->sent_eof = 1;
+			r = send_u32_msg(t, SSH_MSG_CHANNEL_EOF, c->remote_id);
+		}
+		if (r == 0) {
+			r = send_u32_msg(t, SSH_MSG_CHANNEL_CLOSE, c->remote_id);
+		}
 	} else if (c->state == CH_OPENING) {
 		c->sent_close = 1;	/* closed as soon as the server confirms */
 	}

@@ -236,13 +236,6 @@ static int dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask)
 		finish(h);
 		return h->status;
 	}
-	if (h->status == SSHTUN_STOPPING && (r == 1 || !h->tp || chan_all_closed(&h->chans))) {
-		if (h->tp && !tp_is_closed(h->tp)) {
-			tp_disconnect(h->tp, SSH_DISCONNECT_BY_APPLICATION, "disconnected by user");
-			io_flush(h);
-		}
-		finish(h);
-	}
 	return h->status;
 }
 
@@ -256,20 +249,24 @@ int sshtun_dispatch_wait(struct sshtun *h, int timeout_ms, const sigset_t *sigma
 	return dispatch(h, timeout_ms, sigmask);
 }
 
+/*
+ * A stop ends the connection: EOF and CLOSE for the tunnel, then DISCONNECT, then the device is
+ * removed. The server's CLOSE is not awaited: sshd (9.2) sends it for an idle tun channel only once
+ * something else wakes it, which can be never.
+ */
 int sshtun_stop(struct sshtun *h)
 {
 	if (h->status == SSHTUN_IDLE || h->status >= SSHTUN_STOPPING) {
 		return 0;
 	}
-	if (h->tun_chan && h->tp && !tp_is_closed(h->tp)) {
-		conn_set_status(h, SSHTUN_STOPPING);
-		chan_close(&h->chans, h->tun_chan);
-		io_flush(h);
-		h->deadline_ms = io_now_ms() + CONN_CLOSE_TIMEOUT_MS;
-		return 0;
-	}
-	if (h->tp && !tp_is_closed(h->tp) && tp_is_ready(h->tp)) {
-		tp_disconnect(h->tp, SSH_DISCONNECT_BY_APPLICATION, "disconnected by user");
+	conn_set_status(h, SSHTUN_STOPPING);
+	if (h->tp && !tp_is_closed(h->tp)) {
+		if (h->tun_chan) {
+			chan_close(&h->chans, h->tun_chan);
+		}
+		if (tp_is_ready(h->tp)) {
+			tp_disconnect(h->tp, SSH_DISCONNECT_BY_APPLICATION, "disconnected by user");
+		}
 		io_flush(h);
 	}
 	finish(h);

@@ -12,7 +12,7 @@
 #include "tun/offload.h"
 #include "tun/tun.h"
 
-enum { CONN_MAX_IDS = CFG_MAX_IDENTITIES + AGENT_MAX_IDS, CONN_CLOSE_TIMEOUT_MS = 3000 };
+enum { CONN_MAX_IDS = CFG_MAX_IDENTITIES + AGENT_MAX_IDS };
 
 struct sshtun {
 	struct cfg cfg;
@@ -29,7 +29,7 @@ struct sshtun {
 	int timerfd;
 	int sock_want_out;	/* EPOLLOUT armed on the socket */
 	int tun_paused;		/* tun reads stopped until the transport has room */
-	uint64_t deadline_ms;	/* connect or close timeout, CLOCK_MONOTONIC ms; 0 none */
+	uint64_t deadline_ms;	/* connect timeout, CLOCK_MONOTONIC ms; 0 none */
 	uint64_t next_alive_ms;	/* next ServerAlive check */
 	unsigned alive_missed;
 

@@ -291,9 +291,6 @@ static int on_tick(struct sshtun *h)
 	}
 	if (h->deadline_ms && now >= h->deadline_ms) {
 		h->deadline_ms = 0;
-		if (h->status == SSHTUN_STOPPING) {
-			return 1;	/* the server did not confirm the close in time: finish anyway */
-		}
 		if (h->status < SSHTUN_UP) {
 			conn_fail(h, SSHTUN_ERR_TIMEOUT, "timed out connecting to %s (ConnectTimeout %d s)", h->cfg.hostname,
 				h->cfg.connect_timeout);
@@ -318,7 +315,7 @@ static int on_tick(struct sshtun *h)
 	return tp_tick(h->tp, now / 1000);
 }
 
-/* Handles every ready event. Returns < 0 on a fatal error, 1 when a stop may finish, else 0. */
+/* Handles every ready event. Returns < 0 on a fatal error, else 0. */
 int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask)
 {
 	struct epoll_event evs[8];

@@ -58,17 +58,19 @@ no_client_devs() {
 	[ -z "$(rig_devs "$RIG_NS_C" tun)" ] && [ -z "$(rig_devs "$RIG_NS_C" tap)" ]
 }
 
-# stop NAME PID: SIGTERM, expect exit 0 and every device gone.
+# stop_clean NAME PID [SIGNAL]: SIGTERM (or SIGNAL); expect exit 0 within a second and every device gone.
 stop_clean() {
-	local name=$1 pid=$2 rc
+	local name=$1 pid=$2 sig=${3:-TERM} rc t0 ms
 
-	kill -TERM "$pid" 2>/dev/null
+	t0=$(date +%s%N)
+	kill -"$sig" "$pid" 2>/dev/null
 	rc=0
 	wait "$pid" || rc=$?
-	if [ $rc = 0 ] && rig_wait 5 no_client_devs; then
-		tap_ok "$name: SIGTERM closes the tunnel, exits 0, removes the device"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	if [ $rc = 0 ] && [ $ms -lt 1000 ] && rig_wait 5 no_client_devs; then
+		tap_ok "$name: SIG$sig closes the tunnel, exits 0 in $ms ms, removes the device"
 	else
-		tap_not_ok "$name: SIGTERM closes the tunnel, exits 0, removes the device (status $rc)"
+		tap_not_ok "$name: SIG$sig closes the tunnel, exits 0 within 1 s, removes the device (status $rc, $ms ms)"
 		show "$name"
 	fi
 }
@@ -141,7 +143,7 @@ for cipher in chacha20-poly1305@openssh.com aes128-gcm@openssh.com aes256-gcm@op
 			[ $who = sshd ] && stop_clean "$name" "$pid"
 		done
 	fi
-	stop_clean "$name" "$pid"
+	stop_clean "$name" "$pid" INT
 done
 rig_down
 

@@ -258,6 +258,10 @@ static void test_close_both_ways(void **state)
 	uint8_t out[64], msg[5] = { SSH_MSG_CHANNEL_CLOSE };
 
 	assert_int_equal(chan_close(&f->t, f->c), 0);
+	/* EOF first (nothing more will be sent), then CLOSE, each to the server's channel id. */
+	assert_int_equal(fake_take(f->tp, out, sizeof(out)), 5);
+	assert_int_equal(out[0], SSH_MSG_CHANNEL_EOF);
+	assert_int_equal(wire_peek_u32(out + 1), 77);
 	assert_int_equal(fake_take(f->tp, out, sizeof(out)), 5);
 	assert_int_equal(out[0], SSH_MSG_CHANNEL_CLOSE);
 	assert_int_equal(wire_peek_u32(out + 1), 77);
