@@ -1,3 +1,4 @@
+/* sshtun: benchmark of the packet ciphers as the data path uses them (seal/open in place). */
 /*
  * sshtun: the packet ciphers' speed as the data path uses them: seal (and open) of whole SSH packets in
  * place, one after another, sizes as at MTU 1500 and 16000. Prints MB/s of packet bytes per second on one core.

@@ -1,3 +1,4 @@
+/* sshtun: fuzz an established session: harness-sealed packets into the transport filter and the channel layer. */
 /*
  * sshtun: fuzz an established session: the input is split into messages, each
  * sealed by the harness under known keys, so the decoder's checks pass and every

@@ -1,4 +1,5 @@
 #!/bin/sh
+# sshtun: the layer rule, checked on #include lines.
 # Layers call downward only: cli -> ssh -> channel -> transport -> crypto -> util; tun is a leaf over util.
 # Fails if a file includes a header from a layer it may not call.
 cd "$(dirname "$0")/.." || exit 1

@@ -1,3 +1,4 @@
+/* sshtun: two tunnels from one process through the public API (no global state below cli/). */
 /*
  * sshtun: two connections in one process through the public API (no global state below cli/): both
  * tunnels come up, and the program prints "up DEVICE" for each, then runs until SIGTERM and stops both.
