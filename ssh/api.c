@@ -20,7 +20,7 @@ int sshtun_new(struct sshtun **out)
 		return SSHTUN_ERR_CRYPTO;
 	}
 	cfg_init(&h->cfg);
-	h->epfd = h->sock = h->timerfd = -1;
+	h->epfd = h->sock = h->timerfd = h->flushfd = -1;
 	h->dev.fd = -1;
 	h->nl.fd = -1;
 	*out = h;

@@ -27,6 +27,9 @@ struct sshtun {
 	int epfd;
 	int sock;
 	int timerfd;
+	int flushfd;		/* receive coalescing timer (io.c) */
+	int coalescing;
+	uint64_t rx_frames_mark, rx_bytes_mark;
 	int sock_want_out;	/* EPOLLOUT armed on the socket */
 	int tun_paused;		/* tun reads stopped until the transport has room */
 	uint64_t deadline_ms;	/* connect timeout, CLOCK_MONOTONIC ms; 0 none */

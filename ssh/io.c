@@ -17,10 +17,23 @@ enum {
 	TUN_BUDGET = 64,		/* frames read from tun per wakeup before the socket gets a turn */
 	SOCK_READS = 4,			/* reads from the socket per wakeup */
 	OUT_HIGH = 512 * 1024,		/* unsent bytes above which tun reads pause */
-	TICK_MS = 1000
+	TICK_MS = 1000,
+	/*
+	 * Receive coalescing. Under a heavy download the server's packets arrive one per wakeup, so none
+	 * can be coalesced for the device and the receiving stack acknowledges every other one; each ACK
+	 * costs the server (sshd, the bottleneck) a packet. While more than COALESCE_ON frames a second
+	 * of at least COALESCE_MIN_AVG bytes on average arrive (a download, not the ACKs of an upload),
+	 * the socket wakes us only once COALESCE_BYTES are queued (SO_RCVLOWAT), and a timer every
+	 * COALESCE_US takes whatever is there, so no packet waits longer. Otherwise it is off.
+	 */
+	COALESCE_MIN_AVG = 512,
+	COALESCE_ON = 8000,
+	COALESCE_OFF = 3000,
+	COALESCE_BYTES = 64 * 1024,
+	COALESCE_US = 500
 };
 
-enum { EV_SOCK = 1, EV_TUN = 2, EV_TIMER = 3 };
+enum { EV_SOCK = 1, EV_TUN = 2, EV_TIMER = 3, EV_FLUSH = 4 };
 
 uint64_t io_now_ms(void)
 {
@@ -55,7 +68,50 @@ int io_setup(struct sshtun *h)
 	if (timerfd_settime(h->timerfd, 0, &its, NULL) != 0 || ep_set(h, EPOLL_CTL_ADD, h->timerfd, EPOLLIN, EV_TIMER) != 0) {
 		return SSHTUN_ERR_SYS;
 	}
+	h->flushfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (h->flushfd < 0 || ep_set(h, EPOLL_CTL_ADD, h->flushfd, EPOLLIN, EV_FLUSH) != 0) {
+		return SSHTUN_ERR_SYS;
+	}
 	return 0;
+}
+
+/* Turns receive coalescing on or off (see COALESCE_ON). */
+static void set_coalesce(struct sshtun *h, int on)
+{
+	struct itimerspec its;
+	int lowat = on ? COALESCE_BYTES : 1;
+
+	if (on == h->coalescing || h->sock < 0) {
+		return;
+	}
+	memset(&its, 0, sizeof(its));
+	if (on) {
+		its.it_interval.tv_nsec = COALESCE_US * 1000;
+		its.it_value.tv_nsec = COALESCE_US * 1000;
+	}
+	if (setsockopt(h->sock, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat)) != 0 ||
+	    timerfd_settime(h->flushfd, 0, &its, NULL) != 0) {
+		return;
+	}
+	h->coalescing = on;
+	LG_D1(&h->log, "receive coalescing %s", on ? "on" : "off");
+}
+
+/* Once a second: is the tunnel busy enough for receive coalescing? */
+static void judge_coalesce(struct sshtun *h)
+{
+	uint64_t frames = h->tun_chan ? h->tun_chan->rx_frames : 0;
+	uint64_t bytes = h->tun_chan ? h->tun_chan->rx_bytes : 0;
+	uint64_t rate = frames - h->rx_frames_mark;
+	uint64_t avg = rate ? (bytes - h->rx_bytes_mark) / rate : 0;
+
+	h->rx_frames_mark = frames;
+	h->rx_bytes_mark = bytes;
+	if (h->status != SSHTUN_UP || avg < COALESCE_MIN_AVG || rate < COALESCE_OFF * (TICK_MS / 1000)) {
+		set_coalesce(h, 0);
+	} else if (rate > COALESCE_ON * (TICK_MS / 1000)) {
+		set_coalesce(h, 1);
+	}
 }
 
 /* Resolves the server and starts a non-blocking connect to its first address that accepts one. */
@@ -121,6 +177,11 @@ void io_close(struct sshtun *h)
 		close(h->timerfd);
 		h->timerfd = -1;
 	}
+	if (h->flushfd >= 0) {
+		close(h->flushfd);
+		h->flushfd = -1;
+	}
+	h->coalescing = 0;
 	if (h->epfd >= 0) {
 		close(h->epfd);
 		h->epfd = -1;
@@ -300,6 +361,7 @@ static int on_tick(struct sshtun *h)
 	if (!h->tp) {
 		return 0;
 	}
+	judge_coalesce(h);
 	if (h->status == SSHTUN_UP && h->cfg.server_alive_interval > 0 && now >= h->next_alive_ms) {
 		if (h->next_alive_ms && h->chans.global_pending > 0 && ++h->alive_missed > (unsigned)h->cfg.server_alive_count_max) {
 			conn_fail(h, SSHTUN_ERR_TIMEOUT, "server %s stopped answering (ServerAliveInterval %d s, ServerAliveCountMax %d)",
@@ -341,6 +403,14 @@ int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask)
 		case EV_TIMER:
 			r = on_tick(h);
 			break;
+		case EV_FLUSH: {
+			uint64_t exp;
+			/* Coalescing: take what is queued below the low-water mark (recv does not wait for it). */
+			if (read(h->flushfd, &exp, sizeof(exp)) > 0 && h->tp) {
+				r = read_sock(h);
+			}
+			break;
+		}
 		default:
 			break;
 		}

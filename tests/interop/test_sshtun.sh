@@ -140,6 +140,14 @@ for cipher in chacha20-poly1305@openssh.com aes128-gcm@openssh.com aes256-gcm@op
 				tap_not_ok "$name: $who started $n key exchanges during the transfers (wanted 2 or more)"
 				show "$name"
 			fi
+			if [ $who = sshtun ]; then
+				# The download ran with receive coalescing (batches for GRO) and came through intact.
+				if grep -q "receive coalescing on" "$RIG_DIR/$name.log"; then
+					tap_ok "$name: receive coalescing engaged during the download"
+				else
+					tap_not_ok "$name: receive coalescing engaged during the download"
+				fi
+			fi
 			[ $who = sshd ] && stop_clean "$name" "$pid"
 		done
 	fi
