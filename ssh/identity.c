@@ -28,6 +28,23 @@ static int have_key(const struct sshtun *h, const struct pubkey *k)
 	return 0;
 }
 
+/* 1 if k is the public key of one of the IdentityFiles (from its .pub file, as ssh reads it). */
+static int is_identity_file_key(const struct sshtun *h, const struct pubkey *k)
+{
+	struct pubkey *pub = malloc(sizeof(*pub));
+	char path[1024];
+	int found = 0;
+
+	for (int i = 0; pub && !found && i < h->cfg.n_identity_files; i++) {
+		if (snprintf(path, sizeof(path), "%s.pub", h->cfg.identity_files[i]) < (int)sizeof(path) &&
+		    key_load_public(pub, path) == 0 && pubkey_equal(pub, k)) {
+			found = 1;
+		}
+	}
+	free(pub);
+	return found;
+}
+
 static void add_agent_keys(struct sshtun *h)
 {
 	struct agent_id *list = calloc(AGENT_MAX_IDS, sizeof(*list));
@@ -57,8 +74,8 @@ static void add_agent_keys(struct sshtun *h)
 	for (size_t i = 0; i < n && h->n_ids < CONN_MAX_IDS; i++) {
 		struct ua_identity *id = &h->ids[h->n_ids];
 
-		if (h->cfg.identities_only) {
-			continue;	/* agent keys only when they match a file: checked when files load */
+		if (h->cfg.identities_only && !is_identity_file_key(h, &list[i].key)) {
+			continue;	/* IdentitiesOnly: the agent may sign only for the configured files */
 		}
 		id->key = list[i].key;
 		snprintf(id->label, sizeof(id->label), "agent: %s", list[i].comment);

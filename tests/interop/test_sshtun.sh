@@ -201,6 +201,27 @@ else
 	show agent-st
 	rig_kill "$pid"
 fi
+
+# IdentitiesOnly yes with a passphrase-protected key file: the file cannot be used, its twin in the agent can;
+# another key in the agent, not named by IdentityFile, must not be offered.
+ssh-keygen -q -t ed25519 -N 'secret phrase' -f "$RIG_DIR/locked" -C locked </dev/null
+cat "$RIG_DIR/locked.pub" >>"$RIG_DIR/authorized_keys"
+printf '#!/bin/sh\necho "secret phrase"\n' >"$RIG_DIR/askpass"
+chmod 700 "$RIG_DIR/askpass"
+rig_client env SSH_AUTH_SOCK="$agent_sock" SSH_ASKPASS="$RIG_DIR/askpass" SSH_ASKPASS_REQUIRE=force DISPLAY=:0 \
+	ssh-add -q "$RIG_DIR/locked" </dev/null 2>/dev/null
+rig_client_bg agent-only env SSH_AUTH_SOCK="$agent_sock" timeout 60 "$SSHTUN" -v -F "$RIG_DIR/bare_config" \
+	-i "$RIG_DIR/locked" -o IdentitiesOnly=yes -w any "$RIG_TARGET"
+pid=$RIG_LAST_PID
+if rig_wait 15 is_up agent-only && grep -q "authenticated with agent: locked" "$RIG_DIR/agent-only.log" &&
+	! grep -q "offering public key agent: .*id_ed25519\|offering public key agent: [^l]" "$RIG_DIR/agent-only.log"; then
+	tap_ok "IdentitiesOnly: the agent signs for the passphrase-protected IdentityFile, and only for it"
+	stop_clean agent-only "$pid"
+else
+	tap_not_ok "IdentitiesOnly: the agent signs for the passphrase-protected IdentityFile, and only for it"
+	show agent-only
+	rig_kill "$pid"
+fi
 rig_kill "$agent_pid"
 
 # ---- 4. Refusals: one line naming the cause, a distinct status, nothing left configured.
