@@ -14,16 +14,6 @@ void chan_init(struct chan_tab *t, struct tp *tp, const struct chan_events *ev, 
 	t->window = CHAN_WINDOW;
 }
 
-int chan_all_closed(const struct chan_tab *t)
-{
-	for (size_t i = 0; i < CHAN_MAX_CHANNELS; i++) {
-		if (t->ch[i].state != CH_FREE) {
-			return 0;
-		}
-	}
-	return 1;
-}
-
 /* The channel our id names, or NULL if none is in use. */
 static struct chan *lookup(struct chan_tab *t, uint32_t id)
 {

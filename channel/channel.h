@@ -64,8 +64,6 @@ int chan_handle(struct chan_tab *t, const struct tp_msg *m);
 int chan_close(struct chan_tab *t, struct chan *c);
 /* Sends a keepalive@openssh.com global request that wants a reply (ServerAliveInterval). */
 int chan_keepalive(struct chan_tab *t);
-/* 1 if every channel is free (all closes confirmed). */
-int chan_all_closed(const struct chan_tab *t);
 
 /* Asks the server for a tun@openssh.com channel; mode CH_TUN_*, unit or CH_TUN_ANY. */
 int chan_tun_open(struct chan_tab *t, int mode, uint32_t unit, struct chan **out);

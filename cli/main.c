@@ -1,9 +1,7 @@
 /* sshtun: the sshtun program: options, logging to stderr, signals, exit statuses; built on the public API. */
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/options.h"
 #include "config.h"
@@ -88,14 +86,13 @@ static void on_signal(int sig)
  * SIGINT, SIGTERM and SIGHUP stay blocked except while the library waits (epoll_pwait), so a signal is
  * never lost between checking the flag and waiting: one system call per wakeup, and a clean stop.
  */
-static int run(struct sshtun **hp, const struct cli_opts *o)
+static int run(struct sshtun **hp)
 {
 	struct sshtun *h = *hp;
 	struct sigaction sa;
 	sigset_t block, waitmask;
 	int r, stopping = 0;
 
-	(void)o;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -163,7 +160,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sshtun: %s; %s\n", sshtun_strerror(r), sshtun_errhint(r));
 		r = exit_status(r);
 	} else {
-		r = run(&h, &o);
+		r = run(&h);
 	}
 	sshtun_del(h);
 	cli_opts_free(&o);

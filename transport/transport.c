@@ -25,6 +25,7 @@ struct tp *tp_new(const struct tp_config *cfg)
 	tp->in_cap = IN_CAP;
 	tp->in = malloc(tp->in_cap);
 	tp->out_max = 8 * 1024 * 1024;
+	tp->pad_pos = sizeof(tp->pad_pool);	/* empty: the first packet fills the pool */
 	wire_w_init(&tp->pending, PENDING_MAX);
 	wire_w_init(&tp->my_kexinit, 0);
 	wire_w_init(&tp->peer_kexinit, 0);
