@@ -289,6 +289,8 @@ static const char usage_text[] =
 "  TunnelAddress     local address on the tunnel: ADDR[/PREFIX], IPv4 or IPv6\n"
 "  TunnelPeer        the server's address on a point-to-point tunnel\n"
 "  TunnelMTU         MTU of the local device, 68..65535 (default 1500; 0 leaves it)\n"
+"  TunnelAckThinning yes (default): a TCP ACK that a later one in the same batch\n"
+"                    makes redundant is not relayed; no: relay every packet\n"
 "  UserKnownHostsFile    default ~/.ssh/known_hosts ~/.ssh/known_hosts2\n"
 "  GlobalKnownHostsFile  default /etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2\n"
 "  StrictHostKeyChecking yes, accept-new, no/off, or ask (default; sshtun\n"

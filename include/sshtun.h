@@ -110,6 +110,7 @@ struct sshtun_info {
 	uint64_t frames_out, frames_in;
 	uint64_t drops;		/* frames dropped (window, size, malformed, device full) */
 	unsigned rekeys;
+	uint64_t acks_thinned;	/* pure TCP ACKs not relayed: a later one said more (TunnelAckThinning) */
 };
 /* Facts about the running tunnel. */
 SSHTUN_API int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info);

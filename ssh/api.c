@@ -315,5 +315,6 @@ int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info)
 		info->drops = h->tun_chan->drop_bad + h->tun_chan->drop_size + h->tun_chan->drop_window;
 	}
 	info->drops += h->dev_drops;
+	info->acks_thinned = h->gro.thinned + h->ackq.thinned;
 	return 0;
 }

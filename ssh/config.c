@@ -50,6 +50,7 @@ void cfg_init(struct cfg *c)
 	c->log_level = CFG_UNSET;
 	c->address_family = CFG_UNSET;
 	c->tunnel_mtu = CFG_UNSET;
+	c->tunnel_ack_thinning = CFG_UNSET;
 }
 
 static void free_list(char **list, int *n)

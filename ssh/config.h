@@ -48,6 +48,7 @@ struct cfg {
 	char *tunnel_address;		/* sshtun: TunnelAddress ADDR[/PREFIX] */
 	char *tunnel_peer;		/* sshtun: TunnelPeer ADDR */
 	int tunnel_mtu;			/* sshtun: TunnelMTU, default 1500 (0 = leave as is) */
+	int tunnel_ack_thinning;	/* sshtun: TunnelAckThinning yes|no, default yes */
 };
 
 /* Zeroes every field and marks numbers unset. */

@@ -278,6 +278,11 @@ static int kw_identities_only(const struct kwctx *k)
 	return kw_choice(k, yes_no, &k->c->identities_only);
 }
 
+static int kw_ack_thinning(const struct kwctx *k)
+{
+	return kw_choice(k, yes_no, &k->c->tunnel_ack_thinning);
+}
+
 static int kw_tunnel(const struct kwctx *k)
 {
 	static const struct choice ch[] = {
@@ -474,6 +479,7 @@ static const struct kw keywords[] = {
 	{ "TunnelAddress", kw_tunnel_address, 1, 1, "an IPv4 or IPv6 address with an optional /prefix" },
 	{ "TunnelPeer", kw_tunnel_peer, 1, 1, "an IPv4 or IPv6 address" },
 	{ "TunnelMTU", kw_tunnel_mtu, 1, 1, "a number 68..65535, or 0 to leave the MTU alone" },
+	{ "TunnelAckThinning", kw_ack_thinning, 1, 1, "yes or no" },
 	/* Keywords of ssh_config(5) that sshtun accepts and ignores. */
 	IGN("AddKeysToAgent"), IGN("BatchMode"), IGN("BindAddress"), IGN("BindInterface"),
 	IGN("CanonicalDomains"), IGN("CanonicalizeFallbackLocal"), IGN("CanonicalizeHostname"),

@@ -53,6 +53,11 @@ static int configure_device(struct sshtun *h)
 
 void conn_teardown_device(struct sshtun *h)
 {
+	if (h->dev.fd >= 0 && h->tun_chan) {
+		LG_D1(&h->log, "device %s: %llu frames to the tunnel, %llu from it, %llu redundant ACKs not relayed",
+			h->dev.name, (unsigned long long)h->tun_chan->tx_frames, (unsigned long long)h->tun_chan->rx_frames,
+			(unsigned long long)(h->gro.thinned + h->ackq.thinned));
+	}
 	if (h->dev.fd >= 0 && h->nl.fd > 0) {
 		if (h->addr_set) {
 			tun_nl_addr(&h->nl, 0, h->dev.ifindex, &h->addr, h->have_peer ? &h->peer : NULL);
@@ -124,7 +129,9 @@ int conn_offload_setup(struct sshtun *h)
 	}
 	if (h->gro_buf) {
 		tun_gro_init(&h->gro, h->gro_buf, GRO_BUF, h->dev.tap ? 14 : 0);
+		h->gro.thin = h->cfg.tunnel_ack_thinning == 1;
 	}
+	tun_ackq_init(&h->ackq);
 	return 0;
 }
 

@@ -57,6 +57,8 @@ struct sshtun {
 	uint8_t *gso_buf;
 	struct tun_gso gso;
 	int gso_active;
+	/* Pure TCP ACKs read from the device, held until the batch ends so a later one can replace them. */
+	struct tun_ackq ackq;
 	/* Frames from the tunnel, coalesced and written to the device once per batch of input. */
 	uint8_t *gro_buf;
 	struct tun_gro gro;

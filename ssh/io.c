@@ -267,6 +267,52 @@ static int read_sock(struct sshtun *h)
 	return conn_process(h);
 }
 
+/* Sends the pure ACKs held back in this batch, oldest first; 0 if room ran out (the rest stay held). */
+static int send_held_acks(struct sshtun *h)
+{
+	const uint8_t *f = NULL;
+	size_t n = 0;
+
+	while (h->tun_chan && tun_ackq_peek(&h->ackq, &f, &n)) {
+		uint8_t *p = chan_tun_begin(&h->chans, h->tun_chan, n);
+
+		if (!p) {
+			return 0;
+		}
+		memcpy(p, f, n);
+		tun_ackq_pop(&h->ackq);
+		if (chan_tun_end(&h->chans, h->tun_chan, n) != 0) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* A plain frame that is a pure TCP ACK is held (replacing one it makes redundant): 1 if it was. */
+static int hold_ack(struct sshtun *h, const uint8_t *frame, size_t len)
+{
+	struct tun_ack a;
+	uint8_t *slot;
+	size_t n;
+
+	if (len > TUN_ACKQ_FRAME) {
+		return 0;
+	}
+	tun_ack_parse(&a, frame, len, h->dev.tap ? 14 : 0, 0);
+	if (!a.pure) {
+		return 0;
+	}
+	if (!(slot = tun_ackq_place(&h->ackq, &a))) {
+		if (!send_held_acks(h) || !(slot = tun_ackq_place(&h->ackq, &a))) {
+			return 0;
+		}
+	}
+	/* Completes the checksum the kernel left to us on the way into the slot. */
+	n = tun_gso_next(&h->gso, slot, TUN_ACKQ_FRAME);
+	tun_ackq_commit(&h->ackq, &a, n);
+	return n > 0;
+}
+
 /* With offloads: each read may be a TCP super-packet, split into datagrams straight into the output buffer. */
 static void read_tun_vnet(struct sshtun *h)
 {
@@ -287,6 +333,15 @@ static void read_tun_vnet(struct sshtun *h)
 				continue;
 			}
 			h->gso_active = 1;
+			if (h->cfg.tunnel_ack_thinning == 1 && v.gso_type == TUN_VNET_GSO_NONE &&
+			    hold_ack(h, h->gso_buf + TUN_VNET_HDR_LEN, (size_t)n - TUN_VNET_HDR_LEN)) {
+				h->gso_active = 0;
+				continue;
+			}
+		}
+		/* Anything else goes out after the ACKs held before it. */
+		if (tun_ackq_held(&h->ackq) > 0 && !send_held_acks(h)) {
+			return;
 		}
 		while ((len = tun_gso_next_len(&h->gso)) > 0) {
 			uint8_t *p = chan_tun_begin(&h->chans, h->tun_chan, len);
@@ -301,6 +356,7 @@ static void read_tun_vnet(struct sshtun *h)
 		}
 		h->gso_active = 0;
 	}
+	send_held_acks(h);
 }
 
 static void read_tun(struct sshtun *h)
@@ -419,7 +475,7 @@ int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask)
 		r = h->err;
 	}
 	/* A super-packet half sent when room ran out: the device will not wake us for it. */
-	if (r >= 0 && h->gso_active && !h->tun_paused && h->status == SSHTUN_UP) {
+	if (r >= 0 && (h->gso_active || tun_ackq_held(&h->ackq) > 0) && !h->tun_paused && h->status == SSHTUN_UP) {
 		read_tun(h);
 		if (io_flush(h) != 0) {
 			r = h->err;

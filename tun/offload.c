@@ -307,7 +307,8 @@ static int gro_room(struct tun_gro *g, size_t need)
 }
 
 /* Adds frame as an item of its own; an open one (it may grow) reserves room for a whole super-packet. */
-static int gro_new(struct tun_gro *g, const uint8_t *frame, size_t len, const struct pkt *k, int cand)
+static int gro_new(struct tun_gro *g, const uint8_t *frame, size_t len, const struct pkt *k, int cand,
+	const struct tun_ack *a)
 {
 	struct tun_gro_item *it;
 	size_t need = TUN_VNET_HDR_LEN + len, want = need;
@@ -342,6 +343,7 @@ static int gro_new(struct tun_gro *g, const uint8_t *frame, size_t len, const st
 	it->segs = 1;
 	it->tcp = open;
 	it->next_seq = k->seq + (uint32_t)k->plen;
+	it->ak = *a;
 	g->used = it->off + it->cap;
 	g->n++;
 	return 0;
@@ -352,13 +354,38 @@ void tun_gro_init(struct tun_gro *g, uint8_t *buf, size_t cap, int l2)
 	g->buf = buf;
 	g->cap = buf ? cap : 0;
 	g->l2 = l2;
+	g->thin = 1;
+	g->thinned = 0;
 	tun_gro_reset(g);
+}
+
+/* A pure ACK replaces the newest item of its connection if that is an ACK it makes redundant. */
+static int gro_thin(struct tun_gro *g, const uint8_t *frame, size_t len, const struct tun_ack *a)
+{
+	struct tun_gro_item *it;
+	size_t i;
+
+	for (i = g->n; i-- > g->iter;) {
+		it = &g->items[i];
+		if (!tun_ack_same_flow(a, &it->ak)) {
+			continue;
+		}
+		if (!tun_ack_supersedes(a, &it->ak) || it->segs != 1 || it->len != len) {
+			return 0;
+		}
+		memcpy(g->buf + it->off + TUN_VNET_HDR_LEN, frame, len);
+		it->ak = *a;
+		g->thinned++;
+		return 1;
+	}
+	return 0;
 }
 
 int tun_gro_add(struct tun_gro *g, const uint8_t *frame, size_t len)
 {
 	struct pkt k, h;
 	struct tun_gro_item *it = NULL;
+	struct tun_ack a;
 	int cand = 0;
 
 	if (frame == NULL || len == 0) {
@@ -367,7 +394,12 @@ int tun_gro_add(struct tun_gro *g, const uint8_t *frame, size_t len)
 	if (len > g->cap || g->cap - len < TUN_VNET_HDR_LEN) {
 		return SSHTUN_ERR_TOO_LONG;	/* would not fit an empty batch either */
 	}
+	memset(&a, 0, sizeof(a));
 	if (pkt_parse(&k, frame, len, g->l2)) {
+		tun_ack_from_pkt(&a, &k, len, g->l2, 1);
+		if (g->thin && a.pure && gro_thin(g, frame, len, &a)) {
+			return 0;
+		}
 		cand = gro_candidate(&k, len, g->l2);
 		it = gro_find(g, &k, &h);
 	}
@@ -377,7 +409,7 @@ int tun_gro_add(struct tun_gro *g, const uint8_t *frame, size_t len)
 		}
 		it->tcp = 0;	/* later segments of this connection must not overtake this one */
 	}
-	return gro_new(g, frame, len, &k, cand);
+	return gro_new(g, frame, len, &k, cand, &a);
 }
 
 /* Turns a coalesced item into a super-packet: lengths, IPv4 header checksum, pseudo-header sum, vnet header. */

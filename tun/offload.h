@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tun/ackthin.h"
+
 /*
  * With IFF_VNET_HDR every read from and write to the tun fd starts with a
  * 10-byte struct virtio_net_hdr (fields in host byte order: the tun is used
@@ -73,7 +75,8 @@ size_t tun_gso_next(struct tun_gso *g, uint8_t *out, size_t outmax);
  * item as vnet header + packet, ready for one write(): a coalesced item carries
  * GSO_TCPV4/6 with gso_size and NEEDS_CSUM with the TCP checksum field holding
  * the pseudo-header sum, as the kernel expects; a single packet carries a
- * zeroed header.
+ * zeroed header. A pure ACK that a later one of its connection in the batch
+ * makes redundant (tun/ackthin.h) is replaced by it in place, unless thin is 0.
  */
 enum { TUN_GRO_MAX_ITEMS = 256 };
 struct tun_gro_item {
@@ -84,6 +87,7 @@ struct tun_gro_item {
 	uint16_t segs;
 	int tcp;		/* a candidate for appending */
 	uint32_t next_seq;
+	struct tun_ack ak;	/* its first packet's connection; pure if it is a thinnable ACK */
 };
 struct tun_gro {
 	uint8_t *buf;
@@ -91,6 +95,8 @@ struct tun_gro {
 	int l2;
 	size_t n;
 	size_t iter;
+	int thin;		/* ACK thinning (tun/ackthin.h) on: tun_gro_init sets it */
+	uint64_t thinned;	/* ACKs dropped as redundant */
 	struct tun_gro_item items[TUN_GRO_MAX_ITEMS];
 };
 void tun_gro_init(struct tun_gro *g, uint8_t *buf, size_t cap, int l2);

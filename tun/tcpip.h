@@ -157,4 +157,8 @@ struct pkt {
 /* Parses an l2 header (tap: 14 bytes), an IPv4 or IPv6 header and a TCP header. 1 if it is such a packet, else 0. */
 int pkt_parse(struct pkt *k, const uint8_t *p, size_t n, int l2);
 
+/* tun_ack_parse (tun/ackthin.h) for a packet pkt_parse took: the coalescer has it at hand. */
+struct tun_ack;
+void tun_ack_from_pkt(struct tun_ack *a, const struct pkt *k, size_t len, int l2, int check_csum);
+
 #endif
