@@ -4,6 +4,7 @@
 #include <stdalign.h>
 #include <stddef.h>
 
+#include <openssl/evp.h>
 #include <sodium.h>
 
 #include "crypto/cipher.h"
@@ -793,6 +794,69 @@ static void t_aesgcm_iv_wrap(void **state)
 	assert_int_equal(c->init(a + 1, key, iv1, 1), SSHTUN_ERR_INVAL);
 }
 
+/* Seals packet i of a run with plain libcrypto and the IV written out in full: the reference for the counter. */
+static void t_gcm_ref_seal(const uint8_t key[16], const uint8_t iv[12], uint8_t *pkt, size_t len, uint8_t tag[16])
+{
+	EVP_CIPHER_CTX *e = EVP_CIPHER_CTX_new();
+	int outl = 0;
+
+	assert_non_null(e);
+	assert_int_equal(EVP_EncryptInit_ex(e, EVP_aes_128_gcm(), NULL, key, iv), 1);
+	assert_int_equal(EVP_EncryptUpdate(e, NULL, &outl, pkt, 4), 1);
+	assert_int_equal(EVP_EncryptUpdate(e, pkt + 4, &outl, pkt + 4, (int)len - 4), 1);
+	assert_int_equal(EVP_EncryptFinal_ex(e, tag, &outl), 1);
+	assert_int_equal(EVP_CIPHER_CTX_ctrl(e, EVP_CTRL_GCM_GET_TAG, 16, tag), 1);
+	EVP_CIPHER_CTX_free(e);
+}
+
+/*
+ * A run of packets across carries of the invocation counter (0x..00fe to
+ * 0x..0200) matches libcrypto driven with each IV spelled out; every packet
+ * opens, and a forged packet in between changes nothing for the next one.
+ */
+static void t_aesgcm_iv_sequence(void **state)
+{
+	const struct cry_cipher *c = &cry_aes128gcm;
+	alignas(max_align_t) uint8_t enc[CRY_CIPHER_CTX_MAX];
+	alignas(max_align_t) uint8_t dec[CRY_CIPHER_CTX_MAX];
+	uint8_t key[16], iv[12], riv[12], pkt[52], ref[52], plain[52], tag[16], rtag[16];
+	unsigned i, v;
+
+	cry_random(key, sizeof(key));
+	t_unhex(iv, sizeof(iv), "a1b2c3d4000000000000fffe");
+	memset(enc, 0, sizeof(enc));
+	memset(dec, 0, sizeof(dec));
+	assert_int_equal(c->init(enc, key, iv, 1), 0);
+	assert_int_equal(c->init(dec, key, iv, 0), 0);
+	for (i = 0; i < 260; i++) {
+		/* The IV of packet i: fixed field, then 0x000000000000fffe + i, big-endian. */
+		memcpy(riv, iv, sizeof(riv));
+		v = 0xfffeu + i;
+		riv[8] = 0;
+		riv[9] = (uint8_t)(v >> 16);
+		riv[10] = (uint8_t)(v >> 8);
+		riv[11] = (uint8_t)v;
+		t_fill(plain, sizeof(plain), i);
+		memcpy(pkt, plain, sizeof(pkt));
+		memcpy(ref, plain, sizeof(ref));
+		assert_int_equal(c->seal(enc, i, pkt, sizeof(pkt), tag), 0);
+		t_gcm_ref_seal(key, riv, ref, sizeof(ref), rtag);
+		assert_memory_equal(pkt, ref, sizeof(pkt));
+		assert_memory_equal(tag, rtag, sizeof(tag));
+		if (i % 50 == 7) {
+			/* A forgery fails and leaves the counter where it was. */
+			tag[0] ^= 1;
+			assert_int_equal(c->open(dec, i, pkt, sizeof(pkt), tag), SSHTUN_ERR_MAC);
+			memcpy(pkt, ref, sizeof(pkt));
+			tag[0] ^= 1;
+		}
+		assert_int_equal(c->open(dec, i, pkt, sizeof(pkt), tag), 0);
+		assert_memory_equal(pkt, plain, sizeof(pkt));
+	}
+	c->cleanup(enc);
+	c->cleanup(dec);
+}
+
 /* ---- user-space generator ---- */
 
 static int t_all_zero(const uint8_t *p, size_t n)
@@ -997,6 +1061,7 @@ int main(void)
 		cmocka_unit_test(t_chachapoly_kat),
 		cmocka_unit_test(t_aesgcm_kat),
 		cmocka_unit_test(t_aesgcm_iv_wrap),
+		cmocka_unit_test(t_aesgcm_iv_sequence),
 		cmocka_unit_test(t_prng_streams),
 		cmocka_unit_test(t_prng_keystream),
 		cmocka_unit_test(t_prng_wipe),
