@@ -5,7 +5,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
 
 #include "sshtun_err.h"
 #include "crypto/cipher.h"
@@ -18,8 +20,21 @@
  * field and an 8-byte big-endian invocation counter, incremented after every
  * packet (RFC 5647 7.1); the SSH sequence number is not used.
  *
- * The EVP context is made once in init and reused for every packet (only the
- * IV is set per packet), so the data path never allocates.
+ * The EVP context is made once in init and reused for every packet, so the
+ * data path never allocates. The per-packet IV is not set with
+ * EVP_CipherInit_ex: with OpenSSL 3 that call asks the provider for the IV
+ * length through an OSSL_PARAM round trip, and the tag takes another. Instead
+ * the whole IV is loaded once as the "fixed" IV (length -1, the TLS 1.2 GCM
+ * interface), and then each packet costs one parameter call:
+ * - seal: after Final, one get_params fetches the tag and "tlsivgen", which
+ *   loads the current IV into GCM and increments the last 8 bytes of
+ *   libcrypto's copy, big-endian, wrapping within them: the RFC 5647 counter.
+ *   So the context is always primed with the next packet's IV. The 8 bytes it
+ *   returns are checked against our own counter.
+ * - open: one set_params gives the expected tag and "tlsivinv", our 8-byte
+ *   invocation counter, which libcrypto writes into its IV and loads into GCM.
+ *   Only a packet that verifies moves our counter, so a failed open changes
+ *   nothing.
  *
  * libcrypto's GCM decrypts while it hashes and checks the tag only at Final.
  * So open() differs from the interface contract in one way: when the tag does
@@ -27,11 +42,12 @@
  * wiped (zeroed), not restored; pkt[0..4) is untouched. The caller must drop
  * the packet (and the connection) on SSHTUN_ERR_MAC anyway.
  */
-enum { GCM_IVLEN = 12, GCM_FIXED = 4, GCM_TAG = 16, GCM_AAD = 4 };
+enum { GCM_IVLEN = 12, GCM_FIXED = 4, GCM_INV = GCM_IVLEN - GCM_FIXED, GCM_TAG = 16, GCM_AAD = 4 };
 
 struct gcm_ctx {
 	EVP_CIPHER_CTX *evp;
-	uint8_t iv[GCM_IVLEN];
+	uint8_t iv[GCM_IVLEN];	/* the next packet's IV */
+	int primed;		/* seal: libcrypto's GCM is loaded with iv */
 };
 
 static_assert(sizeof(struct gcm_ctx) <= CRY_CIPHER_CTX_MAX, "aes-gcm ctx too big");
@@ -48,6 +64,28 @@ static void gcm_iv_next(uint8_t iv[GCM_IVLEN])
 			break;
 		}
 	}
+}
+
+/*
+ * Seal side: loads c->iv into libcrypto (as the whole "fixed" IV) and primes
+ * GCM with it; libcrypto's copy then holds c->iv + 1, as after a seal.
+ */
+static int gcm_prime(struct gcm_ctx *c)
+{
+	uint8_t inv[GCM_INV];
+	OSSL_PARAM p[2];
+
+	c->primed = 0;
+	if (EVP_CIPHER_CTX_ctrl(c->evp, EVP_CTRL_GCM_SET_IV_FIXED, -1, c->iv) != 1) {
+		return SSHTUN_ERR_CRYPTO;
+	}
+	p[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_GET_IV_GEN, inv, sizeof(inv));
+	p[1] = OSSL_PARAM_construct_end();
+	if (EVP_CIPHER_CTX_get_params(c->evp, p) != 1 || memcmp(inv, c->iv + GCM_FIXED, GCM_INV) != 0) {
+		return SSHTUN_ERR_CRYPTO;
+	}
+	c->primed = 1;
+	return 0;
 }
 
 static void gcm_cleanup(void *vctx)
@@ -87,7 +125,12 @@ static int gcm_init(void *vctx, const EVP_CIPHER *cipher, const uint8_t *key, co
 		goto out;
 	}
 	memcpy(c->iv, iv, GCM_IVLEN);
-	r = 0;
+	if (enc) {
+		r = gcm_prime(c);
+	} else if (EVP_CIPHER_CTX_ctrl(c->evp, EVP_CTRL_GCM_SET_IV_FIXED, -1, c->iv) == 1) {
+		/* Open sets the invocation field itself; this only lets it ("tlsivinv" needs a fixed IV). */
+		r = 0;
+	}
 out:
 	if (r != 0) {
 		gcm_cleanup(c);
@@ -132,28 +175,42 @@ static int gcm_seal(void *vctx, uint32_t seq, uint8_t *pkt, size_t len, uint8_t 
 	int plen = 0;
 	int outl = 0;
 	uint8_t fin[GCM_TAG];
+	uint8_t inv[GCM_INV] = { 0 };
+	OSSL_PARAM p[3];
 	int r;
 
 	if ((r = gcm_args(c, pkt, len, tag)) != 0) {
 		return r;
 	}
 	plen = (int)(len - GCM_AAD);
+	if (!c->primed && (r = gcm_prime(c)) != 0) {
+		goto out;
+	}
+	/* From here on the primed IV is spent, whatever happens. */
+	c->primed = 0;
 	r = SSHTUN_ERR_CRYPTO;
-	if (EVP_CipherInit_ex(c->evp, NULL, NULL, NULL, c->iv, 1) != 1 ||
-	    EVP_CipherUpdate(c->evp, NULL, &outl, pkt, GCM_AAD) != 1) {
+	if (EVP_CipherUpdate(c->evp, NULL, &outl, pkt, GCM_AAD) != 1) {
 		goto out;
 	}
 	if (plen > 0 && (EVP_CipherUpdate(c->evp, pkt + GCM_AAD, &outl, pkt + GCM_AAD, plen) != 1 || outl != plen)) {
 		goto out;
 	}
-	if (EVP_CipherFinal_ex(c->evp, fin, &outl) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(c->evp, EVP_CTRL_GCM_GET_TAG, GCM_TAG, tag) != 1) {
+	if (EVP_CipherFinal_ex(c->evp, fin, &outl) != 1) {
+		goto out;
+	}
+	/* One call: this packet's tag, and GCM primed with the next IV (libcrypto's counter moves on). */
+	p[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag, GCM_TAG);
+	p[1] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_GET_IV_GEN, inv, sizeof(inv));
+	p[2] = OSSL_PARAM_construct_end();
+	if (EVP_CIPHER_CTX_get_params(c->evp, p) != 1) {
 		goto out;
 	}
 	r = 0;
 out:
 	/* Advance even on failure: an IV that may have produced ciphertext is never used again. */
 	gcm_iv_next(c->iv);
+	/* Primed only if libcrypto's next IV is ours (else the next seal loads it afresh). */
+	c->primed = (r == 0 && memcmp(inv, c->iv + GCM_FIXED, GCM_INV) == 0);
 	return r;
 }
 
@@ -163,7 +220,9 @@ static int gcm_open(void *vctx, uint32_t seq, uint8_t *pkt, size_t len, const ui
 	int plen = 0;
 	int outl = 0;
 	uint8_t want[GCM_TAG];
+	uint8_t inv[GCM_INV];
 	uint8_t fin[GCM_TAG];
+	OSSL_PARAM p[3];
 	int r;
 
 	if ((r = gcm_args(c, pkt, len, tag)) != 0) {
@@ -171,9 +230,13 @@ static int gcm_open(void *vctx, uint32_t seq, uint8_t *pkt, size_t len, const ui
 	}
 	plen = (int)(len - GCM_AAD);
 	memcpy(want, tag, GCM_TAG);
+	memcpy(inv, c->iv + GCM_FIXED, GCM_INV);
 	r = SSHTUN_ERR_CRYPTO;
-	if (EVP_CipherInit_ex(c->evp, NULL, NULL, NULL, c->iv, 0) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(c->evp, EVP_CTRL_GCM_SET_TAG, GCM_TAG, want) != 1 ||
+	/* One call: the expected tag, and our invocation counter, which loads this packet's IV into GCM. */
+	p[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, want, GCM_TAG);
+	p[1] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_SET_IV_INV, inv, sizeof(inv));
+	p[2] = OSSL_PARAM_construct_end();
+	if (EVP_CIPHER_CTX_set_params(c->evp, p) != 1 ||
 	    EVP_CipherUpdate(c->evp, NULL, &outl, pkt, GCM_AAD) != 1) {
 		goto out;
 	}

@@ -14,6 +14,27 @@ void cry_wipe(void *p, size_t n);
 /* Constant-time comparison: 1 if equal, 0 if not. */
 int cry_memeq(const void *a, const void *b, size_t n);
 
+/*
+ * ---- user-space generator ----
+ * For bytes that must be unpredictable but are needed often, in bulk (packet
+ * padding): ChaCha20 keystream under a key from the OS, so a fill makes no
+ * system call. The block counter never repeats under one key; after 2^32
+ * blocks (256 GiB) the key is drawn afresh from the OS. Not for keys: use
+ * cry_random. The state is not shared between threads, and a fork() copies it
+ * (parent and child would draw the same bytes).
+ */
+struct cry_prng {
+	uint8_t key[32];
+	uint64_t block;		/* the next keystream block under key */
+	int keyed;		/* 0: key not drawn yet (a zeroed or wiped generator keys itself on first fill) */
+};
+/* Draws the key from the OS (cry_init must have been called). */
+void cry_prng_init(struct cry_prng *g);
+/* Fills buf with n bytes of keystream, each never given out before. */
+void cry_prng_fill(struct cry_prng *g, void *buf, size_t n);
+/* Wipes the key and counter. */
+void cry_prng_wipe(struct cry_prng *g);
+
 /* ---- hashes ---- */
 enum cry_hash_alg { CRY_SHA1 = 1, CRY_SHA256, CRY_SHA384, CRY_SHA512 };
 enum { CRY_HASH_MAX = 64 };

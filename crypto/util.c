@@ -1,4 +1,5 @@
-/* sshtun: library set-up, randomness, wiping, constant-time compare and base64 (over libsodium). */
+/* sshtun: library set-up, randomness (OS and user-space), wiping, constant-time compare and base64 (over libsodium). */
+#include <assert.h>
 #include <limits.h>
 #include <string.h>
 
@@ -22,6 +23,50 @@ void cry_random(void *buf, size_t n)
 		return;
 	}
 	randombytes_buf(buf, n);
+}
+
+/*
+ * The user-space generator: original ChaCha20 (64-bit nonce, 64-bit block
+ * counter) with a zero nonce, the counter running on across fills; the tail
+ * of a fill's last block is thrown away. A fill is cut into chunks so that a
+ * rekey can fall between them.
+ */
+#define PRNG_REKEY_BLOCKS ((uint64_t)1 << 32)
+enum { PRNG_BLOCK = 64, PRNG_CHUNK = 1 << 20 };
+
+static_assert(sizeof(((struct cry_prng *)0)->key) == crypto_stream_chacha20_KEYBYTES, "ChaCha20 key size");
+
+void cry_prng_init(struct cry_prng *g)
+{
+	cry_random(g->key, sizeof(g->key));
+	g->block = 0;
+	g->keyed = 1;
+}
+
+void cry_prng_fill(struct cry_prng *g, void *buf, size_t n)
+{
+	static const uint8_t nonce[crypto_stream_chacha20_NONCEBYTES] = { 0 };
+	uint8_t *p = buf;
+
+	while (n > 0) {
+		size_t chunk = n < PRNG_CHUNK ? n : PRNG_CHUNK;
+		uint64_t blocks = (chunk + PRNG_BLOCK - 1) / PRNG_BLOCK;
+
+		if (!g->keyed || g->block > PRNG_REKEY_BLOCKS - blocks) {
+			cry_prng_init(g);
+		}
+		/* libsodium has no keystream-with-counter call: XOR the stream into zeros, in place. */
+		memset(p, 0, chunk);
+		crypto_stream_chacha20_xor_ic(p, p, chunk, nonce, g->block, g->key);
+		g->block += blocks;
+		p += chunk;
+		n -= chunk;
+	}
+}
+
+void cry_prng_wipe(struct cry_prng *g)
+{
+	sodium_memzero(g, sizeof(*g));
 }
 
 void cry_wipe(void *p, size_t n)

@@ -97,9 +97,9 @@ int tp_pkt_end(struct tp *tp, size_t off, size_t len)
 	size_t plen = 1 + len + pad;
 	wire_poke_u32(pkt, (uint32_t)plen);
 	pkt[4] = (uint8_t)pad;
-	/* Random padding from a pool refilled a block at a time; each byte is used once. */
+	/* Random padding from a pool refilled a block at a time (user-space ChaCha20, no syscall); each byte is used once. */
 	if (tp->pad_pos + pad > sizeof(tp->pad_pool)) {
-		cry_random(tp->pad_pool, sizeof(tp->pad_pool));
+		cry_prng_fill(&tp->pad_rng, tp->pad_pool, sizeof(tp->pad_pool));
 		tp->pad_pos = 0;
 	}
 	memcpy(pkt + HDR + len, tp->pad_pool + tp->pad_pos, pad);

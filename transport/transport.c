@@ -34,6 +34,7 @@ struct tp *tp_new(const struct tp_config *cfg)
 		tp_free(tp);
 		return NULL;
 	}
+	cry_prng_init(&tp->pad_rng);
 	return tp;
 }
 
@@ -57,6 +58,8 @@ void tp_free(struct tp *tp)
 	free(tp->in);
 	free(tp->out);
 	cry_wipe(tp->session_id, sizeof(tp->session_id));
+	cry_prng_wipe(&tp->pad_rng);
+	cry_wipe(tp->pad_pool, sizeof(tp->pad_pool));
 	free(tp);
 }
 

@@ -1,13 +1,15 @@
-/* sshtun: unit tests for crypto/: known answers, round trips, tampering, overruns. */
+/* sshtun: unit tests for crypto/: known answers, round trips, tampering, overruns, the padding generator. */
 #include "tests/unit/testutil.h"
 
 #include <stdalign.h>
 #include <stddef.h>
 
+#include <openssl/evp.h>
 #include <sodium.h>
 
 #include "crypto/cipher.h"
 #include "crypto/crypto.h"
+#include "tests/unit/tp_fake.h"
 
 static int t_setup(void **state)
 {
@@ -792,6 +794,209 @@ static void t_aesgcm_iv_wrap(void **state)
 	assert_int_equal(c->init(a + 1, key, iv1, 1), SSHTUN_ERR_INVAL);
 }
 
+/* Seals packet i of a run with plain libcrypto and the IV written out in full: the reference for the counter. */
+static void t_gcm_ref_seal(const uint8_t key[16], const uint8_t iv[12], uint8_t *pkt, size_t len, uint8_t tag[16])
+{
+	EVP_CIPHER_CTX *e = EVP_CIPHER_CTX_new();
+	int outl = 0;
+
+	assert_non_null(e);
+	assert_int_equal(EVP_EncryptInit_ex(e, EVP_aes_128_gcm(), NULL, key, iv), 1);
+	assert_int_equal(EVP_EncryptUpdate(e, NULL, &outl, pkt, 4), 1);
+	assert_int_equal(EVP_EncryptUpdate(e, pkt + 4, &outl, pkt + 4, (int)len - 4), 1);
+	assert_int_equal(EVP_EncryptFinal_ex(e, tag, &outl), 1);
+	assert_int_equal(EVP_CIPHER_CTX_ctrl(e, EVP_CTRL_GCM_GET_TAG, 16, tag), 1);
+	EVP_CIPHER_CTX_free(e);
+}
+
+/*
+ * A run of packets across carries of the invocation counter (0x..00fe to
+ * 0x..0200) matches libcrypto driven with each IV spelled out; every packet
+ * opens, and a forged packet in between changes nothing for the next one.
+ */
+static void t_aesgcm_iv_sequence(void **state)
+{
+	const struct cry_cipher *c = &cry_aes128gcm;
+	alignas(max_align_t) uint8_t enc[CRY_CIPHER_CTX_MAX];
+	alignas(max_align_t) uint8_t dec[CRY_CIPHER_CTX_MAX];
+	uint8_t key[16], iv[12], riv[12], pkt[52], ref[52], plain[52], tag[16], rtag[16];
+	unsigned i, v;
+
+	cry_random(key, sizeof(key));
+	t_unhex(iv, sizeof(iv), "a1b2c3d4000000000000fffe");
+	memset(enc, 0, sizeof(enc));
+	memset(dec, 0, sizeof(dec));
+	assert_int_equal(c->init(enc, key, iv, 1), 0);
+	assert_int_equal(c->init(dec, key, iv, 0), 0);
+	for (i = 0; i < 260; i++) {
+		/* The IV of packet i: fixed field, then 0x000000000000fffe + i, big-endian. */
+		memcpy(riv, iv, sizeof(riv));
+		v = 0xfffeu + i;
+		riv[8] = 0;
+		riv[9] = (uint8_t)(v >> 16);
+		riv[10] = (uint8_t)(v >> 8);
+		riv[11] = (uint8_t)v;
+		t_fill(plain, sizeof(plain), i);
+		memcpy(pkt, plain, sizeof(pkt));
+		memcpy(ref, plain, sizeof(ref));
+		assert_int_equal(c->seal(enc, i, pkt, sizeof(pkt), tag), 0);
+		t_gcm_ref_seal(key, riv, ref, sizeof(ref), rtag);
+		assert_memory_equal(pkt, ref, sizeof(pkt));
+		assert_memory_equal(tag, rtag, sizeof(tag));
+		if (i % 50 == 7) {
+			/* A forgery fails and leaves the counter where it was. */
+			tag[0] ^= 1;
+			assert_int_equal(c->open(dec, i, pkt, sizeof(pkt), tag), SSHTUN_ERR_MAC);
+			memcpy(pkt, ref, sizeof(pkt));
+			tag[0] ^= 1;
+		}
+		assert_int_equal(c->open(dec, i, pkt, sizeof(pkt), tag), 0);
+		assert_memory_equal(pkt, plain, sizeof(pkt));
+	}
+	c->cleanup(enc);
+	c->cleanup(dec);
+}
+
+/* ---- user-space generator ---- */
+
+static int t_all_zero(const uint8_t *p, size_t n)
+{
+	uint8_t acc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		acc |= p[i];
+	}
+	return acc == 0;
+}
+
+static void t_prng_streams(void **state)
+{
+	struct cry_prng a, b;
+	uint8_t x[64], y[64], z[64], big[4096];
+
+	cry_prng_init(&a);
+	cry_prng_init(&b);
+	/* Two generators: two keys, two streams. */
+	assert_memory_not_equal(a.key, b.key, sizeof(a.key));
+	cry_prng_fill(&a, x, sizeof(x));
+	cry_prng_fill(&b, y, sizeof(y));
+	assert_memory_not_equal(x, y, sizeof(x));
+	/* Consecutive fills differ. */
+	cry_prng_fill(&a, z, sizeof(z));
+	assert_memory_not_equal(x, z, sizeof(x));
+	/* A fill of n bytes is not all zero, nor is its last block (the counter covers it all). */
+	memset(big, 0, sizeof(big));
+	cry_prng_fill(&a, big, sizeof(big));
+	assert_false(t_all_zero(big, sizeof(big)));
+	assert_false(t_all_zero(big + sizeof(big) - 64, 64));
+	/* n = 0 touches nothing. */
+	cry_prng_fill(&a, NULL, 0);
+	cry_prng_wipe(&a);
+	cry_prng_wipe(&b);
+}
+
+/* The fills are ChaCha20 keystream (zero nonce) at successive blocks: no byte is given out twice. */
+static void t_prng_keystream(void **state)
+{
+	static const uint8_t nonce[crypto_stream_chacha20_NONCEBYTES] = { 0 };
+	struct cry_prng g;
+	uint8_t key[32], ks[512], a[200], b[100], c1[1];
+
+	cry_prng_init(&g);
+	assert_int_equal(g.block, 0);
+	memcpy(key, g.key, sizeof(key));
+	assert_int_equal(crypto_stream_chacha20(ks, sizeof(ks), nonce, key), 0);
+	cry_prng_fill(&g, a, sizeof(a));
+	assert_memory_equal(a, ks, sizeof(a));
+	/* 200 bytes used 4 blocks; the next fill starts at block 4, not in the middle of block 3. */
+	assert_int_equal(g.block, 4);
+	cry_prng_fill(&g, b, sizeof(b));
+	assert_memory_equal(b, ks + 256, sizeof(b));
+	cry_prng_fill(&g, c1, sizeof(c1));
+	assert_int_equal(c1[0], ks[384]);
+	assert_int_equal(g.block, 7);
+	/* At the end of a key's span the key is drawn afresh and the counter restarts. */
+	g.block = ((uint64_t)1 << 32) - 1;
+	cry_prng_fill(&g, a, 128);
+	assert_memory_not_equal(g.key, key, sizeof(key));
+	assert_int_equal(g.block, 2);
+	cry_prng_wipe(&g);
+}
+
+static void t_prng_wipe(void **state)
+{
+	struct cry_prng g;
+	uint8_t x[64];
+
+	cry_prng_init(&g);
+	cry_prng_fill(&g, x, sizeof(x));
+	assert_false(t_all_zero(g.key, sizeof(g.key)));
+	cry_prng_wipe(&g);
+	assert_true(t_all_zero(g.key, sizeof(g.key)));
+	assert_int_equal(g.block, 0);
+	assert_int_equal(g.keyed, 0);
+	/* A wiped (or zeroed) generator keys itself from the OS before it gives anything out. */
+	memset(x, 0, sizeof(x));
+	cry_prng_fill(&g, x, sizeof(x));
+	assert_int_equal(g.keyed, 1);
+	assert_false(t_all_zero(g.key, sizeof(g.key)));
+	assert_false(t_all_zero(x, sizeof(x)));
+	cry_prng_wipe(&g);
+}
+
+/*
+ * The transport's packet padding comes from its generator (the first
+ * packet's padding is the first keystream bytes), and no padding repeats
+ * across three refills of the pool. (It tests transport/packet.c through
+ * tests/unit/tp_fake.h; it sits here beside the generator it checks.)
+ */
+enum { T_PADN = 4000, T_PADLEN = 11 };
+
+static int t_cmp_pad(const void *a, const void *b)
+{
+	return memcmp(a, b, T_PADLEN);
+}
+
+static void t_tp_padding(void **state)
+{
+	static const uint8_t nonce[crypto_stream_chacha20_NONCEBYTES] = { 0 };
+	/* SSH_MSG_IGNORE "abc": 8 bytes, so 5 + 8 leaves 3 to the block, too few: padding is 11. */
+	static const uint8_t msg[] = { 2, 0, 0, 0, 3, 'a', 'b', 'c' };
+	struct tp *tp = fake_tp_ready(NULL);
+	uint8_t (*pads)[T_PADLEN] = malloc(T_PADN * T_PADLEN);
+	uint8_t ks[T_PADLEN];
+	size_t i;
+
+	assert_non_null(tp);
+	assert_non_null(pads);
+	assert_true(tp->pad_rng.keyed);
+	memset(ks, 0, sizeof(ks));
+	assert_int_equal(crypto_stream_chacha20_xor_ic(ks, ks, sizeof(ks), nonce, tp->pad_rng.block, tp->pad_rng.key), 0);
+	for (i = 0; i < T_PADN; i++) {
+		const uint8_t *p = NULL;
+		size_t n;
+		uint32_t plen;
+
+		assert_int_equal(tp_send(tp, msg, sizeof(msg)), 0);
+		n = tp_output(tp, &p);
+		assert_true(n >= 5);
+		plen = wire_peek_u32(p);
+		assert_int_equal(n, 4 + plen);
+		assert_int_equal(p[4], T_PADLEN);
+		assert_int_equal(plen, 1 + sizeof(msg) + T_PADLEN);
+		memcpy(pads[i], p + 5 + sizeof(msg), T_PADLEN);
+		tp_output_consume(tp, n);
+	}
+	assert_memory_equal(pads[0], ks, T_PADLEN);
+	assert_true((size_t)T_PADN * T_PADLEN > 2 * sizeof(tp->pad_pool));
+	qsort(pads, T_PADN, T_PADLEN, t_cmp_pad);
+	for (i = 1; i < T_PADN; i++) {
+		assert_memory_not_equal(pads[i - 1], pads[i], T_PADLEN);
+	}
+	free(pads);
+	tp_free(tp);
+}
+
 static void t_cipher_find(void **state)
 {
 	size_t i;
@@ -856,6 +1061,11 @@ int main(void)
 		cmocka_unit_test(t_chachapoly_kat),
 		cmocka_unit_test(t_aesgcm_kat),
 		cmocka_unit_test(t_aesgcm_iv_wrap),
+		cmocka_unit_test(t_aesgcm_iv_sequence),
+		cmocka_unit_test(t_prng_streams),
+		cmocka_unit_test(t_prng_keystream),
+		cmocka_unit_test(t_prng_wipe),
+		cmocka_unit_test(t_tp_padding),
 		T_PER_CIPHER(0, "chachapoly"),
 		T_PER_CIPHER(1, "aes128gcm"),
 		T_PER_CIPHER(2, "aes256gcm"),
