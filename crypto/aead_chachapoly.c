@@ -1,24 +1,39 @@
-/* sshtun: chacha20-poly1305@openssh.com packet cipher (PROTOCOL.chacha20poly1305) over libsodium. */
+/* sshtun: chacha20-poly1305@openssh.com packet cipher (PROTOCOL.chacha20poly1305) over libcrypto, or libsodium where libcrypto lacks it. */
 #include <assert.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <sodium.h>
 
 #include "sshtun_err.h"
 #include "crypto/cipher.h"
+#include "crypto/crypto.h"
 #include "util/wire.h"
 
 /*
  * Key material is 64 bytes: the first 32 are K_2 (Poly1305 key and payload),
  * the last 32 are K_1 (packet length only). Both ChaCha20 instances are the
  * original 64-bit-nonce variant with the sequence number as a big-endian
- * uint64 nonce. No state besides the keys: every packet stands alone.
+ * uint64 nonce. Every packet stands alone.
+ *
+ * Two implementations of the same function: libcrypto's ChaCha20 and Poly1305
+ * (assembly; about 2.3 times libsodium's portable code on 16 KB packets on an
+ * AVX-512 machine, 1.7 times on 1.5 KB: see bench/bench_cipher) when libcrypto
+ * has them, else libsodium's. cry_chachapoly picks at init;
+ * cry_chachapoly_sodium always takes libsodium (tests check that the two agree).
+ * libcrypto's EVP_chacha20 is the 96-bit-nonce variant with a 32-bit block
+ * counter in the first 4 IV bytes; with the next 4 bytes as the counter's high
+ * word (zero for any packet under 256 GiB) and the last 8 as the nonce it is the
+ * original 64-bit-counter, 64-bit-nonce ChaCha20.
  */
 enum { CP_KEYLEN = 32, CP_NONCE = 8, CP_POLYKEY = 32, CP_TAG = 16 };
 
 struct cp_ctx {
 	uint8_t k_main[CP_KEYLEN];	/* K_2 */
 	uint8_t k_len[CP_KEYLEN];	/* K_1 */
+	EVP_CIPHER_CTX *main;		/* libcrypto: K_2 and K_1 keyed once; NULL: libsodium */
+	EVP_CIPHER_CTX *len;
+	EVP_MAC_CTX *mac;
 };
 
 static_assert(sizeof(struct cp_ctx) <= CRY_CIPHER_CTX_MAX, "chachapoly ctx too big");
@@ -31,7 +46,7 @@ static void cp_nonce(uint8_t nonce[CP_NONCE], uint32_t seq)
 	wire_poke_u32(nonce + 4, seq);
 }
 
-static int cp_init(void *vctx, const uint8_t *key, const uint8_t *iv, int enc)
+static int cps_init(void *vctx, const uint8_t *key, const uint8_t *iv, int enc)
 {
 	struct cp_ctx *c = vctx;
 
@@ -40,17 +55,27 @@ static int cp_init(void *vctx, const uint8_t *key, const uint8_t *iv, int enc)
 	}
 	memcpy(c->k_main, key, CP_KEYLEN);
 	memcpy(c->k_len, key + CP_KEYLEN, CP_KEYLEN);
+	c->main = NULL;
+	c->len = NULL;
+	c->mac = NULL;
 	return 0;
 }
 
 static void cp_cleanup(void *vctx)
 {
-	if (vctx != NULL) {
-		sodium_memzero(vctx, sizeof(struct cp_ctx));
+	struct cp_ctx *c = vctx;
+
+	if (c == NULL) {
+		return;
 	}
+	/* The libcrypto contexts cleanse their key schedules when freed. */
+	EVP_CIPHER_CTX_free(c->main);
+	EVP_CIPHER_CTX_free(c->len);
+	EVP_MAC_CTX_free(c->mac);
+	sodium_memzero(c, sizeof(*c));
 }
 
-static int cp_length(void *vctx, uint32_t seq, const uint8_t in[4], uint32_t *packet_length)
+static int cps_length(void *vctx, uint32_t seq, const uint8_t in[4], uint32_t *packet_length)
 {
 	struct cp_ctx *c = vctx;
 	uint8_t nonce[CP_NONCE];
@@ -68,7 +93,7 @@ static int cp_length(void *vctx, uint32_t seq, const uint8_t in[4], uint32_t *pa
 }
 
 /* Poly1305 one-time key: the first 32 bytes of the K_2 keystream at block 0. */
-static int cp_polykey(const struct cp_ctx *c, const uint8_t nonce[CP_NONCE], uint8_t polykey[CP_POLYKEY])
+static int cps_polykey(const struct cp_ctx *c, const uint8_t nonce[CP_NONCE], uint8_t polykey[CP_POLYKEY])
 {
 	if (crypto_stream_chacha20(polykey, CP_POLYKEY, nonce, c->k_main) != 0) {
 		sodium_memzero(polykey, CP_POLYKEY);
@@ -77,7 +102,7 @@ static int cp_polykey(const struct cp_ctx *c, const uint8_t nonce[CP_NONCE], uin
 	return 0;
 }
 
-static int cp_seal(void *vctx, uint32_t seq, uint8_t *pkt, size_t len, uint8_t *tag)
+static int cps_seal(void *vctx, uint32_t seq, uint8_t *pkt, size_t len, uint8_t *tag)
 {
 	struct cp_ctx *c = vctx;
 	uint8_t nonce[CP_NONCE];
@@ -88,7 +113,7 @@ static int cp_seal(void *vctx, uint32_t seq, uint8_t *pkt, size_t len, uint8_t *
 		return SSHTUN_ERR_INVAL;
 	}
 	cp_nonce(nonce, seq);
-	if ((r = cp_polykey(c, nonce, polykey)) != 0) {
+	if ((r = cps_polykey(c, nonce, polykey)) != 0) {
 		goto out;
 	}
 	r = SSHTUN_ERR_CRYPTO;
@@ -103,7 +128,7 @@ out:
 	return r;
 }
 
-static int cp_open(void *vctx, uint32_t seq, uint8_t *pkt, size_t len, const uint8_t *tag)
+static int cps_open(void *vctx, uint32_t seq, uint8_t *pkt, size_t len, const uint8_t *tag)
 {
 	struct cp_ctx *c = vctx;
 	uint8_t nonce[CP_NONCE];
@@ -114,7 +139,7 @@ static int cp_open(void *vctx, uint32_t seq, uint8_t *pkt, size_t len, const uin
 		return SSHTUN_ERR_INVAL;
 	}
 	cp_nonce(nonce, seq);
-	if ((r = cp_polykey(c, nonce, polykey)) != 0) {
+	if ((r = cps_polykey(c, nonce, polykey)) != 0) {
 		goto out;
 	}
 	/* Constant-time tag check over the ciphertext, before any byte is decrypted. */
@@ -133,6 +158,161 @@ out:
 	return r;
 }
 
+/* ---- over libcrypto ---- */
+
+enum { CPO_IV = 16, CPO_BLOCK = 64 };
+
+/* The 16-byte IV: block counter (little-endian, low word then high word), then the nonce. */
+static void cpo_iv(uint8_t iv[CPO_IV], uint32_t seq)
+{
+	memset(iv, 0, CPO_IV);
+	wire_poke_u32(iv + 12, seq);
+}
+
+static int cp_init(void *vctx, const uint8_t *key, const uint8_t *iv, int enc)
+{
+	struct cp_ctx *c = vctx;
+	uint8_t zero[CPO_IV] = { 0 };
+	EVP_MAC *mac = NULL;
+	int r;
+
+	if ((r = cps_init(vctx, key, iv, enc)) != 0) {
+		return r;
+	}
+	c->main = EVP_CIPHER_CTX_new();
+	c->len = EVP_CIPHER_CTX_new();
+	mac = EVP_MAC_fetch(NULL, "POLY1305", NULL);
+	c->mac = mac ? EVP_MAC_CTX_new(mac) : NULL;
+	EVP_MAC_free(mac);	/* the context keeps its own reference */
+	if (c->main && c->len && c->mac && EVP_chacha20() &&
+	    EVP_CipherInit_ex(c->main, EVP_chacha20(), NULL, c->k_main, zero, 1) == 1 &&
+	    EVP_CipherInit_ex(c->len, EVP_chacha20(), NULL, c->k_len, zero, 1) == 1) {
+		return 0;
+	}
+	/* libcrypto built without them (OPENSSL_NO_CHACHA, no provider): libsodium does the same. */
+	EVP_CIPHER_CTX_free(c->main);
+	EVP_CIPHER_CTX_free(c->len);
+	EVP_MAC_CTX_free(c->mac);
+	c->main = NULL;
+	c->len = NULL;
+	c->mac = NULL;
+	return 0;
+}
+
+/* XORs n bytes of ctx's keystream for seq, from block 0 of the packet's stream, into out. */
+static int cpo_xor(EVP_CIPHER_CTX *ctx, uint32_t seq, uint8_t *out, const uint8_t *in, size_t n)
+{
+	uint8_t iv[CPO_IV];
+	int outl = 0;
+
+	cpo_iv(iv, seq);
+	if (n > INT32_MAX || EVP_CipherInit_ex(ctx, NULL, NULL, NULL, iv, -1) != 1 ||
+	    EVP_CipherUpdate(ctx, out, &outl, in, (int)n) != 1 || (size_t)outl != n) {
+		return SSHTUN_ERR_CRYPTO;
+	}
+	return 0;
+}
+
+/* Poly1305 over pkt[0..len) keyed by the first 32 bytes of block 0; the main stream is left at block 1. */
+static int cpo_tag(struct cp_ctx *c, uint32_t seq, const uint8_t *pkt, size_t len, uint8_t tag[CP_TAG])
+{
+	static const uint8_t zero[CPO_BLOCK] = { 0 };
+	uint8_t block0[CPO_BLOCK];
+	size_t tl = 0;
+	int r = SSHTUN_ERR_CRYPTO;
+
+	if (cpo_xor(c->main, seq, block0, zero, sizeof(block0)) != 0 ||
+	    EVP_MAC_init(c->mac, block0, CP_POLYKEY, NULL) != 1 || EVP_MAC_update(c->mac, pkt, len) != 1 ||
+	    EVP_MAC_final(c->mac, tag, &tl, CP_TAG) != 1 || tl != CP_TAG) {
+		goto out;
+	}
+	r = 0;
+out:
+	cry_wipe(block0, sizeof(block0));
+	return r;
+}
+
+/* Continues the main stream (block 1 on) over n bytes in place. */
+static int cpo_more(struct cp_ctx *c, uint8_t *p, size_t n)
+{
+	int outl = 0;
+
+	if (n > INT32_MAX || EVP_CipherUpdate(c->main, p, &outl, p, (int)n) != 1 || (size_t)outl != n) {
+		return SSHTUN_ERR_CRYPTO;
+	}
+	return 0;
+}
+
+static int cp_length(void *vctx, uint32_t seq, const uint8_t in[4], uint32_t *packet_length)
+{
+	struct cp_ctx *c = vctx;
+	uint8_t plain[4];
+
+	if (c == NULL || c->main == NULL) {
+		return cps_length(vctx, seq, in, packet_length);
+	}
+	if (in == NULL || packet_length == NULL) {
+		return SSHTUN_ERR_INVAL;
+	}
+	if (cpo_xor(c->len, seq, plain, in, sizeof(plain)) != 0) {
+		return SSHTUN_ERR_CRYPTO;
+	}
+	*packet_length = wire_peek_u32(plain);
+	return 0;
+}
+
+static int cp_seal(void *vctx, uint32_t seq, uint8_t *pkt, size_t len, uint8_t *tag)
+{
+	struct cp_ctx *c = vctx;
+	static const uint8_t zero[CPO_BLOCK] = { 0 };
+	uint8_t block0[CPO_BLOCK];
+	size_t tl = 0;
+	int r = SSHTUN_ERR_CRYPTO;
+
+	if (c == NULL || c->main == NULL) {
+		return cps_seal(vctx, seq, pkt, len, tag);
+	}
+	if (pkt == NULL || tag == NULL || len < 4) {
+		return SSHTUN_ERR_INVAL;
+	}
+	/* Block 0 keys Poly1305; the payload follows from block 1 on the same stream. */
+	if (cpo_xor(c->main, seq, block0, zero, sizeof(block0)) != 0 || cpo_more(c, pkt + 4, len - 4) != 0 ||
+	    cpo_xor(c->len, seq, pkt, pkt, 4) != 0 ||
+	    EVP_MAC_init(c->mac, block0, CP_POLYKEY, NULL) != 1 || EVP_MAC_update(c->mac, pkt, len) != 1 ||
+	    EVP_MAC_final(c->mac, tag, &tl, CP_TAG) != 1 || tl != CP_TAG) {
+		goto out;
+	}
+	r = 0;
+out:
+	cry_wipe(block0, sizeof(block0));
+	return r;
+}
+
+static int cp_open(void *vctx, uint32_t seq, uint8_t *pkt, size_t len, const uint8_t *tag)
+{
+	struct cp_ctx *c = vctx;
+	uint8_t want[CP_TAG];
+	int r;
+
+	if (c == NULL || c->main == NULL) {
+		return cps_open(vctx, seq, pkt, len, tag);
+	}
+	if (pkt == NULL || tag == NULL || len < 4) {
+		return SSHTUN_ERR_INVAL;
+	}
+	/* The tag is checked over the ciphertext, in constant time, before any byte is decrypted. */
+	if ((r = cpo_tag(c, seq, pkt, len, want)) != 0) {
+		return r;
+	}
+	if (!cry_memeq(want, tag, CP_TAG)) {
+		return SSHTUN_ERR_MAC;
+	}
+	if (cpo_more(c, pkt + 4, len - 4) != 0 || cpo_xor(c->len, seq, pkt, pkt, 4) != 0) {
+		return SSHTUN_ERR_CRYPTO;
+	}
+	return 0;
+}
+
 const struct cry_cipher cry_chachapoly = {
 	.name = "chacha20-poly1305@openssh.com",
 	.key_len = 2 * CP_KEYLEN,
@@ -144,4 +324,17 @@ const struct cry_cipher cry_chachapoly = {
 	.length = cp_length,
 	.seal = cp_seal,
 	.open = cp_open,
+};
+
+const struct cry_cipher cry_chachapoly_sodium = {
+	.name = "chacha20-poly1305@openssh.com",
+	.key_len = 2 * CP_KEYLEN,
+	.iv_len = 0,
+	.block_size = 8,
+	.tag_len = CP_TAG,
+	.init = cps_init,
+	.cleanup = cp_cleanup,
+	.length = cps_length,
+	.seal = cps_seal,
+	.open = cps_open,
 };

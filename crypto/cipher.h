@@ -39,6 +39,8 @@ struct cry_cipher {
 };
 
 extern const struct cry_cipher cry_chachapoly;	/* chacha20-poly1305@openssh.com */
+/* The same cipher, always over libsodium: the fallback when libcrypto lacks ChaCha20, and a cross-check for tests. */
+extern const struct cry_cipher cry_chachapoly_sodium;
 extern const struct cry_cipher cry_aes128gcm;	/* aes128-gcm@openssh.com */
 extern const struct cry_cipher cry_aes256gcm;	/* aes256-gcm@openssh.com */
 

@@ -1,4 +1,4 @@
-/* sshtun: unit tests for crypto/: known answers, round trips, tampering, overruns, the padding generator. */
+/* sshtun: unit tests for crypto/: known answers, round trips, tampering, overruns. */
 #include "tests/unit/testutil.h"
 
 #include <stdalign.h>
@@ -9,7 +9,6 @@
 
 #include "crypto/cipher.h"
 #include "crypto/crypto.h"
-#include "tests/unit/tp_fake.h"
 
 static int t_setup(void **state)
 {
@@ -353,7 +352,7 @@ static void t_base64_bounds(void **state)
 
 enum { T_CANARY = 16, T_MAXLEN = 4 + 35008 };
 
-static const struct cry_cipher *const t_list[] = { &cry_chachapoly, &cry_aes128gcm, &cry_aes256gcm };
+static const struct cry_cipher *const t_list[] = { &cry_chachapoly, &cry_aes128gcm, &cry_aes256gcm, &cry_chachapoly_sodium };
 
 struct t_pair {
 	const struct cry_cipher *c;
@@ -378,7 +377,7 @@ static const struct cry_cipher *t_cipher(void **state)
 
 static int t_is_gcm(const struct cry_cipher *c)
 {
-	return c != &cry_chachapoly;
+	return c != &cry_chachapoly && c != &cry_chachapoly_sodium;
 }
 
 static void t_pair_init(struct t_pair *p, const struct cry_cipher *c)
@@ -666,9 +665,8 @@ static void t_ciph_lifecycle(void **state)
  * keystream bytes), and checked against bytes computed offline with another
  * ChaCha20/Poly1305 implementation (pyca/cryptography).
  */
-static void t_chachapoly_kat(void **state)
+static void t_chachapoly_kat_one(const struct cry_cipher *c)
 {
-	const struct cry_cipher *c = &cry_chachapoly;
 	alignas(max_align_t) uint8_t ctx[CRY_CIPHER_CTX_MAX];
 	uint8_t key[64], nonce[8] = { 0, 0, 0, 0, 0xde, 0xad, 0xbe, 0xef };
 	uint8_t plain[32], pkt[32], want[32], ks1[4], ks2[64 + 28], tag[16], wtag[16];
@@ -703,6 +701,62 @@ static void t_chachapoly_kat(void **state)
 	assert_int_equal(c->open(ctx, 0xdeadbeefU, pkt, sizeof(pkt), tag), 0);
 	assert_memory_equal(pkt, plain, sizeof(plain));
 	c->cleanup(ctx);
+}
+
+static void t_chachapoly_kat(void **state)
+{
+	t_chachapoly_kat_one(&cry_chachapoly);
+	t_chachapoly_kat_one(&cry_chachapoly_sodium);
+}
+
+/* The libcrypto and libsodium implementations agree byte for byte, both ways, at every length class. */
+static void t_chachapoly_cross(void **state)
+{
+	static const size_t lens[] = { 4, 8, 16, 60, 64, 68, 132, 1540, 16052, 35012 };
+	alignas(max_align_t) uint8_t a[CRY_CIPHER_CTX_MAX], b[CRY_CIPHER_CTX_MAX];
+	uint8_t key[64], ta[16], tb[16];
+	uint8_t *pa = malloc(35012), *pb = malloc(35012), *plain = malloc(35012);
+	uint32_t seq = 0xfffffff0U, pl = 0;
+	size_t i, k;
+
+	assert_non_null(pa);
+	assert_non_null(pb);
+	assert_non_null(plain);
+	for (i = 0; i < sizeof(key); i++) {
+		key[i] = (uint8_t)(7 * i + 1);
+	}
+	memset(a, 0, sizeof(a));
+	memset(b, 0, sizeof(b));
+	assert_int_equal(cry_chachapoly.init(a, key, NULL, 1), 0);
+	assert_int_equal(cry_chachapoly_sodium.init(b, key, NULL, 1), 0);
+	for (k = 0; k < 40; k++, seq++) {
+		size_t n = lens[k % (sizeof(lens) / sizeof(lens[0]))];
+
+		t_fill(plain, n, (unsigned)k);
+		memcpy(pa, plain, n);
+		memcpy(pb, plain, n);
+		assert_int_equal(cry_chachapoly.seal(a, seq, pa, n, ta), 0);
+		assert_int_equal(cry_chachapoly_sodium.seal(b, seq, pb, n, tb), 0);
+		assert_memory_equal(pa, pb, n);
+		assert_memory_equal(ta, tb, 16);
+		assert_int_equal(cry_chachapoly.length(a, seq, pb, &pl), 0);
+		assert_int_equal(pl, n - 4);
+		/* Each opens what the other sealed; a flipped bit is refused by both. */
+		assert_int_equal(cry_chachapoly_sodium.open(b, seq, pa, n, ta), 0);
+		assert_int_equal(cry_chachapoly.open(a, seq, pb, n, tb), 0);
+		assert_memory_equal(pa, plain, n);
+		assert_memory_equal(pb, plain, n);
+		assert_int_equal(cry_chachapoly.seal(a, seq, pa, n, ta), 0);
+		pa[n - 1] ^= 0x80;
+		assert_int_equal(cry_chachapoly.open(a, seq, pa, n, ta), SSHTUN_ERR_MAC);
+		assert_int_equal(cry_chachapoly_sodium.open(b, seq, pa, n, ta), SSHTUN_ERR_MAC);
+		assert_int_equal(cry_chachapoly.open(a, seq + 1, pa, n, ta), SSHTUN_ERR_MAC);
+	}
+	cry_chachapoly.cleanup(a);
+	cry_chachapoly_sodium.cleanup(b);
+	free(pa);
+	free(pb);
+	free(plain);
 }
 
 /*
@@ -857,146 +911,6 @@ static void t_aesgcm_iv_sequence(void **state)
 	c->cleanup(dec);
 }
 
-/* ---- user-space generator ---- */
-
-static int t_all_zero(const uint8_t *p, size_t n)
-{
-	uint8_t acc = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		acc |= p[i];
-	}
-	return acc == 0;
-}
-
-static void t_prng_streams(void **state)
-{
-	struct cry_prng a, b;
-	uint8_t x[64], y[64], z[64], big[4096];
-
-	cry_prng_init(&a);
-	cry_prng_init(&b);
-	/* Two generators: two keys, two streams. */
-	assert_memory_not_equal(a.key, b.key, sizeof(a.key));
-	cry_prng_fill(&a, x, sizeof(x));
-	cry_prng_fill(&b, y, sizeof(y));
-	assert_memory_not_equal(x, y, sizeof(x));
-	/* Consecutive fills differ. */
-	cry_prng_fill(&a, z, sizeof(z));
-	assert_memory_not_equal(x, z, sizeof(x));
-	/* A fill of n bytes is not all zero, nor is its last block (the counter covers it all). */
-	memset(big, 0, sizeof(big));
-	cry_prng_fill(&a, big, sizeof(big));
-	assert_false(t_all_zero(big, sizeof(big)));
-	assert_false(t_all_zero(big + sizeof(big) - 64, 64));
-	/* n = 0 touches nothing. */
-	cry_prng_fill(&a, NULL, 0);
-	cry_prng_wipe(&a);
-	cry_prng_wipe(&b);
-}
-
-/* The fills are ChaCha20 keystream (zero nonce) at successive blocks: no byte is given out twice. */
-static void t_prng_keystream(void **state)
-{
-	static const uint8_t nonce[crypto_stream_chacha20_NONCEBYTES] = { 0 };
-	struct cry_prng g;
-	uint8_t key[32], ks[512], a[200], b[100], c1[1];
-
-	cry_prng_init(&g);
-	assert_int_equal(g.block, 0);
-	memcpy(key, g.key, sizeof(key));
-	assert_int_equal(crypto_stream_chacha20(ks, sizeof(ks), nonce, key), 0);
-	cry_prng_fill(&g, a, sizeof(a));
-	assert_memory_equal(a, ks, sizeof(a));
-	/* 200 bytes used 4 blocks; the next fill starts at block 4, not in the middle of block 3. */
-	assert_int_equal(g.block, 4);
-	cry_prng_fill(&g, b, sizeof(b));
-	assert_memory_equal(b, ks + 256, sizeof(b));
-	cry_prng_fill(&g, c1, sizeof(c1));
-	assert_int_equal(c1[0], ks[384]);
-	assert_int_equal(g.block, 7);
-	/* At the end of a key's span the key is drawn afresh and the counter restarts. */
-	g.block = ((uint64_t)1 << 32) - 1;
-	cry_prng_fill(&g, a, 128);
-	assert_memory_not_equal(g.key, key, sizeof(key));
-	assert_int_equal(g.block, 2);
-	cry_prng_wipe(&g);
-}
-
-static void t_prng_wipe(void **state)
-{
-	struct cry_prng g;
-	uint8_t x[64];
-
-	cry_prng_init(&g);
-	cry_prng_fill(&g, x, sizeof(x));
-	assert_false(t_all_zero(g.key, sizeof(g.key)));
-	cry_prng_wipe(&g);
-	assert_true(t_all_zero(g.key, sizeof(g.key)));
-	assert_int_equal(g.block, 0);
-	assert_int_equal(g.keyed, 0);
-	/* A wiped (or zeroed) generator keys itself from the OS before it gives anything out. */
-	memset(x, 0, sizeof(x));
-	cry_prng_fill(&g, x, sizeof(x));
-	assert_int_equal(g.keyed, 1);
-	assert_false(t_all_zero(g.key, sizeof(g.key)));
-	assert_false(t_all_zero(x, sizeof(x)));
-	cry_prng_wipe(&g);
-}
-
-/*
- * The transport's packet padding comes from its generator (the first
- * packet's padding is the first keystream bytes), and no padding repeats
- * across three refills of the pool. (It tests transport/packet.c through
- * tests/unit/tp_fake.h; it sits here beside the generator it checks.)
- */
-enum { T_PADN = 4000, T_PADLEN = 11 };
-
-static int t_cmp_pad(const void *a, const void *b)
-{
-	return memcmp(a, b, T_PADLEN);
-}
-
-static void t_tp_padding(void **state)
-{
-	static const uint8_t nonce[crypto_stream_chacha20_NONCEBYTES] = { 0 };
-	/* SSH_MSG_IGNORE "abc": 8 bytes, so 5 + 8 leaves 3 to the block, too few: padding is 11. */
-	static const uint8_t msg[] = { 2, 0, 0, 0, 3, 'a', 'b', 'c' };
-	struct tp *tp = fake_tp_ready(NULL);
-	uint8_t (*pads)[T_PADLEN] = malloc(T_PADN * T_PADLEN);
-	uint8_t ks[T_PADLEN];
-	size_t i;
-
-	assert_non_null(tp);
-	assert_non_null(pads);
-	assert_true(tp->pad_rng.keyed);
-	memset(ks, 0, sizeof(ks));
-	assert_int_equal(crypto_stream_chacha20_xor_ic(ks, ks, sizeof(ks), nonce, tp->pad_rng.block, tp->pad_rng.key), 0);
-	for (i = 0; i < T_PADN; i++) {
-		const uint8_t *p = NULL;
-		size_t n;
-		uint32_t plen;
-
-		assert_int_equal(tp_send(tp, msg, sizeof(msg)), 0);
-		n = tp_output(tp, &p);
-		assert_true(n >= 5);
-		plen = wire_peek_u32(p);
-		assert_int_equal(n, 4 + plen);
-		assert_int_equal(p[4], T_PADLEN);
-		assert_int_equal(plen, 1 + sizeof(msg) + T_PADLEN);
-		memcpy(pads[i], p + 5 + sizeof(msg), T_PADLEN);
-		tp_output_consume(tp, n);
-	}
-	assert_memory_equal(pads[0], ks, T_PADLEN);
-	assert_true((size_t)T_PADN * T_PADLEN > 2 * sizeof(tp->pad_pool));
-	qsort(pads, T_PADN, T_PADLEN, t_cmp_pad);
-	for (i = 1; i < T_PADN; i++) {
-		assert_memory_not_equal(pads[i - 1], pads[i], T_PADLEN);
-	}
-	free(pads);
-	tp_free(tp);
-}
-
 static void t_cipher_find(void **state)
 {
 	size_t i;
@@ -1040,7 +954,7 @@ static void t_cipher_find(void **state)
 
 int main(void)
 {
-	int idx[3] = { 0, 1, 2 };
+	int idx[4] = { 0, 1, 2, 3 };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_sha_abc),
 		cmocka_unit_test(t_hash_incremental),
@@ -1059,16 +973,14 @@ int main(void)
 		cmocka_unit_test(t_base64_bounds),
 		cmocka_unit_test(t_cipher_find),
 		cmocka_unit_test(t_chachapoly_kat),
+		cmocka_unit_test(t_chachapoly_cross),
 		cmocka_unit_test(t_aesgcm_kat),
 		cmocka_unit_test(t_aesgcm_iv_wrap),
 		cmocka_unit_test(t_aesgcm_iv_sequence),
-		cmocka_unit_test(t_prng_streams),
-		cmocka_unit_test(t_prng_keystream),
-		cmocka_unit_test(t_prng_wipe),
-		cmocka_unit_test(t_tp_padding),
 		T_PER_CIPHER(0, "chachapoly"),
 		T_PER_CIPHER(1, "aes128gcm"),
 		T_PER_CIPHER(2, "aes256gcm"),
+		T_PER_CIPHER(3, "chachapoly-sodium"),
 	};
 
 	return cmocka_run_group_tests(tests, t_setup, NULL);
