@@ -13,7 +13,7 @@
  * SSH packet, a decryption and a device write in sshd on the other. When a
  * later ACK of the same connection in the same batch acknowledges more, it says
  * everything the earlier one did, so the earlier one is dropped and the later
- * one takes its place in the order (as the ACK filters of CAKE and DOCSIS do).
+ * one takes its place in the order.
  *
  * Thinnable ("pure"): no payload; flags exactly ACK (no SYN, FIN, RST, PSH, URG,
  * ECE, CWR); TCP options only NOP, EOL and timestamps (no SACK blocks); IPv4

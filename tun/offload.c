@@ -215,29 +215,15 @@ static int gro_candidate(const struct pkt *k, size_t len, int l2)
 	return k->iphl == O_IP4_MIN && !k->mf && cs_fold(cs_copy(0, NULL, k->iph.p, k->iph.n)) == 0xffff;
 }
 
-/* Whether an open item's first packet (no IP options, as a candidate) is of k's connection. */
-static int gro_same_flow(const struct tun_gro *g, const struct tun_gro_item *it, const struct pkt *k)
-{
-	uint8_t b[O_ETH_LEN + O_IP6_LEN + 4];
-	size_t ip = (size_t)g->l2, n = ip + (k->v6 ? O_IP6_LEN : O_IP4_MIN) + 4;
-	struct wire_r r;
-
-	wire_r_init(&r, g->buf + it->off + TUN_VNET_HDR_LEN, it->len);
-	if (wire_get_bytes(&r, b, n) != 0 || b[ip] >> 4 != (k->v6 ? 6 : 4)) {
-		return 0;
-	}
-	return memcmp(b + n - 4, k->ports, 4) == 0 && memcmp(b + ip + (k->v6 ? 8 : 12), k->addrs, k->alen) == 0;
-}
-
-/* The open item of k's connection (at most one is open per connection); h gets its first packet's headers. */
-static struct tun_gro_item *gro_find(struct tun_gro *g, const struct pkt *k, struct pkt *h)
+/* The open item of a's connection (at most one is open per connection); h gets its first packet's headers. */
+static struct tun_gro_item *gro_find(struct tun_gro *g, const struct tun_ack *a, struct pkt *h)
 {
 	struct tun_gro_item *it;
 	size_t i;
 
 	for (i = g->n; i-- > 0;) {
 		it = &g->items[i];
-		if (it->tcp && gro_same_flow(g, it, k)) {
+		if (it->tcp && tun_ack_same_flow(a, &it->ak)) {
 			return pkt_parse(h, g->buf + it->off + TUN_VNET_HDR_LEN, it->len, g->l2) ? it : NULL;
 		}
 	}
@@ -401,7 +387,7 @@ int tun_gro_add(struct tun_gro *g, const uint8_t *frame, size_t len)
 			return 0;
 		}
 		cand = gro_candidate(&k, len, g->l2);
-		it = gro_find(g, &k, &h);
+		it = gro_find(g, &a, &h);
 	}
 	if (it != NULL) {
 		if (cand && gro_fits(g, it, &h, &k) && gro_append(g, it, &h, &k)) {
