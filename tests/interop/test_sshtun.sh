@@ -163,6 +163,24 @@ for cipher in chacha20-poly1305@openssh.com aes128-gcm@openssh.com aes256-gcm@op
 		fi
 	fi
 done
+# With TunnelAckThinning=no every packet is relayed: nothing is thinned, and the bytes still arrive.
+name=l3-no-ack-thinning
+st "$name" -v -w any -o TunnelAckThinning=no -o TunnelAddress=$CADDR -o TunnelPeer=$SADDR
+pid=$RIG_LAST_PID
+if rig_wait 15 is_up "$name" && server_end tun && transfer up && transfer down; then
+	stop_clean "$name" "$pid"
+	n=$(sed -n 's/.* \([0-9][0-9]*\) redundant ACKs not relayed.*/\1/p' "$RIG_DIR/$name.log")
+	if [ "$n" = 0 ]; then
+		tap_ok "$name: $MIB MiB each way byte for byte, no ACK thinned"
+	else
+		tap_not_ok "$name: no ACK thinned (got '${n:-no line}')"
+		show "$name"
+	fi
+else
+	tap_not_ok "$name: tunnel up and $MIB MiB each way byte for byte"
+	show "$name"
+	rig_kill "$pid"
+fi
 rig_down
 
 # ---- 2. Ethernet (tap) mode.

@@ -371,6 +371,7 @@ static void test_keyword_values(void **st)
 		{ "TunnelPeer 198.18.9.2", 1 }, { "TunnelPeer fd00::2", 1 }, { "TunnelPeer 198.18.9.2/30", 0 },
 		{ "TunnelMTU 1400", 1 }, { "TunnelMTU 68", 1 }, { "TunnelMTU 65535", 1 }, { "TunnelMTU 0", 1 },
 		{ "TunnelMTU 67", 0 }, { "TunnelMTU 65536", 0 },
+		{ "TunnelAckThinning no", 1 }, { "TunnelAckThinning yes", 1 }, { "TunnelAckThinning maybe", 0 },
 	};
 
 	(void)st;
@@ -397,9 +398,10 @@ static void test_keyword_results(void **st)
 			       "StrictHostKeyChecking accept-new\nCiphers ^aes256-ctr\nKexAlgorithms -*sha1\n"
 			       "ConnectTimeout 1m30s\nServerAliveInterval 15\nServerAliveCountMax 0\n"
 			       "LogLevel DEBUG2\nAddressFamily inet6\nTunnelAddress fd00::1/64\n"
-			       "TunnelMTU 1400\nIdentityAgent SSH_AUTH_SOCK\n"
+			       "TunnelMTU 1400\nIdentityAgent SSH_AUTH_SOCK\nTunnelAckThinning no\n"
 			       "UserKnownHostsFile /a /b\nUserKnownHostsFile /c\n"), 0);
 	assert_int_equal(f->c.identities_only, 1);
+	assert_int_equal(f->c.tunnel_ack_thinning, 0);
 	assert_int_equal(f->c.tunnel, CFG_TUNNEL_ETHERNET);
 	assert_int_equal(f->c.tun_local, CFG_TUN_ANY);
 	assert_int_equal(f->c.tun_remote, 3);
@@ -590,6 +592,7 @@ static void test_finish_defaults(void **st)
 	snprintf(want, sizeof(want), "%s/.ssh/id_rsa", f->dir);
 	assert_string_equal(f->c.identity_files[2], want);
 	assert_int_equal(f->c.identities_only, 0);
+	assert_int_equal(f->c.tunnel_ack_thinning, 1);
 	assert_null(f->c.identity_agent);
 	assert_int_equal(f->c.n_user_known_hosts, 2);
 	snprintf(want, sizeof(want), "%s/.ssh/known_hosts", f->dir);
