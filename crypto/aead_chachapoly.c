@@ -163,9 +163,10 @@ out:
 enum { CPO_IV = 16, CPO_BLOCK = 64 };
 
 /* The 16-byte IV: block counter (little-endian, low word then high word), then the nonce. */
-static void cpo_iv(uint8_t iv[CPO_IV], uint32_t seq)
+static void cpo_iv(uint8_t iv[CPO_IV], uint32_t block, uint32_t seq)
 {
 	memset(iv, 0, CPO_IV);
+	iv[0] = (uint8_t)block;
 	wire_poke_u32(iv + 12, seq);
 }
 
@@ -199,13 +200,13 @@ static int cp_init(void *vctx, const uint8_t *key, const uint8_t *iv, int enc)
 	return 0;
 }
 
-/* XORs n bytes of ctx's keystream for seq, from block 0 of the packet's stream, into out. */
-static int cpo_xor(EVP_CIPHER_CTX *ctx, uint32_t seq, uint8_t *out, const uint8_t *in, size_t n)
+/* XORs n bytes of ctx's keystream for packet seq, starting at block, into out (in place if out == in). */
+static int cpo_xor(EVP_CIPHER_CTX *ctx, uint32_t block, uint32_t seq, uint8_t *out, const uint8_t *in, size_t n)
 {
 	uint8_t iv[CPO_IV];
 	int outl = 0;
 
-	cpo_iv(iv, seq);
+	cpo_iv(iv, block, seq);
 	if (n > INT32_MAX || EVP_CipherInit_ex(ctx, NULL, NULL, NULL, iv, -1) != 1 ||
 	    EVP_CipherUpdate(ctx, out, &outl, in, (int)n) != 1 || (size_t)outl != n) {
 		return SSHTUN_ERR_CRYPTO;
@@ -213,31 +214,38 @@ static int cpo_xor(EVP_CIPHER_CTX *ctx, uint32_t seq, uint8_t *out, const uint8_
 	return 0;
 }
 
-/* Poly1305 over pkt[0..len) keyed by the first 32 bytes of block 0; the main stream is left at block 1. */
-static int cpo_tag(struct cp_ctx *c, uint32_t seq, const uint8_t *pkt, size_t len, uint8_t tag[CP_TAG])
+/* The Poly1305 key: the first 32 bytes of K_2's block 0 for packet seq. The main stream is left at block 1. */
+static int cpo_polykey(struct cp_ctx *c, uint32_t seq, uint8_t polykey[CP_POLYKEY])
 {
 	static const uint8_t zero[CPO_BLOCK] = { 0 };
 	uint8_t block0[CPO_BLOCK];
-	size_t tl = 0;
-	int r = SSHTUN_ERR_CRYPTO;
+	int r = cpo_xor(c->main, 0, seq, block0, zero, sizeof(block0));
 
-	if (cpo_xor(c->main, seq, block0, zero, sizeof(block0)) != 0 ||
-	    EVP_MAC_init(c->mac, block0, CP_POLYKEY, NULL) != 1 || EVP_MAC_update(c->mac, pkt, len) != 1 ||
-	    EVP_MAC_final(c->mac, tag, &tl, CP_TAG) != 1 || tl != CP_TAG) {
-		goto out;
-	}
-	r = 0;
-out:
+	memcpy(polykey, block0, CP_POLYKEY);
 	cry_wipe(block0, sizeof(block0));
 	return r;
 }
 
-/* Continues the main stream (block 1 on) over n bytes in place. */
-static int cpo_more(struct cp_ctx *c, uint8_t *p, size_t n)
+/* Poly1305 over pkt[0..len) as sent. */
+static int cpo_mac(struct cp_ctx *c, const uint8_t polykey[CP_POLYKEY], const uint8_t *pkt, size_t len,
+	uint8_t tag[CP_TAG])
+{
+	size_t tl = 0;
+
+	if (EVP_MAC_init(c->mac, polykey, CP_POLYKEY, NULL) != 1 || EVP_MAC_update(c->mac, pkt, len) != 1 ||
+	    EVP_MAC_final(c->mac, tag, &tl, CP_TAG) != 1 || tl != CP_TAG) {
+		return SSHTUN_ERR_CRYPTO;
+	}
+	return 0;
+}
+
+/* The payload with K_2 from block 1 (continuing after cpo_polykey), the length field with K_1, in place. */
+static int cpo_crypt(struct cp_ctx *c, uint32_t seq, uint8_t *pkt, size_t len)
 {
 	int outl = 0;
 
-	if (n > INT32_MAX || EVP_CipherUpdate(c->main, p, &outl, p, (int)n) != 1 || (size_t)outl != n) {
+	if (len - 4 > INT32_MAX || EVP_CipherUpdate(c->main, pkt + 4, &outl, pkt + 4, (int)(len - 4)) != 1 ||
+	    (size_t)outl != len - 4 || cpo_xor(c->len, 0, seq, pkt, pkt, 4) != 0) {
 		return SSHTUN_ERR_CRYPTO;
 	}
 	return 0;
@@ -254,7 +262,7 @@ static int cp_length(void *vctx, uint32_t seq, const uint8_t in[4], uint32_t *pa
 	if (in == NULL || packet_length == NULL) {
 		return SSHTUN_ERR_INVAL;
 	}
-	if (cpo_xor(c->len, seq, plain, in, sizeof(plain)) != 0) {
+	if (cpo_xor(c->len, 0, seq, plain, in, sizeof(plain)) != 0) {
 		return SSHTUN_ERR_CRYPTO;
 	}
 	*packet_length = wire_peek_u32(plain);
@@ -264,10 +272,8 @@ static int cp_length(void *vctx, uint32_t seq, const uint8_t in[4], uint32_t *pa
 static int cp_seal(void *vctx, uint32_t seq, uint8_t *pkt, size_t len, uint8_t *tag)
 {
 	struct cp_ctx *c = vctx;
-	static const uint8_t zero[CPO_BLOCK] = { 0 };
-	uint8_t block0[CPO_BLOCK];
-	size_t tl = 0;
-	int r = SSHTUN_ERR_CRYPTO;
+	uint8_t polykey[CP_POLYKEY];
+	int r;
 
 	if (c == NULL || c->main == NULL) {
 		return cps_seal(vctx, seq, pkt, len, tag);
@@ -275,23 +281,17 @@ static int cp_seal(void *vctx, uint32_t seq, uint8_t *pkt, size_t len, uint8_t *
 	if (pkt == NULL || tag == NULL || len < 4) {
 		return SSHTUN_ERR_INVAL;
 	}
-	/* Block 0 keys Poly1305; the payload follows from block 1 on the same stream. */
-	if (cpo_xor(c->main, seq, block0, zero, sizeof(block0)) != 0 || cpo_more(c, pkt + 4, len - 4) != 0 ||
-	    cpo_xor(c->len, seq, pkt, pkt, 4) != 0 ||
-	    EVP_MAC_init(c->mac, block0, CP_POLYKEY, NULL) != 1 || EVP_MAC_update(c->mac, pkt, len) != 1 ||
-	    EVP_MAC_final(c->mac, tag, &tl, CP_TAG) != 1 || tl != CP_TAG) {
-		goto out;
+	if ((r = cpo_polykey(c, seq, polykey)) == 0 && (r = cpo_crypt(c, seq, pkt, len)) == 0) {
+		r = cpo_mac(c, polykey, pkt, len, tag);
 	}
-	r = 0;
-out:
-	cry_wipe(block0, sizeof(block0));
+	cry_wipe(polykey, sizeof(polykey));
 	return r;
 }
 
 static int cp_open(void *vctx, uint32_t seq, uint8_t *pkt, size_t len, const uint8_t *tag)
 {
 	struct cp_ctx *c = vctx;
-	uint8_t want[CP_TAG];
+	uint8_t polykey[CP_POLYKEY], want[CP_TAG];
 	int r;
 
 	if (c == NULL || c->main == NULL) {
@@ -301,16 +301,11 @@ static int cp_open(void *vctx, uint32_t seq, uint8_t *pkt, size_t len, const uin
 		return SSHTUN_ERR_INVAL;
 	}
 	/* The tag is checked over the ciphertext, in constant time, before any byte is decrypted. */
-	if ((r = cpo_tag(c, seq, pkt, len, want)) != 0) {
-		return r;
+	if ((r = cpo_polykey(c, seq, polykey)) == 0 && (r = cpo_mac(c, polykey, pkt, len, want)) == 0) {
+		r = cry_memeq(want, tag, CP_TAG) ? cpo_crypt(c, seq, pkt, len) : SSHTUN_ERR_MAC;
 	}
-	if (!cry_memeq(want, tag, CP_TAG)) {
-		return SSHTUN_ERR_MAC;
-	}
-	if (cpo_more(c, pkt + 4, len - 4) != 0 || cpo_xor(c->len, seq, pkt, pkt, 4) != 0) {
-		return SSHTUN_ERR_CRYPTO;
-	}
-	return 0;
+	cry_wipe(polykey, sizeof(polykey));
+	return r;
 }
 
 const struct cry_cipher cry_chachapoly = {
