@@ -356,7 +356,8 @@ static int gro_thin(struct tun_gro *g, const uint8_t *frame, size_t len, const s
 		if (!tun_ack_same_flow(a, &it->ak)) {
 			continue;
 		}
-		if (!tun_ack_supersedes(a, &it->ak) || it->segs != 1 || it->len != len) {
+		/* A pure item is one uncoalesced frame; supersedes also means len == it->len. */
+		if (!tun_ack_supersedes(a, &it->ak)) {
 			return 0;
 		}
 		memcpy(g->buf + it->off + TUN_VNET_HDR_LEN, frame, len);
