@@ -135,21 +135,23 @@ int conn_offload_setup(struct sshtun *h)
 	return 0;
 }
 
-/* One write per item; a device that cannot take a packet drops it, like a full link. */
-void conn_flush_frames(struct sshtun *h)
+/* One write per item; a device that cannot take a packet drops it, like a full link. Returns the writes made. */
+size_t conn_flush_frames(struct sshtun *h)
 {
 	const uint8_t *p = NULL;
-	size_t n = 0;
+	size_t n = 0, writes = 0;
 
 	if (!h->gro_buf) {
-		return;
+		return 0;
 	}
 	while (tun_gro_next(&h->gro, &p, &n)) {
 		if (write(h->dev.fd, p, n) != (ssize_t)n) {
 			h->dev_drops++;
 		}
+		writes++;
 	}
 	tun_gro_reset(&h->gro);
+	return writes;
 }
 
 static void on_frame(void *ud, struct chan *c, const uint8_t *p, size_t n)
@@ -262,8 +264,9 @@ int conn_process(struct sshtun *h)
 			return h->err;
 		}
 	}
-	conn_flush_frames(h);
+	/* Frames batched for the device stay batched: the I/O loop writes them after its send (io_dispatch). */
 	if (r < 0) {
+		conn_flush_frames(h);
 		return r;
 	}
 	if (h->status == SSHTUN_CONNECTING && tp_is_ready(h->tp)) {

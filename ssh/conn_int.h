@@ -73,7 +73,7 @@ int conn_protocol_start(struct sshtun *h);
 int conn_process(struct sshtun *h);
 void conn_teardown_device(struct sshtun *h);
 /* Writes the frames batched for the device. */
-void conn_flush_frames(struct sshtun *h);
+size_t conn_flush_frames(struct sshtun *h);
 /* Sets up the offload buffers once the device is open. */
 int conn_offload_setup(struct sshtun *h);
 

@@ -439,6 +439,7 @@ int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask)
 	struct epoll_event evs[8];
 	int n = epoll_pwait(h->epfd, evs, 8, timeout_ms, sigmask);
 	int r = 0;
+	size_t wrote;
 
 	for (int i = 0; i < n && r == 0; i++) {
 		uint32_t e = evs[i].events;
@@ -474,8 +475,15 @@ int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask)
 	if (r >= 0 && h->tp && io_flush(h) != 0) {
 		r = h->err;
 	}
-	/* A super-packet half sent when room ran out: the device will not wake us for it. */
-	if (r >= 0 && (h->gso_active || tun_ackq_held(&h->ackq) > 0) && !h->tun_paused && h->status == SSHTUN_UP) {
+	/*
+	 * Frames for the device go last, after our send: writing them (on an upload, the ACKs) wakes the local
+	 * sender, which often takes this CPU at once; by then sshd has its data. What the sender answers with is
+	 * usually queued when the writes return, so the device is read once more. Also read again for a
+	 * super-packet half sent when room ran out: the device will not wake us for it.
+	 */
+	wrote = conn_flush_frames(h);
+	if (r >= 0 && (wrote > 0 || h->gso_active || tun_ackq_held(&h->ackq) > 0) && !h->tun_paused &&
+	    h->status == SSHTUN_UP) {
 		read_tun(h);
 		if (io_flush(h) != 0) {
 			r = h->err;
