@@ -16,7 +16,7 @@
 #   SMOKE=1                quick check: RUNS=1 DURATION=2 one cipher, MTU 1500, IDLE_PINGS=20, no chart,
 #                          OUT=bench/results/smoke (each can still be overridden)
 #   SSHTUN=./sshtun        the binary to measure
-# The markdown table goes to stdout and OUT.md; progress goes to stderr. Exit status: 0 when the table was
+# The markdown table, and which targets hold (bench/targets.awk), go to stdout and OUT.md; progress goes to stderr. Exit status: 0 when the table was
 # written and at least one sample per client succeeded, 1 otherwise, 2 on a bad setting.
 # shellcheck disable=SC2317  # functions called through rig_wait
 set -u
@@ -454,7 +454,7 @@ chart_line() {
 }
 
 write_report() {
-	local cipher mtu dir kind client row a ca ceil fails
+	local cipher mtu dir kind client row a ca ceil fails targets
 
 	{
 		echo "### sshtun vs OpenSSH ssh -w: $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -495,6 +495,8 @@ write_report() {
 			printf '%s\n' "$fails" | sed 's/^/- /'
 		fi
 	} >"$OUT.md"
+	targets=$(awk -f bench/targets.awk "$OUT.md")
+	[ -z "$targets" ] || printf '\n%s\n' "$targets" >>"$OUT.md"
 	cat "$OUT.md"
 }
 

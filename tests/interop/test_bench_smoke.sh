@@ -1,7 +1,8 @@
 #!/bin/bash
 # sshtun: interop: a smoke run of the benchmark (SMOKE=1 bench/bench.sh: one run of 2 s per client, one cipher,
 # MTU 1500): it exits 0, its table has a non-zero throughput for ssh and for sshtun in both directions, it
-# writes its CSV, and it leaves no namespace or temp dir behind. Results go to a temp dir removed at the end.
+# says which targets hold, it writes its CSV, and it leaves no namespace or temp dir behind. Before that,
+# bench/targets.awk on made-up tables. Results go to a temp dir removed at the end.
 # Prints "ok - NAME" / "not ok - NAME"; exits non-zero if anything failed.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/rig/rig.sh
@@ -14,6 +15,36 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/sshtun-bench-smoke.$$.XXXXXX") || exit 1
 trap 'rm -rf -- "$TMP"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# bench/targets.awk on made-up tables: the verdicts, as printed ratios against the issue's limits.
+hdr='| cipher | MTU | dir | ssh Mbit/s | sshtun Mbit/s | sshtun/ssh | ssh CPU s/GiB | sshtun CPU s/GiB | sshtun/ssh | ssh RTT idle | sshtun RTT idle | ssh RTT load | sshtun RTT load | crypto GB/s/core |
+|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+good="$hdr
+| aes128-gcm | 1500 | up | 600 | 900 | 1.50 | 9.00 | 3.00 | 0.33 | 0.30 / 0.40 | 0.30 / 0.40 | 6.00 / 100.00 | 6.00 / 100.00 | 1.87 |
+| aes128-gcm | 16000 | down | 3000 | 3900 | 1.30 | 2.00 | 1.00 | 0.50 | 0.30 / 0.40 | 0.30 / 0.40 | 2.00 / 20.00 | 9.00 / 90.00 | 1.87 |"
+bad="$hdr
+| aes128-gcm | 1500 | up | 600 | 894 | 1.49 | 9.00 | 2.00 | 0.22 | 0.30 / 0.40 | 0.30 / 0.40 | 6.00 / 100.00 | 2.00 / 100.50 | 1.87 |
+| aes128-gcm | 16000 | up | 3000 | 3900 | 1.30 | 2.00 | 1.02 | 0.51 | 0.30 / 0.40 | 0.30 / 0.40 | 2.00 / 20.00 | 2.00 / 20.00 | 1.87 |
+| aes128-gcm | 16000 | down | 3000 | FAIL | - | 2.00 | FAIL | - | 0.30 / 0.40 | 0.30 / 0.40 | 2.00 / 20.00 | 2.00 / 20.00 | 1.87 |"
+out=$(printf '%s\n' "$good" | awk -f bench/targets.awk)
+if printf '%s\n' "$out" | grep -q ': 6 of 6 hold\.$' && ! printf '%s\n' "$out" | grep -q missed; then
+	tap_ok "bench targets: limits met exactly hold (6 of 6; RTT is only a target at MTU 1500)"
+else
+	tap_not_ok "bench targets: limits met exactly hold"
+	printf '%s\n' "$out" | tap_diag
+fi
+out=$(printf '%s\n' "$bad" | awk -f bench/targets.awk)
+want="- missed: aes128-gcm MTU 1500 up throughput ratio: 1.49 (target >= 1.5)
+- missed: aes128-gcm MTU 1500 up RTT under load p99 (ms): 100.50 (target <= 100.00)
+- missed: aes128-gcm MTU 16000 up CPU ratio: 0.51 (target <= 0.5)
+- missed: aes128-gcm MTU 16000 down throughput ratio: - (target >= 1.3)
+- missed: aes128-gcm MTU 16000 down CPU ratio: - (target <= 0.5)"
+if printf '%s\n' "$out" | grep -q ': 3 of 8 hold\.$' && [ "$(printf '%s\n' "$out" | grep missed)" = "$want" ]; then
+	tap_ok "bench targets: each miss is listed (1.49 < 1.5, 0.51 > 0.5, a worse p99, a failed cell)"
+else
+	tap_not_ok "bench targets: each miss is listed"
+	printf '%s\n' "$out" | tap_diag
+fi
 
 # SMOKE takes about 20 s; 100 s bounds it (bench.sh's own rig trap cleans up on TERM).
 SMOKE=1 OUT=$TMP/smoke timeout 100 bench/bench.sh >"$TMP/stdout" 2>"$TMP/stderr"
@@ -48,6 +79,16 @@ for dir in up down; do
 		fi
 	done
 done
+
+# One cipher at MTU 1500, both directions: four targets each, held or listed as missed.
+held=$(sed -n 's/.*: \([0-9]*\) of 8 hold\.$/\1/p' "$TMP/stdout")
+missed=$(grep -c '^- missed: ' "$TMP/stdout")
+if [ -n "$held" ] && [ $((held + missed)) = 8 ]; then
+	tap_ok "bench smoke: the report says which targets hold ($held of 8; $missed listed as missed)"
+else
+	tap_not_ok "bench smoke: the report says which targets hold (held '${held}', missed $missed)"
+	tap_diag <"$TMP/stdout"
+fi
 
 if cmp -s "$TMP/stdout" "$TMP/smoke.md"; then
 	tap_ok "bench smoke: the table on stdout is the one written to OUT.md"
