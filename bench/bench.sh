@@ -16,8 +16,9 @@
 #   SMOKE=1                quick check: RUNS=1 DURATION=2 one cipher, MTU 1500, IDLE_PINGS=20, no chart,
 #                          OUT=bench/results/smoke (each can still be overridden)
 #   SSHTUN=./sshtun        the binary to measure
-# The markdown table, and which targets hold (bench/targets.awk), go to stdout and OUT.md; progress goes to stderr. Exit status: 0 when the table was
-# written and at least one sample per client succeeded, 1 otherwise, 2 on a bad setting.
+# The markdown table, and which targets hold (bench/targets.awk), go to stdout and OUT.md; progress goes to
+# stderr. Exit status: 0 when the table was written and at least one sample per client succeeded, 1 otherwise,
+# 2 on a bad setting.
 # shellcheck disable=SC2317  # functions called through rig_wait
 set -u
 export LC_ALL=C

@@ -72,7 +72,7 @@ int conn_protocol_start(struct sshtun *h);
 /* Runs the protocol over what the transport has decoded. */
 int conn_process(struct sshtun *h);
 void conn_teardown_device(struct sshtun *h);
-/* Writes the frames batched for the device. */
+/* Writes the frames batched for the device (io_dispatch does, last in a wakeup); returns the writes made. */
 size_t conn_flush_frames(struct sshtun *h);
 /* Sets up the offload buffers once the device is open. */
 int conn_offload_setup(struct sshtun *h);
