@@ -62,6 +62,7 @@ int chan_keepalive(struct chan_tab *t)
 	wire_put_cstring(&w, name);
 	wire_put_bool(&w, 1);
 	t->global_pending++;
+	t->keepalives_sent++;
 	return wire_w_err(&w) ? wire_w_err(&w) : tp_send(t->tp, buf, w.len);
 }
 
@@ -261,6 +262,7 @@ int chan_handle(struct chan_tab *t, const struct tp_msg *m)
 			return SSHTUN_ERR_PROTOCOL;
 		}
 		t->global_pending--;
+		t->keepalives_answered++;	/* keepalives are our only global requests */
 		return 0;
 	case SSH_MSG_CHANNEL_OPEN_CONFIRMATION:
 		return on_confirm(t, &r);

@@ -54,6 +54,7 @@ struct chan_tab {
 	void *ud;
 	uint32_t window;		/* initial window we grant */
 	unsigned global_pending;	/* our global requests awaiting an answer */
+	uint64_t keepalives_sent, keepalives_answered;	/* for the log at the end */
 	struct chan ch[CHAN_MAX_CHANNELS];
 };
 

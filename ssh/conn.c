@@ -58,6 +58,10 @@ void conn_teardown_device(struct sshtun *h)
 			h->dev.name, (unsigned long long)h->tun_chan->tx_frames, (unsigned long long)h->tun_chan->rx_frames,
 			(unsigned long long)(h->gro.thinned + h->ackq.thinned));
 	}
+	if (h->chans.keepalives_sent > 0) {
+		LG_D1(&h->log, "keepalives: %llu sent, %llu answered", (unsigned long long)h->chans.keepalives_sent,
+			(unsigned long long)h->chans.keepalives_answered);
+	}
 	if (h->dev.fd >= 0 && h->nl.fd > 0) {
 		if (h->addr_set) {
 			tun_nl_addr(&h->nl, 0, h->dev.ifindex, &h->addr, h->have_peer ? &h->peer : NULL);

@@ -34,7 +34,8 @@ struct sshtun {
 	int tun_paused;		/* tun reads stopped until the transport has room */
 	uint64_t deadline_ms;	/* connect timeout, CLOCK_MONOTONIC ms; 0 none */
 	uint64_t next_alive_ms;	/* next ServerAlive check */
-	unsigned alive_missed;
+	unsigned alive_missed;	/* silent ServerAlive intervals in a row */
+	uint64_t alive_bytes_in;	/* the transport's byte count at the last check */
 
 	/* Protocol. */
 	struct tp *tp;

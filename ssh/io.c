@@ -418,16 +418,24 @@ static int on_tick(struct sshtun *h)
 		return 0;
 	}
 	judge_coalesce(h);
+	/*
+	 * ServerAlive, as ssh(1) does it: anything from the server since the last check (data, an ACK, a reply)
+	 * shows it is alive, so under load nothing is sent; after a silent interval a keepalive goes out, and
+	 * more than ServerAliveCountMax silent intervals in a row end the connection.
+	 */
 	if (h->status == SSHTUN_UP && h->cfg.server_alive_interval > 0 && now >= h->next_alive_ms) {
-		if (h->next_alive_ms && h->chans.global_pending > 0 && ++h->alive_missed > (unsigned)h->cfg.server_alive_count_max) {
+		uint64_t in = tp_bytes_in(h->tp);
+
+		if (!h->next_alive_ms || in != h->alive_bytes_in) {
+			h->alive_missed = 0;
+		} else if (++h->alive_missed > (unsigned)h->cfg.server_alive_count_max) {
 			conn_fail(h, SSHTUN_ERR_TIMEOUT, "server %s stopped answering (ServerAliveInterval %d s, ServerAliveCountMax %d)",
 				h->cfg.hostname, h->cfg.server_alive_interval, h->cfg.server_alive_count_max);
 			return SSHTUN_ERR_TIMEOUT;
+		} else {
+			chan_keepalive(&h->chans);
 		}
-		if (h->chans.global_pending == 0) {
-			h->alive_missed = 0;
-		}
-		chan_keepalive(&h->chans);
+		h->alive_bytes_in = in;
 		h->next_alive_ms = now + (uint64_t)h->cfg.server_alive_interval * 1000;
 	}
 	return tp_tick(h->tp, now / 1000);

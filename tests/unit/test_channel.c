@@ -330,6 +330,21 @@ static void test_requests_refused(void **state)
 	assert_int_equal(wire_peek_u32(out + 1), 5);
 	/* An answer to a request we never sent is a protocol error. */
 	static const uint8_t ok[] = { SSH_MSG_REQUEST_SUCCESS };
+	static const uint8_t no[] = { SSH_MSG_REQUEST_FAILURE };
+	assert_int_equal(deliver(f, ok, 1), SSHTUN_ERR_PROTOCOL);
+	/* Our keepalives: a request that wants a reply; either answer counts, and no more than were sent. */
+	assert_int_equal(chan_keepalive(&f->t), 0);
+	assert_int_equal(chan_keepalive(&f->t), 0);
+	assert_true(fake_take(f->tp, out, sizeof(out)) > 0);
+	assert_int_equal(out[0], SSH_MSG_GLOBAL_REQUEST);
+	assert_int_equal(wire_peek_u32(out + 1), 21);
+	assert_memory_equal(out + 5, "keepalive@openssh.com", 21);
+	assert_int_equal(out[26], 1);
+	assert_int_equal(f->t.keepalives_sent, 2);
+	assert_int_equal(deliver(f, ok, 1), 0);
+	assert_int_equal(deliver(f, no, 1), 0);
+	assert_int_equal(f->t.keepalives_answered, 2);
+	assert_int_equal(f->t.global_pending, 0);
 	assert_int_equal(deliver(f, ok, 1), SSHTUN_ERR_PROTOCOL);
 }
 
