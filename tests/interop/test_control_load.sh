@@ -30,6 +30,12 @@ show() {
 	grep -v "rekeying after\|key exchange\|kex: \|host key" "$RIG_DIR/$1.log" 2>/dev/null | tail -n 15 | tap_diag
 }
 
+not_up() {
+	tap_not_ok "$1: tunnel up"
+	show "$1"
+	rig_kill "$2"
+}
+
 # up NAME: waits for the tunnel and gives the server's end its address.
 up() {
 	local dev
@@ -74,7 +80,7 @@ sshd_pids() {
 # ---- 1. Rekeying under a UDP stream, and keepalives on an idle tunnel.
 # sshd renews its keys every 2 MiB, sshtun every MiB: at 16 Mbit/s each 5 s run sees several exchanges.
 rig_up "RekeyLimit 2M"
-name=rekey-udp
+name="rekey-udp"
 st "$name" -o Ciphers=aes128-gcm@openssh.com -o RekeyLimit=1M -o ServerAliveInterval=1 -o ServerAliveCountMax=3
 pid=$RIG_LAST_PID
 if up "$name"; then
@@ -106,16 +112,14 @@ if up "$name"; then
 		show "$name"
 	fi
 else
-	tap_not_ok "$name: tunnel up"
-	show "$name"
-	rig_kill "$pid"
+	not_up "$name" "$pid"
 fi
 rig_down
 
 # ---- 2. Full-speed TCP each way with ServerAliveInterval 1: the tunnel stays up and needs no keepalive, since
 # the server's traffic shows it is alive (only the second or so of setup before the load is silent).
 rig_up
-name=alive-load
+name="alive-load"
 st "$name" -o ServerAliveInterval=1 -o ServerAliveCountMax=1
 pid=$RIG_LAST_PID
 if up "$name"; then
@@ -141,14 +145,12 @@ if up "$name"; then
 		show "$name"
 	fi
 else
-	tap_not_ok "$name: tunnel up"
-	show "$name"
-	rig_kill "$pid"
+	not_up "$name" "$pid"
 fi
 
 # ---- 3. A server that stops answering (sshd stopped; its kernel still acknowledges TCP): 2 keepalives go
 # unanswered, the third silent second ends sshtun with status 3 and the line, and the device is gone.
-name=alive-stopped
+name="alive-stopped"
 st "$name" -o ServerAliveInterval=1 -o ServerAliveCountMax=2
 pid=$RIG_LAST_PID
 if up "$name"; then
@@ -162,18 +164,16 @@ if up "$name"; then
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	# shellcheck disable=SC2086
 	kill -CONT $stopped
-	line=$(grep "stopped answering" "$RIG_DIR/$name.log")
+	line=$(grep -m 1 "^sshtun: .*stopped answering" "$RIG_DIR/$name.log")
 	if [ $rc = 3 ] && [ -n "$line" ] && [ $ms -ge 2000 ] && [ $ms -le 6000 ] &&
 		[ -z "$(rig_devs "$RIG_NS_C" tun)" ]; then
-		tap_ok "$name: sshtun gave up after $ms ms with status 3: ${line#*: }"
+		tap_ok "$name: sshtun gave up after $ms ms with status 3: $line"
 	else
 		tap_not_ok "$name: sshtun gives up after 3 silent seconds with status 3 and its line (status $rc after $ms ms, line '$line')"
 		show "$name"
 	fi
 else
-	tap_not_ok "$name: tunnel up"
-	show "$name"
-	rig_kill "$pid"
+	not_up "$name" "$pid"
 fi
 rig_down
 tap_done
