@@ -429,8 +429,10 @@ static int on_tick(struct sshtun *h)
 		if (!h->next_alive_ms || in != h->alive_bytes_in) {
 			h->alive_missed = 0;
 		} else if (++h->alive_missed > (unsigned)h->cfg.server_alive_count_max) {
-			conn_fail(h, SSHTUN_ERR_TIMEOUT, "server %s stopped answering (ServerAliveInterval %d s, ServerAliveCountMax %d)",
-				h->cfg.hostname, h->cfg.server_alive_interval, h->cfg.server_alive_count_max);
+			conn_fail(h, SSHTUN_ERR_TIMEOUT, "server %s stopped answering: silent for %d s (ServerAliveInterval %d s, "
+				"ServerAliveCountMax %d); check the server and the network, or raise ServerAliveCountMax", h->cfg.hostname,
+				h->cfg.server_alive_interval * (h->cfg.server_alive_count_max + 1), h->cfg.server_alive_interval,
+				h->cfg.server_alive_count_max);
 			return SSHTUN_ERR_TIMEOUT;
 		} else {
 			chan_keepalive(&h->chans);
