@@ -61,7 +61,6 @@ int chan_keepalive(struct chan_tab *t)
 	wire_put_u8(&w, SSH_MSG_GLOBAL_REQUEST);
 	wire_put_cstring(&w, name);
 	wire_put_bool(&w, 1);
-	t->global_pending++;
 	t->keepalives_sent++;
 	return wire_w_err(&w) ? wire_w_err(&w) : tp_send(t->tp, buf, w.len);
 }
@@ -258,11 +257,10 @@ int chan_handle(struct chan_tab *t, const struct tp_msg *m)
 		return on_request(t, type, &r);
 	case SSH_MSG_REQUEST_SUCCESS:
 	case SSH_MSG_REQUEST_FAILURE:
-		if (t->global_pending == 0) {
+		if (t->keepalives_answered == t->keepalives_sent) {
 			return SSHTUN_ERR_PROTOCOL;
 		}
-		t->global_pending--;
-		t->keepalives_answered++;	/* keepalives are our only global requests */
+		t->keepalives_answered++;
 		return 0;
 	case SSH_MSG_CHANNEL_OPEN_CONFIRMATION:
 		return on_confirm(t, &r);

@@ -53,8 +53,8 @@ struct chan_tab {
 	struct chan_events ev;
 	void *ud;
 	uint32_t window;		/* initial window we grant */
-	unsigned global_pending;	/* our global requests awaiting an answer */
-	uint64_t keepalives_sent, keepalives_answered;	/* for the log at the end */
+	/* Keepalives are our only global requests: sent - answered are awaiting an answer. */
+	uint64_t keepalives_sent, keepalives_answered;
 	struct chan ch[CHAN_MAX_CHANNELS];
 };
 
