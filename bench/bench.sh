@@ -249,12 +249,26 @@ tunnel_up_log() {
 	grep -q "tunnel up" "$RIG_DIR/$1.log"
 }
 
+# The sshd process serving the client's session (the rig's sshd forks one per connection, and that one may
+# fork again after authentication: the deepest is the one that moves the data). Its CPU use says when the
+# server, not the client, is the limit.
+sshd_session_pid() {
+	local p q
+
+	p=$(pgrep -n -P "$RIG_SSHD_PID" 2>/dev/null) || return 1
+	while q=$(pgrep -n -P "$p" 2>/dev/null); do
+		p=$q
+	done
+	echo "$p"
+}
+
 # client_start CLIENT CIPHER MTU NAME: starts the client and configures what it does not; sets CPID (the
-# client's own process) and returns 0 once a ping crosses the tunnel.
+# client's own process) and SPID (sshd's process for the session, empty if not found) and returns 0 once a
+# ping crosses the tunnel.
 client_start() {
 	local client=$1 cipher=$2 mtu=$3 name=$4 dev comm
 
-	CPID=
+	CPID='' SPID=''
 	if [ "$client" = sshtun ]; then
 		rig_client_bg "$name" "$SSHTUN" -F "$RIG_SSH_CONFIG" -i "$RIG_KEY" -w any -o Ciphers="$cipher" \
 			-o TunnelAddress=$CADDR -o TunnelPeer=$SADDR -o TunnelMTU="$mtu" "$RIG_TARGET"
@@ -277,6 +291,7 @@ client_start() {
 		say "$name: pid $CPID is '$comm', not $client"
 		return 1
 	fi
+	SPID=$(sshd_session_pid) || say "$name: sshd's session process not found; its CPU is not recorded"
 	rig_wait 10 rig_client ping -n -c 1 -W 1 "$SADDR"
 }
 
@@ -298,6 +313,7 @@ iperf_listening() {
 }
 
 # Appends one CSV row: run client cipher mtu phase status mbps bytes ticks cpu_s_per_gib sent recv rtt_med rtt_p99
+# sshd_cpu_pct
 csv_row() {
 	local IFS=,
 
@@ -330,7 +346,7 @@ measure_idle() {
 # pings during it.
 measure_transfer() {
 	local run=$1 client=$2 cipher=$3 mtu=$4 dir=$5 spid ppid t0 t1 res bytes bps mbps ticks cpg json
-	local rev=""
+	local rev="" s0="" s1="" spct=""
 
 	[ "$dir" = down ] && rev=-R
 	json=$RIG_DIR/iperf-$dir.json
@@ -342,11 +358,13 @@ measure_transfer() {
 		return 1
 	fi
 	t0=$(proc_ticks "$CPID")
+	[ -n "$SPID" ] && s0=$(proc_ticks "$SPID")
 	rig_client_bg "ping-$dir" sh -c "sleep 0.5; exec ping -n -i 0.05 -W 1 -w $((DURATION - 1)) $SADDR"
 	ppid=$RIG_LAST_PID
 	rig_client timeout $((DURATION + 30)) iperf3 -c $SADDR -p $IPERF_PORT -t "$DURATION" -J $rev \
 		--connect-timeout 5000 >"$json" 2>"$RIG_DIR/iperf-$dir.err"
 	t1=$(proc_ticks "$CPID")
+	[ -n "$SPID" ] && s1=$(proc_ticks "$SPID")
 	rig_wait 5 dead "$ppid"
 	stop_pid "$ppid"
 	rig_wait 5 dead "$spid"
@@ -362,9 +380,13 @@ measure_transfer() {
 	ticks=$((t1 - t0))
 	mbps=$(awk -v b="$bps" 'BEGIN { printf "%.1f", b / 1e6 }')
 	cpg=$(awk -v t="$ticks" -v hz="$CLK_TCK" -v b="$bytes" 'BEGIN { printf "%.3f", (t / hz) / (b / 1073741824) }')
+	# sshd's CPU over the same span as the client's, as % of one core over the DURATION s of the transfer.
+	if [ -n "$s0" ] && [ -n "$s1" ]; then
+		spct=$(awk -v t=$((s1 - s0)) -v hz="$CLK_TCK" -v d="$DURATION" 'BEGIN { printf "%.0f", 100 * t / hz / d }')
+	fi
 	csv_row "$run" "$client" "$cipher" "$mtu" "$dir" ok "$mbps" "$bytes" "$ticks" "$cpg" \
-		"$PSENT" "$PRECV" "$RMED" "$RP99"
-	say "  $client $dir: $mbps Mbit/s, $cpg CPU s/GiB, RTT under load median $RMED ms p99 $RP99 ms"
+		"$PSENT" "$PRECV" "$RMED" "$RP99" "$spct"
+	say "  $client $dir: $mbps Mbit/s, $cpg CPU s/GiB, RTT under load median $RMED ms p99 $RP99 ms, sshd ${spct:-?}% of a core"
 	return 0
 }
 
@@ -394,16 +416,17 @@ one_session() {
 # ---- the report ----
 
 # cell KIND CLIENT CIPHER MTU DIR: sets CELL_TXT (the formatted median, with (n=K) when fewer than RUNS samples
-# succeeded, FAIL when none did) and CELL_MED (the raw median or -). KIND: mbps cpu rtt-idle rtt-load; RTTs are
-# "median / p99" of every ping of the runs.
+# succeeded, FAIL when none did) and CELL_MED (the raw median or -). KIND: mbps cpu sshd (sshd's % of a core
+# during the transfers) rtt-idle rtt-load; RTTs are "median / p99" of every ping of the runs.
 cell() {
 	local kind=$1 client=$2 cipher=$3 mtu=$4 dir=$5 s n med p99 col=7
 
 	case $kind in
-	mbps | cpu)
+	mbps | cpu | sshd)
 		[ "$kind" = cpu ] && col=10
+		[ "$kind" = sshd ] && col=15
 		s=$(awk -F, -v c="$client" -v ci="$cipher" -v m="$mtu" -v d="$dir" -v k="$col" \
-			'$2 == c && $3 == ci && $4 == m && $5 == d && $6 == "ok" { print $k }' "$CSV" | stats)
+			'$2 == c && $3 == ci && $4 == m && $5 == d && $6 == "ok" && $k != "" { print $k }' "$CSV" | stats)
 		;;
 	*)
 		[ "$kind" = rtt-idle ] && dir=idle
@@ -415,10 +438,11 @@ cell() {
 	CELL_MED=$med
 	if [ "$n" = 0 ]; then
 		CELL_TXT=FAIL
+		[ "$kind" = sshd ] && CELL_TXT=-
 		return 0
 	fi
 	case $kind in
-	mbps) CELL_TXT=$(awk -v v="$med" 'BEGIN { printf "%.0f", v }') ;;
+	mbps | sshd) CELL_TXT=$(awk -v v="$med" 'BEGIN { printf "%.0f", v }') ;;
 	cpu) CELL_TXT=$(awk -v v="$med" 'BEGIN { printf "%.2f", v }') ;;
 	*) CELL_TXT=$(awk -v v="$med" -v p="$p99" 'BEGIN { printf "%.2f / %.2f", v, p }') ;;
 	esac
@@ -462,11 +486,12 @@ write_report() {
 		echo
 		echo "$(uname -sr), $(nproc) CPU ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)),"
 		echo "$(ssh -V 2>&1), sshtun $("$SSHTUN" -V 2>&1 | head -n 1 | awk '{ print $NF }'), $(iperf3 --version | head -n 1 | awk '{ print $1, $2 }')."
-		echo "RUNS=$RUNS DURATION=$DURATION s; medians of the runs; RTT in ms, median / p99 of every ping of the runs."
+		echo "RUNS=$RUNS DURATION=$DURATION s; medians of the runs; RTT in ms, median / p99 of every ping of the runs;"
+		echo "sshd's CPU during the transfers (its session process, % of one core): near 100 it, not the client, is the limit."
 		echo "Load average (1 min) when it started: $LOAD_START (other work on the machine makes the numbers noisy)."
 		echo
-		echo "| cipher | MTU | dir | ssh Mbit/s | sshtun Mbit/s | sshtun/ssh | ssh CPU s/GiB | sshtun CPU s/GiB | sshtun/ssh | ssh RTT idle | sshtun RTT idle | ssh RTT load | sshtun RTT load | crypto GB/s/core |"
-		echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+		echo "| cipher | MTU | dir | ssh Mbit/s | sshtun Mbit/s | sshtun/ssh | ssh CPU s/GiB | sshtun CPU s/GiB | sshtun/ssh | ssh RTT idle | sshtun RTT idle | ssh RTT load | sshtun RTT load | crypto GB/s/core | sshd % of a core (ssh / sshtun) |"
+		echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 		for cipher in $CIPHERS; do
 			ceil=${CEILING[$cipher]:--}
 			for mtu in $MTUS; do
@@ -484,7 +509,10 @@ write_report() {
 							row="$row | $CELL_TXT"
 						done
 					done
-					echo "$row | $ceil |"
+					cell sshd ssh "$cipher" "$mtu" "$dir"
+					a=$CELL_TXT
+					cell sshd sshtun "$cipher" "$mtu" "$dir"
+					echo "$row | $ceil | $a / $CELL_TXT |"
 				done
 			done
 		done
@@ -531,7 +559,7 @@ esac
 mkdir -p "$(dirname "$OUT")" || die "cannot create $(dirname "$OUT")"
 CSV=$OUT.csv
 PING_CSV=$OUT-ping.csv
-echo "run,client,cipher,mtu,phase,status,mbps,bytes,cpu_ticks,cpu_s_per_gib,ping_sent,ping_recv,rtt_median_ms,rtt_p99_ms" >"$CSV"
+echo "run,client,cipher,mtu,phase,status,mbps,bytes,cpu_ticks,cpu_s_per_gib,ping_sent,ping_recv,rtt_median_ms,rtt_p99_ms,sshd_cpu_pct" >"$CSV"
 echo "run,client,cipher,mtu,phase,rtt_ms" >"$PING_CSV"
 rm -f "$OUT.md" "$OUT.png" "$OUT-chart.dat"
 
@@ -551,6 +579,7 @@ rig_check || exit 1
 rig_up "LogLevel ERROR" || die "the rig did not come up"
 say "rig up: namespaces $RIG_NS_C $RIG_NS_S, temp dir $RIG_DIR"
 CPID=
+SPID=
 for cipher in $CIPHERS; do
 	for mtu in $MTUS; do
 		for ((run = 1; run <= RUNS; run++)); do
