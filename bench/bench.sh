@@ -249,19 +249,6 @@ tunnel_up_log() {
 	grep -q "tunnel up" "$RIG_DIR/$1.log"
 }
 
-# The sshd process serving the client's session (the rig's sshd forks one per connection, and that one may
-# fork again after authentication: the deepest is the one that moves the data). Its CPU use says when the
-# server, not the client, is the limit.
-sshd_session_pid() {
-	local p q
-
-	p=$(pgrep -n -P "$RIG_SSHD_PID" 2>/dev/null) || return 1
-	while q=$(pgrep -n -P "$p" 2>/dev/null); do
-		p=$q
-	done
-	echo "$p"
-}
-
 # client_start CLIENT CIPHER MTU NAME: starts the client and configures what it does not; sets CPID (the
 # client's own process) and SPID (sshd's process for the session, empty if not found) and returns 0 once a
 # ping crosses the tunnel.
@@ -291,7 +278,7 @@ client_start() {
 		say "$name: pid $CPID is '$comm', not $client"
 		return 1
 	fi
-	SPID=$(sshd_session_pid) || say "$name: sshd's session process not found; its CPU is not recorded"
+	SPID=$(rig_sshd_session_pid) || say "$name: sshd's session process not found; its CPU is not recorded"
 	rig_wait 10 rig_client ping -n -c 1 -W 1 "$SADDR"
 }
 

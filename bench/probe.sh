@@ -56,7 +56,7 @@ fi
 rig_wait 10 sh -c "[ -n \"\$(ip -n $RIG_NS_S -o link show type tun)\" ]" || { echo "probe: no server device" >&2; exit 1; }
 up_end "$RIG_NS_S" "$(rig_devs "$RIG_NS_S" tun | head -n 1)" $SADDR $CADDR
 rig_wait 10 rig_client ping -n -c 1 -W 1 $SADDR >/dev/null || { echo "probe: no ping through the tunnel" >&2; exit 1; }
-SPID=$(rig_server pgrep -n -f "sshd: root" || true)
+SPID=$(rig_sshd_session_pid || true)
 
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 switches() { awk -v k="$2" '$1 == k":" { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }

@@ -14,6 +14,7 @@
 #   rig_wait SECONDS CMD...           # polls CMD every 0.1 s until it succeeds; 1 on timeout
 #   rig_devs NS tun|tap               # names of the tun or tap devices in namespace NS
 #   rig_sshd_log                      # prints sshd's log
+#   rig_sshd_session_pid              # pid of sshd's process moving the newest connection's data
 #   rig_down                          # kills every process in both namespaces, deletes them and the temp
 #                                     # dir; idempotent; rig_up sets a trap on EXIT INT TERM HUP that calls it
 #
@@ -108,6 +109,18 @@ rig_wait() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# The pid of the rig's sshd process serving the newest connection: sshd forks one per connection and that
+# one may fork again after authentication; the deepest is the one that moves the data.
+rig_sshd_session_pid() {
+	local p q
+
+	p=$(pgrep -n -P "$RIG_SSHD_PID" 2>/dev/null) || return 1
+	while q=$(pgrep -n -P "$p" 2>/dev/null); do
+		p=$q
+	done
+	echo "$p"
 }
 
 # Devices of kind tun or tap in namespace $1.
