@@ -1,10 +1,10 @@
 #!/bin/bash
 # sshtun: one quick measurement for A/B work on the data path: one client, one cipher, one MTU, iperf3 up and/or
 # down through the rig, printing throughput, the client's and sshd's CPU per GiB and the client's context
-# switches; optionally a perf profile of the client or of sshd. bench/bench.sh is the benchmark; this is the probe
+# switches; optionally a perf profile of the client or of sshd, or the client's system calls per second. bench/bench.sh is the benchmark; this is the probe
 # used between its runs (e.g. alternating two builds: SSHTUN=/tmp/old/sshtun, then ./sshtun).
 #
-#   bench/probe.sh [CIPHER [MTU [DIRS [perf|sshd-perf]]]]
+#   bench/probe.sh [CIPHER [MTU [DIRS [perf|sshd-perf|syscalls]]]]
 #       CIPHER default aes128-gcm@openssh.com, MTU 16000, DIRS "up down"
 #   environment: CLIENT=sshtun|ssh  SSHTUN=./sshtun  SSHTUN_ARGS="-o TunnelAckThinning=no"  DURATION=8
 #                PERF_OUT=bench/results/perf (prefix of the perf.data files)
@@ -24,10 +24,12 @@ CLIENT=${CLIENT:-sshtun}
 SSHTUN=${SSHTUN:-./sshtun}
 SSHTUN_ARGS=${SSHTUN_ARGS:-}
 PERF_OUT=${PERF_OUT:-bench/results/perf}
+SYSCALL_EVENTS=syscalls:sys_enter_read,syscalls:sys_enter_write,syscalls:sys_enter_sendto,syscalls:sys_enter_recvfrom
+SYSCALL_EVENTS=$SYSCALL_EVENTS,syscalls:sys_enter_epoll_pwait,syscalls:sys_enter_epoll_ctl,raw_syscalls:sys_enter
 CADDR=198.18.9.1
 SADDR=198.18.9.2
 
-case "$MODE" in "" | perf | sshd-perf) ;; *) echo "probe: mode is perf or sshd-perf, not '$MODE'" >&2; exit 2 ;; esac
+case "$MODE" in "" | perf | sshd-perf | syscalls) ;; *) echo "probe: mode is perf, sshd-perf or syscalls, not '$MODE'" >&2; exit 2 ;; esac
 [ "$DURATION" -ge 4 ] 2>/dev/null || { echo "probe: DURATION must be a number of seconds >= 4" >&2; exit 2; }
 rig_check || exit 1
 command -v iperf3 >/dev/null || { echo "probe: needs iperf3 (apt-get install iperf3)" >&2; exit 1; }
@@ -74,6 +76,10 @@ for dir in $DIRS; do
 		ppid=$! ;;
 	sshd-perf) perf record -F 2000 -g -o "$PERF_OUT-sshd-$dir.data" -p "$SPID" -- sleep $((DURATION - 2)) >/dev/null 2>&1 &
 		ppid=$! ;;
+	syscalls) # from 1 s in, for DURATION - 2 s: the client's calls of each kind, then all of them
+		(sleep 1; perf stat -x, -o "$PERF_OUT-syscalls-$dir.txt" -e "$SYSCALL_EVENTS" -p "$CPID" -- sleep $((DURATION - 2))) \
+			>/dev/null 2>&1 &
+		ppid=$! ;;
 	esac
 	res=$(rig_client timeout $((DURATION + 30)) iperf3 -c $SADDR -t "$DURATION" -J $rev |
 		awk '/"sum_received"/ { f = 1 } f && /"bytes"/ { gsub(/,/, ""); b = $2 }
@@ -90,6 +96,11 @@ for dir in $DIRS; do
 		-v dur="$DURATION" -v c="$CLIENT" -v vs=$(((v1 - v0) / DURATION)) -v ns=$(((n1 - n0) / DURATION)) 'BEGIN {
 		printf "%s %s: %.0f Mbit/s, %s %.3f CPU s/GiB (%.0f%% of a core, %d+%d context switches/s), sshd %.3f s/GiB (%.0f%%)\n",
 			c, d, bps / 1e6, c, t / hz / (b / 2^30), 100 * t / hz / dur, vs, ns, s / hz / (b / 2^30), 100 * s / hz / dur }'
+	if [ "$MODE" = syscalls ]; then
+		awk -F, -v d=$((DURATION - 2)) '$1 ~ /^[0-9]+$/ { n = $3; sub(/.*sys_enter_?/, "", n); if (n == "") n = "all"
+			printf " %s %.0f/s", n, $1 / d } END { print "" }' "$PERF_OUT-syscalls-$dir.txt" |
+			sed "s/^/$CLIENT $dir system calls:/"
+	fi
 done
 rig_kill "$CPID" >/dev/null 2>&1
 grep -h "redundant ACKs" "$RIG_DIR/client.log" 2>/dev/null
