@@ -84,15 +84,16 @@ int main(int argc, char **argv)
 {
 	double secs = argc > 1 ? atof(argv[1]) : 1.0;
 	const char *only = argc > 2 && strcmp(argv[2], "all") != 0 ? argv[2] : NULL;
-	size_t off = argc > 3 ? (size_t)strtoul(argv[3], NULL, 10) : 0;
+	char *end = NULL;
+	unsigned long off = argc > 3 ? strtoul(argv[3], &end, 10) : 0;
 	static const size_t sizes[] = { 1536, MAXLEN };
 	_Alignas(16) uint8_t enc[CRY_CIPHER_CTX_MAX], dec[CRY_CIPHER_CTX_MAX];
 	uint8_t key[CRY_KEY_MAX], iv[CRY_IV_MAX];
 	uint8_t *base = aligned_alloc(64, POOL + 64);
 	uint8_t *pkts = base;
 
-	if (off > 63) {
-		fprintf(stderr, "bench_cipher: offset must be 0-63, not %zu\n", off);
+	if (off > 63 || (end != NULL && (end == argv[3] || *end != '\0'))) {
+		fprintf(stderr, "bench_cipher: the offset must be a number from 0 to 63, not '%s'\n", argv[3]);
 		free(base);
 		return 2;
 	}

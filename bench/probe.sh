@@ -1,8 +1,9 @@
 #!/bin/bash
 # sshtun: one quick measurement for A/B work on the data path: one client, one cipher, one MTU, iperf3 up and/or
 # down through the rig, printing throughput, the client's and sshd's CPU per GiB and the client's context
-# switches; optionally a perf profile of the client or of sshd, or the client's system calls per second. bench/bench.sh is the benchmark; this is the probe
-# used between its runs (e.g. alternating two builds: SSHTUN=/tmp/old/sshtun, then ./sshtun).
+# switches; optionally a perf profile of the client or of sshd, or the client's system calls per second.
+# bench/bench.sh is the benchmark; this is the probe used between its runs (e.g. alternating two builds:
+# SSHTUN=/tmp/old/sshtun, then ./sshtun).
 #
 #   bench/probe.sh [CIPHER [MTU [DIRS [perf|sshd-perf|syscalls]]]]
 #       CIPHER default aes128-gcm@openssh.com, MTU 16000, DIRS "up down"
