@@ -55,6 +55,8 @@ void cry_hash_free(struct cry_hash_ctx *c);
 int cry_hmac(int alg, const void *key, size_t keylen, const void *data, size_t len, uint8_t *out);
 
 /* ---- key exchange primitives ---- */
+/* 1 in a fuzzing build (./configure --enable-fuzz), whose X25519 and Ed25519 verification are fixed values (UNSAFE). */
+int cry_fixed_for_fuzzing(void);
 /* New X25519 key pair. */
 int cry_x25519_keypair(uint8_t priv[32], uint8_t pub[32]);
 /* shared = X25519(priv, peer); SSHTUN_ERR_KEX_FAILED if the result is all zero (low-order point). */

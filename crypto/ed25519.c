@@ -1,6 +1,7 @@
 /* sshtun: Ed25519 signatures (RFC 8032) over libsodium. */
 #include <sodium.h>
 
+#include "config.h"
 #include "sshtun_err.h"
 #include "crypto/crypto.h"
 
@@ -15,10 +16,17 @@ int cry_ed25519_verify(const uint8_t pk[32], const uint8_t sig[64], const void *
 	if (msg == NULL) {
 		msg = ed_empty;
 	}
+#if SSHTUN_FUZZ
+	/* UNSAFE, fuzzing builds only (see x25519.c): any signature but all zeros verifies. */
+	if (sodium_is_zero(sig, 64)) {
+		return SSHTUN_ERR_HOSTKEY_SIG;
+	}
+#else
 	/* libsodium rejects non-canonical S, small-order R and small-order keys. */
 	if (crypto_sign_verify_detached(sig, msg, len, pk) != 0) {
 		return SSHTUN_ERR_HOSTKEY_SIG;
 	}
+#endif
 	return 0;
 }
 

@@ -1,47 +1,135 @@
-/* sshtun: fuzz the transport from the first byte: version exchange, plaintext packets, KEXINIT, the state filter. */
+/*
+ * sshtun: fuzz a whole connection from the first byte, as the server's side of it: version exchange, key
+ * exchange (fixed values in a fuzzing build, so a recorded session replays), rekeying, the state filter,
+ * EXT_INFO, userauth and the tun channel, driven as ssh/conn.c drives them.
+ *
+ * Input: fuzz/sshmsg.h records. A raw record goes to the client as socket bytes (the version line, torn or
+ * forged packets); a message record is framed and sealed by fuzz/server.h under the keys the client derived.
+ * Flags: bit 0 the host key is refused; bit 1 the client rekeys every 4 KiB; bit 2 its rekey clock jumps an
+ * hour after each record; bit 3 a tap (Ethernet) tunnel; bits 4-5 the client offers only cry_ciphers[n - 1]
+ * (0: every cipher); bit 6 it offers only curve25519-sha256@libssh.org.
+ */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "transport/tp_int.h"
+#include "channel/channel.h"
+#include "fuzz/server.h"
+#include "sshtun_err.h"
+#include "transport/userauth.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+SSHMSG_USE_MUTATOR()
+
+static int hostkey(void *ud, const struct pubkey *key)
+{
+	(void)key;
+	return *(const uint8_t *)ud & 1 ? SSHTUN_ERR_HOSTKEY_UNKNOWN : 0;
+}
+
+static int fake_sign(void *ud, const struct pubkey *key, const uint8_t *d, size_t n, struct wire_w *sig)
+{
+	(void)ud;
+	(void)key;
+	(void)d;
+	(void)n;
+	wire_put_cstring(sig, "ssh-ed25519");
+	return wire_put_string(sig, "0123456789012345678901234567890123456789012345678901234567890123", 64);
+}
+
+static void on_frame(void *ud, struct chan *c, const uint8_t *p, size_t n)
+{
+	(void)ud;
+	(void)c;
+	if (n > 0 && p[0] == 0 && p[n - 1] == 0xff) {
+		return;	/* touch the frame so ASan checks its bounds */
+	}
+}
+
+static const struct chan_events EV = { NULL, NULL, on_frame, NULL };
+
+/* One application message, by stage, as ssh/conn.c dispatches it. */
+static int dispatch(struct ua *ua, struct chan_tab *t, uint8_t flags, const struct tp_msg *m, struct chan **c)
+{
+	int r;
+
+	if (ua->state != UA_DONE) {
+		if (m->type != SSH_MSG_SERVICE_ACCEPT && (m->type < 50 || m->type > 79)) {
+			return SSHTUN_ERR_PROTOCOL;
+		}
+		r = ua_handle(ua, m);
+		if (r == 1) {
+			r = chan_tun_open(t, flags & 8 ? CH_TUN_ETHERNET : CH_TUN_POINTOPOINT, CH_TUN_ANY, c);
+		}
+		return r;
+	}
+	return m->type < 80 ? SSHTUN_ERR_PROTOCOL : chan_handle(t, m);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static struct fz_server srv;
+	struct sshmsg_iter it;
+	struct ua_identity id;
 	struct tp_config cfg;
+	struct chan_tab t;
+	struct chan *c = NULL;
+	struct ua ua;
 	struct tp *tp;
 	struct tp_msg m;
-	const uint8_t *out = NULL;
-	size_t off = 0;
+	const uint8_t *p = NULL, *out = NULL;
+	size_t len = 0;
+	uint64_t now = 0;
+	int raw = 0, r = 0, started = 0;
+	unsigned records = 0;
+	uint8_t flags = sshmsg_begin(&it, data, size);
 
 	memset(&cfg, 0, sizeof(cfg));
+	cfg.hostkey_cb = hostkey;
+	cfg.ud = &flags;
+	cfg.rekey_bytes = flags & 2 ? 4096 : 0;
+	cfg.rekey_seconds = flags & 4 ? 60 : 0;
+	if (flags & 0x30) {
+		cfg.ciphers = cry_ciphers[((flags >> 4) & 3) - 1]->name;
+	}
+	cfg.kex_algorithms = flags & 64 ? "curve25519-sha256@libssh.org" : NULL;
 	tp = tp_new(&cfg);
 	if (!tp || tp_start(tp) != 0) {
 		tp_free(tp);
 		return 0;
 	}
-	/* Feed in uneven pieces so every partial-input path runs. */
-	while (off < size) {
-		size_t n = 1 + (data[off] % 61);
-		if (n > size - off) {
-			n = size - off;
-		}
-		if (tp_input(tp, data + off, n) != 0) {
-			break;
-		}
-		off += n;
-		int r;
-		while ((r = tp_poll(tp, &m)) == 1) {
+	memset(&id, 0, sizeof(id));
+	id.key.type = PK_ED25519;
+	id.key.bloblen = sizeof(fz_record_key);
+	memcpy(id.key.blob, fz_record_key, sizeof(fz_record_key));
+	id.sign = fake_sign;
+	ua_init(&ua, tp, "root", &id, 1, NULL);
+	chan_init(&t, tp, &EV, NULL, NULL);
+	fz_server_init(&srv);
+	while (r >= 0 && sshmsg_next(&it, &p, &len, &raw)) {
+		records++;
+		r = raw ? tp_input(tp, p, len) : fz_server_send(&srv, tp, p, len);
+		while (r >= 0 && (r = tp_poll(tp, &m)) == 1) {
 			if (m.len == 0 || m.payload[0] != m.type) {
 				__builtin_trap();
 			}
+			uint8_t *copy = fz_exact(&m);
+			r = copy ? dispatch(&ua, &t, flags, &m, &c) : -1;
+			free(copy);
+		}
+		if (r >= 0 && !started && tp_is_ready(tp)) {
+			started = 1;
+			r = ua_start(&ua);
+		}
+		if (r >= 0 && flags & 4) {
+			now += 3600;
+			r = tp_tick(tp, now);
 		}
 		tp_output_consume(tp, tp_output(tp, &out));
-		if (r < 0) {
-			break;
-		}
 	}
+	fz_show("transport", records, (unsigned)(size - it.off), tp, ua.state == UA_DONE, c, r);
+	fz_server_free(&srv);
 	tp_free(tp);
 	return 0;
 }

@@ -44,12 +44,13 @@ extern "C" {
 	X(CRYPTO,        -29,  CLASS_INTERNAL, "cryptographic library failed", "this is a bug or a broken libcrypto/libsodium; please report it") \
 	X(STATE,         -30,  CLASS_INTERNAL, "call not valid in this state", "this is a bug in the caller; please report it") \
 	X(LIMIT,         -31,  CLASS_PROTOCOL, "a limit was exceeded", "the peer sent more than the configured limit allows") \
-	X(NOT_SUPPORTED, -32,  CLASS_CONFIG,   "not supported", "this algorithm, key type or feature is not supported yet")
+	X(NOT_SUPPORTED, -32,  CLASS_CONFIG,   "not supported", "this algorithm, key type or feature is not supported yet") \
+	X(FUZZ_BUILD,    -33,  CLASS_CONFIG,   "this is a fuzzing build: its key exchange uses fixed values and accepts any host key", "rebuild without ./configure --enable-fuzz to connect to a server")
 
 #define SSHTUN_ERR_ENUM(name, val, cls, msg, hint) SSHTUN_ERR_##name = (val),
 enum sshtun_err {
 	SSHTUN_ERRORS(SSHTUN_ERR_ENUM)
-	SSHTUN_ERR_MIN_ = -33
+	SSHTUN_ERR_MIN_ = -34
 };
 #undef SSHTUN_ERR_ENUM
 #define SSHTUN_OK SSHTUN_ERR_OK

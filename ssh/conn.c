@@ -210,6 +210,8 @@ int conn_protocol_start(struct sshtun *h)
 	tc.hostkey_cb = conn_check_hostkey;
 	tc.ud = h;
 	tc.log = &h->log;
+	tc.trace = h->trace;
+	tc.trace_ud = h->trace_ud;
 	h->tp = tp_new(&tc);
 	if (!h->tp) {
 		return SSHTUN_ERR_NOMEM;

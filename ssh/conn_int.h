@@ -39,6 +39,9 @@ struct sshtun {
 
 	/* Protocol. */
 	struct tp *tp;
+	/* Handed to the transport (tp_config.trace): only fuzz/record.c sets them, to record a session's messages. */
+	void (*trace)(void *trace_ud, int raw, const uint8_t *p, size_t n);
+	void *trace_ud;
 	struct ua ua;
 	struct chan_tab chans;
 	struct chan *tun_chan;

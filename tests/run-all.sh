@@ -165,10 +165,11 @@ install_packages() {
 	fi
 }
 
-# What "make all" can build yet: the sshtun program needs cli/ sources.
+# What "make all" can build yet: the sshtun program needs cli/ sources. The corpus recorder (make record) is
+# built with it: the fuzz step records fresh sessions with it.
 build_targets() {
 	if ls cli/*.c >/dev/null 2>&1; then
-		echo all
+		echo all record
 	else
 		echo libsshtun.a libsshtun.so
 	fi
@@ -191,7 +192,7 @@ build_gcc() {
 		fail "build gcc: make $targets (sanitizers, -Werror)"
 		grep -E 'error|Error' "$LOGS/make-gcc.log" | head -n 30 | sed 's/^/#   /'
 	fi
-	[ "$targets" = all ] || echo "#   (sshtun itself not built: cli/ has no sources yet)"
+	[ "$targets" = "all record" ] || echo "#   (sshtun itself not built: cli/ has no sources yet)"
 }
 
 # A copy of the tree without build products, for the clang and fuzz builds.
@@ -298,8 +299,23 @@ unit_tests() {
 	done
 }
 
+# tally LOG STATUS NAME: counts LOG's "ok -" and "not ok -" lines; a failure status without a "not ok" line
+# is one failure more.
+tally() {
+	local oks noks
+
+	oks=$(grep -c '^ok -' "$1")
+	noks=$(grep -c '^not ok -' "$1")
+	PASSED=$((PASSED + oks))
+	FAILED=$((FAILED + noks))
+	if [ "$2" != 0 ] && [ "$noks" = 0 ]; then
+		fail "$3: exit status $2 without a failed check"
+		diag "$1" 10
+	fi
+}
+
 interop_tests() {
-	local t name log oks noks rc
+	local t name log
 
 	section "interop tests"
 	for t in tests/interop/test_*.sh; do
@@ -312,14 +328,7 @@ interop_tests() {
 		# The wrapper records the test's PID (exec keeps it); the token marks every process it starts.
 		step_live 900 "$log" env RUNALL_TEST_TOKEN="$TEST_TOKEN" \
 			bash -c 'echo $$ >"$0"; exec bash "$1"' "$LOGS/test.pid" "$t"
-		rc=$?
-		oks=$(grep -c '^ok -' "$log")
-		noks=$(grep -c '^not ok -' "$log")
-		PASSED=$((PASSED + oks))
-		FAILED=$((FAILED + noks))
-		if [ $rc != 0 ] && [ "$noks" = 0 ]; then
-			fail "interop $name: exit status $rc without a failed check"
-		fi
+		tally "$log" $? "interop $name"
 		if rig_leftovers; then
 			pass "interop $name: rig cleaned up (no st-* namespace, rig process or temp dir left)"
 		else
@@ -331,7 +340,7 @@ interop_tests() {
 }
 
 fuzz_tests() {
-	local src name oks noks rc n
+	local src name n
 
 	section "fuzz: clang libFuzzer build (separate copy) and smoke run"
 	if [ -z "$COPY" ] && ! make_copy; then
@@ -344,7 +353,7 @@ fuzz_tests() {
 		diag "$LOGS/configure-fuzz.log"
 		return 1
 	fi
-	step 1200 "$LOGS/make-fuzz.log" make -C "$COPY" -j2 -k fuzz
+	step 1200 "$LOGS/make-fuzz.log" make -C "$COPY" -j2 -k fuzz sshtun
 	for src in fuzz/fuzz_*.c; do
 		[ -f "$src" ] || continue
 		name=$(basename "$src" .c)
@@ -353,17 +362,17 @@ fuzz_tests() {
 			grep -E 'error|Error|undefined reference' "$LOGS/build-$name.log" | head -n 20 | sed 's/^/#   /'
 		fi
 	done
+	# The fuzzing build is instrumented throughout, and can be neither installed nor used to connect.
+	step_live 300 "$LOGS/check-fuzz-build.log" bash tests/check-fuzz-build.sh "$COPY" "$ROOT"
+	tally "$LOGS/check-fuzz-build.log" $? "fuzz build checks"
 	n=$(find fuzz -maxdepth 1 -name 'fuzz_*.c' | wc -l)
 	step_live $((120 + n * (${FUZZ_SECONDS:-10} + 75))) "$LOGS/fuzz-smoke.log" \
 		bash tests/fuzz-smoke.sh "$COPY/build/fuzz"
-	rc=$?
-	oks=$(grep -c '^ok -' "$LOGS/fuzz-smoke.log")
-	noks=$(grep -c '^not ok -' "$LOGS/fuzz-smoke.log")
-	PASSED=$((PASSED + oks))
-	FAILED=$((FAILED + noks))
-	if [ $rc != 0 ] && [ "$noks" = 0 ]; then
-		fail "fuzz smoke: exit status $rc without a failed target"
-	fi
+	tally "$LOGS/fuzz-smoke.log" $? "fuzz smoke"
+	# The recorded seeds, and sessions recorded now against the rig's sshd, replay to the end.
+	step_live 600 "$LOGS/fuzz-replay.log" env RECORD="$ROOT/build/record/record" \
+		bash tests/fuzz-replay.sh "$COPY/build/fuzz"
+	tally "$LOGS/fuzz-replay.log" $? "fuzz replay"
 }
 
 # ---- main ----

@@ -30,8 +30,20 @@ void tp_dir_clear(struct tp_dir *d)
 	d->packets = 0;
 }
 
-/* Makes room for n more bytes at out_end; compacts or grows the buffer. */
+static int out_room(struct tp *tp, size_t n);
+
+/* Makes room for n more bytes at out_end; compacts or grows the buffer. Remembers how far out was used. */
 int tp_out_reserve(struct tp *tp, size_t n)
+{
+	int r = out_room(tp, n);
+
+	if (r == 0 && tp->out_end + n > tp->out_used) {
+		tp->out_used = tp->out_end + n;
+	}
+	return r;
+}
+
+static int out_room(struct tp *tp, size_t n)
 {
 	if (tp->out_start == tp->out_end && !tp->open) {
 		tp->out_start = tp->out_end = 0;

@@ -62,9 +62,11 @@ struct tp {
 	/* Received bytes: [in_start, in_end) unprocessed. */
 	uint8_t *in;
 	size_t in_cap, in_start, in_end;
+	size_t in_used;		/* the most of in ever filled: tp_free wipes that much, not the whole buffer */
 	/* Bytes for the socket: [out_start, out_end). */
 	uint8_t *out;
 	size_t out_cap, out_start, out_end;
+	size_t out_used;	/* the most of out ever reserved (and so maybe written) */
 	size_t out_max;
 	/* A message opened by tp_send_begin: payload at out + open_off, or in pending when queued. */
 	int open;

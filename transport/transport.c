@@ -49,11 +49,12 @@ void tp_free(struct tp *tp)
 	wire_w_free(&tp->pending);
 	wire_w_free(&tp->my_kexinit);
 	wire_w_free(&tp->peer_kexinit);
+	/* Only what was ever filled: wiping the whole 512 KiB touched every page of a short-lived transport. */
 	if (tp->in) {
-		cry_wipe(tp->in, tp->in_cap);
+		cry_wipe(tp->in, tp->in_used);
 	}
 	if (tp->out) {
-		cry_wipe(tp->out, tp->out_cap);
+		cry_wipe(tp->out, tp->out_used);
 	}
 	free(tp->in);
 	free(tp->out);
@@ -128,6 +129,9 @@ int tp_input_commit(struct tp *tp, size_t n)
 		return SSHTUN_ERR_INVAL;
 	}
 	tp->in_end += n;
+	if (tp->in_end > tp->in_used) {
+		tp->in_used = tp->in_end;
+	}
 	return 0;
 }
 
@@ -171,6 +175,9 @@ static int read_banner(struct tp *tp)
 		}
 		len = (size_t)(nl - line);
 		tp->in_start += len + 1;
+		if (tp->cfg.trace) {
+			tp->cfg.trace(tp->cfg.trace_ud, 1, line, len + 1);
+		}
 		if (len > 0 && line[len - 1] == '\r') {
 			len--;
 		}
@@ -339,6 +346,9 @@ int tp_poll(struct tp *tp, struct tp_msg *m)
 					r == SSHTUN_ERR_MAC ? "message authentication failed" : "bad packet");
 			}
 			return 0;
+		}
+		if (tp->cfg.trace) {
+			tp->cfg.trace(tp->cfg.trace_ud, 0, p, len);
 		}
 		uint8_t type = p[0];
 		if ((r = filter(tp, type)) != 0) {

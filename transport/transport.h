@@ -72,6 +72,12 @@ struct tp_config {
 	tp_hostkey_fn hostkey_cb;
 	void *ud;
 	const struct lg *log;
+	/*
+	 * Sees what the server sent as it is taken in: its version line with the line end (raw 1), then every
+	 * packet's payload, decrypted (raw 0). For recording fuzz corpora (fuzz/record.c); NULL in normal use.
+	 */
+	void (*trace)(void *trace_ud, int raw, const uint8_t *p, size_t n);
+	void *trace_ud;
 };
 
 /* An application message (number >= 50), a view into the transport's input buffer valid until the next tp_poll. */

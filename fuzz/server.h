@@ -1,0 +1,116 @@
+/*
+ * sshtun fuzzing: the server's side of the transport, session and userauth harnesses. The harness frames,
+ * pads and seals each message of an input (fuzz/sshmsg.h) as sshd would, under the keys the client derived
+ * (a fuzzing build's key exchange is fixed values, crypto/x25519.c), so a whole recorded session replays and
+ * every mutated message reaches the parsers behind the MAC check.
+ */
+#ifndef FUZZ_SERVER_H
+#define FUZZ_SERVER_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "channel/channel.h"
+#include "fuzz/sshmsg.h"
+#include "transport/tp_int.h"
+
+/* The identity the corpora were recorded with (fuzz/record/id_ed25519.pub): the harnesses offer it first. */
+static const uint8_t fz_record_key[51] = {
+	0x00, 0x00, 0x00, 0x0b, 0x73, 0x73, 0x68, 0x2d, 0x65, 0x64, 0x32, 0x35, 0x35, 0x31, 0x39, 0x00, 0x00,
+	0x00, 0x20, 0x07, 0x01, 0x34, 0x98, 0x18, 0xcc, 0x99, 0x3e, 0xe1, 0x1e, 0x91, 0x8a, 0xd0, 0x4d, 0xa6,
+	0x67, 0x6c, 0x3d, 0xa0, 0x76, 0x8c, 0xe3, 0x32, 0xb0, 0xbe, 0xe1, 0xc6, 0x98, 0xec, 0x2b, 0x91, 0xc2
+};
+
+struct fz_server {
+	struct tp_dir d;	/* server to client: plaintext until the harness sends NEWKEYS */
+	/* Keys for the server's next NEWKEYS, taken from the client before it wipes them. */
+	const struct cry_cipher *next;
+	uint8_t next_key[CRY_KEY_MAX], next_iv[CRY_IV_MAX];
+	uint8_t buf[5 + SSHMSG_LEN_MASK + 2 * 255 + CRY_TAG_MAX];
+};
+
+static inline void fz_server_init(struct fz_server *s)
+{
+	memset(&s->d, 0, sizeof(s->d));
+	s->next = NULL;
+}
+
+static inline void fz_server_free(struct fz_server *s)
+{
+	tp_dir_clear(&s->d);
+}
+
+/* Frames payload as one packet, sealed under the server's current keys, and feeds it to the client. */
+static inline int fz_server_send(struct fz_server *s, struct tp *tp, const uint8_t *p, size_t len)
+{
+	const struct cry_cipher *c = s->d.cipher;
+	size_t block = c ? c->block_size : 8, covered = c ? 1 + len : 5 + len, pad = block - covered % block;
+	int newkeys = len > 0 && p[0] == SSH_MSG_NEWKEYS;
+
+	if (pad < TP_MIN_PADDING) {
+		pad += block;
+	}
+	/* NEWKEYS goes out under the old keys, and the client wipes the new ones when it takes them in: keep them. */
+	if (newkeys && tp->next_rx_cipher) {
+		s->next = tp->next_rx_cipher;
+		memcpy(s->next_key, tp->next_rx_key, sizeof(s->next_key));
+		memcpy(s->next_iv, tp->next_rx_iv, sizeof(s->next_iv));
+	}
+	wire_poke_u32(s->buf, (uint32_t)(1 + len + pad));
+	s->buf[4] = (uint8_t)pad;
+	memcpy(s->buf + 5, p, len);
+	memset(s->buf + 5 + len, 0, pad);
+	if (c) {
+		/* The client has taken in everything fed so far: its count is the server's. */
+		s->d.seq = tp->rx.seq;
+		if (c->seal(s->d.ctx, s->d.seq, s->buf, 5 + len + pad, s->buf + 5 + len + pad) != 0) {
+			return -1;
+		}
+	}
+	int r = tp_input(tp, s->buf, 5 + len + pad + (c ? c->tag_len : 0));
+	if (newkeys && s->next) {
+		tp_dir_clear(&s->d);
+		tp_dir_set(&s->d, s->next, s->next_key, s->next_iv, 1);
+		s->next = NULL;
+	}
+	return r;
+}
+
+/*
+ * A message as the transport hands it up is a view into its 512 KiB input buffer, where reading past its end
+ * is no memory error. Handing each one up in a heap copy of exactly its size makes ASan catch a parser that
+ * reads one byte too far. Returns the copy (free it), or NULL.
+ */
+static inline uint8_t *fz_exact(struct tp_msg *m)
+{
+	uint8_t *copy = malloc(m->len ? m->len : 1);
+
+	if (copy) {
+		memcpy(copy, m->payload, m->len);
+		m->payload = copy;
+	}
+	return copy;
+}
+
+/*
+ * With SSHTUN_FUZZ_SHOW set, a harness says how far an input got (tests/fuzz-replay.sh checks that the
+ * recorded sessions replay to the end): records taken, key exchanges done, the stage, the tunnel's frames.
+ */
+static inline void fz_show(const char *target, unsigned records, unsigned left, const struct tp *tp, int authed,
+	const struct chan *c, int r)
+{
+	static int show = -1;
+
+	if (show < 0) {
+		show = getenv("SSHTUN_FUZZ_SHOW") != NULL;
+	}
+	if (show) {
+		fprintf(stderr, "%s: records %u, left %u, kex %u, authenticated %d, channel %s, frames %llu, result %d\n",
+			target, records, left, tp ? tp->kex_count : 0, authed,
+			!c ? "none" : c->state == CH_OPEN ? "open" : c->state == CH_OPENING ? "opening" : "closed",
+			c ? (unsigned long long)c->rx_frames : 0ULL, r);
+	}
+}
+
+#endif
