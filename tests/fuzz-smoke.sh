@@ -1,5 +1,5 @@
 #!/bin/bash
-# sshtun: the fuzz smoke run. Runs every built libFuzzer target for FUZZ_SECONDS (default 10) on a temp copy of
+# sshtun: the fuzz smoke run. Runs every built libFuzzer target for FUZZ_SECONDS (default 15) on a temp copy of
 # its seed corpus, and checks that the fuzzing build does what it is for.
 # Usage: tests/fuzz-smoke.sh [DIR-WITH-FUZZ-BINARIES]   (default build/fuzz; build them with
 #        ./configure --enable-fuzz CC=clang && make fuzz; tests/run-all.sh builds a copy and passes its build/fuzz)
@@ -33,7 +33,7 @@ if [ -n "${1:-}" ]; then
 	# A relative DIR is relative to where the script was started, not to the tree.
 	bindir=$(cd "$start" && cd "$1" 2>/dev/null && pwd) || bindir=$1
 fi
-secs=${FUZZ_SECONDS:-10}
+secs=${FUZZ_SECONDS:-15}
 crashdir=$root/build/fuzz-crashes
 readme=$root/fuzz/README.md
 lib_min=10

@@ -3,7 +3,7 @@
 # (ASan+UBSan, -Werror) and checks that clang -Werror builds too, checks the layers, runs every unit test,
 # every interop test (network namespaces) and a fuzz smoke run, then prints one line "N passed, N failed".
 # Exit status 0 only if nothing failed. Re-runnable; works from a clean clone.
-#   FUZZ_SECONDS=N  seconds per fuzz target (default 10)
+#   FUZZ_SECONDS=N  seconds per fuzz target (default 15)
 #   SKIP_APT=1      never call apt-get
 # Logs: build/run-all-logs/.
 set -u
@@ -366,7 +366,7 @@ fuzz_tests() {
 	step_live 300 "$LOGS/check-fuzz-build.log" bash tests/check-fuzz-build.sh "$COPY" "$ROOT"
 	tally "$LOGS/check-fuzz-build.log" $? "fuzz build checks"
 	n=$(find fuzz -maxdepth 1 -name 'fuzz_*.c' | wc -l)
-	step_live $((120 + n * (${FUZZ_SECONDS:-10} + 75))) "$LOGS/fuzz-smoke.log" \
+	step_live $((120 + n * (${FUZZ_SECONDS:-15} + 75))) "$LOGS/fuzz-smoke.log" \
 		bash tests/fuzz-smoke.sh "$COPY/build/fuzz"
 	tally "$LOGS/fuzz-smoke.log" $? "fuzz smoke"
 	# The recorded seeds, and sessions recorded now against the rig's sshd, replay to the end.
