@@ -336,6 +336,18 @@ static uint8_t *str_edit(struct work *w, size_t i, struct str s, size_t at, size
 	return b;
 }
 
+/* Replaces a string's contents with m bytes from ins (which may lie in the old payload) and sets its length. */
+static int str_set(struct work *w, size_t i, struct str s, const uint8_t *ins, size_t m)
+{
+	uint8_t *b = str_edit(w, i, s, s.off + 4, s.len, ins, m);
+
+	if (b == NULL) {
+		return 0;
+	}
+	wire_poke_u32(b + s.off, (uint32_t)m);
+	return 1;
+}
+
 /* One name or a comma-joined list of two or three, within cap bytes. */
 static size_t dict_pick(struct work *w, uint8_t *b, size_t cap)
 {
@@ -425,7 +437,7 @@ static int mut_str_mutate(struct work *w)
 {
 	size_t i, cap, m;
 	struct str s;
-	uint8_t *tmp, *b;
+	uint8_t *tmp;
 
 	if (!str_target(w, &i, &s)) {
 		return 0;
@@ -436,11 +448,7 @@ static int mut_str_mutate(struct work *w)
 	}
 	memcpy(tmp, w->r[i].p + s.off + 4, s.len);
 	m = bytes_mutate(tmp, s.len, cap);
-	if ((b = str_edit(w, i, s, s.off + 4, s.len, tmp, m)) == NULL) {
-		return 0;
-	}
-	wire_poke_u32(b + s.off, (uint32_t)m);
-	return 1;
+	return str_set(w, i, s, tmp, m);
 }
 
 /* A length that lies: the parser must refuse it without reading past the payload. */
@@ -465,17 +473,12 @@ static int mut_str_dict(struct work *w)
 	uint8_t name[SSHMSG_NAMES_MAX];
 	size_t i, m;
 	struct str s;
-	uint8_t *b;
 
 	if (!str_target(w, &i, &s)) {
 		return 0;
 	}
 	m = dict_pick(w, name, sizeof(name));
-	if ((b = str_edit(w, i, s, s.off + 4, s.len, name, m)) == NULL) {
-		return 0;
-	}
-	wire_poke_u32(b + s.off, (uint32_t)m);
-	return 1;
+	return str_set(w, i, s, name, m);
 }
 
 /* The copy goes right after the string; ins stays valid, as str_edit never frees the old payload. */
@@ -498,17 +501,12 @@ static int mut_str_cut(struct work *w)
 {
 	size_t i, keep;
 	struct str s;
-	uint8_t *b;
 
 	if (!str_target(w, &i, &s)) {
 		return 0;
 	}
 	keep = rnd_below(&w->rng, s.len < 8 ? s.len + 1 : 8);
-	if ((b = str_edit(w, i, s, s.off + 4 + keep, s.len - keep, NULL, 0)) == NULL) {
-		return 0;
-	}
-	wire_poke_u32(b + s.off, (uint32_t)keep);
-	return 1;
+	return str_set(w, i, s, w->r[i].p + s.off + 4, keep);
 }
 
 static int mut_str_del(struct work *w)
