@@ -131,7 +131,8 @@ int64_t cfg_parse_size(const char *s)
 	if ((fdiv > 1 && scale == 1) || whole > max / scale) {
 		return -1;	/* a fraction of a byte, or too large */
 	}
-	return whole * scale + frac * scale / fdiv;
+	/* frac * scale / fdiv, split so that no product overflows: frac * scale can pass 2^63 (2.22222222T). */
+	return whole * scale + frac * (scale / fdiv) + frac * (scale % fdiv) / fdiv;
 }
 
 int cfg_plain(const char *s)

@@ -552,6 +552,10 @@ static void test_rekey(void **st)
 	assert_int_equal(cfg_parse_size("1.5K"), 1536);
 	assert_int_equal(cfg_parse_size("500M"), 500LL << 20);
 	assert_int_equal(cfg_parse_size("4g"), 4LL << 30);
+	/* Long fractions of large units: exact, and no overflow on the way (found by fuzz_config). */
+	assert_int_equal(cfg_parse_size("2.22222222T"), INT64_C(2443359170392));
+	assert_int_equal(cfg_parse_size("0.999999999T"), INT64_C(1099511626676));
+	assert_int_equal(cfg_parse_size("0.5T"), INT64_C(1) << 39);
 	assert_int_equal(cfg_parse_size(""), -1);
 	assert_int_equal(cfg_parse_size("G"), -1);
 	assert_int_equal(cfg_parse_size("1.5"), -1);
