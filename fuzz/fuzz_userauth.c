@@ -11,24 +11,10 @@
 #include <string.h>
 
 #include "fuzz/server.h"
-#include "sshtun_err.h"
 #include "tests/unit/tp_fake.h"
-#include "transport/userauth.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 SSHMSG_USE_MUTATOR()
-
-static int fake_sign(void *ud, const struct pubkey *key, const uint8_t *d, size_t n, struct wire_w *sig)
-{
-	(void)key;
-	(void)d;
-	(void)n;
-	if (*(const uint8_t *)ud & 4) {
-		return SSHTUN_ERR_AGENT;
-	}
-	wire_put_cstring(sig, "ssh-ed25519");
-	return wire_put_string(sig, "0123456789012345678901234567890123456789012345678901234567890123", 64);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -46,14 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!tp) {
 		return 0;
 	}
-	memset(ids, 0, sizeof(ids));
-	for (int i = 0; i < 3; i++) {
-		ids[i].key.type = PK_ED25519;
-		ids[i].key.bloblen = sizeof(fz_record_key);
-		memcpy(ids[i].key.blob, fz_record_key, sizeof(fz_record_key));
-		ids[i].key.blob[50] ^= (uint8_t)i;
-		ids[i].sign = fake_sign;
-		ids[i].ud = &flags;
+	for (unsigned i = 0; i < 3; i++) {
+		fz_identity(&ids[i], i, &flags);
 	}
 	ua_init(&ua, tp, "root", ids, flags & 3, NULL);
 	ua_start(&ua);

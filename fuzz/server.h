@@ -13,7 +13,9 @@
 
 #include "channel/channel.h"
 #include "fuzz/sshmsg.h"
+#include "sshtun_err.h"
 #include "transport/tp_int.h"
+#include "transport/userauth.h"
 
 /* The identity the corpora were recorded with (fuzz/record/id_ed25519.pub): the harnesses offer it first. */
 static const uint8_t fz_record_key[51] = {
@@ -22,18 +24,39 @@ static const uint8_t fz_record_key[51] = {
 	0x67, 0x6c, 0x3d, 0xa0, 0x76, 0x8c, 0xe3, 0x32, 0xb0, 0xbe, 0xe1, 0xc6, 0x98, 0xec, 0x2b, 0x91, 0xc2
 };
 
+/* A signature the server never checks; fails when ud points at flags with bit 2 set (fuzz_userauth). */
+static inline int fz_sign(void *ud, const struct pubkey *key, const uint8_t *d, size_t n, struct wire_w *sig)
+{
+	(void)key;
+	(void)d;
+	(void)n;
+	if (ud && *(const uint8_t *)ud & 4) {
+		return SSHTUN_ERR_AGENT;
+	}
+	wire_put_cstring(sig, "ssh-ed25519");
+	return wire_put_string(sig, "0123456789012345678901234567890123456789012345678901234567890123", 64);
+}
+
+/* Identity n of a harness: the recorded key for 0, keys the server has never seen after it. */
+static inline void fz_identity(struct ua_identity *id, unsigned n, void *sign_ud)
+{
+	memset(id, 0, sizeof(*id));
+	id->key.type = PK_ED25519;
+	id->key.bloblen = sizeof(fz_record_key);
+	memcpy(id->key.blob, fz_record_key, sizeof(fz_record_key));
+	id->key.blob[50] ^= (uint8_t)n;
+	id->sign = fz_sign;
+	id->ud = sign_ud;
+}
+
 struct fz_server {
 	struct tp_dir d;	/* server to client: plaintext until the harness sends NEWKEYS */
-	/* Keys for the server's next NEWKEYS, taken from the client before it wipes them. */
-	const struct cry_cipher *next;
-	uint8_t next_key[CRY_KEY_MAX], next_iv[CRY_IV_MAX];
 	uint8_t buf[5 + SSHMSG_LEN_MASK + 2 * 255 + CRY_TAG_MAX];
 };
 
 static inline void fz_server_init(struct fz_server *s)
 {
 	memset(&s->d, 0, sizeof(s->d));
-	s->next = NULL;
 }
 
 static inline void fz_server_free(struct fz_server *s)
@@ -44,18 +67,18 @@ static inline void fz_server_free(struct fz_server *s)
 /* Frames payload as one packet, sealed under the server's current keys, and feeds it to the client. */
 static inline int fz_server_send(struct fz_server *s, struct tp *tp, const uint8_t *p, size_t len)
 {
-	const struct cry_cipher *c = s->d.cipher;
+	const struct cry_cipher *c = s->d.cipher, *next = NULL;
 	size_t block = c ? c->block_size : 8, covered = c ? 1 + len : 5 + len, pad = block - covered % block;
-	int newkeys = len > 0 && p[0] == SSH_MSG_NEWKEYS;
+	uint8_t next_key[CRY_KEY_MAX], next_iv[CRY_IV_MAX];
 
 	if (pad < TP_MIN_PADDING) {
 		pad += block;
 	}
 	/* NEWKEYS goes out under the old keys, and the client wipes the new ones when it takes them in: keep them. */
-	if (newkeys && tp->next_rx_cipher) {
-		s->next = tp->next_rx_cipher;
-		memcpy(s->next_key, tp->next_rx_key, sizeof(s->next_key));
-		memcpy(s->next_iv, tp->next_rx_iv, sizeof(s->next_iv));
+	if (len > 0 && p[0] == SSH_MSG_NEWKEYS && tp->next_rx_cipher) {
+		next = tp->next_rx_cipher;
+		memcpy(next_key, tp->next_rx_key, sizeof(next_key));
+		memcpy(next_iv, tp->next_rx_iv, sizeof(next_iv));
 	}
 	wire_poke_u32(s->buf, (uint32_t)(1 + len + pad));
 	s->buf[4] = (uint8_t)pad;
@@ -69,10 +92,8 @@ static inline int fz_server_send(struct fz_server *s, struct tp *tp, const uint8
 		}
 	}
 	int r = tp_input(tp, s->buf, 5 + len + pad + (c ? c->tag_len : 0));
-	if (newkeys && s->next) {
-		tp_dir_clear(&s->d);
-		tp_dir_set(&s->d, s->next, s->next_key, s->next_iv, 1);
-		s->next = NULL;
+	if (next) {
+		tp_dir_set(&s->d, next, next_key, next_iv, 1);
 	}
 	return r;
 }

@@ -39,7 +39,7 @@ struct sshtun {
 
 	/* Protocol. */
 	struct tp *tp;
-	/* Handed to the transport (tp_config.trace): only fuzz/record.c sets them, to record a session's messages. */
+	/* Handed to the transport (tp_config.trace): only fuzz/record/record.c sets them, to record a session's messages. */
 	void (*trace)(void *trace_ud, int raw, const uint8_t *p, size_t n);
 	void *trace_ud;
 	struct ua ua;

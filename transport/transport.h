@@ -73,8 +73,9 @@ struct tp_config {
 	void *ud;
 	const struct lg *log;
 	/*
-	 * Sees what the server sent as it is taken in: its version line with the line end (raw 1), then every
-	 * packet's payload, decrypted (raw 0). For recording fuzz corpora (fuzz/record.c); NULL in normal use.
+	 * Sees what the server sent as it is taken in: the lines of its version exchange, each with its line end
+	 * (raw 1), then every packet's payload, decrypted (raw 0). For recording fuzz corpora
+	 * (fuzz/record/record.c); NULL in normal use.
 	 */
 	void (*trace)(void *trace_ud, int raw, const uint8_t *p, size_t n);
 	void *trace_ud;

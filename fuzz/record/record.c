@@ -4,8 +4,8 @@
  *   PREFIX.transport  the whole session: the version line (raw), then every message   (fuzz_transport)
  *   PREFIX.userauth   SERVICE_ACCEPT up to USERAUTH_SUCCESS, flags 1 (one identity)  (fuzz_userauth)
  *   PREFIX.session    every message after it (channel messages, rekeying)             (fuzz_session)
- * with the flags those harnesses read: the cipher and kex method the session negotiated, a tap tunnel.
- * keeping the first RECORD_MAX messages. Built by a normal build (`make record`): a fuzzing build cannot
+ * each with the flags those harnesses read (the cipher and kex method the session negotiated, a tap tunnel),
+ * from the first RECORD_MAX messages. Built by a normal build (`make record`): a fuzzing build cannot
  * connect. Run by fuzz/record/record.sh against the rig's sshd.
  *
  *   record PREFIX [sshtun options] [user@]host
