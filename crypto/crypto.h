@@ -70,6 +70,53 @@ int cry_ed25519_sign(uint8_t sig[64], const uint8_t sk[64], const void *msg, siz
 /* Derives the 64-byte secret key and public key from a 32-byte seed. */
 int cry_ed25519_from_seed(uint8_t sk[64], uint8_t pk[32], const uint8_t seed[32]);
 
+/*
+ * ---- ECDSA (FIPS 186-4 over NIST P-256/384/521) and RSA (PKCS #1 v1.5), through libcrypto ----
+ * Present when util/features.h has SSHTUN_ECDSA / SSHTUN_RSA. Numbers are big-endian magnitudes (an SSH mpint
+ * without its sign byte); points are uncompressed (04 || x || y). Verification returns 0 or
+ * SSHTUN_ERR_HOSTKEY_SIG (also for a key that is no valid key), so one code means "does not verify".
+ */
+enum cry_curve { CRY_P256 = 1, CRY_P384, CRY_P521 };
+enum {
+	CRY_ECDSA_SCALAR_MAX = 66,	/* bytes of a P-521 scalar */
+	CRY_RSA_MIN_BITS = 1024,	/* smaller moduli are not keys at all; policy (RequiredRSASize) is above */
+	CRY_RSA_MAX_BITS = 16384,
+	CRY_RSA_SIG_MAX = CRY_RSA_MAX_BITS / 8
+};
+/* A private key held by libcrypto (ECDSA or RSA); freed (and its numbers cleared) by cry_pkey_free. */
+struct cry_pkey;
+void cry_pkey_free(struct cry_pkey *k);
+
+/* Bytes of a scalar or coordinate of curve (32, 48, 66), or 0 for an unknown curve. */
+size_t cry_ecdsa_scalar_len(int curve);
+/* 0 if q is an uncompressed point of curve, not infinity; SSHTUN_ERR_BAD_FORMAT if not. */
+int cry_ecdsa_check_public(int curve, const uint8_t *q, size_t qlen);
+/* Verifies the signature (r, s) over msg, hashed with hash (CRY_SHA*), under the public point q. */
+int cry_ecdsa_verify(int curve, const uint8_t *q, size_t qlen, int hash, const uint8_t *r, size_t rlen,
+	const uint8_t *s, size_t slen, const void *msg, size_t len);
+/* A private key from q and the scalar d; SSHTUN_ERR_BAD_FORMAT unless q = d G with d in [1, n-1]. */
+int cry_ecdsa_private(struct cry_pkey **out, int curve, const uint8_t *q, size_t qlen, const uint8_t *d, size_t dlen);
+/* Signs msg hashed with hash; r and s get their minimal big-endian bytes. */
+int cry_ecdsa_sign(const struct cry_pkey *k, int hash, const void *msg, size_t len,
+	uint8_t r[CRY_ECDSA_SCALAR_MAX], size_t *rlen, uint8_t s[CRY_ECDSA_SCALAR_MAX], size_t *slen);
+
+/* The size in bits of the modulus n (leading zero bytes ignored); over CRY_RSA_MAX_BITS for longer ones. */
+unsigned cry_rsa_bits(const uint8_t *n, size_t nlen);
+/* 0 if (n, e) can be an RSA public key: CRY_RSA_MIN_BITS..CRY_RSA_MAX_BITS, n odd, e odd and >= 3. */
+int cry_rsa_check_public(const uint8_t *n, size_t nlen, const uint8_t *e, size_t elen);
+/* Verifies a PKCS #1 v1.5 signature over msg hashed with hash (CRY_SHA1/256/512). */
+int cry_rsa_verify(const uint8_t *n, size_t nlen, const uint8_t *e, size_t elen, int hash, const uint8_t *sig,
+	size_t siglen, const void *msg, size_t len);
+/* The numbers of an RSA private key as OpenSSH's key format holds them. */
+struct cry_rsa_parts {
+	const uint8_t *n, *e, *d, *iqmp, *p, *q;
+	size_t n_len, e_len, d_len, iqmp_len, p_len, q_len;
+};
+/* A private key; SSHTUN_ERR_BAD_FORMAT if the numbers do not make one key (n = p q, e d = 1, ...). */
+int cry_rsa_private(struct cry_pkey **out, const struct cry_rsa_parts *parts);
+/* Signs msg hashed with hash into sig (the modulus' length); *siglen is set. */
+int cry_rsa_sign(const struct cry_pkey *k, int hash, const void *msg, size_t len, uint8_t *sig, size_t sigmax, size_t *siglen);
+
 /* ---- base64 (RFC 4648, standard alphabet) ---- */
 /* Encodes n bytes into out (NUL-terminated). With pad=0 no '=' padding (as SHA256 fingerprints). Returns the length or a negative error if outlen is too small. */
 int cry_base64_encode(char *out, size_t outlen, const void *in, size_t n, int pad);

@@ -25,9 +25,10 @@ static const uint8_t fz_record_key[51] = {
 };
 
 /* A signature the server never checks; fails when ud points at flags with bit 2 set (fuzz_userauth). */
-static inline int fz_sign(void *ud, const struct pubkey *key, const uint8_t *d, size_t n, struct wire_w *sig)
+static inline int fz_sign(void *ud, const struct pubkey *key, const char *alg, const uint8_t *d, size_t n, struct wire_w *sig)
 {
 	(void)key;
+	(void)alg;
 	(void)d;
 	(void)n;
 	if (ud && *(const uint8_t *)ud & 4) {

@@ -45,12 +45,13 @@ extern "C" {
 	X(STATE,         -30,  CLASS_INTERNAL, "call not valid in this state", "this is a bug in the caller; please report it") \
 	X(LIMIT,         -31,  CLASS_PROTOCOL, "a limit was exceeded", "the peer sent more than the configured limit allows") \
 	X(NOT_SUPPORTED, -32,  CLASS_CONFIG,   "not supported", "this algorithm, key type or feature is not supported yet") \
-	X(FUZZ_BUILD,    -33,  CLASS_CONFIG,   "this is a fuzzing build: its key exchange uses fixed values and accepts any host key", "rebuild without ./configure --enable-fuzz to connect to a server")
+	X(FUZZ_BUILD,    -33,  CLASS_CONFIG,   "this is a fuzzing build: its key exchange uses fixed values and accepts any host key", "rebuild without ./configure --enable-fuzz to connect to a server") \
+	X(KEY_BAD_PASS,  -34,  CLASS_AUTH,     "wrong passphrase for the key file", "type the key's passphrase again (or check that the file is the key you mean)")
 
 #define SSHTUN_ERR_ENUM(name, val, cls, msg, hint) SSHTUN_ERR_##name = (val),
 enum sshtun_err {
 	SSHTUN_ERRORS(SSHTUN_ERR_ENUM)
-	SSHTUN_ERR_MIN_ = -34
+	SSHTUN_ERR_MIN_ = -35
 };
 #undef SSHTUN_ERR_ENUM
 #define SSHTUN_OK SSHTUN_ERR_OK

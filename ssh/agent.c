@@ -19,6 +19,8 @@ enum {
 	AGENT_IDENTITIES_ANSWER = 12,
 	AGENTC_SIGN_REQUEST = 13,
 	AGENT_SIGN_RESPONSE = 14,
+	AGENT_RSA_SHA2_256 = 0x02,	/* sign request flags (draft-miller-ssh-agent 4.5.1) */
+	AGENT_RSA_SHA2_512 = 0x04,
 
 	AGENT_MAX_REPLY = 256 * 1024,	/* largest reply we read */
 	AGENT_MIN_ID_LEN = 8,		/* an identity is at least two empty strings */
@@ -248,7 +250,7 @@ int agent_parse_identities(const uint8_t *msg, size_t len, struct agent_id *ids,
 		}
 		err = pubkey_from_blob(&k, blob.p, blob.n);
 		if (err == SSHTUN_ERR_NOT_SUPPORTED) {
-			continue;	/* RSA, ECDSA, certificates, ...: not ours to use */
+			continue;	/* certificates, security keys, DSA, ...: not ours to use */
 		}
 		if (err) {
 			*n = 0;
@@ -296,7 +298,7 @@ int agent_list(struct agent *a, struct agent_id *ids, size_t max, size_t *n)
 
 /* Checks a SIGN_RESPONSE and appends its signature blob to sig once it verifies. */
 static int agent_take_signature(struct agent *a, const struct wire_w *reply, const struct pubkey *key,
-	const uint8_t *data, size_t n, struct wire_w *sig)
+	const char *alg, const uint8_t *data, size_t n, struct wire_w *sig)
 {
 	struct wire_r r;
 	struct wire_view blob;
@@ -314,20 +316,26 @@ static int agent_take_signature(struct agent *a, const struct wire_w *reply, con
 		return SSHTUN_ERR_AGENT;
 	}
 	/* Never pass on a signature that does not verify: the server would only fail us later. */
-	if (pubkey_verify(key, blob.p, blob.n, data, n) != 0) {
-		LG_W(a->log, "ssh-agent returned a signature that does not verify");
+	if (pubkey_verify_alg(key, alg, blob.p, blob.n, data, n) != 0) {
+		LG_W(a->log, "ssh-agent returned a signature that does not verify as %s", alg);
 		return SSHTUN_ERR_AGENT;
 	}
 	return wire_put_raw(sig, blob.p, blob.n);
 }
 
-int agent_sign(struct agent *a, const struct pubkey *key, const uint8_t *data, size_t n, uint32_t flags, struct wire_w *sig)
+int agent_sign(struct agent *a, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig)
 {
 	struct wire_w body, reply;
+	uint32_t flags = 0;
 	int err;
 
-	if (!a || !key || !sig || (!data && n) || key->bloblen == 0 || key->bloblen > PK_BLOB_MAX) {
+	if (!a || !key || !alg || !sig || (!data && n) || key->bloblen == 0 || key->bloblen > PK_BLOB_MAX) {
 		return SSHTUN_ERR_INVAL;
+	}
+	if (strcmp(alg, "rsa-sha2-256") == 0) {
+		flags = AGENT_RSA_SHA2_256;
+	} else if (strcmp(alg, "rsa-sha2-512") == 0) {
+		flags = AGENT_RSA_SHA2_512;
 	}
 	wire_w_init(&body, 0);
 	wire_w_init(&reply, AGENT_MAX_REPLY);
@@ -339,7 +347,7 @@ int agent_sign(struct agent *a, const struct pubkey *key, const uint8_t *data, s
 	if (err) {
 		err = SSHTUN_ERR_AGENT;
 	} else {
-		err = agent_take_signature(a, &reply, key, data, n, sig);
+		err = agent_take_signature(a, &reply, key, alg, data, n, sig);
 	}
 	wire_w_free(&body);
 	wire_w_free(&reply);

@@ -51,6 +51,7 @@ void cfg_init(struct cfg *c)
 	c->address_family = CFG_UNSET;
 	c->tunnel_mtu = CFG_UNSET;
 	c->tunnel_ack_thinning = CFG_UNSET;
+	c->required_rsa_size = CFG_UNSET;
 }
 
 static void free_list(char **list, int *n)
@@ -73,6 +74,8 @@ void cfg_free(struct cfg *c)
 	free_list(c->global_known_hosts, &c->n_global_known_hosts);
 	free(c->ciphers);
 	free(c->kex_algorithms);
+	free(c->hostkey_algorithms);
+	free(c->pubkey_algorithms);
 	free(c->tunnel_address);
 	free(c->tunnel_peer);
 	cfg_init(c);

@@ -361,6 +361,28 @@ static int kw_kex(const struct kwctx *k)
 	return kw_str_if(k, cfg_algo_list_ok(k->argv[0]), &k->c->kex_algorithms);
 }
 
+static int kw_hostkey_algs(const struct kwctx *k)
+{
+	return kw_str_if(k, cfg_algo_list_ok(k->argv[0]), &k->c->hostkey_algorithms);
+}
+
+static int kw_pubkey_algs(const struct kwctx *k)
+{
+	return kw_str_if(k, cfg_algo_list_ok(k->argv[0]), &k->c->pubkey_algorithms);
+}
+
+static int kw_required_rsa(const struct kwctx *k)
+{
+	int64_t v;
+
+	/* As ssh: 1024 at least (smaller RSA keys are not keys), 16384 at most (larger ones are not read). */
+	if (cfg_parse_num(k->argv[0], 16384, &v) != 0 || v < 1024) {
+		return bad_value(k, k->argv[0]);
+	}
+	set_int(k, &k->c->required_rsa_size, (int)v);
+	return 0;
+}
+
 static int kw_rekey(const struct kwctx *k)
 {
 	int64_t bytes = cfg_parse_size(k->argv[0]);
@@ -470,6 +492,10 @@ static const struct kw keywords[] = {
 	{ "StrictHostKeyChecking", kw_strict, 1, 1, "yes, no, off, accept-new or ask" },
 	{ "Ciphers", kw_ciphers, 1, 1, "a comma-separated list of ciphers, optionally prefixed by +, - or ^" },
 	{ "KexAlgorithms", kw_kex, 1, 1, "a comma-separated list of algorithms, optionally prefixed by +, - or ^" },
+	{ "HostKeyAlgorithms", kw_hostkey_algs, 1, 1, "a comma-separated list of algorithms, optionally prefixed by +, - or ^" },
+	{ "PubkeyAcceptedAlgorithms", kw_pubkey_algs, 1, 1, "a comma-separated list of algorithms, optionally prefixed by +, - or ^" },
+	{ "PubkeyAcceptedKeyTypes", kw_pubkey_algs, 1, 1, "a comma-separated list of algorithms, optionally prefixed by +, - or ^" },
+	{ "RequiredRSASize", kw_required_rsa, 1, 1, "a number of bits, 1024..16384" },
 	{ "RekeyLimit", kw_rekey, 1, 2, "a size with K, M or G (at least 16) or default, then optionally a time or none" },
 	{ "ConnectTimeout", kw_connect_timeout, 1, 1, "seconds, a time like 1m30s, or none" },
 	{ "ServerAliveInterval", kw_alive_interval, 1, 1, "seconds or a time like 1m30s" },
@@ -493,15 +519,15 @@ static const struct kw keywords[] = {
 	IGN("GSSAPIClientIdentity"), IGN("GSSAPIDelegateCredentials"), IGN("GSSAPIKeyExchange"),
 	IGN("GSSAPIRenewalForcesRekey"), IGN("GSSAPIServerIdentity"), IGN("GSSAPITrustDns"),
 	IGN("GSSAPIKexAlgorithms"), IGN("HashKnownHosts"), IGN("HostbasedAcceptedAlgorithms"),
-	IGN("HostbasedAuthentication"), IGN("HostKeyAlgorithms"), IGN("HostKeyAlias"), IGN("IPQoS"),
+	IGN("HostbasedAuthentication"), IGN("HostKeyAlias"), IGN("IPQoS"),
 	IGN("KbdInteractiveAuthentication"), IGN("KbdInteractiveDevices"), IGN("KnownHostsCommand"),
 	IGN("LocalCommand"), IGN("LocalForward"), IGN("LogVerbose"), IGN("MACs"),
 	IGN("NoHostAuthenticationForLocalhost"), IGN("NumberOfPasswordPrompts"),
 	IGN("ObscureKeystrokeTiming"), IGN("PasswordAuthentication"), IGN("PermitLocalCommand"),
 	IGN("PermitRemoteOpen"), IGN("PKCS11Provider"), IGN("PreferredAuthentications"),
-	IGN("ProxyCommand"), IGN("ProxyJump"), IGN("ProxyUseFdpass"), IGN("PubkeyAcceptedAlgorithms"),
+	IGN("ProxyCommand"), IGN("ProxyJump"), IGN("ProxyUseFdpass"), 
 	IGN("PubkeyAuthentication"), IGN("RefuseConnection"), IGN("RemoteCommand"), IGN("RemoteForward"),
-	IGN("RequestTTY"), IGN("RequiredRSASize"), IGN("RevokedHostKeys"), IGN("SecurityKeyProvider"),
+	IGN("RequestTTY"), IGN("RevokedHostKeys"), IGN("SecurityKeyProvider"),
 	IGN("SendEnv"), IGN("SessionType"), IGN("SetEnv"), IGN("StdinNull"), IGN("StreamLocalBindMask"),
 	IGN("StreamLocalBindUnlink"), IGN("SyslogFacility"), IGN("Tag"), IGN("TCPKeepAlive"),
 	IGN("UpdateHostKeys"), IGN("VerifyHostKeyDNS"), IGN("VisualHostKey"), IGN("WarnWeakCrypto"),
@@ -509,7 +535,7 @@ static const struct kw keywords[] = {
 	/* Old names that ssh still accepts. */
 	IGN("ChallengeResponseAuthentication"), IGN("Cipher"), IGN("CompressionLevel"),
 	IGN("DSAAuthentication"), IGN("FallBackToRsh"), IGN("GlobalKnownHostsFile2"),
-	IGN("HostbasedKeyTypes"), IGN("KeepAlive"), IGN("Protocol"), IGN("PubkeyAcceptedKeyTypes"),
+	IGN("HostbasedKeyTypes"), IGN("KeepAlive"), IGN("Protocol"), 
 	IGN("RhostsRSAAuthentication"), IGN("RSAAuthentication"), IGN("SmartcardDevice"),
 	IGN("UsePrivilegedPort"), IGN("UseRoaming"), IGN("UseRsh"), IGN("UserKnownHostsFile2"),
 };

@@ -476,7 +476,8 @@ static int finish_tunnel(struct cfg *c, const struct lg *log)
 
 int cfg_finish(struct cfg *c, const struct lg *log)
 {
-	static const char *const ids[] = { "~/.ssh/id_ed25519", "~/.ssh/id_ecdsa", "~/.ssh/id_rsa" };
+	/* ssh's order (the FIDO, XMSS and DSA files it also tries hold keys sshtun cannot use from a file). */
+	static const char *const ids[] = { "~/.ssh/id_rsa", "~/.ssh/id_ecdsa", "~/.ssh/id_ed25519" };
 	static const char *const ukh[] = { "~/.ssh/known_hosts", "~/.ssh/known_hosts2" };
 	static const char *const gkh[] = { "/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2" };
 	struct cfg_who who;
@@ -518,6 +519,7 @@ int cfg_finish(struct cfg *c, const struct lg *log)
 		return r;
 	}
 	def_int(&c->identities_only, 0);
+	def_int(&c->required_rsa_size, 2048);
 	def_int(&c->tunnel_ack_thinning, 1);
 	def_int(&c->strict_host_key_checking, CFG_STRICT_ASK);
 	c->rekey_bytes = c->rekey_bytes == CFG_UNSET ? 0 : c->rekey_bytes;

@@ -205,6 +205,10 @@ int conn_protocol_start(struct sshtun *h)
 	memset(&tc, 0, sizeof(tc));
 	tc.ciphers = h->cfg.ciphers;
 	tc.kex_algorithms = h->cfg.kex_algorithms;
+	tc.hostkey_algorithms = h->cfg.hostkey_algorithms;
+	conn_known_types(h, h->hostkey_prefer, sizeof(h->hostkey_prefer));
+	tc.hostkey_prefer = h->hostkey_prefer;
+	tc.required_rsa_bits = (unsigned)h->cfg.required_rsa_size;
 	tc.rekey_bytes = h->cfg.rekey_bytes > 0 ? (uint64_t)h->cfg.rekey_bytes : 0;
 	tc.rekey_seconds = h->cfg.rekey_seconds > 0 ? (uint32_t)h->cfg.rekey_seconds : 0;
 	tc.hostkey_cb = conn_check_hostkey;
@@ -281,6 +285,9 @@ int conn_process(struct sshtun *h)
 			return r;
 		}
 		ua_init(&h->ua, h->tp, h->cfg.user, h->ids, h->n_ids, &h->log);
+		if ((r = ua_set_algorithms(&h->ua, h->cfg.pubkey_algorithms)) != 0) {
+			return r;
+		}
 		return ua_start(&h->ua);
 	}
 	return h->err;

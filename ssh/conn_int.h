@@ -50,6 +50,7 @@ struct sshtun {
 	struct privkey *privs;	/* CFG_MAX_IDENTITIES loaded file keys */
 	struct agent agent;
 	int have_agent;
+	char hostkey_prefer[128];	/* key types known_hosts holds for the server, asked for first */
 
 	/* Local device. */
 	struct tun_dev dev;
@@ -83,6 +84,8 @@ int conn_offload_setup(struct sshtun *h);
 
 /* hostkey.c */
 int conn_check_hostkey(void *ud, const struct pubkey *key);
+/* The key types known_hosts holds for the server (comma-separated type names; "" if none). */
+void conn_known_types(struct sshtun *h, char *out, size_t outlen);
 
 /* identity.c */
 int conn_load_identities(struct sshtun *h);

@@ -4,14 +4,10 @@
 #include "ssh/conn_int.h"
 #include "ssh/known_hosts.h"
 
-int conn_check_hostkey(void *ud, const struct pubkey *key)
+/* The known_hosts files to read, user's first; returns how many. */
+static size_t kh_files(const struct sshtun *h, const char **files)
 {
-	struct sshtun *h = ud;
-	const char *files[2 * CFG_MAX_FILES];
 	size_t n = 0;
-	struct kh_result res;
-	char fp[PK_FP_MAX];
-	int r;
 
 	for (int i = 0; i < h->cfg.n_user_known_hosts; i++) {
 		files[n++] = h->cfg.user_known_hosts[i];
@@ -19,6 +15,31 @@ int conn_check_hostkey(void *ud, const struct pubkey *key)
 	for (int i = 0; i < h->cfg.n_global_known_hosts; i++) {
 		files[n++] = h->cfg.global_known_hosts[i];
 	}
+	return n;
+}
+
+void conn_known_types(struct sshtun *h, char *out, size_t outlen)
+{
+	const char *files[2 * CFG_MAX_FILES];
+	size_t n = kh_files(h, files);
+
+	if (kh_known_types(files, n, h->cfg.hostname, h->cfg.port, out, outlen) != 0) {
+		out[0] = '\0';
+	}
+	if (out[0]) {
+		LG_D1(&h->log, "known_hosts holds %s key(s) for %s: asking for those first", out, h->cfg.hostname);
+	}
+}
+
+int conn_check_hostkey(void *ud, const struct pubkey *key)
+{
+	struct sshtun *h = ud;
+	const char *files[2 * CFG_MAX_FILES];
+	size_t n = kh_files(h, files);
+	struct kh_result res;
+	char fp[PK_FP_MAX];
+	int r;
+
 	pubkey_fingerprint(key, fp, sizeof(fp));
 	memset(&res, 0, sizeof(res));
 	r = kh_check(files, n, h->cfg.hostname, h->cfg.port, key, &res, &h->log);

@@ -7,15 +7,26 @@
 
 #include "ssh/conn_int.h"
 
-static int sign_file(void *ud, const struct pubkey *key, const uint8_t *data, size_t n, struct wire_w *sig)
+static int sign_file(void *ud, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig)
 {
 	(void)key;
-	return key_sign(ud, data, n, sig);
+	return key_sign(ud, alg, data, n, sig);
 }
 
-static int sign_agent(void *ud, const struct pubkey *key, const uint8_t *data, size_t n, struct wire_w *sig)
+static int sign_agent(void *ud, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig)
 {
-	return agent_sign(ud, key, data, n, 0, sig);
+	return agent_sign(ud, key, alg, data, n, sig);
+}
+
+/* As ssh: an RSA key under RequiredRSASize is never offered. */
+static int too_small(const struct sshtun *h, const struct pubkey *k, const char *label)
+{
+	if (k->type == PK_RSA && k->bits < (unsigned)h->cfg.required_rsa_size) {
+		LG_W(&h->log, "skipping %s: its RSA key has %u bits, fewer than RequiredRSASize %d", label, k->bits,
+			h->cfg.required_rsa_size);
+		return 1;
+	}
+	return 0;
 }
 
 static int have_key(const struct sshtun *h, const struct pubkey *k)
@@ -77,8 +88,11 @@ static void add_agent_keys(struct sshtun *h)
 		if (h->cfg.identities_only && !is_identity_file_key(h, &list[i].key)) {
 			continue;	/* IdentitiesOnly: the agent may sign only for the configured files */
 		}
-		id->key = list[i].key;
 		snprintf(id->label, sizeof(id->label), "agent: %s", list[i].comment);
+		if (too_small(h, &list[i].key, id->label)) {
+			continue;
+		}
+		id->key = list[i].key;
 		id->sign = sign_agent;
 		id->ud = &h->agent;
 		h->n_ids++;
@@ -113,8 +127,8 @@ int conn_load_identities(struct sshtun *h)
 			LG_W(&h->log, "skipping %s: %s", path, sshtun_strerror(r));
 			continue;
 		}
-		if (have_key(h, &k->pub)) {
-			continue;	/* the agent holds it already */
+		if (have_key(h, &k->pub) || too_small(h, &k->pub, path)) {
+			continue;	/* the agent holds it already, or it is not to be used */
 		}
 		id->key = k->pub;
 		snprintf(id->label, sizeof(id->label), "%s", path);

@@ -11,15 +11,29 @@
 #include "crypto/crypto.h"
 #include "sshtun_err.h"
 #include "util/limits.h"
+#include "util/features.h"
 #include "util/text.h"
 
 enum {
+	ED25519_PK_LEN = 32,
 	ED25519_SEED_LEN = 32,
 	ED25519_SK_LEN = 64,
 	ED25519_SIG_LEN = 64,
 	KEY_NONE_BLOCK = 8,	/* block size PROTOCOL.key pads to for cipher "none" */
 	KEY_PATH_SHOW = 512	/* how much of a path goes into a log line */
 };
+
+#define KEY_TYPES_SUPPORTED "ssh-ed25519" KEY_TYPES_ECDSA KEY_TYPES_RSA
+#if SSHTUN_ECDSA
+#define KEY_TYPES_ECDSA ", ecdsa-sha2-nistp256/384/521"
+#else
+#define KEY_TYPES_ECDSA ""
+#endif
+#if SSHTUN_RSA
+#define KEY_TYPES_RSA ", ssh-rsa"
+#else
+#define KEY_TYPES_RSA ""
+#endif
 
 static const char armour_begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
 static const char armour_end[] = "-----END OPENSSH PRIVATE KEY-----";
@@ -47,7 +61,7 @@ int key_parse_public_line(struct pubkey *k, const char *line, size_t n)
 	if (wire_err(&r) || type.n == 0 || b64.n == 0) {
 		return SSHTUN_ERR_BAD_FORMAT;
 	}
-	if (!wire_view_eq(&type, pubkey_type_name(PK_ED25519))) {
+	if (pubkey_type_by_name((const char *)type.p, type.n) == PK_NONE) {
 		return SSHTUN_ERR_NOT_SUPPORTED;
 	}
 	if (b64.n > (PK_BLOB_MAX / 3) * 4) {
@@ -111,43 +125,126 @@ static int key_check_padding(struct wire_r *r)
 	return wire_err(r) ? SSHTUN_ERR_KEY_FILE : 0;
 }
 
-/* Parses the unencrypted private section: check-ints, one ed25519 key, comment, padding. */
-static int key_parse_private_section(struct privkey *k, struct wire_r *r)
+/* Ed25519: string public key, string secret (seed || public key); the seed must give the public key. */
+static int key_private_ed25519(struct privkey *k, struct wire_r *r)
 {
-	uint32_t check1 = 0, check2 = 0;
-	struct wire_view type, comment;
-	uint8_t pub[32], sk[ED25519_SK_LEN], derived_pk[32];
+	uint8_t pub[ED25519_PK_LEN], sk[ED25519_SK_LEN], derived_pk[ED25519_PK_LEN];
 	int err = SSHTUN_ERR_KEY_FILE;
 
-	if (wire_left(r) % KEY_NONE_BLOCK != 0) {
-		goto out;
-	}
-	wire_get_u32(r, &check1);
-	wire_get_u32(r, &check2);
-	wire_get_string(r, &type);
-	if (wire_err(r) || check1 != check2 || !wire_view_eq(&type, pubkey_type_name(k->pub.type))) {
-		goto out;
-	}
 	wire_get_string_exact(r, pub, sizeof(pub));
 	wire_get_string_exact(r, k->ed25519_sk, sizeof(k->ed25519_sk));
-	wire_get_string(r, &comment);
 	if (wire_err(r)) {
 		goto out;
 	}
 	/* The three copies of the public key must agree, and the seed must give it. */
-	if (memcmp(pub, k->pub.ed25519, sizeof(pub)) != 0 ||
+	if (k->pub.a_len != sizeof(pub) || memcmp(pub, k->pub.blob + k->pub.a_off, sizeof(pub)) != 0 ||
 	    memcmp(k->ed25519_sk + ED25519_SEED_LEN, pub, sizeof(pub)) != 0) {
 		goto out;
 	}
-	if (cry_ed25519_from_seed(sk, derived_pk, k->ed25519_sk) != 0 ||
-	    memcmp(derived_pk, pub, sizeof(pub)) != 0) {
+	if (cry_ed25519_from_seed(sk, derived_pk, k->ed25519_sk) != 0 || memcmp(derived_pk, pub, sizeof(pub)) != 0) {
 		goto out;
 	}
-	lg_sanitize(k->comment, sizeof(k->comment), comment.p, comment.n);
-	err = key_check_padding(r);
+	err = 0;
 out:
 	cry_wipe(sk, sizeof(sk));
 	return err;
+}
+
+/* 1 if the view v holds the same bytes as the public key's field at off/len. */
+static int key_same(const struct privkey *k, const struct wire_view *v, uint16_t off, uint16_t len)
+{
+	return v->n == len && memcmp(v->p, k->pub.blob + off, len) == 0;
+}
+
+#if SSHTUN_ECDSA
+/* ECDSA: string curve name, string point, mpint d; the point must be the public key's and d G. */
+static int key_private_ecdsa(struct privkey *k, struct wire_r *r)
+{
+	static const int curves[] = { [PK_ECDSA_P256] = CRY_P256, [PK_ECDSA_P384] = CRY_P384, [PK_ECDSA_P521] = CRY_P521 };
+	struct wire_view id, q, d;
+
+	wire_get_string(r, &id);
+	wire_get_string(r, &q);
+	wire_get_mpint(r, &d);
+	if (wire_err(r) || !key_same(k, &q, k->pub.a_off, k->pub.a_len)) {
+		return SSHTUN_ERR_KEY_FILE;
+	}
+	/* The curve name was checked with the public blob; the point equal to it implies the same curve. */
+	(void)id;
+	return cry_ecdsa_private(&k->pk, curves[k->pub.type], q.p, q.n, d.p, d.n) == 0 ? 0 : SSHTUN_ERR_KEY_FILE;
+}
+#endif
+
+#if SSHTUN_RSA
+/* RSA: mpint n, e, d, iqmp, p, q; n and e must be the public key's, and the numbers one key. */
+static int key_private_rsa(struct privkey *k, struct wire_r *r)
+{
+	struct wire_view n, e, d, iqmp, p, q;
+	struct cry_rsa_parts parts;
+
+	wire_get_mpint(r, &n);
+	wire_get_mpint(r, &e);
+	wire_get_mpint(r, &d);
+	wire_get_mpint(r, &iqmp);
+	wire_get_mpint(r, &p);
+	wire_get_mpint(r, &q);
+	if (wire_err(r) || !key_same(k, &e, k->pub.a_off, k->pub.a_len) || !key_same(k, &n, k->pub.b_off, k->pub.b_len)) {
+		return SSHTUN_ERR_KEY_FILE;
+	}
+	parts = (struct cry_rsa_parts){ .n = n.p, .n_len = n.n, .e = e.p, .e_len = e.n, .d = d.p, .d_len = d.n,
+		.iqmp = iqmp.p, .iqmp_len = iqmp.n, .p = p.p, .p_len = p.n, .q = q.p, .q_len = q.n };
+	return cry_rsa_private(&k->pk, &parts) == 0 ? 0 : SSHTUN_ERR_KEY_FILE;
+}
+#endif
+
+/* Parses the (decrypted) private section: check-ints, one key of the public key's type, comment, padding. */
+static int key_parse_private_section(struct privkey *k, struct wire_r *r, size_t block)
+{
+	uint32_t check1 = 0, check2 = 0;
+	struct wire_view type, comment;
+	int err = SSHTUN_ERR_KEY_FILE;
+
+	if (wire_left(r) % block != 0) {
+		return SSHTUN_ERR_KEY_FILE;
+	}
+	wire_get_u32(r, &check1);
+	wire_get_u32(r, &check2);
+	if (wire_err(r) || check1 != check2) {
+		/* With a passphrase, differing check-ints are how a wrong passphrase shows. */
+		return SSHTUN_ERR_KEY_BAD_PASS;
+	}
+	wire_get_string(r, &type);
+	if (wire_err(r) || !wire_view_eq(&type, pubkey_type_name(k->pub.type))) {
+		return SSHTUN_ERR_KEY_FILE;
+	}
+	switch (k->pub.type) {
+	case PK_ED25519:
+		err = key_private_ed25519(k, r);
+		break;
+#if SSHTUN_ECDSA
+	case PK_ECDSA_P256:
+	case PK_ECDSA_P384:
+	case PK_ECDSA_P521:
+		err = key_private_ecdsa(k, r);
+		break;
+#endif
+#if SSHTUN_RSA
+	case PK_RSA:
+		err = key_private_rsa(k, r);
+		break;
+#endif
+	default:
+		return SSHTUN_ERR_NOT_SUPPORTED;
+	}
+	if (err) {
+		return err;
+	}
+	wire_get_string(r, &comment);
+	if (wire_err(r)) {
+		return SSHTUN_ERR_KEY_FILE;
+	}
+	lg_sanitize(k->comment, sizeof(k->comment), comment.p, comment.n);
+	return key_check_padding(r);
 }
 
 /* Parses the decoded binary: magic, cipher/kdf, the one public key, the private section. */
@@ -188,7 +285,9 @@ static int key_parse_binary(struct privkey *k, const uint8_t *bin, size_t n)
 	if (wire_end(&r)) {
 		return SSHTUN_ERR_KEY_FILE;
 	}
-	return key_parse_private_section(k, &priv);
+	err = key_parse_private_section(k, &priv, KEY_NONE_BLOCK);
+	/* Without a passphrase, check-ints that differ mean a damaged file. */
+	return err == SSHTUN_ERR_KEY_BAD_PASS ? SSHTUN_ERR_KEY_FILE : err;
 }
 
 int key_parse_private(struct privkey *k, const uint8_t *text, size_t n)
@@ -328,9 +427,9 @@ int key_load_private(struct privkey *k, const char *path, const struct lg *log)
 	if (err == SSHTUN_ERR_KEY_ENCRYPTED) {
 		LG_D1(log, "key file %s is protected by a passphrase; add it to ssh-agent with ssh-add", show);
 	} else if (err == SSHTUN_ERR_NOT_SUPPORTED) {
-		LG_D1(log, "key file %s: key type not supported (only ssh-ed25519 keys in openssh-key-v1 format)", show);
+		LG_D1(log, "key file %s: key type not supported (sshtun reads %s keys)", show, KEY_TYPES_SUPPORTED);
 	} else if (err) {
-		LG_W(log, "key file %s: %s (not an unencrypted OpenSSH ed25519 private key?)", show, sshtun_strerror(err));
+		LG_W(log, "key file %s: %s (not an unencrypted OpenSSH private key?)", show, sshtun_strerror(err));
 	} else {
 		LG_D1(log, "loaded private key %s (%s)", show, pubkey_type_name(k->pub.type));
 	}
@@ -369,29 +468,91 @@ out:
 	return err;
 }
 
-int key_sign(const struct privkey *k, const uint8_t *data, size_t n, struct wire_w *sig)
+#if SSHTUN_ECDSA
+/* string(mpint r, mpint s) */
+static int key_sign_ecdsa(const struct privkey *k, int hash, const uint8_t *data, size_t n, struct wire_w *raw)
 {
-	uint8_t raw[ED25519_SIG_LEN];
+	uint8_t r[CRY_ECDSA_SCALAR_MAX], s[CRY_ECDSA_SCALAR_MAX];
+	size_t rlen = 0, slen = 0;
+	int err = cry_ecdsa_sign(k->pk, hash, data, n, r, &rlen, s, &slen);
+
+	if (err == 0) {
+		wire_put_mpint(raw, r, rlen);
+		err = wire_put_mpint(raw, s, slen);
+	}
+	return err;
+}
+#endif
+
+#if SSHTUN_RSA
+static int key_sign_rsa(const struct privkey *k, int hash, const uint8_t *data, size_t n, struct wire_w *raw)
+{
+	uint8_t *sig = wire_put_space(raw, CRY_RSA_SIG_MAX);
+	size_t len = 0;
 	int err;
+
+	if (!sig) {
+		return wire_w_err(raw);
+	}
+	err = cry_rsa_sign(k->pk, hash, data, n, sig, CRY_RSA_SIG_MAX, &len);
+	raw->len -= CRY_RSA_SIG_MAX - len;
+	return err;
+}
+#endif
+
+int key_sign(const struct privkey *k, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig)
+{
+	uint8_t edsig[ED25519_SIG_LEN];
+	struct wire_w raw;
+	int hash, err;
 
 	if (!k || !sig || (!data && n)) {
 		return SSHTUN_ERR_INVAL;
 	}
-	if (k->pub.type != PK_ED25519) {
+	if (!alg) {
+		alg = k->pub.type == PK_RSA ? "rsa-sha2-512" : pubkey_type_name(k->pub.type);
+	}
+	hash = pubkey_sigalg_hash(alg, strlen(alg));
+	if (hash < 0 || pubkey_sigalg_key_type(alg, strlen(alg)) != k->pub.type) {
 		return SSHTUN_ERR_NOT_SUPPORTED;
 	}
-	err = cry_ed25519_sign(raw, k->ed25519_sk, data, n);
-	if (err == 0) {
-		wire_put_cstring(sig, pubkey_type_name(PK_ED25519));
-		err = wire_put_string(sig, raw, sizeof(raw));
+	wire_w_init(&raw, CRY_RSA_SIG_MAX + 64);
+	switch (k->pub.type) {
+	case PK_ED25519:
+		err = cry_ed25519_sign(edsig, k->ed25519_sk, data, n);
+		if (err == 0) {
+			err = wire_put_raw(&raw, edsig, sizeof(edsig));
+		}
+		cry_wipe(edsig, sizeof(edsig));
+		break;
+#if SSHTUN_ECDSA
+	case PK_ECDSA_P256:
+	case PK_ECDSA_P384:
+	case PK_ECDSA_P521:
+		err = key_sign_ecdsa(k, hash, data, n, &raw);
+		break;
+#endif
+#if SSHTUN_RSA
+	case PK_RSA:
+		err = key_sign_rsa(k, hash, data, n, &raw);
+		break;
+#endif
+	default:
+		err = SSHTUN_ERR_NOT_SUPPORTED;
+		break;
 	}
-	cry_wipe(raw, sizeof(raw));
+	if (err == 0) {
+		wire_put_cstring(sig, alg);
+		err = wire_put_string(sig, raw.p, raw.len);
+	}
+	wire_w_free(&raw);
 	return err;
 }
 
 void key_wipe(struct privkey *k)
 {
 	if (k) {
+		cry_pkey_free(k->pk);
 		cry_wipe(k, sizeof(*k));
 	}
 }

@@ -5,31 +5,38 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/crypto.h"
 #include "transport/pubkey.h"
 #include "util/log.h"
 #include "util/wire.h"
 
 struct privkey {
 	struct pubkey pub;
-	uint8_t ed25519_sk[64];	/* libsodium form: seed || public */
+	uint8_t ed25519_sk[64];	/* Ed25519, libsodium form: seed || public */
+	struct cry_pkey *pk;	/* ECDSA and RSA: held by libcrypto */
 	char comment[256];
 };
 
 /*
  * Parses the text of an "openssh-key-v1" private key file (the PEM-like armour with
- * base64 inside). Unencrypted ed25519 only for now: SSHTUN_ERR_KEY_ENCRYPTED for a
- * key with a passphrase, SSHTUN_ERR_NOT_SUPPORTED for other types, SSHTUN_ERR_KEY_FILE
- * for anything malformed (bad armour, check-ints that differ, bad padding, trailing data).
+ * base64 inside): ssh-ed25519, ecdsa-sha2-nistp256/384/521 and ssh-rsa keys.
+ * SSHTUN_ERR_KEY_ENCRYPTED for a key with a passphrase, SSHTUN_ERR_NOT_SUPPORTED for other
+ * types, SSHTUN_ERR_KEY_FILE for anything malformed (bad armour, parts that do not make one
+ * key, bad padding, trailing data), SSHTUN_ERR_KEY_BAD_PASS for check-ints that differ.
  */
 int key_parse_private(struct privkey *k, const uint8_t *text, size_t n);
 /* Reads and parses a private key file (at most FILE_MAX_SIZE); logs the cause with the path on failure. */
 int key_load_private(struct privkey *k, const char *path, const struct lg *log);
-/* Parses one public key line "ssh-ed25519 AAAA... [comment]" (as in .pub files and authorized_keys without options). */
+/* Parses one public key line "TYPE AAAA... [comment]" (as in .pub files and authorized_keys without options). */
 int key_parse_public_line(struct pubkey *k, const char *line, size_t n);
 /* Reads a .pub file. */
 int key_load_public(struct pubkey *k, const char *path);
-/* Signs data: appends the SSH signature blob (string "ssh-ed25519", string sig) to sig. */
-int key_sign(const struct privkey *k, const uint8_t *data, size_t n, struct wire_w *sig);
+/*
+ * Signs data with signature algorithm alg ("rsa-sha2-256", ...; NULL: the key's own, rsa-sha2-512 for RSA):
+ * appends the SSH signature blob (string alg, string signature) to sig. SSHTUN_ERR_NOT_SUPPORTED if alg
+ * is not one of the key's.
+ */
+int key_sign(const struct privkey *k, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig);
 /* Wipes the secret. */
 void key_wipe(struct privkey *k);
 

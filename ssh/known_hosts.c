@@ -26,6 +26,22 @@ enum {
 
 static const char kh_hash_magic[] = "|1|";
 
+/* 1 if name is one of the comma-separated list. */
+static int kh_listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && memcmp(p, name, n) == 0) {
+			return 1;
+		}
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
 /* ---- host matching ---- */
 
 /* Plain pattern list "a,b*,!c": 1 if a positive pattern matches and no negated one does. */
@@ -330,6 +346,59 @@ int kh_check(const char *const *files, size_t nfiles, const char *host, int port
 	} else if (s.changed) {
 		*res = s.changed_at;
 		res->status = KH_CHANGED;
+	}
+	return 0;
+}
+
+/* Appends the type names of the keys in text's plain entries for name to out (comma-separated, each once). */
+static void kh_types_in(const struct wire_w *text, const char *name, char *out, size_t outlen)
+{
+	struct wire_r r;
+	struct wire_view line;
+	struct pubkey k;
+	int marker;
+
+	wire_r_init(&r, text->p, text->len);
+	while (text_line(&r, &line, 0)) {
+		const char *type;
+		size_t cur = strlen(out), tlen;
+
+		if (line.n > FILE_MAX_LINE || kh_match_line((const char *)line.p, line.n, name, &k, &marker) != 1 ||
+		    marker != 0) {
+			continue;
+		}
+		type = pubkey_type_name(k.type);
+		tlen = strlen(type);
+		if (kh_listed(out, type) || cur + tlen + 2 > outlen) {
+			continue;
+		}
+		snprintf(out + cur, outlen - cur, "%s%s", cur ? "," : "", type);
+	}
+}
+
+int kh_known_types(const char *const *files, size_t nfiles, const char *host, int port, char *out, size_t outlen)
+{
+	struct wire_w text;
+	char name[KH_NAME_MAX];
+	int err;
+
+	if (!out || outlen == 0 || (!files && nfiles)) {
+		return SSHTUN_ERR_INVAL;
+	}
+	out[0] = '\0';
+	err = kh_hostname(name, sizeof(name), host, port);
+	if (err) {
+		return err;
+	}
+	for (size_t i = 0; i < nfiles; i++) {
+		if (!files[i]) {
+			continue;
+		}
+		wire_w_init(&text, FILE_MAX_SIZE);
+		if (kh_read_file(files[i], &text, NULL) == 0) {
+			kh_types_in(&text, name, out, outlen);
+		}
+		wire_w_free(&text);
 	}
 	return 0;
 }

@@ -28,6 +28,11 @@ struct kh_result {
  */
 int kh_check(const char *const *files, size_t nfiles, const char *host, int port,
 	const struct pubkey *key, struct kh_result *res, const struct lg *log);
+/*
+ * The key types (type names, comma-separated) of the plain entries for host in files, in the order first
+ * seen; "" if none. Unreadable files are skipped: this only orders what we ask the server for.
+ */
+int kh_known_types(const char *const *files, size_t nfiles, const char *host, int port, char *out, size_t outlen);
 /* Appends "host key-type base64" (plain, as ssh with HashKnownHosts no) to file, creating it (0600) and its directory (0700). */
 int kh_add(const char *file, const char *host, int port, const struct pubkey *key);
 /*

@@ -5,6 +5,9 @@
 #include "sshtun_err.h"
 #include "transport/tp_int.h"
 
+/* RequiredRSASize when the configuration names none: smaller RSA host keys are refused. */
+enum { RSA_BITS_DEFAULT = 2048 };
+
 static int c25519_init(uint8_t *priv, uint8_t *q, size_t qmax, size_t *qlen)
 {
 	if (qmax < 32) {
@@ -209,9 +212,16 @@ static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
 		e = SSHTUN_ERR_NOMEM;
 		goto out;
 	}
-	if ((e = pubkey_from_blob(key, ks.p, ks.n)) != 0 || key->type != PK_ED25519) {
+	if ((e = pubkey_from_blob(key, ks.p, ks.n)) != 0 ||
+	    key->type != pubkey_sigalg_key_type(tp->choice.hostkey, strlen(tp->choice.hostkey))) {
 		e = tp_fail(tp, e ? e : SSHTUN_ERR_KEX_FAILED, SSH_DISCONNECT_KEY_EXCHANGE_FAILED,
 			"server host key is not the negotiated type");
+		goto out;
+	}
+	if (key->type == PK_RSA && key->bits < (tp->cfg.required_rsa_bits ? tp->cfg.required_rsa_bits : RSA_BITS_DEFAULT)) {
+		LG_E(tp->log, "the server's RSA host key has %u bits, fewer than RequiredRSASize (%u): refused", key->bits,
+			tp->cfg.required_rsa_bits ? tp->cfg.required_rsa_bits : RSA_BITS_DEFAULT);
+		e = tp_fail(tp, SSHTUN_ERR_KEX_FAILED, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "RSA host key too small");
 		goto out;
 	}
 	if ((e = tp->choice.kex->shared(tp->kex_priv, qs.p, qs.n, k, sizeof(k), &klen)) != 0) {
@@ -222,7 +232,7 @@ static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
 	if ((e = wire_w_err(&kmp)) != 0 || (e = exchange_hash(tp, &ks, &qs, &kmp, h, &hlen)) != 0) {
 		goto out;
 	}
-	if ((e = pubkey_verify(key, sig.p, sig.n, h, hlen)) != 0) {
+	if ((e = pubkey_verify_alg(key, tp->choice.hostkey, sig.p, sig.n, h, hlen)) != 0) {
 		e = tp_fail(tp, SSHTUN_ERR_HOSTKEY_SIG, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "host key signature invalid");
 		goto out;
 	}

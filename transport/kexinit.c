@@ -7,7 +7,8 @@
 #include "util/match.h"
 
 #define KEX_DEFAULT "curve25519-sha256,curve25519-sha256@libssh.org"
-#define HOSTKEY_ALGS "ssh-ed25519"
+/* OpenSSH's default order; names this build lacks drop out when the list is resolved. ssh-rsa (SHA-1) only on request. */
+#define HOSTKEY_DEFAULT "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256"
 #define CIPHER_DEFAULT "chacha20-poly1305@openssh.com,aes128-gcm@openssh.com,aes256-gcm@openssh.com"
 /* Only AEAD ciphers are offered, so the MAC is implied; a name must still be offered. */
 #define MAC_ALGS "hmac-sha2-256-etm@openssh.com,hmac-sha2-256"
@@ -33,6 +34,11 @@ static int listed(const char *list, const char *name, size_t n)
 		}
 	}
 	return 0;
+}
+
+int tp_alglist_has(const char *list, const char *name)
+{
+	return listed(list, name, strlen(name));
 }
 
 /* Appends name to out (comma-separated) unless already there. */
@@ -130,7 +136,36 @@ static void supported_kex(char *out, size_t outlen)
 	}
 }
 
-static int our_lists(struct tp *tp, char *kex, char *ciphers, size_t len)
+/*
+ * With the default list, as ssh does: the algorithms of the key types that known_hosts already holds for this
+ * host (cfg.hostkey_prefer, key type names) go first, each group in the default order, so a host known by its
+ * ECDSA key is asked for that key and not refused as "changed" under another type.
+ */
+static void prefer_known(const char *prefer, char *list, size_t len)
+{
+	char first[LIST_MAX] = "", rest[LIST_MAX] = "";
+	const char *p = list;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		const char *type = pubkey_type_name(pubkey_sigalg_key_type(p, n));
+
+		if (listed(prefer, type, strlen(type))) {
+			append(first, sizeof(first), p, n);
+		} else {
+			append(rest, sizeof(rest), p, n);
+		}
+		p += n + (p[n] == ',');
+	}
+	if (first[0] && rest[0]) {
+		append(first, sizeof(first), rest, strlen(rest));
+	}
+	if (first[0] && strlen(first) < len) {
+		memcpy(list, first, strlen(first) + 1);
+	}
+}
+
+static int our_lists(struct tp *tp, char *kex, char *ciphers, char *hostkeys, size_t len)
 {
 	char sup[LIST_MAX];
 	int r;
@@ -145,15 +180,25 @@ static int our_lists(struct tp *tp, char *kex, char *ciphers, size_t len)
 	r = tp_alglist_resolve(tp->cfg.ciphers, CIPHER_DEFAULT, sup, ciphers, len);
 	if (r != 0) {
 		LG_E(tp->log, "Ciphers: none of \"%s\" is supported (sshtun has: %s)", tp->cfg.ciphers, sup);
+		return r;
 	}
-	return r;
+	r = tp_alglist_resolve(tp->cfg.hostkey_algorithms, HOSTKEY_DEFAULT, pubkey_sigalgs_supported(), hostkeys, len);
+	if (r != 0) {
+		LG_E(tp->log, "HostKeyAlgorithms: none of \"%s\" is supported (sshtun has: %s)", tp->cfg.hostkey_algorithms,
+			pubkey_sigalgs_supported());
+		return r;
+	}
+	if (!tp->cfg.hostkey_algorithms && tp->cfg.hostkey_prefer) {
+		prefer_known(tp->cfg.hostkey_prefer, hostkeys, len);
+	}
+	return 0;
 }
 
 int tp_kexinit_build(struct tp *tp, struct wire_w *w)
 {
-	char kex[LIST_MAX], ciphers[LIST_MAX];
+	char kex[LIST_MAX], ciphers[LIST_MAX], hostkeys[LIST_MAX];
 	uint8_t cookie[16];
-	int r = our_lists(tp, kex, ciphers, sizeof(kex) - 64);
+	int r = our_lists(tp, kex, ciphers, hostkeys, sizeof(kex) - 64);
 
 	if (r != 0) {
 		return r;
@@ -167,7 +212,7 @@ int tp_kexinit_build(struct tp *tp, struct wire_w *w)
 	wire_put_u8(w, SSH_MSG_KEXINIT);
 	wire_put_raw(w, cookie, sizeof(cookie));
 	wire_put_namelist(w, kex);
-	wire_put_namelist(w, HOSTKEY_ALGS);
+	wire_put_namelist(w, hostkeys);
 	wire_put_namelist(w, ciphers);
 	wire_put_namelist(w, ciphers);
 	wire_put_namelist(w, MAC_ALGS);
@@ -218,7 +263,7 @@ int tp_kexinit_negotiate(struct tp *tp, const uint8_t *peer, size_t len, struct 
 	uint8_t type = 0;
 	uint32_t reserved = 0;
 	int follows = 0;
-	char kex[LIST_MAX], ciphers[LIST_MAX], name[WIRE_MAX_NAME + 1];
+	char kex[LIST_MAX], ciphers[LIST_MAX], hostkeys[LIST_MAX], name[WIRE_MAX_NAME + 1];
 	int e;
 
 	memset(out, 0, sizeof(*out));
@@ -234,7 +279,7 @@ int tp_kexinit_negotiate(struct tp *tp, const uint8_t *peer, size_t len, struct 
 		LG_E(tp->log, "server sent a malformed KEXINIT (%s)", sshtun_strerror(e ? e : SSHTUN_ERR_BAD_FORMAT));
 		return e ? e : SSHTUN_ERR_BAD_FORMAT;
 	}
-	if ((e = our_lists(tp, kex, ciphers, sizeof(kex))) != 0) {
+	if ((e = our_lists(tp, kex, ciphers, hostkeys, sizeof(kex))) != 0) {
 		return e;
 	}
 	if (!pick(kex, &lists[0], name, sizeof(name))) {
@@ -246,8 +291,13 @@ int tp_kexinit_negotiate(struct tp *tp, const uint8_t *peer, size_t len, struct 
 			out->kex = tp_kex_algs[i];
 		}
 	}
-	if (!pick(HOSTKEY_ALGS, &lists[1], name, sizeof(name))) {
-		LG_E(tp->log, "no host key algorithm in common; sshtun supports %s", HOSTKEY_ALGS);
+	if (!pick(hostkeys, &lists[1], out->hostkey, sizeof(out->hostkey))) {
+		char theirs[LIST_MAX];
+
+		lg_sanitize(theirs, sizeof(theirs), lists[1].p, lists[1].n);
+		LG_E(tp->log, "no host key algorithm in common: the server offers %s, we accept %s%s", theirs, hostkeys,
+			strstr(theirs, "ssh-rsa") && !strstr(hostkeys, "ssh-rsa") ?
+			" (ssh-rsa signs with SHA-1; allow it with HostKeyAlgorithms=+ssh-rsa only if the server cannot be updated)" : "");
 		return SSHTUN_ERR_KEX_NOMATCH;
 	}
 	if (!pick(ciphers, &lists[2], name, sizeof(name)) || !(out->enc_c2s = cry_cipher_find(name, strlen(name))) ||
@@ -263,9 +313,9 @@ int tp_kexinit_negotiate(struct tp *tp, const uint8_t *peer, size_t len, struct 
 	out->ext_info = tp->kex_count == 0;
 	/* A guessed first kex packet is right only if both sides' first kex and host key choices agree. */
 	if (follows) {
-		out->guess_wrong = !first_name_is(&lists[0], out->kex->name) || !first_name_is(&lists[1], HOSTKEY_ALGS);
+		out->guess_wrong = !first_name_is(&lists[0], out->kex->name) || !first_name_is(&lists[1], out->hostkey);
 	}
-	LG_D1(tp->log, "kex: %s, host key %s, cipher %s / %s%s", out->kex->name, HOSTKEY_ALGS, out->enc_c2s->name,
+	LG_D1(tp->log, "kex: %s, host key %s, cipher %s / %s%s", out->kex->name, out->hostkey, out->enc_c2s->name,
 		out->enc_s2c->name, out->strict ? ", strict kex" : "");
 	return 0;
 }

@@ -1,26 +1,93 @@
-/* sshtun: public keys in SSH wire form (RFC 4253 6.6, RFC 8709): parsing, signature checks, fingerprints. */
+/* sshtun: public keys in SSH wire form: the key-type and signature-algorithm tables, parsing, checks, fingerprints. */
 #include "transport/pubkey.h"
 
 #include <string.h>
 
 #include "crypto/crypto.h"
 #include "sshtun_err.h"
+#include "transport/pk_int.h"
 #include "util/wire.h"
 
-enum {
-	ED25519_PK_LEN = 32,
-	ED25519_SIG_LEN = 64,
-	SHA256_LEN = 32
+enum { SHA256_LEN = 32 };
+
+static const char fp_prefix[] = "SHA256:";
+
+/* Every key type this build knows; the parse and verify functions are in one file per algorithm. */
+static const struct pk_type pk_types[] = {
+	{ PK_ED25519, "ssh-ed25519", 0, NULL, pk_ed25519_parse, pk_ed25519_verify },
+#if SSHTUN_ECDSA
+	{ PK_ECDSA_P256, "ecdsa-sha2-nistp256", CRY_P256, "nistp256", pk_ecdsa_parse, pk_ecdsa_verify },
+	{ PK_ECDSA_P384, "ecdsa-sha2-nistp384", CRY_P384, "nistp384", pk_ecdsa_parse, pk_ecdsa_verify },
+	{ PK_ECDSA_P521, "ecdsa-sha2-nistp521", CRY_P521, "nistp521", pk_ecdsa_parse, pk_ecdsa_verify },
+#endif
+#if SSHTUN_RSA
+	{ PK_RSA, "ssh-rsa", 0, NULL, pk_rsa_parse, pk_rsa_verify },
+#endif
 };
 
-static const char ed25519_name[] = "ssh-ed25519";
-static const char fp_prefix[] = "SHA256:";
+/* Every signature algorithm, in our order of preference (OpenSSH's). */
+static const struct pk_sigalg pk_sigalgs[] = {
+	{ "ssh-ed25519", PK_ED25519, 0, 0 },
+#if SSHTUN_ECDSA
+	{ "ecdsa-sha2-nistp256", PK_ECDSA_P256, CRY_SHA256, 0 },
+	{ "ecdsa-sha2-nistp384", PK_ECDSA_P384, CRY_SHA384, 0 },
+	{ "ecdsa-sha2-nistp521", PK_ECDSA_P521, CRY_SHA512, 0 },
+#endif
+#if SSHTUN_RSA
+	{ "rsa-sha2-512", PK_RSA, CRY_SHA512, 0 },
+	{ "rsa-sha2-256", PK_RSA, CRY_SHA256, 0 },
+	{ "ssh-rsa", PK_RSA, CRY_SHA1, 1 },
+#endif
+};
+
+/* The names of pk_sigalgs, comma-separated (the longest names fit easily). */
+static const char pk_sigalg_list[] = "ssh-ed25519"
+#if SSHTUN_ECDSA
+	",ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521"
+#endif
+#if SSHTUN_RSA
+	",rsa-sha2-512,rsa-sha2-256,ssh-rsa"
+#endif
+	;
+
+#define PK_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct pk_type *pk_type_find(int type)
+{
+	for (size_t i = 0; i < PK_COUNT(pk_types); i++) {
+		if (pk_types[i].type == type) {
+			return &pk_types[i];
+		}
+	}
+	return NULL;
+}
+
+static const struct pk_type *pk_type_named(const uint8_t *name, size_t n)
+{
+	for (size_t i = 0; i < PK_COUNT(pk_types); i++) {
+		if (strlen(pk_types[i].name) == n && memcmp(pk_types[i].name, name, n) == 0) {
+			return &pk_types[i];
+		}
+	}
+	return NULL;
+}
+
+static const struct pk_sigalg *pk_sigalg_named(const uint8_t *name, size_t n)
+{
+	for (size_t i = 0; i < PK_COUNT(pk_sigalgs); i++) {
+		if (strlen(pk_sigalgs[i].name) == n && memcmp(pk_sigalgs[i].name, name, n) == 0) {
+			return &pk_sigalgs[i];
+		}
+	}
+	return NULL;
+}
 
 int pubkey_from_blob(struct pubkey *k, const uint8_t *blob, size_t n)
 {
+	const struct pk_type *t;
 	struct wire_r r;
 	struct wire_view type;
-	int err = 0;
+	int err;
 
 	if (!k || (!blob && n)) {
 		return SSHTUN_ERR_INVAL;
@@ -29,23 +96,27 @@ int pubkey_from_blob(struct pubkey *k, const uint8_t *blob, size_t n)
 	if (n > PK_BLOB_MAX) {
 		return SSHTUN_ERR_TOO_LONG;
 	}
-	wire_r_init(&r, blob, n);
+	if (n) {
+		memcpy(k->blob, blob, n);
+	}
+	wire_r_init(&r, k->blob, n);
 	if (wire_get_string(&r, &type)) {
 		err = SSHTUN_ERR_BAD_FORMAT;
 		goto out;
 	}
-	if (!wire_view_eq(&type, ed25519_name)) {
+	t = pk_type_named(type.p, type.n);
+	if (!t) {
 		err = SSHTUN_ERR_NOT_SUPPORTED;
 		goto out;
 	}
-	wire_get_string_exact(&r, k->ed25519, sizeof(k->ed25519));
-	if (wire_end(&r)) {
+	err = t->parse(t, k, &r);
+	if (err == 0 && wire_end(&r)) {
 		err = SSHTUN_ERR_BAD_FORMAT;
-		goto out;
 	}
-	k->type = PK_ED25519;
-	memcpy(k->blob, blob, n);
-	k->bloblen = n;
+	if (err == 0) {
+		k->type = t->type;
+		k->bloblen = n;
+	}
 out:
 	if (err) {
 		memset(k, 0, sizeof(*k));
@@ -55,54 +126,78 @@ out:
 
 const char *pubkey_type_name(int type)
 {
-	if (type == PK_ED25519) {
-		return ed25519_name;
-	}
-	return "unknown";
+	const struct pk_type *t = pk_type_find(type);
+
+	return t ? t->name : "unknown";
+}
+
+int pubkey_type_by_name(const char *name, size_t n)
+{
+	const struct pk_type *t = name ? pk_type_named((const uint8_t *)name, n) : NULL;
+
+	return t ? t->type : PK_NONE;
 }
 
 int pubkey_equal(const struct pubkey *a, const struct pubkey *b)
 {
-	if (!a || !b || a->type == PK_NONE || a->type != b->type) {
+	/* Blobs are canonical (minimal numbers, uncompressed points), so the same key is the same bytes. */
+	if (!a || !b || a->type == PK_NONE || a->type != b->type || a->bloblen != b->bloblen) {
 		return 0;
 	}
-	if (a->type == PK_ED25519) {
-		return memcmp(a->ed25519, b->ed25519, sizeof(a->ed25519)) == 0;
-	}
-	return 0;
+	return memcmp(a->blob, b->blob, a->bloblen) == 0;
 }
 
-int pubkey_verify(const struct pubkey *k, const uint8_t *sig, size_t siglen, const uint8_t *data, size_t n)
+int pubkey_sigalg_key_type(const char *name, size_t n)
 {
+	const struct pk_sigalg *s = name ? pk_sigalg_named((const uint8_t *)name, n) : NULL;
+
+	return s ? s->type : PK_NONE;
+}
+
+int pubkey_sigalg_hash(const char *name, size_t n)
+{
+	const struct pk_sigalg *s = name ? pk_sigalg_named((const uint8_t *)name, n) : NULL;
+
+	return s ? s->hash : SSHTUN_ERR_NOT_SUPPORTED;
+}
+
+const char *pubkey_sigalgs_supported(void)
+{
+	return pk_sigalg_list;
+}
+
+int pubkey_verify_alg(const struct pubkey *k, const char *alg, const uint8_t *sig, size_t siglen,
+	const uint8_t *data, size_t n)
+{
+	const struct pk_type *t;
+	const struct pk_sigalg *s;
 	struct wire_r r;
-	struct wire_view alg;
-	uint8_t raw[ED25519_SIG_LEN];
-	int err = 0;
+	struct wire_view name, raw;
 
 	if (!k || (!sig && siglen) || (!data && n)) {
 		return SSHTUN_ERR_INVAL;
 	}
-	if (k->type != PK_ED25519) {
+	t = pk_type_find(k->type);
+	if (!t) {
 		return SSHTUN_ERR_NOT_SUPPORTED;
 	}
 	wire_r_init(&r, sig, siglen);
-	wire_get_string(&r, &alg);
-	wire_get_string_exact(&r, raw, sizeof(raw));
+	wire_get_string(&r, &name);
+	wire_get_string(&r, &raw);
 	if (wire_end(&r)) {
-		err = SSHTUN_ERR_BAD_FORMAT;
-		goto out;
+		return SSHTUN_ERR_BAD_FORMAT;
 	}
-	if (!wire_view_eq(&alg, ed25519_name)) {
-		/* A signature of another algorithm cannot be valid for this key. */
-		err = SSHTUN_ERR_HOSTKEY_SIG;
-		goto out;
+	s = pk_sigalg_named(name.p, name.n);
+	/* A signature of another algorithm, or of one the caller did not ask for, is no valid signature here. */
+	if (!s || s->type != k->type || (alg && !wire_view_eq(&name, alg)) || (!alg && s->sha1)) {
+		return SSHTUN_ERR_HOSTKEY_SIG;
 	}
-	if (cry_ed25519_verify(k->ed25519, raw, data, n) != 0) {
-		err = SSHTUN_ERR_HOSTKEY_SIG;
-	}
-out:
-	cry_wipe(raw, sizeof(raw));
-	return err;
+	return t->verify(t, k, s->hash, &raw, data, n);
+}
+
+int pubkey_verify(const struct pubkey *k, const uint8_t *sig, size_t siglen, const uint8_t *data, size_t n)
+{
+	return pubkey_verify_alg(k, NULL, sig, siglen, data, n);
 }
 
 int pubkey_fingerprint(const struct pubkey *k, char *out, size_t outlen)

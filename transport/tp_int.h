@@ -46,6 +46,7 @@ enum { KEX_PRIV_MAX = 64, KEX_Q_MAX = 256, KEX_K_MAX = 128 };
 /* The result of negotiation (RFC 4253 7.1). */
 struct tp_choice {
 	const struct tp_kex_alg *kex;
+	char hostkey[WIRE_MAX_NAME + 1];	/* the host key (signature) algorithm */
 	const struct cry_cipher *enc_c2s;
 	const struct cry_cipher *enc_s2c;
 	int strict;		/* both sides offered strict kex */
@@ -134,6 +135,8 @@ void tp_dir_clear(struct tp_dir *d);
 int tp_kexinit_build(struct tp *tp, struct wire_w *w);
 int tp_kexinit_negotiate(struct tp *tp, const uint8_t *peer, size_t len, struct tp_choice *out);
 int tp_alglist_resolve(const char *spec, const char *defaults, const char *supported, char *out, size_t outlen);
+/* 1 if name is one of the comma-separated list. */
+int tp_alglist_has(const char *list, const char *name);
 extern const struct tp_kex_alg *const tp_kex_algs[];
 
 /* kex.c */

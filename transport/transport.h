@@ -67,6 +67,9 @@ typedef int (*tp_hostkey_fn)(void *ud, const struct pubkey *key);
 struct tp_config {
 	const char *ciphers;		/* ssh_config Ciphers spec (+,-,^ allowed); NULL: defaults */
 	const char *kex_algorithms;	/* KexAlgorithms spec; NULL: defaults */
+	const char *hostkey_algorithms;	/* HostKeyAlgorithms spec; NULL: defaults, reordered by hostkey_prefer */
+	const char *hostkey_prefer;	/* key type names known_hosts holds for this host (comma-separated), or NULL */
+	unsigned required_rsa_bits;	/* RequiredRSASize: smaller RSA host keys are refused; 0: 2048 */
 	uint64_t rekey_bytes;		/* 0: the cipher's safe default */
 	uint32_t rekey_seconds;		/* 0: none */
 	tp_hostkey_fn hostkey_cb;

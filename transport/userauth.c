@@ -2,11 +2,15 @@
 #include <string.h>
 
 #include "sshtun_err.h"
+#include "transport/tp_int.h"
 #include "transport/userauth.h"
 #include "util/limits.h"
 
 static const char SERVICE[] = "ssh-userauth";
 static const char CONNECTION[] = "ssh-connection";
+/* OpenSSH's default PubkeyAcceptedAlgorithms (without certificates and security keys, which come later). */
+static const char PUBKEY_DEFAULT[] =
+	"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256";
 
 void ua_init(struct ua *ua, struct tp *tp, const char *user, const struct ua_identity *ids, size_t n, const struct lg *log)
 {
@@ -16,6 +20,44 @@ void ua_init(struct ua *ua, struct tp *tp, const char *user, const struct ua_ide
 	ua->ids = ids;
 	ua->n_ids = n;
 	ua->log = log;
+	ua_set_algorithms(ua, NULL);
+}
+
+int ua_set_algorithms(struct ua *ua, const char *spec)
+{
+	int r = tp_alglist_resolve(spec, PUBKEY_DEFAULT, pubkey_sigalgs_supported(), ua->accepted, sizeof(ua->accepted));
+
+	if (r != 0) {
+		LG_E(ua->log, "PubkeyAcceptedAlgorithms: none of \"%s\" is supported (sshtun has: %s)", spec ? spec : "",
+			pubkey_sigalgs_supported());
+	}
+	return r;
+}
+
+/*
+ * The signature algorithm for a key: the first of PubkeyAcceptedAlgorithms that the key can make and, when
+ * the server announced server-sig-algs (RFC 8308), that the server accepts. 0 if there is none.
+ */
+static int pick_alg(struct ua *ua, const struct pubkey *key)
+{
+	const char *theirs = tp_server_sig_algs(ua->tp);
+	const char *p = ua->accepted;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		if (pubkey_sigalg_key_type(p, n) == key->type && n < sizeof(ua->alg)) {
+			memcpy(ua->alg, p, n);
+			ua->alg[n] = '\0';
+			/* Key types have one algorithm each but RSA; for RSA the server's list decides (RFC 8332 3.3). */
+			if (key->type != PK_RSA || !theirs[0] || tp_alglist_has(theirs, ua->alg)) {
+				return 1;
+			}
+		}
+		p += n + (p[n] == ',');
+	}
+	ua->alg[0] = '\0';
+	return 0;
 }
 
 int ua_start(struct ua *ua)
@@ -62,20 +104,20 @@ static int send_query(struct ua *ua)
 	wire_w_init(&w, 0);
 	put_head(&w, ua, "publickey");
 	wire_put_bool(&w, 0);
-	wire_put_cstring(&w, pubkey_type_name(id->key.type));
+	wire_put_cstring(&w, ua->alg);
 	wire_put_string(&w, id->key.blob, id->key.bloblen);
 	r = wire_w_err(&w) ? wire_w_err(&w) : tp_send(ua->tp, w.p, w.len);
 	wire_w_free(&w);
 	ua->state = UA_QUERY;
 	ua->tries++;
-	LG_D1(ua->log, "offering public key %s", id->label);
+	LG_D1(ua->log, "offering public key %s (%s)", id->label, ua->alg);
 	return r;
 }
 
 static int send_signed(struct ua *ua)
 {
 	const struct ua_identity *id = &ua->ids[ua->cur];
-	const char *alg = pubkey_type_name(id->key.type);
+	const char *alg = ua->alg;
 	size_t sidlen = 0;
 	const uint8_t *sid = tp_session_id(ua->tp, &sidlen);
 	struct wire_w data, sig, msg;
@@ -92,7 +134,7 @@ static int send_signed(struct ua *ua)
 	if ((r = wire_w_err(&data)) != 0) {
 		goto out;
 	}
-	if ((r = id->sign(id->ud, &id->key, data.p, data.len, &sig)) != 0) {
+	if ((r = id->sign(id->ud, &id->key, alg, data.p, data.len, &sig)) != 0) {
 		LG_W(ua->log, "cannot sign with %s: %s", id->label, sshtun_strerror(r));
 		goto out;
 	}
@@ -114,6 +156,12 @@ out:
 static int next_key(struct ua *ua, int advance)
 {
 	if (advance) {
+		ua->cur++;
+	}
+	while (ua->cur < ua->n_ids && !pick_alg(ua, &ua->ids[ua->cur].key)) {
+		LG_D1(ua->log, "skipping %s: PubkeyAcceptedAlgorithms%s has no algorithm for its %s key", ua->ids[ua->cur].label,
+			tp_server_sig_algs(ua->tp)[0] ? " and the server's server-sig-algs have" : "",
+			pubkey_type_name(ua->ids[ua->cur].key.type));
 		ua->cur++;
 	}
 	if (!strstr(ua->methods, "publickey") || ua->cur >= ua->n_ids || ua->tries >= AUTH_MAX_TRIES) {
@@ -180,7 +228,8 @@ static int on_pk_ok(struct ua *ua, const struct tp_msg *m)
 	wire_get_u8(&r, &type);
 	wire_get_string(&r, &alg);
 	wire_get_string(&r, &blob);
-	if (wire_end(&r) != 0 || blob.n != id->key.bloblen || memcmp(blob.p, id->key.blob, blob.n) != 0) {
+	if (wire_end(&r) != 0 || !wire_view_eq(&alg, ua->alg) || blob.n != id->key.bloblen ||
+	    memcmp(blob.p, id->key.blob, blob.n) != 0) {
 		return SSHTUN_ERR_PROTOCOL;
 	}
 	LG_D1(ua->log, "server accepts key %s", id->label);

@@ -8,11 +8,11 @@
 #include "transport/pubkey.h"
 #include "transport/transport.h"
 
-/* A key we may offer; sign() makes an SSH signature blob over data (from a file or an agent). */
+/* A key we may offer; sign() makes an SSH signature blob with algorithm alg over data (from a file or an agent). */
 struct ua_identity {
 	struct pubkey key;
 	char label[300];	/* for messages: a path or "agent: comment" */
-	int (*sign)(void *ud, const struct pubkey *key, const uint8_t *data, size_t n, struct wire_w *sig);
+	int (*sign)(void *ud, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig);
 	void *ud;
 };
 
@@ -28,10 +28,17 @@ struct ua {
 	int state;
 	char methods[256];	/* what the server said it allows, for the final message */
 	unsigned tries;
+	char accepted[1024];	/* PubkeyAcceptedAlgorithms, resolved */
+	char alg[72];		/* the signature algorithm for the current key */
 };
 
 /* Prepares; ids must outlive the exchange. */
 void ua_init(struct ua *ua, struct tp *tp, const char *user, const struct ua_identity *ids, size_t n, const struct lg *log);
+/*
+ * Sets PubkeyAcceptedAlgorithms (an ssh_config spec with +, - or ^; NULL: the defaults, which leave out
+ * ssh-rsa's SHA-1). SSHTUN_ERR_KEX_NOMATCH if nothing we implement is left. Call after ua_init.
+ */
+int ua_set_algorithms(struct ua *ua, const char *spec);
 /* Sends the service request; call once the transport is ready. */
 int ua_start(struct ua *ua);
 /*

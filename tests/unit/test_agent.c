@@ -28,6 +28,8 @@ struct agfix {
 	int to_child;
 	struct privkey key;	/* the key added to the agent */
 	struct privkey other;	/* a key the agent does not hold */
+	struct privkey rsa;	/* the RSA and ECDSA keys the agent also holds */
+	struct privkey ecdsa;
 };
 
 static struct agfix *fx(void **state)
@@ -87,16 +89,26 @@ static int group_setup(void **state)
 	snprintf(cmd, sizeof(cmd),
 		"ssh-keygen -q -t ed25519 -N '' -C agentkey -f %s/k </dev/null >/dev/null && "
 		"ssh-keygen -q -t ed25519 -N '' -f %s/o </dev/null >/dev/null && "
-		"ssh-keygen -q -t rsa -b 2048 -N '' -f %s/r </dev/null >/dev/null", f.dir, f.dir, f.dir);
+		"ssh-keygen -q -t rsa -b 2048 -N '' -f %s/r </dev/null >/dev/null && "
+		"ssh-keygen -q -t ecdsa -b 384 -N '' -C ecdsakey -f %s/e </dev/null >/dev/null", f.dir, f.dir, f.dir, f.dir);
 	if (system(cmd) != 0 || start_agent(&f) != 0) {
 		return -1;
 	}
-	snprintf(cmd, sizeof(cmd), "SSH_AUTH_SOCK=%s ssh-add -q %s/r %s/k </dev/null >/dev/null 2>&1", f.sock, f.dir, f.dir);
+	snprintf(cmd, sizeof(cmd), "SSH_AUTH_SOCK=%s ssh-add -q %s/r %s/k %s/e </dev/null >/dev/null 2>&1", f.sock, f.dir,
+		f.dir, f.dir);
 	if (system(cmd) != 0) {
 		return -1;
 	}
 	snprintf(p, sizeof(p), "%s/k", f.dir);
 	if (key_load_private(&f.key, p, NULL) != 0) {
+		return -1;
+	}
+	snprintf(p, sizeof(p), "%s/r", f.dir);
+	if (key_load_private(&f.rsa, p, NULL) != 0) {
+		return -1;
+	}
+	snprintf(p, sizeof(p), "%s/e", f.dir);
+	if (key_load_private(&f.ecdsa, p, NULL) != 0) {
 		return -1;
 	}
 	snprintf(p, sizeof(p), "%s/o", f.dir);
@@ -122,6 +134,8 @@ static int group_teardown(void **state)
 	}
 	key_wipe(&f->key);
 	key_wipe(&f->other);
+	key_wipe(&f->rsa);
+	key_wipe(&f->ecdsa);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
 	return system(cmd) == 0 ? 0 : -1;
 }
@@ -136,33 +150,80 @@ static void test_list_and_sign(void **state)
 
 	assert_int_equal(agent_open(&a, fx(state)->sock, NULL), 0);
 	assert_int_equal(agent_list(&a, ids, AGENT_MAX_IDS, &n), 0);
-	/* The RSA key is skipped; the ed25519 key is the one in the file. */
-	assert_int_equal(n, 1);
-	assert_true(pubkey_equal(&ids[0].key, &fx(state)->key.pub));
-	assert_string_equal(ids[0].comment, "agentkey");
+	/* In the order added: RSA, the ed25519 key that is in the file, ECDSA. */
+	assert_int_equal(n, 3);
+	assert_true(pubkey_equal(&ids[0].key, &fx(state)->rsa.pub));
+	assert_true(pubkey_equal(&ids[1].key, &fx(state)->key.pub));
+	assert_true(pubkey_equal(&ids[2].key, &fx(state)->ecdsa.pub));
+	assert_string_equal(ids[1].comment, "agentkey");
+	ids[0] = ids[1];
 
 	wire_w_init(&sig, 0);
 	wire_w_init(&local, 0);
-	assert_int_equal(agent_sign(&a, &ids[0].key, data, sizeof(data), 0, &sig), 0);
+	assert_int_equal(agent_sign(&a, &ids[0].key, "ssh-ed25519", data, sizeof(data), &sig), 0);
 	assert_int_equal(pubkey_verify(&fx(state)->key.pub, sig.p, sig.len, data, sizeof(data)), 0);
 	assert_int_equal(pubkey_verify(&fx(state)->key.pub, sig.p, sig.len, data, sizeof(data) - 1), SSHTUN_ERR_HOSTKEY_SIG);
 	/* Ed25519 is deterministic: OpenSSH's signature equals ours byte for byte. */
-	assert_int_equal(key_sign(&fx(state)->key, data, sizeof(data), &local), 0);
+	assert_int_equal(key_sign(&fx(state)->key, NULL, data, sizeof(data), &local), 0);
 	assert_int_equal(local.len, sig.len);
 	assert_memory_equal(local.p, sig.p, sig.len);
 	/* A second request on the same connection works too. */
 	wire_w_reset(&sig);
-	assert_int_equal(agent_sign(&a, &ids[0].key, data, 5, 0, &sig), 0);
+	assert_int_equal(agent_sign(&a, &ids[0].key, "ssh-ed25519", data, 5, &sig), 0);
 	assert_int_equal(pubkey_verify(&ids[0].key, sig.p, sig.len, data, 5), 0);
 	/* A key the agent does not hold: it answers FAILURE. */
 	wire_w_reset(&sig);
-	assert_int_equal(agent_sign(&a, &fx(state)->other.pub, data, sizeof(data), 0, &sig), SSHTUN_ERR_AGENT);
+	assert_int_equal(agent_sign(&a, &fx(state)->other.pub, "ssh-ed25519", data, sizeof(data), &sig), SSHTUN_ERR_AGENT);
 	assert_int_equal(sig.len, 0);
 	agent_close(&a);
 	assert_int_equal(a.fd, -1);
 	assert_int_equal(agent_list(&a, ids, AGENT_MAX_IDS, &n), SSHTUN_ERR_AGENT);
 	wire_w_free(&sig);
 	wire_w_free(&local);
+}
+
+/* RSA keys sign with SHA-2 through the agent's flags; ECDSA keys with their curve's hash; each verifies as asked. */
+static void test_sign_every_type(void **state)
+{
+	static const char *const rsa_algs[] = { "rsa-sha2-512", "rsa-sha2-256" };
+	static const uint8_t data[] = "exchange hash";
+	struct agent a;
+	struct wire_w sig;
+	const struct pubkey *rsa = &fx(state)->rsa.pub, *ec = &fx(state)->ecdsa.pub;
+
+	assert_int_equal(agent_open(&a, fx(state)->sock, NULL), 0);
+	wire_w_init(&sig, 0);
+	for (size_t i = 0; i < 2; i++) {
+		struct wire_r r;
+		struct wire_view name;
+
+		wire_w_reset(&sig);
+		assert_int_equal(agent_sign(&a, rsa, rsa_algs[i], data, sizeof(data), &sig), 0);
+		wire_r_init(&r, sig.p, sig.len);
+		assert_int_equal(wire_get_string(&r, &name), 0);
+		assert_true(wire_view_eq(&name, rsa_algs[i]));
+		assert_int_equal(pubkey_verify_alg(rsa, rsa_algs[i], sig.p, sig.len, data, sizeof(data)), 0);
+		/* The other SHA-2 name, or SHA-1, is not what was signed. */
+		assert_int_equal(pubkey_verify_alg(rsa, rsa_algs[1 - i], sig.p, sig.len, data, sizeof(data)), SSHTUN_ERR_HOSTKEY_SIG);
+		assert_int_equal(pubkey_verify_alg(rsa, "ssh-rsa", sig.p, sig.len, data, sizeof(data)), SSHTUN_ERR_HOSTKEY_SIG);
+	}
+	wire_w_reset(&sig);
+	assert_int_equal(agent_sign(&a, ec, "ecdsa-sha2-nistp384", data, sizeof(data), &sig), 0);
+	assert_int_equal(pubkey_verify_alg(ec, "ecdsa-sha2-nistp384", sig.p, sig.len, data, sizeof(data)), 0);
+	assert_int_equal(pubkey_verify(ec, sig.p, sig.len, data, sizeof(data) - 1), SSHTUN_ERR_HOSTKEY_SIG);
+	/* Our own signatures from the key files verify the same way. */
+	wire_w_reset(&sig);
+	assert_int_equal(key_sign(&fx(state)->rsa, "rsa-sha2-256", data, sizeof(data), &sig), 0);
+	assert_int_equal(pubkey_verify_alg(rsa, "rsa-sha2-256", sig.p, sig.len, data, sizeof(data)), 0);
+	wire_w_reset(&sig);
+	assert_int_equal(key_sign(&fx(state)->ecdsa, NULL, data, sizeof(data), &sig), 0);
+	assert_int_equal(pubkey_verify(ec, sig.p, sig.len, data, sizeof(data)), 0);
+	/* A signature algorithm of another key type is refused before anything is signed. */
+	wire_w_reset(&sig);
+	assert_int_equal(key_sign(&fx(state)->ecdsa, "rsa-sha2-512", data, sizeof(data), &sig), SSHTUN_ERR_NOT_SUPPORTED);
+	assert_int_equal(sig.len, 0);
+	wire_w_free(&sig);
+	agent_close(&a);
 }
 
 static void test_open_paths(void **state)
@@ -235,23 +296,23 @@ static void test_scripted_peer(void **state)
 	/* A SIGN_RESPONSE whose signature does not verify. */
 	wire_w_init(&sig, 0);
 	wire_w_init(&msg, 0);
-	assert_int_equal(key_sign(&fx(state)->other, data, sizeof(data), &sig), 0);
+	assert_int_equal(key_sign(&fx(state)->other, NULL, data, sizeof(data), &sig), 0);
 	wire_put_u8(&msg, 14);
 	wire_put_string(&msg, sig.p, sig.len);
 	scripted(&a, sv, msg.p, msg.len);
 	wire_w_reset(&sig);
-	assert_int_equal(agent_sign(&a, &fx(state)->key.pub, data, sizeof(data), 0, &sig), SSHTUN_ERR_AGENT);
+	assert_int_equal(agent_sign(&a, &fx(state)->key.pub, "ssh-ed25519", data, sizeof(data), &sig), SSHTUN_ERR_AGENT);
 	assert_int_equal(sig.len, 0);
 	agent_close(&a);
 	close(sv[1]);
 	/* The same response for the right key is accepted and passed on unchanged. */
 	wire_w_reset(&msg);
-	assert_int_equal(key_sign(&fx(state)->other, data, sizeof(data), &sig), 0);
+	assert_int_equal(key_sign(&fx(state)->other, NULL, data, sizeof(data), &sig), 0);
 	wire_put_u8(&msg, 14);
 	wire_put_string(&msg, sig.p, sig.len);
 	scripted(&a, sv, msg.p, msg.len);
 	wire_w_reset(&sig);
-	assert_int_equal(agent_sign(&a, &fx(state)->other.pub, data, sizeof(data), 0, &sig), 0);
+	assert_int_equal(agent_sign(&a, &fx(state)->other.pub, "ssh-ed25519", data, sizeof(data), &sig), 0);
 	assert_int_equal(sig.len, msg.len - 5);
 	assert_memory_equal(sig.p, msg.p + 5, sig.len);
 	agent_close(&a);
@@ -277,13 +338,13 @@ static void test_parse_identities(void **state)
 
 	wire_w_init(&w, 0);
 	wire_w_init(&blob, 0);
-	wire_put_cstring(&blob, "ssh-rsa");
+	wire_put_cstring(&blob, "ssh-dss");	/* a type we do not use: skipped */
 	wire_put_string(&blob, "\x01\x00\x01", 3);
 	wire_put_u8(&w, 12);
 	wire_put_u32(&w, 3);
 	put_id(&w, k1, "one");
 	wire_put_string(&w, blob.p, blob.len);
-	wire_put_cstring(&w, "rsa");
+	wire_put_cstring(&w, "dsa");
 	put_id(&w, k2, "two\x1b[31m");
 	assert_int_equal(agent_parse_identities(w.p, w.len, ids, 4, &n), 0);
 	assert_int_equal(n, 2);
@@ -337,6 +398,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_list_and_sign),
+		cmocka_unit_test(test_sign_every_type),
 		cmocka_unit_test(test_open_paths),
 		cmocka_unit_test(test_scripted_peer),
 		cmocka_unit_test(test_parse_identities),

@@ -589,12 +589,14 @@ static void test_finish_defaults(void **st)
 	assert_int_equal(f->c.port, 22);
 	assert_string_equal(f->c.user, local_user());
 	assert_int_equal(f->c.n_identity_files, 3);
-	snprintf(want, sizeof(want), "%s/.ssh/id_ed25519", f->dir);
+	/* ssh's order. */
+	snprintf(want, sizeof(want), "%s/.ssh/id_rsa", f->dir);
 	assert_string_equal(f->c.identity_files[0], want);
 	snprintf(want, sizeof(want), "%s/.ssh/id_ecdsa", f->dir);
 	assert_string_equal(f->c.identity_files[1], want);
-	snprintf(want, sizeof(want), "%s/.ssh/id_rsa", f->dir);
+	snprintf(want, sizeof(want), "%s/.ssh/id_ed25519", f->dir);
 	assert_string_equal(f->c.identity_files[2], want);
+	assert_int_equal(f->c.required_rsa_size, 2048);
 	assert_int_equal(f->c.identities_only, 0);
 	assert_int_equal(f->c.tunnel_ack_thinning, 1);
 	assert_null(f->c.identity_agent);

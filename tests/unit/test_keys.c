@@ -22,6 +22,20 @@ static void t_path(void **state, char *out, size_t n, const char *name)
 	snprintf(out, n, "%s/%s", f->dir, name);
 }
 
+/* Keys of every type and size ssh-keygen makes, with the signature algorithms each must sign and verify with. */
+static const struct typed_key {
+	const char *file, *keygen;
+	unsigned bits;
+	int type;
+	const char *algs[3];
+} typed[] = {
+	{ "e256", "ecdsa", 256, PK_ECDSA_P256, { "ecdsa-sha2-nistp256" } },
+	{ "e384", "ecdsa", 384, PK_ECDSA_P384, { "ecdsa-sha2-nistp384" } },
+	{ "e521", "ecdsa", 521, PK_ECDSA_P521, { "ecdsa-sha2-nistp521" } },
+	{ "r3072", "rsa", 3072, PK_RSA, { "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa" } },
+	{ "r1024", "rsa", 1024, PK_RSA, { "rsa-sha2-256" } },
+};
+
 static int t_run(const char *fmt, const char *arg)
 {
 	char cmd[512];
@@ -51,6 +65,16 @@ static int group_setup(void **state)
 	t_path(state, p, sizeof(p), "kr");
 	if (t_run("ssh-keygen -q -t rsa -b 2048 -N '' -f %s </dev/null >/dev/null", p) != 0) {
 		return -1;
+	}
+	for (size_t i = 0; i < sizeof(typed) / sizeof(typed[0]); i++) {
+		char cmd[256];
+
+		t_path(state, p, sizeof(p), typed[i].file);
+		snprintf(cmd, sizeof(cmd), "ssh-keygen -q -t %s -b %u -N '' -C %s -f %%s </dev/null >/dev/null", typed[i].keygen,
+			typed[i].bits, typed[i].file);
+		if (t_run(cmd, p) != 0) {
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -88,7 +112,7 @@ static void test_load_matches_pub_file(void **state)
 	assert_int_equal(pub.bloblen, 51);
 	assert_memory_equal(pub.blob, k.pub.blob, pub.bloblen);
 	/* libsodium's secret key ends with the public key. */
-	assert_memory_equal(k.ed25519_sk + 32, pub.ed25519, 32);
+	assert_memory_equal(k.ed25519_sk + 32, pub.blob + pub.a_off, 32);
 	key_wipe(&k);
 	for (size_t i = 0; i < sizeof(k.ed25519_sk); i++) {
 		assert_int_equal(k.ed25519_sk[i], 0);
@@ -125,7 +149,7 @@ static void test_sign_verify_and_tamper(void **state)
 
 	load_k(state, &k);
 	wire_w_init(&sig, 0);
-	assert_int_equal(key_sign(&k, msg, sizeof(msg), &sig), 0);
+	assert_int_equal(key_sign(&k, NULL, msg, sizeof(msg), &sig), 0);
 	assert_int_equal(sig.len, 4 + 11 + 4 + 64);
 	assert_int_equal(pubkey_verify(&k.pub, sig.p, sig.len, msg, sizeof(msg)), 0);
 	/* Changed message. */
@@ -157,16 +181,233 @@ static void test_passphrase_key_encrypted(void **state)
 	assert_int_equal(k.pub.type, PK_NONE);
 }
 
-static void test_rsa_not_supported(void **state)
+/*
+ * Every key type and size: the private file and the .pub agree, the fingerprint is ssh-keygen's, each signature
+ * algorithm of the type signs and verifies (and only as itself), tampering is caught, and the wrong type's
+ * algorithm is refused.
+ */
+static void test_every_type(void **state)
+{
+	static const uint8_t msg[] = "exchange hash stand-in";
+
+	for (size_t i = 0; i < sizeof(typed) / sizeof(typed[0]); i++) {
+		const struct typed_key *t = &typed[i];
+		struct privkey k;
+		struct pubkey pub;
+		struct wire_w sig;
+		char p[128], cmd[256], line[512], want[128], fp[PK_FP_MAX];
+		unsigned bits = 0;
+		FILE *f;
+
+		t_path(state, p, sizeof(p), t->file);
+		assert_int_equal(key_load_private(&k, p, NULL), 0);
+		assert_int_equal(k.pub.type, t->type);
+		assert_int_equal(k.pub.bits, t->bits);
+		assert_string_equal(k.comment, t->file);
+		t_path(state, p, sizeof(p), t->file);
+		strcat(p, ".pub");
+		assert_int_equal(key_load_public(&pub, p), 0);
+		assert_true(pubkey_equal(&k.pub, &pub));
+		snprintf(cmd, sizeof(cmd), "ssh-keygen -l -E sha256 -f %s", p);
+		f = popen(cmd, "r");
+		assert_non_null(f);
+		assert_non_null(fgets(line, sizeof(line), f));
+		assert_int_equal(pclose(f), 0);
+		assert_int_equal(sscanf(line, "%u %127s", &bits, want), 2);
+		assert_int_equal(bits, t->bits);
+		assert_int_equal(pubkey_fingerprint(&pub, fp, sizeof(fp)), 0);
+		assert_string_equal(fp, want);
+
+		wire_w_init(&sig, 0);
+		for (size_t a = 0; a < 3 && t->algs[a]; a++) {
+			uint8_t *bad;
+
+			wire_w_reset(&sig);
+			assert_int_equal(key_sign(&k, t->algs[a], msg, sizeof(msg), &sig), 0);
+			assert_int_equal(pubkey_verify_alg(&pub, t->algs[a], sig.p, sig.len, msg, sizeof(msg)), 0);
+			assert_int_equal(pubkey_verify_alg(&pub, t->algs[a], sig.p, sig.len, msg, sizeof(msg) - 1), SSHTUN_ERR_HOSTKEY_SIG);
+			/* Without a named algorithm any of the type's verifies, but never SHA-1. */
+			assert_int_equal(pubkey_verify(&pub, sig.p, sig.len, msg, sizeof(msg)),
+				strcmp(t->algs[a], "ssh-rsa") == 0 ? SSHTUN_ERR_HOSTKEY_SIG : 0);
+			/* Asking for another algorithm of the type: the signature is not one. */
+			if (t->type == PK_RSA) {
+				assert_int_equal(pubkey_verify_alg(&pub, strcmp(t->algs[a], "rsa-sha2-512") ? "rsa-sha2-512" : "rsa-sha2-256",
+					sig.p, sig.len, msg, sizeof(msg)), SSHTUN_ERR_HOSTKEY_SIG);
+			}
+			bad = malloc(sig.len);
+			assert_non_null(bad);
+			memcpy(bad, sig.p, sig.len);
+			bad[sig.len - 3] ^= 0x10;
+			assert_int_not_equal(pubkey_verify_alg(&pub, t->algs[a], bad, sig.len, msg, sizeof(msg)), 0);
+			free(bad);
+		}
+		wire_w_reset(&sig);
+		assert_int_equal(key_sign(&k, "ssh-ed25519", msg, sizeof(msg), &sig), SSHTUN_ERR_NOT_SUPPORTED);
+		assert_int_equal(key_sign(&k, "no-such-alg", msg, sizeof(msg), &sig), SSHTUN_ERR_NOT_SUPPORTED);
+		wire_w_free(&sig);
+		key_wipe(&k);
+		assert_null(k.pk);
+	}
+}
+
+/* Signature encodings: ECDSA r and s in range and under their own curve's name; RSA without its leading zeros. */
+static void test_ecdsa_rsa_signature_forms(void **state)
+{
+	static const uint8_t msg[] = "m";
+	struct privkey k;
+	struct wire_w sig, fake;
+	struct wire_r r;
+	struct wire_view name, raw, vr, vs;
+	char p[128];
+
+	/* ECDSA: r or s zero, or longer than the curve's order, never verifies. */
+	t_path(state, p, sizeof(p), "e256");
+	assert_int_equal(key_load_private(&k, p, NULL), 0);
+	wire_w_init(&sig, 0);
+	wire_w_init(&fake, 0);
+	assert_int_equal(key_sign(&k, NULL, msg, sizeof(msg), &sig), 0);
+	wire_r_init(&r, sig.p, sig.len);
+	wire_get_string(&r, &name);
+	wire_get_string(&r, &raw);
+	assert_int_equal(wire_end(&r), 0);
+	wire_r_init(&r, raw.p, raw.n);
+	wire_get_mpint(&r, &vr);
+	wire_get_mpint(&r, &vs);
+	assert_int_equal(wire_end(&r), 0);
+	{
+		struct wire_w inner;
+		uint8_t big[40];
+
+		memset(big, 0x7f, sizeof(big));
+		wire_w_init(&inner, 0);
+		wire_put_mpint(&inner, vr.p, vr.n);
+		wire_put_mpint(&inner, NULL, 0);
+		wire_put_cstring(&fake, "ecdsa-sha2-nistp256");
+		wire_put_string(&fake, inner.p, inner.len);
+		assert_int_equal(pubkey_verify(&k.pub, fake.p, fake.len, msg, sizeof(msg)), SSHTUN_ERR_HOSTKEY_SIG);
+		wire_w_reset(&inner);
+		wire_w_reset(&fake);
+		wire_put_mpint(&inner, big, sizeof(big));
+		wire_put_mpint(&inner, vs.p, vs.n);
+		wire_put_cstring(&fake, "ecdsa-sha2-nistp256");
+		wire_put_string(&fake, inner.p, inner.len);
+		assert_int_equal(pubkey_verify(&k.pub, fake.p, fake.len, msg, sizeof(msg)), SSHTUN_ERR_HOSTKEY_SIG);
+		/* A signature over the same data under the P-384 name is refused for a P-256 key. */
+		wire_w_reset(&fake);
+		wire_put_cstring(&fake, "ecdsa-sha2-nistp384");
+		wire_put_string(&fake, raw.p, raw.n);
+		assert_int_equal(pubkey_verify(&k.pub, fake.p, fake.len, msg, sizeof(msg)), SSHTUN_ERR_HOSTKEY_SIG);
+		wire_w_free(&inner);
+	}
+	key_wipe(&k);
+
+	/* RSA: a signature with its leading zero bytes dropped is the same number and verifies; a longer one does not. */
+	t_path(state, p, sizeof(p), "kr");
+	assert_int_equal(key_load_private(&k, p, NULL), 0);
+	for (int tries = 0; tries < 2000; tries++) {
+		uint8_t m[8];
+
+		memcpy(m, &tries, sizeof(tries));
+		wire_w_reset(&sig);
+		assert_int_equal(key_sign(&k, "rsa-sha2-256", m, sizeof(m), &sig), 0);
+		wire_r_init(&r, sig.p, sig.len);
+		wire_get_string(&r, &name);
+		wire_get_string(&r, &raw);
+		assert_int_equal(raw.n, 256);
+		if (raw.p[0] != 0) {
+			continue;
+		}
+		wire_w_reset(&fake);
+		wire_put_cstring(&fake, "rsa-sha2-256");
+		wire_put_string(&fake, raw.p + 1, raw.n - 1);
+		assert_int_equal(pubkey_verify(&k.pub, fake.p, fake.len, m, sizeof(m)), 0);
+		break;
+	}
+	wire_w_reset(&fake);
+	{
+		uint8_t longer[257] = { 0 };
+
+		memcpy(longer + 1, raw.p, raw.n);
+		wire_put_cstring(&fake, "rsa-sha2-256");
+		wire_put_string(&fake, longer, sizeof(longer));
+		assert_int_equal(pubkey_verify(&k.pub, fake.p, fake.len, msg, sizeof(msg)), SSHTUN_ERR_HOSTKEY_SIG);
+	}
+	wire_w_free(&sig);
+	wire_w_free(&fake);
+	key_wipe(&k);
+}
+
+/* Blobs that name a known type but are no key of it are malformed, not unsupported. */
+static void test_bad_blobs(void **state)
 {
 	struct privkey k;
 	struct pubkey pub;
+	struct wire_w w;
+	uint8_t q[65];
 	char p[128];
+	static const uint8_t three[] = { 3 }, one[] = { 1 }, even[128] = { 0x80 }, e65537[] = { 1, 0, 1 };
 
+	t_path(state, p, sizeof(p), "e256");
+	assert_int_equal(key_load_private(&k, p, NULL), 0);
+	assert_int_equal(k.pub.a_len, 65);
+	memcpy(q, k.pub.blob + k.pub.a_off, sizeof(q));
+	wire_w_init(&w, 0);
+	/* The right blob, rebuilt. */
+	wire_put_cstring(&w, "ecdsa-sha2-nistp256");
+	wire_put_cstring(&w, "nistp256");
+	wire_put_string(&w, q, sizeof(q));
+	assert_int_equal(pubkey_from_blob(&pub, w.p, w.len), 0);
+	assert_true(pubkey_equal(&pub, &k.pub));
+	/* Another curve's name inside. */
+	wire_w_reset(&w);
+	wire_put_cstring(&w, "ecdsa-sha2-nistp256");
+	wire_put_cstring(&w, "nistp384");
+	wire_put_string(&w, q, sizeof(q));
+	assert_int_equal(pubkey_from_blob(&pub, w.p, w.len), SSHTUN_ERR_BAD_FORMAT);
+	/* A point off the curve. */
+	q[64] ^= 1;
+	wire_w_reset(&w);
+	wire_put_cstring(&w, "ecdsa-sha2-nistp256");
+	wire_put_cstring(&w, "nistp256");
+	wire_put_string(&w, q, sizeof(q));
+	assert_int_equal(pubkey_from_blob(&pub, w.p, w.len), SSHTUN_ERR_BAD_FORMAT);
+	/* A compressed point. */
+	q[64] ^= 1;
+	q[0] = 0x02;
+	wire_w_reset(&w);
+	wire_put_cstring(&w, "ecdsa-sha2-nistp256");
+	wire_put_cstring(&w, "nistp256");
+	wire_put_string(&w, q, 33);
+	assert_int_equal(pubkey_from_blob(&pub, w.p, w.len), SSHTUN_ERR_BAD_FORMAT);
+	key_wipe(&k);
+	/* RSA: an even modulus; an exponent of 1; a modulus under 1024 bits. */
+	wire_w_reset(&w);
+	wire_put_cstring(&w, "ssh-rsa");
+	wire_put_mpint(&w, e65537, sizeof(e65537));
+	wire_put_mpint(&w, even, sizeof(even));
+	assert_int_equal(pubkey_from_blob(&pub, w.p, w.len), SSHTUN_ERR_BAD_FORMAT);
 	t_path(state, p, sizeof(p), "kr");
-	assert_int_equal(key_load_private(&k, p, NULL), SSHTUN_ERR_NOT_SUPPORTED);
-	t_path(state, p, sizeof(p), "kr.pub");
-	assert_int_equal(key_load_public(&pub, p), SSHTUN_ERR_NOT_SUPPORTED);
+	assert_int_equal(key_load_private(&k, p, NULL), 0);
+	wire_w_reset(&w);
+	wire_put_cstring(&w, "ssh-rsa");
+	wire_put_mpint(&w, one, sizeof(one));
+	wire_put_mpint(&w, k.pub.blob + k.pub.b_off, k.pub.b_len);
+	assert_int_equal(pubkey_from_blob(&pub, w.p, w.len), SSHTUN_ERR_BAD_FORMAT);
+	wire_w_reset(&w);
+	wire_put_cstring(&w, "ssh-rsa");
+	wire_put_mpint(&w, three, sizeof(three));
+	wire_put_mpint(&w, k.pub.blob + k.pub.b_off, 127);
+	assert_int_equal(pubkey_from_blob(&pub, w.p, w.len), SSHTUN_ERR_BAD_FORMAT);
+	/* The key's own e and n, in the blob's order, parse. */
+	wire_w_reset(&w);
+	wire_put_cstring(&w, "ssh-rsa");
+	wire_put_mpint(&w, k.pub.blob + k.pub.a_off, k.pub.a_len);
+	wire_put_mpint(&w, k.pub.blob + k.pub.b_off, k.pub.b_len);
+	assert_int_equal(pubkey_from_blob(&pub, w.p, w.len), 0);
+	assert_true(pubkey_equal(&pub, &k.pub));
+	assert_int_equal(pub.bits, 2048);
+	key_wipe(&k);
+	wire_w_free(&w);
 }
 
 struct logcap {
@@ -356,8 +597,11 @@ static void test_public_lines_and_blobs(void **state)
 	assert_true(pubkey_equal(&pub, &k.pub));
 	snprintf(line, sizeof(line), "ssh-ed25519 %s", b64);
 	assert_int_equal(key_parse_public_line(&pub, line, strlen(line)), 0);
-	snprintf(line, sizeof(line), "ssh-rsa %s", b64);
+	snprintf(line, sizeof(line), "ssh-dss %s", b64);
 	assert_int_equal(key_parse_public_line(&pub, line, strlen(line)), SSHTUN_ERR_NOT_SUPPORTED);
+	/* A known type name before another type's blob. */
+	snprintf(line, sizeof(line), "ssh-rsa %s", b64);
+	assert_int_equal(key_parse_public_line(&pub, line, strlen(line)), SSHTUN_ERR_BAD_FORMAT);
 	snprintf(line, sizeof(line), "ssh-ed25519 %.20s", b64);
 	assert_int_not_equal(key_parse_public_line(&pub, line, strlen(line)), 0);
 	assert_int_equal(key_parse_public_line(&pub, "ssh-ed25519", 11), SSHTUN_ERR_BAD_FORMAT);
@@ -388,7 +632,9 @@ int main(void)
 		cmocka_unit_test(test_fingerprint_like_ssh_keygen),
 		cmocka_unit_test(test_sign_verify_and_tamper),
 		cmocka_unit_test(test_passphrase_key_encrypted),
-		cmocka_unit_test(test_rsa_not_supported),
+		cmocka_unit_test(test_every_type),
+		cmocka_unit_test(test_ecdsa_rsa_signature_forms),
+		cmocka_unit_test(test_bad_blobs),
 		cmocka_unit_test(test_open_mode_refused),
 		cmocka_unit_test(test_crafted_files),
 		cmocka_unit_test(test_damaged_armour),

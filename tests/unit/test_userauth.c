@@ -11,12 +11,13 @@ struct key {
 	int signs;
 };
 
-static int sign_cb(void *ud, const struct pubkey *k, const uint8_t *data, size_t n, struct wire_w *sig)
+static int sign_cb(void *ud, const struct pubkey *k, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig)
 {
 	struct key *key = ud;
 	uint8_t s[64];
 
 	(void)k;
+	(void)alg;
 	key->signs++;
 	cry_ed25519_sign(s, key->sk, data, n);
 	wire_put_cstring(sig, "ssh-ed25519");
