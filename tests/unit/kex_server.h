@@ -1,0 +1,802 @@
+/*
+ * sshtun tests: the server's side of a key exchange (curve25519-sha256, RFC 8731 over RFC 4253 7-8) and of
+ * userauth (RFC 4252), played in memory against the real client transport with real crypto. The server
+ * derives its keys itself from what crossed the wire: it never reads the client's state, so a client that
+ * computes the exchange hash, the keys or a signature wrongly fails here.
+ *
+ * The host key is a struct ks_key: its algorithm name, its public key blob (K_S) and a function that makes
+ * an SSH signature blob. ks_key_ed25519 makes an Ed25519 one; another type (ECDSA, RSA, a certificate) is a
+ * struct ks_key with its own blob and sign function, nothing else changes.
+ *
+ * Steps, for a test that wants to misbehave in one of them:
+ *   ks_init        a client transport (tp_new, tp_start) whose host key callback records into the server
+ *   ks_hello       version lines and KEXINITs both ways, the client's KEX_ECDH_INIT (Q_C); makes Q_S and K
+ *   ks_hash        the exchange hash H over any K_S and Q_S (the rest as exchanged)
+ *   ks_reply       KEX_ECDH_REPLY with any K_S and signature blob (and s->q_s)
+ *   ks_take_keys   derives the next keys from H (and sets the session id on the first exchange)
+ *   ks_send        frames (and seals, once NEWKEYS went out) a payload and feeds it to the client
+ *   ks_recv        takes (and opens) the client's next packet from its output
+ * and the honest paths: ks_kex_reply (H, signature, reply, keys, NEWKEYS), ks_handshake (all of it, until
+ * both sides have taken the new keys), ks_auth_run (the userauth server against struct ua).
+ * Every helper returns 0 (ks_recv: 1 with a packet, 0 if none) or a negative SSHTUN_ERR_*.
+ */
+#ifndef TESTS_KEX_SERVER_H
+#define TESTS_KEX_SERVER_H
+
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/cipher.h"
+#include "crypto/crypto.h"
+#include "sshtun_err.h"
+#include "transport/transport.h"
+#include "transport/userauth.h"
+#include "util/wire.h"
+
+enum {
+	KS_BLOB_MAX = 4096,		/* a public key blob (a certificate too) or an SSH signature blob */
+	KS_PKT_MAX = 35000,		/* the largest packet either side handles here (RFC 4253 6.1) */
+	KS_BUF = KS_PKT_MAX + 4 + 255 + CRY_TAG_MAX,
+	KS_X25519 = 32,
+	KS_H_LEN = 32			/* SHA-256 */
+};
+
+static const char ks_server_version[] = "SSH-2.0-TestServer";
+static const char ks_ed25519[] = "ssh-ed25519";
+
+/* ---- keys that sign: the host key, and the user's key of userauth ---- */
+
+struct ks_key {
+	/* The algorithm as offered in KEXINIT ("ssh-ed25519", "rsa-sha2-256", "ssh-ed25519-cert-v01@openssh.com"). */
+	const char *alg;
+	uint8_t blob[KS_BLOB_MAX];	/* the public key blob (K_S for a host key) */
+	size_t bloblen;
+	/* Appends the SSH signature blob (string algorithm name, string signature) of data to sig. */
+	int (*sign)(const struct ks_key *k, const uint8_t *data, size_t n, struct wire_w *sig);
+	uint8_t sk[64];			/* the Ed25519 signer's secret key (libsodium's seed || pk) */
+	void *ud;			/* for other signers: their key (an EVP_PKEY, a certificate's key) */
+};
+
+static inline int ks_ed25519_sign(const struct ks_key *k, const uint8_t *data, size_t n, struct wire_w *sig)
+{
+	uint8_t raw[64];
+	int r = cry_ed25519_sign(raw, k->sk, data, n);
+
+	if (r == 0) {
+		wire_put_cstring(sig, ks_ed25519);
+		r = wire_put_string(sig, raw, sizeof(raw));
+	}
+	cry_wipe(raw, sizeof(raw));
+	return r;
+}
+
+/* An Ed25519 key from a seed of 32 bytes of the value seed: the same seed always gives the same key. */
+static inline int ks_key_ed25519(struct ks_key *k, uint8_t seed)
+{
+	uint8_t s[32], pk[32];
+	struct wire_w w;
+	int r;
+
+	memset(k, 0, sizeof(*k));
+	memset(s, seed, sizeof(s));
+	if ((r = cry_ed25519_from_seed(k->sk, pk, s)) != 0) {
+		return r;
+	}
+	k->alg = ks_ed25519;
+	k->sign = ks_ed25519_sign;
+	wire_w_init_fixed(&w, k->blob, sizeof(k->blob));
+	wire_put_cstring(&w, ks_ed25519);
+	wire_put_string(&w, pk, sizeof(pk));
+	k->bloblen = w.len;
+	return wire_w_err(&w);
+}
+
+/* Splits an SSH signature blob into its algorithm name and raw signature (views into blob). */
+static inline int ks_sig_split(const uint8_t *blob, size_t n, struct wire_view *alg, struct wire_view *raw)
+{
+	struct wire_r r;
+
+	wire_r_init(&r, blob, n);
+	wire_get_string(&r, alg);
+	wire_get_string(&r, raw);
+	return wire_end(&r);
+}
+
+/* For struct ua_identity.sign: ud is the struct ks_key. */
+static inline int ks_ua_sign(void *ud, const struct pubkey *key, const uint8_t *data, size_t n, struct wire_w *sig)
+{
+	const struct ks_key *k = ud;
+
+	(void)key;
+	return k->sign(k, data, n, sig);
+}
+
+/* A userauth identity that signs with k (which must outlive it). */
+static inline int ks_identity(struct ua_identity *id, const struct ks_key *k, const char *label)
+{
+	int r;
+
+	memset(id, 0, sizeof(*id));
+	if ((r = pubkey_from_blob(&id->key, k->blob, k->bloblen)) != 0) {
+		return r;
+	}
+	snprintf(id->label, sizeof(id->label), "%s", label);
+	id->sign = ks_ua_sign;
+	id->ud = (void *)k;
+	return 0;
+}
+
+/* ---- the server ---- */
+
+/* One direction's packet protection on the server's side. cipher NULL: plaintext. */
+struct ks_dir {
+	const struct cry_cipher *cipher;
+	alignas(16) uint8_t ctx[CRY_CIPHER_CTX_MAX];
+	uint32_t seq;
+	/* Derived, taken into use at NEWKEYS. */
+	const struct cry_cipher *next;
+	uint8_t next_key[CRY_KEY_MAX];
+	uint8_t next_iv[CRY_IV_MAX];
+};
+
+struct ks {
+	struct tp *tp;			/* the client under test */
+	const struct ks_key *hostkey;
+	/* What the server's KEXINIT offers: set by ks_init, a test may change them before ks_hello. */
+	const char *kex_algs;
+	const char *hostkey_algs;
+	const char *cipher;		/* the one cipher offered, so the one chosen */
+	int strict;			/* offer kex-strict-s-v00@openssh.com: sequence numbers restart at NEWKEYS */
+
+	/* The client's host key callback: what it returns, what it saw. */
+	int hostkey_ret;
+	unsigned hostkey_calls;
+	uint8_t hostkey_seen[KS_BLOB_MAX];
+	size_t hostkey_seen_len;
+
+	/* The exchange. */
+	char v_c[256];			/* the client's version line without CR LF */
+	struct wire_w i_c, i_s;		/* the KEXINIT payloads */
+	uint8_t q_c[KS_X25519], q_s[KS_X25519], x_priv[KS_X25519], k[KS_X25519];
+	uint8_t h[KS_H_LEN];		/* H of the last ks_take_keys */
+	uint8_t session_id[KS_H_LEN];
+	size_t session_id_len;
+
+	struct ks_dir tx, rx;		/* server to client, client to server */
+	uint8_t buf[KS_BUF];		/* a packet being sealed; a payload ks_hello or ks_handshake took */
+	uint8_t rbuf[KS_BUF];		/* a packet being opened */
+	uint8_t msg[KS_BUF];		/* a payload ks_auth_serve took */
+};
+
+static inline int ks_hostkey_cb(void *ud, const struct pubkey *key)
+{
+	struct ks *s = ud;
+
+	s->hostkey_calls++;
+	s->hostkey_seen_len = 0;
+	if (key->bloblen <= sizeof(s->hostkey_seen)) {
+		memcpy(s->hostkey_seen, key->blob, key->bloblen);
+		s->hostkey_seen_len = key->bloblen;
+	}
+	return s->hostkey_ret;
+}
+
+/*
+ * A client transport, started (its version line and KEXINIT queued), and a server that will offer
+ * curve25519-sha256, hostkey's algorithm and cipher (NULL: chacha20-poly1305@openssh.com); strict kex if
+ * strict. hostkey must outlive s.
+ */
+static inline int ks_init(struct ks *s, const struct ks_key *hostkey, const char *cipher, int strict)
+{
+	struct tp_config cfg;
+
+	memset(s, 0, sizeof(*s));
+	if (cry_init() != 0) {
+		return SSHTUN_ERR_CRYPTO;
+	}
+	s->hostkey = hostkey;
+	s->kex_algs = strict ? "curve25519-sha256,kex-strict-s-v00@openssh.com" : "curve25519-sha256";
+	s->hostkey_algs = hostkey->alg;
+	s->cipher = cipher ? cipher : "chacha20-poly1305@openssh.com";
+	s->strict = strict;
+	wire_w_init(&s->i_c, 0);
+	wire_w_init(&s->i_s, 0);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.hostkey_cb = ks_hostkey_cb;
+	cfg.ud = s;
+	s->tp = tp_new(&cfg);
+	if (!s->tp) {
+		return SSHTUN_ERR_NOMEM;
+	}
+	return tp_start(s->tp);
+}
+
+static inline void ks_dir_wipe(struct ks_dir *d)
+{
+	if (d->cipher) {
+		d->cipher->cleanup(d->ctx);
+	}
+	cry_wipe(d, sizeof(*d));
+}
+
+static inline void ks_free(struct ks *s)
+{
+	tp_free(s->tp);
+	s->tp = NULL;
+	ks_dir_wipe(&s->tx);
+	ks_dir_wipe(&s->rx);
+	wire_w_free(&s->i_c);
+	wire_w_free(&s->i_s);
+	cry_wipe(s->x_priv, sizeof(s->x_priv));
+	cry_wipe(s->k, sizeof(s->k));
+}
+
+/* Takes the keys derived for d into use (at NEWKEYS); with strict kex its sequence number restarts. */
+static inline int ks_dir_switch(struct ks_dir *d, int strict, int enc)
+{
+	int r;
+
+	if (!d->next) {
+		return SSHTUN_ERR_STATE;
+	}
+	if (d->cipher) {
+		d->cipher->cleanup(d->ctx);
+	}
+	memset(d->ctx, 0, sizeof(d->ctx));
+	d->cipher = d->next;
+	d->next = NULL;
+	r = d->cipher->init(d->ctx, d->next_key, d->next_iv, enc);
+	cry_wipe(d->next_key, sizeof(d->next_key));
+	cry_wipe(d->next_iv, sizeof(d->next_iv));
+	if (strict) {
+		d->seq = 0;
+	}
+	return r;
+}
+
+/*
+ * Frames payload as one packet under the server's current keys into out (cap bytes): random padding of at
+ * least 4 bytes to the cipher's block (8 in plaintext), the length field outside the padded part for the
+ * AEAD ciphers, then the tag. Sets *outlen. Counts a sequence number.
+ */
+static inline int ks_seal(struct ks *s, const void *payload, size_t len, uint8_t *out, size_t cap, size_t *outlen)
+{
+	const struct cry_cipher *c = s->tx.cipher;
+	size_t block = c ? c->block_size : 8, covered = c ? 1 + len : 5 + len, pad = block - covered % block;
+	size_t plen, total;
+
+	if (pad < 4) {
+		pad += block;
+	}
+	plen = 1 + len + pad;
+	total = 4 + plen + (c ? c->tag_len : 0);
+	if (len > KS_PKT_MAX || total > cap) {
+		return SSHTUN_ERR_TOO_LONG;
+	}
+	wire_poke_u32(out, (uint32_t)plen);
+	out[4] = (uint8_t)pad;
+	memcpy(out + 5, payload, len);
+	cry_random(out + 5 + len, pad);
+	if (c) {
+		int r = c->seal(s->tx.ctx, s->tx.seq, out, 4 + plen, out + 4 + plen);
+		if (r != 0) {
+			return r;
+		}
+	}
+	s->tx.seq++;
+	*outlen = total;
+	return 0;
+}
+
+/* Seals payload and feeds it to the client. After a NEWKEYS the server's next keys are taken into use. */
+static inline int ks_send(struct ks *s, const void *payload, size_t len)
+{
+	size_t n = 0;
+	int r = ks_seal(s, payload, len, s->buf, sizeof(s->buf), &n);
+
+	if (r == 0) {
+		r = tp_input(s->tp, s->buf, n);
+	}
+	if (r == 0 && len == 1 && *(const uint8_t *)payload == SSH_MSG_NEWKEYS) {
+		r = ks_dir_switch(&s->tx, s->strict, 1);
+	}
+	return r;
+}
+
+/*
+ * Takes the client's next packet from its output, checks its framing, opens it under the server's keys
+ * and copies its payload to out (cap bytes; *n set). Returns 1, 0 if the client sent nothing more, or a
+ * negative error (SSHTUN_ERR_MAC: it does not open). After the client's NEWKEYS the next keys are taken
+ * into use.
+ */
+static inline int ks_recv(struct ks *s, uint8_t *out, size_t cap, size_t *n)
+{
+	const struct cry_cipher *c = s->rx.cipher;
+	const uint8_t *p = NULL;
+	size_t avail = tp_output(s->tp, &p), block = c ? c->block_size : 8, tag = c ? c->tag_len : 0, total, len;
+	uint32_t plen = 0;
+	int r;
+
+	*n = 0;
+	if (avail == 0) {
+		return 0;
+	}
+	if (avail < 4) {
+		return SSHTUN_ERR_TRUNCATED;
+	}
+	if (c) {
+		if ((r = c->length(s->rx.ctx, s->rx.seq, p, &plen)) != 0) {
+			return r;
+		}
+	} else {
+		plen = wire_peek_u32(p);
+	}
+	if (plen < 8 || plen > KS_BUF - 4 - tag || (c ? plen : 4 + plen) % block != 0) {
+		return SSHTUN_ERR_PROTOCOL;
+	}
+	total = 4 + plen + tag;
+	if (avail < total) {
+		return SSHTUN_ERR_TRUNCATED;
+	}
+	memcpy(s->rbuf, p, total);
+	if (c && (r = c->open(s->rx.ctx, s->rx.seq, s->rbuf, 4 + plen, s->rbuf + 4 + plen)) != 0) {
+		return r;
+	}
+	tp_output_consume(s->tp, total);
+	s->rx.seq++;
+	if (s->rbuf[4] < 4 || (size_t)s->rbuf[4] + 2 > plen) {
+		return SSHTUN_ERR_PROTOCOL;
+	}
+	len = plen - 1 - s->rbuf[4];
+	if (len > cap) {
+		return SSHTUN_ERR_TOO_LONG;
+	}
+	memcpy(out, s->rbuf + 5, len);
+	*n = len;
+	if (len == 1 && out[0] == SSH_MSG_NEWKEYS && (r = ks_dir_switch(&s->rx, s->strict, 0)) != 0) {
+		return r;
+	}
+	return 1;
+}
+
+/* The server's KEXINIT into s->i_s. */
+static inline int ks_kexinit(struct ks *s)
+{
+	uint8_t cookie[16];
+
+	cry_random(cookie, sizeof(cookie));
+	wire_w_reset(&s->i_s);
+	wire_put_u8(&s->i_s, SSH_MSG_KEXINIT);
+	wire_put_raw(&s->i_s, cookie, sizeof(cookie));
+	wire_put_namelist(&s->i_s, s->kex_algs);
+	wire_put_namelist(&s->i_s, s->hostkey_algs);
+	wire_put_namelist(&s->i_s, s->cipher);
+	wire_put_namelist(&s->i_s, s->cipher);
+	wire_put_namelist(&s->i_s, "hmac-sha2-256");
+	wire_put_namelist(&s->i_s, "hmac-sha2-256");
+	wire_put_namelist(&s->i_s, "none");
+	wire_put_namelist(&s->i_s, "none");
+	wire_put_namelist(&s->i_s, "");
+	wire_put_namelist(&s->i_s, "");
+	wire_put_bool(&s->i_s, 0);
+	wire_put_u32(&s->i_s, 0);
+	return wire_w_err(&s->i_s);
+}
+
+/*
+ * The start of an exchange: takes the client's version line and KEXINIT, sends the server's version line
+ * and KEXINIT, lets the client run (tp_poll must want more input), takes its KEX_ECDH_INIT (Q_C), makes the
+ * server's X25519 key (Q_S) and the shared secret K.
+ */
+static inline int ks_hello(struct ks *s)
+{
+	const uint8_t *p = NULL;
+	size_t avail = tp_output(s->tp, &p), n = 0;
+	const uint8_t *nl = avail ? memchr(p, '\n', avail) : NULL;
+	struct wire_r r;
+	struct tp_msg m;
+	uint8_t type = 0;
+	char line[64];
+	int e;
+
+	if (!nl || nl == p || nl[-1] != '\r' || (size_t)(nl - p) - 1 >= sizeof(s->v_c)) {
+		return SSHTUN_ERR_BANNER;
+	}
+	memcpy(s->v_c, p, (size_t)(nl - p) - 1);
+	s->v_c[nl - p - 1] = '\0';
+	tp_output_consume(s->tp, (size_t)(nl - p) + 1);
+	wire_w_reset(&s->i_c);
+	if ((e = ks_recv(s, s->buf, sizeof(s->buf), &n)) != 1) {
+		return e < 0 ? e : SSHTUN_ERR_PROTOCOL;
+	}
+	if (n < 1 || s->buf[0] != SSH_MSG_KEXINIT || wire_put_raw(&s->i_c, s->buf, n) != 0) {
+		return SSHTUN_ERR_PROTOCOL;
+	}
+	snprintf(line, sizeof(line), "%s\r\n", ks_server_version);
+	if ((e = ks_kexinit(s)) != 0 || (e = tp_input(s->tp, line, strlen(line))) != 0 ||
+	    (e = ks_send(s, s->i_s.p, s->i_s.len)) != 0) {
+		return e;
+	}
+	if ((e = tp_poll(s->tp, &m)) != 0) {
+		return e < 0 ? e : SSHTUN_ERR_PROTOCOL;
+	}
+	if ((e = ks_recv(s, s->buf, sizeof(s->buf), &n)) != 1) {
+		return e < 0 ? e : SSHTUN_ERR_PROTOCOL;
+	}
+	wire_r_init(&r, s->buf, n);
+	wire_get_u8(&r, &type);
+	wire_get_string_exact(&r, s->q_c, sizeof(s->q_c));
+	if (wire_end(&r) != 0 || type != SSH_MSG_KEX_ECDH_INIT) {
+		return SSHTUN_ERR_PROTOCOL;
+	}
+	if ((e = cry_x25519_keypair(s->x_priv, s->q_s)) != 0) {
+		return e;
+	}
+	return cry_x25519(s->k, s->x_priv, s->q_c);
+}
+
+/*
+ * The exchange hash H = SHA-256(string V_C, string V_S, string I_C, string I_S, string K_S, string Q_C,
+ * string Q_S, mpint K) (RFC 4253 8, RFC 5656 4, RFC 8731 3) with the given K_S and Q_S.
+ */
+static inline int ks_hash(const struct ks *s, const uint8_t *ks_blob, size_t ks_len, const uint8_t *qs, size_t qs_len,
+	uint8_t h[KS_H_LEN])
+{
+	struct wire_w w;
+	int r;
+
+	wire_w_init(&w, 0);
+	wire_put_cstring(&w, s->v_c);
+	wire_put_cstring(&w, ks_server_version);
+	wire_put_string(&w, s->i_c.p, s->i_c.len);
+	wire_put_string(&w, s->i_s.p, s->i_s.len);
+	wire_put_string(&w, ks_blob, ks_len);
+	wire_put_string(&w, s->q_c, sizeof(s->q_c));
+	wire_put_string(&w, qs, qs_len);
+	wire_put_mpint(&w, s->k, sizeof(s->k));
+	r = wire_w_err(&w);
+	if (r == 0) {
+		r = cry_hash(CRY_SHA256, w.p, w.len, h);
+	}
+	wire_w_free(&w);
+	return r;
+}
+
+/* KEX_ECDH_REPLY: string K_S, string Q_S (s->q_s), string signature. */
+static inline int ks_reply(struct ks *s, const uint8_t *ks_blob, size_t ks_len, const uint8_t *sig, size_t sig_len)
+{
+	struct wire_w w;
+	int r;
+
+	wire_w_init(&w, 0);
+	wire_put_u8(&w, SSH_MSG_KEX_ECDH_REPLY);
+	wire_put_string(&w, ks_blob, ks_len);
+	wire_put_string(&w, s->q_s, sizeof(s->q_s));
+	wire_put_string(&w, sig, sig_len);
+	r = wire_w_err(&w);
+	if (r == 0) {
+		r = ks_send(s, w.p, w.len);
+	}
+	wire_w_free(&w);
+	return r;
+}
+
+/* RFC 4253 7.2: HASH(K || H || x || session_id), extended by HASH(K || H || what came before) to need bytes. */
+static inline int ks_derive(const struct ks *s, const uint8_t *h, char x, uint8_t *out, size_t need)
+{
+	uint8_t acc[CRY_KEY_MAX + KS_H_LEN];
+	size_t have = 0;
+	int r = 0;
+
+	if (need > CRY_KEY_MAX) {
+		return SSHTUN_ERR_INVAL;
+	}
+	while (have < need && r == 0) {
+		struct wire_w w;
+
+		wire_w_init(&w, 0);
+		wire_put_mpint(&w, s->k, sizeof(s->k));
+		wire_put_raw(&w, h, KS_H_LEN);
+		if (have == 0) {
+			wire_put_u8(&w, (uint8_t)x);
+			wire_put_raw(&w, s->session_id, s->session_id_len);
+		} else {
+			wire_put_raw(&w, acc, have);
+		}
+		r = wire_w_err(&w);
+		if (r == 0) {
+			r = cry_hash(CRY_SHA256, w.p, w.len, acc + have);
+		}
+		wire_w_free(&w);
+		have += KS_H_LEN;
+	}
+	if (r == 0) {
+		memcpy(out, acc, need);
+	}
+	cry_wipe(acc, sizeof(acc));
+	return r;
+}
+
+/*
+ * Derives both directions' next keys from H (kept in s->h; the first H is the session id): client to server
+ * IV 'A' and key 'C', server to client IV 'B' and key 'D'. They are taken into use at each side's NEWKEYS.
+ */
+static inline int ks_take_keys(struct ks *s, const uint8_t h[KS_H_LEN])
+{
+	const struct cry_cipher *c = cry_cipher_find(s->cipher, strlen(s->cipher));
+	int r;
+
+	if (!c) {
+		return SSHTUN_ERR_NOT_SUPPORTED;
+	}
+	memcpy(s->h, h, KS_H_LEN);
+	if (s->session_id_len == 0) {
+		memcpy(s->session_id, h, KS_H_LEN);
+		s->session_id_len = KS_H_LEN;
+	}
+	s->rx.next = c;
+	s->tx.next = c;
+	if ((r = ks_derive(s, h, 'A', s->rx.next_iv, c->iv_len)) != 0 || (r = ks_derive(s, h, 'B', s->tx.next_iv, c->iv_len)) != 0 ||
+	    (r = ks_derive(s, h, 'C', s->rx.next_key, c->key_len)) != 0 ||
+	    (r = ks_derive(s, h, 'D', s->tx.next_key, c->key_len)) != 0) {
+		return r;
+	}
+	return 0;
+}
+
+/* The honest end of the exchange: H, the host key's signature, KEX_ECDH_REPLY, the keys, NEWKEYS. */
+static inline int ks_kex_reply(struct ks *s)
+{
+	static const uint8_t newkeys = SSH_MSG_NEWKEYS;
+	uint8_t h[KS_H_LEN];
+	struct wire_w sig;
+	int r;
+
+	wire_w_init(&sig, 0);
+	if ((r = ks_hash(s, s->hostkey->blob, s->hostkey->bloblen, s->q_s, sizeof(s->q_s), h)) == 0 &&
+	    (r = s->hostkey->sign(s->hostkey, h, sizeof(h), &sig)) == 0 && (r = wire_w_err(&sig)) == 0 &&
+	    (r = ks_reply(s, s->hostkey->blob, s->hostkey->bloblen, sig.p, sig.len)) == 0 && (r = ks_take_keys(s, h)) == 0) {
+		r = ks_send(s, &newkeys, 1);
+	}
+	wire_w_free(&sig);
+	return r;
+}
+
+/*
+ * A whole first key exchange: ks_hello, ks_kex_reply, the client runs (it must want more input), and the
+ * server takes the client's NEWKEYS. The client's transport is then ready and both sides use the new keys.
+ */
+static inline int ks_handshake(struct ks *s)
+{
+	struct tp_msg m;
+	size_t n = 0;
+	int r;
+
+	if ((r = ks_hello(s)) != 0 || (r = ks_kex_reply(s)) != 0) {
+		return r;
+	}
+	if ((r = tp_poll(s->tp, &m)) != 0) {
+		return r < 0 ? r : SSHTUN_ERR_PROTOCOL;
+	}
+	if ((r = ks_recv(s, s->buf, sizeof(s->buf), &n)) != 1) {
+		return r < 0 ? r : SSHTUN_ERR_PROTOCOL;
+	}
+	if (n != 1 || s->buf[0] != SSH_MSG_NEWKEYS || !tp_is_ready(s->tp)) {
+		return SSHTUN_ERR_PROTOCOL;
+	}
+	return 0;
+}
+
+/* ---- userauth: the server's side (RFC 4252 5-7); it checks Ed25519 user keys' signatures (ks_auth_verify) ---- */
+
+struct ks_auth {
+	/* How the server answers, set before the run. */
+	const uint8_t *pk_ok_blob;	/* NULL: PK_OK names the key queried; else this blob */
+	size_t pk_ok_len;
+	/* What it saw. */
+	unsigned service_requests, nones, queries, signed_requests;
+	char user[64];
+	char alg[64];			/* of the last signed request */
+	uint8_t blob[KS_BLOB_MAX];	/* its key blob */
+	size_t bloblen;
+	uint8_t sig[KS_BLOB_MAX];	/* its signature blob */
+	size_t siglen;
+	int verified;			/* 1: its signature verified under the server's session id (SUCCESS sent) */
+};
+
+/*
+ * Checks the last signed request's signature as a server would, under session id sid: over string sid,
+ * byte 50, string user, string "ssh-connection", string "publickey", bool TRUE, string alg, string blob
+ * (RFC 4252 7), built here from the fields the request carried. 0 if it verifies.
+ */
+static inline int ks_auth_verify(const struct ks_auth *a, const uint8_t *sid, size_t sidlen)
+{
+	struct wire_r r;
+	struct wire_view ktype, salg, raw;
+	uint8_t pk[32];
+	struct wire_w data;
+	int e;
+
+	wire_r_init(&r, a->blob, a->bloblen);
+	wire_get_string(&r, &ktype);
+	wire_get_string_exact(&r, pk, sizeof(pk));
+	if (wire_end(&r) != 0 || !wire_view_eq(&ktype, ks_ed25519) || strcmp(a->alg, ks_ed25519) != 0) {
+		return SSHTUN_ERR_NOT_SUPPORTED;
+	}
+	if (ks_sig_split(a->sig, a->siglen, &salg, &raw) != 0 || !wire_view_eq(&salg, ks_ed25519) || raw.n != 64) {
+		return SSHTUN_ERR_BAD_FORMAT;
+	}
+	wire_w_init(&data, 0);
+	wire_put_string(&data, sid, sidlen);
+	wire_put_u8(&data, SSH_MSG_USERAUTH_REQUEST);
+	wire_put_cstring(&data, a->user);
+	wire_put_cstring(&data, "ssh-connection");
+	wire_put_cstring(&data, "publickey");
+	wire_put_bool(&data, 1);
+	wire_put_cstring(&data, a->alg);
+	wire_put_string(&data, a->blob, a->bloblen);
+	e = wire_w_err(&data);
+	if (e == 0) {
+		e = cry_ed25519_verify(pk, raw.p, data.p, data.len);
+	}
+	wire_w_free(&data);
+	return e;
+}
+
+static inline int ks_auth_failure(struct ks *s)
+{
+	uint8_t buf[32];
+	struct wire_w w;
+
+	wire_w_init_fixed(&w, buf, sizeof(buf));
+	wire_put_u8(&w, SSH_MSG_USERAUTH_FAILURE);
+	wire_put_namelist(&w, "publickey");
+	wire_put_bool(&w, 0);
+	return wire_w_err(&w) ? wire_w_err(&w) : ks_send(s, buf, w.len);
+}
+
+/* One USERAUTH_REQUEST: "none" is refused naming publickey, a query gets PK_OK, a signed request is checked. */
+static inline int ks_auth_request(struct ks *s, struct ks_auth *a, const uint8_t *p, size_t n)
+{
+	struct wire_r r;
+	struct wire_view service, method, alg, blob, sig;
+	uint8_t type = 0;
+	int has_sig = 0;
+	struct wire_w w;
+	int e;
+
+	wire_r_init(&r, p, n);
+	wire_get_u8(&r, &type);
+	if (wire_get_cstring(&r, a->user, sizeof(a->user)) != 0) {
+		return SSHTUN_ERR_PROTOCOL;
+	}
+	wire_get_string(&r, &service);
+	wire_get_string(&r, &method);
+	if (wire_err(&r) != 0 || !wire_view_eq(&service, "ssh-connection")) {
+		return SSHTUN_ERR_PROTOCOL;
+	}
+	if (wire_view_eq(&method, "none")) {
+		a->nones++;
+		return wire_end(&r) != 0 ? SSHTUN_ERR_PROTOCOL : ks_auth_failure(s);
+	}
+	if (!wire_view_eq(&method, "publickey")) {
+		return SSHTUN_ERR_PROTOCOL;
+	}
+	wire_get_bool(&r, &has_sig);
+	wire_get_string(&r, &alg);
+	wire_get_string(&r, &blob);
+	if (has_sig) {
+		wire_get_string(&r, &sig);
+	}
+	if (wire_end(&r) != 0 || alg.n >= sizeof(a->alg) || blob.n > sizeof(a->blob)) {
+		return SSHTUN_ERR_PROTOCOL;
+	}
+	if (!has_sig) {
+		a->queries++;
+		wire_w_init(&w, 0);
+		wire_put_u8(&w, SSH_MSG_USERAUTH_PK_OK);
+		wire_put_string(&w, alg.p, alg.n);
+		if (a->pk_ok_blob) {
+			wire_put_string(&w, a->pk_ok_blob, a->pk_ok_len);
+		} else {
+			wire_put_string(&w, blob.p, blob.n);
+		}
+		e = wire_w_err(&w) ? wire_w_err(&w) : ks_send(s, w.p, w.len);
+		wire_w_free(&w);
+		return e;
+	}
+	a->signed_requests++;
+	if (sig.n > sizeof(a->sig)) {
+		return SSHTUN_ERR_PROTOCOL;
+	}
+	memcpy(a->alg, alg.p, alg.n);
+	a->alg[alg.n] = '\0';
+	memcpy(a->blob, blob.p, blob.n);
+	a->bloblen = blob.n;
+	memcpy(a->sig, sig.p, sig.n);
+	a->siglen = sig.n;
+	a->verified = ks_auth_verify(a, s->session_id, s->session_id_len) == 0;
+	if (!a->verified) {
+		return ks_auth_failure(s);
+	}
+	static const uint8_t success = SSH_MSG_USERAUTH_SUCCESS;
+	return ks_send(s, &success, 1);
+}
+
+/* Answers everything the client sent. Returns how many packets it handled, or a negative error. */
+static inline int ks_auth_serve(struct ks *s, struct ks_auth *a)
+{
+	uint8_t *p = s->msg;
+	size_t n = 0;
+	int handled = 0, r;
+
+	while ((r = ks_recv(s, p, sizeof(s->msg), &n)) == 1) {
+		handled++;
+		if (n == 0) {
+			return SSHTUN_ERR_PROTOCOL;
+		}
+		if (p[0] == SSH_MSG_SERVICE_REQUEST) {
+			static const uint8_t accept[] = { SSH_MSG_SERVICE_ACCEPT, 0, 0, 0, 12, 's', 's', 'h', '-', 'u', 's', 'e', 'r',
+				'a', 'u', 't', 'h' };
+			a->service_requests++;
+			if (n != sizeof(accept) || memcmp(p + 1, accept + 1, n - 1) != 0) {
+				return SSHTUN_ERR_PROTOCOL;
+			}
+			r = ks_send(s, accept, sizeof(accept));
+		} else if (p[0] == SSH_MSG_USERAUTH_REQUEST) {
+			r = ks_auth_request(s, a, p, n);
+		} else if (p[0] != SSH_MSG_IGNORE) {
+			return SSHTUN_ERR_PROTOCOL;
+		}
+		if (r < 0) {
+			return r;
+		}
+	}
+	return r < 0 ? r : handled;
+}
+
+/*
+ * Runs userauth to its end: starts ua if it has not started, then in turns the server answers what the
+ * client sent and the client takes in the answers. Returns 1 once ua is authenticated, the client's (or the
+ * server's) negative error, or SSHTUN_ERR_STATE if neither side has anything more to say.
+ */
+static inline int ks_auth_run(struct ks *s, struct ua *ua, struct ks_auth *a)
+{
+	int r;
+
+	if (ua->state == UA_IDLE && (r = ua_start(ua)) != 0) {
+		return r;
+	}
+	for (int round = 0; round < 32; round++) {
+		int moved = 0;
+
+		if ((r = ks_auth_serve(s, a)) < 0) {
+			return r;
+		}
+		moved = r > 0;
+		for (;;) {
+			struct tp_msg m;
+
+			if ((r = tp_poll(s->tp, &m)) < 0) {
+				return r;
+			}
+			if (r == 0) {
+				break;
+			}
+			moved = 1;
+			if ((r = ua_handle(ua, &m)) != 0) {
+				return r;
+			}
+		}
+		if (!moved) {
+			break;
+		}
+	}
+	return SSHTUN_ERR_STATE;
+}
+
+#endif

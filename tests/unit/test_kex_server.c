@@ -1,0 +1,556 @@
+/*
+ * sshtun: unit tests of the key exchange and userauth against a server played in memory with real crypto
+ * (tests/unit/kex_server.h): a whole good exchange, and each way a server's KEX_ECDH_REPLY can be wrong (a
+ * signature that does not verify, by another key, under another algorithm name, over another exchange hash;
+ * a host key blob of another type or malformed), a host key the callback refuses, a PK_OK for a key not
+ * offered, and the session id the user's signature covers.
+ */
+#include "tests/unit/testutil.h"
+#include "tests/unit/kex_server.h"
+
+struct fix {
+	struct ks_key host;	/* the server's host key */
+	struct ks_key other;	/* a key the server does not have */
+	struct ks_key user;	/* the client's user key */
+	struct ks s;
+};
+
+static int setup(void **state)
+{
+	struct fix *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	assert_int_equal(cry_init(), 0);
+	assert_int_equal(ks_key_ed25519(&f->host, 1), 0);
+	assert_int_equal(ks_key_ed25519(&f->other, 2), 0);
+	assert_int_equal(ks_key_ed25519(&f->user, 3), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fix *f = *state;
+
+	ks_free(&f->s);
+	free(f);
+	return 0;
+}
+
+/* A fresh client and server (the last ones freed), through both KEXINITs and the client's KEX_ECDH_INIT. */
+static struct ks *hello(struct fix *f, const char *cipher, int strict)
+{
+	ks_free(&f->s);
+	assert_int_equal(ks_init(&f->s, &f->host, cipher, strict), 0);
+	assert_int_equal(ks_hello(&f->s), 0);
+	return &f->s;
+}
+
+/* What a dishonest server sends after hello: KEX_ECDH_REPLY with these K_S and signature, keys from h, NEWKEYS. */
+static void reply(struct ks *s, const uint8_t *ks_blob, size_t ks_len, const uint8_t *sig, size_t sig_len, const uint8_t *h)
+{
+	static const uint8_t newkeys = SSH_MSG_NEWKEYS;
+
+	assert_int_equal(ks_reply(s, ks_blob, ks_len, sig, sig_len), 0);
+	assert_int_equal(ks_take_keys(s, h), 0);
+	assert_int_equal(ks_send(s, &newkeys, 1), 0);
+}
+
+/* Signs h with k into sig (a growable writer the caller frees). */
+static void sign(const struct ks_key *k, const uint8_t *h, struct wire_w *sig)
+{
+	wire_w_init(sig, 0);
+	assert_int_equal(k->sign(k, h, KS_H_LEN, sig), 0);
+	assert_int_equal(wire_w_err(sig), 0);
+}
+
+/*
+ * The client refuses the reply: tp_poll fails (with want, if not 0), the transport is closed and not ready,
+ * and the only thing it sent after its KEX_ECDH_INIT is a DISCONNECT with reason, in plaintext: no NEWKEYS.
+ */
+static void expect_refused(struct ks *s, int want, uint32_t reason)
+{
+	uint8_t p[1024];
+	struct tp_msg m;
+	size_t n = 0;
+	int r = tp_poll(s->tp, &m);
+
+	if (want) {
+		assert_int_equal(r, want);
+	} else {
+		assert_true(r < 0);
+	}
+	assert_true(tp_is_closed(s->tp));
+	assert_false(tp_is_ready(s->tp));
+	assert_int_equal(ks_recv(s, p, sizeof(p), &n), 1);
+	assert_true(n >= 5);
+	assert_int_equal(p[0], SSH_MSG_DISCONNECT);
+	assert_int_equal(wire_peek_u32(p + 1), reason);
+	assert_int_equal(ks_recv(s, p, sizeof(p), &n), 0);
+	assert_int_equal(tp_poll(s->tp, &m), r);	/* closed for good */
+}
+
+/* A signature refused: SSHTUN_ERR_HOSTKEY_SIG, and the host key was never offered to the callback. */
+static void expect_bad_sig(struct ks *s)
+{
+	expect_refused(s, SSHTUN_ERR_HOSTKEY_SIG, SSH_DISCONNECT_KEY_EXCHANGE_FAILED);
+	assert_int_equal(s->hostkey_calls, 0);
+}
+
+/* One application message each way under the new keys: each arrives intact and none crosses in the clear. */
+static void round_trip(struct ks *s)
+{
+	uint8_t down[64], up[64], wire[256], got[256];
+	const uint8_t *out = NULL;
+	struct wire_w w;
+	struct tp_msg m;
+	size_t dn, un, n = 0;
+
+	wire_w_init_fixed(&w, down, sizeof(down));
+	wire_put_u8(&w, SSH_MSG_GLOBAL_REQUEST);
+	wire_put_cstring(&w, "keepalive@openssh.com");
+	wire_put_bool(&w, 1);
+	assert_int_equal(wire_w_err(&w), 0);
+	dn = w.len;
+	assert_int_equal(ks_seal(s, down, dn, wire, sizeof(wire), &n), 0);
+	assert_null(memmem(wire, n, "keepalive", 9));
+	assert_int_equal(tp_input(s->tp, wire, n), 0);
+	assert_int_equal(tp_poll(s->tp, &m), 1);
+	assert_int_equal(m.type, SSH_MSG_GLOBAL_REQUEST);
+	assert_int_equal(m.len, dn);
+	assert_memory_equal(m.payload, down, dn);
+
+	wire_w_init_fixed(&w, up, sizeof(up));
+	wire_put_u8(&w, SSH_MSG_CHANNEL_OPEN);
+	wire_put_cstring(&w, "tun@openssh.com");
+	wire_put_u32(&w, 0);
+	wire_put_u32(&w, 1 << 24);
+	wire_put_u32(&w, 32768);
+	assert_int_equal(wire_w_err(&w), 0);
+	un = w.len;
+	assert_int_equal(tp_send(s->tp, up, un), 0);
+	n = tp_output(s->tp, &out);
+	assert_true(n > un);
+	assert_null(memmem(out, n, "tun@openssh", 11));
+	assert_int_equal(ks_recv(s, got, sizeof(got), &n), 1);
+	assert_int_equal(n, un);
+	assert_memory_equal(got, up, un);
+	assert_int_equal(ks_recv(s, got, sizeof(got), &n), 0);
+}
+
+static void good_exchange(struct fix *f, const char *cipher, int strict)
+{
+	struct ks *s = &f->s;
+	struct ua_identity id;
+	struct ks_auth a;
+	struct ua ua;
+	uint8_t ext[128];
+	struct wire_w w;
+	struct tp_msg m;
+	const uint8_t *sid;
+	size_t sidlen = 0;
+
+	ks_free(s);
+	assert_int_equal(ks_init(s, &f->host, cipher, strict), 0);
+	assert_int_equal(ks_handshake(s), 0);
+	assert_true(tp_is_ready(s->tp));
+	assert_false(tp_in_kex(s->tp));
+	assert_string_equal(tp_cipher_name(s->tp), cipher);
+	assert_string_equal(tp_kex_name(s->tp), "curve25519-sha256");
+	assert_int_equal(tp_kex_count(s->tp), 1);
+	/* The callback saw the server's host key, once, as sent. */
+	assert_int_equal(s->hostkey_calls, 1);
+	assert_int_equal(s->hostkey_seen_len, f->host.bloblen);
+	assert_memory_equal(s->hostkey_seen, f->host.blob, f->host.bloblen);
+	/* Both sides took the exchange hash for the session id. */
+	sid = tp_session_id(s->tp, &sidlen);
+	assert_int_equal(sidlen, KS_H_LEN);
+	assert_memory_equal(sid, s->session_id, KS_H_LEN);
+	assert_memory_equal(sid, s->h, KS_H_LEN);
+	/* EXT_INFO under the new keys. */
+	wire_w_init_fixed(&w, ext, sizeof(ext));
+	wire_put_u8(&w, SSH_MSG_EXT_INFO);
+	wire_put_u32(&w, 1);
+	wire_put_cstring(&w, "server-sig-algs");
+	wire_put_cstring(&w, "ssh-ed25519");
+	assert_int_equal(ks_send(s, ext, w.len), 0);
+	assert_int_equal(tp_poll(s->tp, &m), 0);
+	assert_string_equal(tp_server_sig_algs(s->tp), "ssh-ed25519");
+
+	/* Userauth: none, the query, the signed request, which the server checks under its own session id. */
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(ks_identity(&id, &f->user, "user key"), 0);
+	ua_init(&ua, s->tp, "alice", &id, 1, NULL);
+	assert_int_equal(ks_auth_run(s, &ua, &a), 1);
+	assert_int_equal(ua.state, UA_DONE);
+	assert_int_equal(a.service_requests, 1);
+	assert_int_equal(a.nones, 1);
+	assert_int_equal(a.queries, 1);
+	assert_int_equal(a.signed_requests, 1);
+	assert_int_equal(a.verified, 1);
+	assert_string_equal(a.user, "alice");
+	assert_string_equal(a.alg, "ssh-ed25519");
+	assert_int_equal(a.bloblen, f->user.bloblen);
+	assert_memory_equal(a.blob, f->user.blob, a.bloblen);
+
+	round_trip(s);
+	assert_false(tp_is_closed(s->tp));
+}
+
+static void test_good_chacha20_poly1305(void **state)
+{
+	good_exchange(*state, "chacha20-poly1305@openssh.com", 1);
+}
+
+static void test_good_aes128_gcm(void **state)
+{
+	good_exchange(*state, "aes128-gcm@openssh.com", 1);
+}
+
+static void test_good_aes256_gcm(void **state)
+{
+	good_exchange(*state, "aes256-gcm@openssh.com", 1);
+}
+
+/* Without strict kex the sequence numbers run on through NEWKEYS (chacha20-poly1305's nonce is the number). */
+static void test_good_not_strict(void **state)
+{
+	good_exchange(*state, "chacha20-poly1305@openssh.com", 0);
+}
+
+/* The host key's signature with one bit flipped, in its R half and in its S half. */
+static void test_sig_bit_flipped(void **state)
+{
+	struct fix *f = *state;
+	static const size_t where[] = { 0, 31, 32, 63 };
+
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		struct ks *s = hello(f, NULL, 1);
+		uint8_t h[KS_H_LEN];
+		struct wire_w sig;
+
+		assert_int_equal(ks_hash(s, f->host.blob, f->host.bloblen, s->q_s, sizeof(s->q_s), h), 0);
+		sign(&f->host, h, &sig);
+		sig.p[sig.len - 64 + where[i]] ^= (uint8_t)(1u << (i % 8));
+		reply(s, f->host.blob, f->host.bloblen, sig.p, sig.len, h);
+		wire_w_free(&sig);
+		expect_bad_sig(s);
+	}
+}
+
+/* A valid signature over the right H, by a key other than the one sent as K_S. */
+static void test_sig_by_other_key(void **state)
+{
+	struct fix *f = *state;
+	struct ks *s = hello(f, NULL, 1);
+	uint8_t h[KS_H_LEN];
+	struct wire_w sig;
+
+	assert_int_equal(ks_hash(s, f->host.blob, f->host.bloblen, s->q_s, sizeof(s->q_s), h), 0);
+	sign(&f->other, h, &sig);
+	reply(s, f->host.blob, f->host.bloblen, sig.p, sig.len, h);
+	wire_w_free(&sig);
+	expect_bad_sig(s);
+}
+
+/* The right raw Ed25519 signature, named as another algorithm in the signature blob. */
+static void test_sig_wrong_algorithm_name(void **state)
+{
+	struct fix *f = *state;
+	static const char *const names[] = { "ssh-rsa", "rsa-sha2-256", "ssh-ed25519x", "ssh-ed2551", "SSH-ED25519", "" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct ks *s = hello(f, NULL, 1);
+		uint8_t h[KS_H_LEN], blob[256];
+		struct wire_view alg, raw;
+		struct wire_w sig, w;
+
+		assert_int_equal(ks_hash(s, f->host.blob, f->host.bloblen, s->q_s, sizeof(s->q_s), h), 0);
+		sign(&f->host, h, &sig);
+		assert_int_equal(ks_sig_split(sig.p, sig.len, &alg, &raw), 0);
+		wire_w_init_fixed(&w, blob, sizeof(blob));
+		wire_put_cstring(&w, names[i]);
+		wire_put_string(&w, raw.p, raw.n);
+		assert_int_equal(wire_w_err(&w), 0);
+		reply(s, f->host.blob, f->host.bloblen, blob, w.len, h);
+		wire_w_free(&sig);
+		expect_bad_sig(s);
+	}
+}
+
+/* A signature by the right key over another exchange hash: one with another Q_S, one with another K_S. */
+static void test_sig_over_other_hash(void **state)
+{
+	struct fix *f = *state;
+
+	for (int i = 0; i < 2; i++) {
+		struct ks *s = hello(f, NULL, 1);
+		uint8_t h[KS_H_LEN], qs[KS_X25519];
+		struct wire_w sig;
+
+		memcpy(qs, s->q_s, sizeof(qs));
+		if (i == 0) {
+			qs[7] ^= 0x10;
+			assert_int_equal(ks_hash(s, f->host.blob, f->host.bloblen, qs, sizeof(qs), h), 0);
+		} else {
+			assert_int_equal(ks_hash(s, f->other.blob, f->other.bloblen, qs, sizeof(qs), h), 0);
+		}
+		sign(&f->host, h, &sig);
+		reply(s, f->host.blob, f->host.bloblen, sig.p, sig.len, h);
+		wire_w_free(&sig);
+		expect_bad_sig(s);
+	}
+}
+
+/*
+ * K_S of another type than the negotiated ssh-ed25519, or not a well-formed Ed25519 blob; each time H is
+ * over the K_S sent and signed by the server's Ed25519 key, so only the blob is wrong. The last ones are
+ * the real key with a byte cut off or added: a parser that let them through would find a valid signature.
+ * Each is refused as a host key, before its signature is looked at: the error is not SSHTUN_ERR_HOSTKEY_SIG.
+ */
+static void test_hostkey_blob_refused(void **state)
+{
+	struct fix *f = *state;
+	uint8_t blobs[8][600];
+	size_t lens[8], nb = 0;
+	struct wire_w w;
+	uint8_t big[257];
+
+	/* ssh-rsa: e = 65537, a 2048-bit n. */
+	memset(big, 0xa5, sizeof(big));
+	big[0] = 0xc3;
+	wire_w_init_fixed(&w, blobs[nb], sizeof(blobs[nb]));
+	wire_put_cstring(&w, "ssh-rsa");
+	wire_put_mpint(&w, "\x01\x00\x01", 3);
+	wire_put_mpint(&w, big, 256);
+	assert_int_equal(wire_w_err(&w), 0);
+	lens[nb++] = w.len;
+	/* ecdsa-sha2-nistp256 with an uncompressed point (not on the curve: the type alone must be refused). */
+	big[0] = 0x04;
+	wire_w_init_fixed(&w, blobs[nb], sizeof(blobs[nb]));
+	wire_put_cstring(&w, "ecdsa-sha2-nistp256");
+	wire_put_cstring(&w, "nistp256");
+	wire_put_string(&w, big, 65);
+	assert_int_equal(wire_w_err(&w), 0);
+	lens[nb++] = w.len;
+	/* The Ed25519 key's 32 bytes named as another type. */
+	wire_w_init_fixed(&w, blobs[nb], sizeof(blobs[nb]));
+	wire_put_cstring(&w, "ssh-ed448");
+	wire_put_string(&w, f->host.blob + f->host.bloblen - 32, 32);
+	lens[nb++] = w.len;
+	/* Empty; the name alone. */
+	lens[nb++] = 0;
+	wire_w_init_fixed(&w, blobs[nb], sizeof(blobs[nb]));
+	wire_put_cstring(&w, "ssh-ed25519");
+	lens[nb++] = w.len;
+	/* A 31-byte key; the real key with a trailing byte; the real key's blob cut short. */
+	wire_w_init_fixed(&w, blobs[nb], sizeof(blobs[nb]));
+	wire_put_cstring(&w, "ssh-ed25519");
+	wire_put_string(&w, f->host.blob + f->host.bloblen - 32, 31);
+	lens[nb++] = w.len;
+	memcpy(blobs[nb], f->host.blob, f->host.bloblen);
+	blobs[nb][f->host.bloblen] = 0;
+	lens[nb++] = f->host.bloblen + 1;
+	memcpy(blobs[nb], f->host.blob, f->host.bloblen - 1);
+	lens[nb++] = f->host.bloblen - 1;
+
+	for (size_t i = 0; i < nb; i++) {
+		struct ks *s = hello(f, NULL, 1);
+		uint8_t h[KS_H_LEN];
+		struct wire_w sig;
+		struct tp_msg m;
+
+		assert_int_equal(ks_hash(s, blobs[i], lens[i], s->q_s, sizeof(s->q_s), h), 0);
+		sign(&f->host, h, &sig);
+		reply(s, blobs[i], lens[i], sig.p, sig.len, h);
+		wire_w_free(&sig);
+		expect_refused(s, 0, SSH_DISCONNECT_KEY_EXCHANGE_FAILED);
+		assert_int_not_equal(tp_poll(s->tp, &m), SSHTUN_ERR_HOSTKEY_SIG);
+		assert_int_equal(s->hostkey_calls, 0);
+	}
+}
+
+/*
+ * The right signature in a malformed signature blob: a byte after it, one byte more or less in the raw
+ * signature, the raw signature without its SSH framing, nothing at all.
+ */
+static void test_sig_blob_malformed(void **state)
+{
+	struct fix *f = *state;
+
+	for (int i = 0; i < 5; i++) {
+		struct ks *s = hello(f, NULL, 1);
+		uint8_t h[KS_H_LEN], blob[256];
+		struct wire_view alg, raw;
+		struct wire_w sig, w;
+
+		assert_int_equal(ks_hash(s, f->host.blob, f->host.bloblen, s->q_s, sizeof(s->q_s), h), 0);
+		sign(&f->host, h, &sig);
+		assert_int_equal(ks_sig_split(sig.p, sig.len, &alg, &raw), 0);
+		wire_w_init_fixed(&w, blob, sizeof(blob));
+		switch (i) {
+		case 0:
+			wire_put_raw(&w, sig.p, sig.len);
+			wire_put_u8(&w, 0);
+			break;
+		case 1:
+			wire_put_cstring(&w, "ssh-ed25519");
+			wire_put_u32(&w, 65);
+			wire_put_raw(&w, raw.p, raw.n);
+			wire_put_u8(&w, 0);
+			break;
+		case 2:
+			wire_put_cstring(&w, "ssh-ed25519");
+			wire_put_string(&w, raw.p, raw.n - 1);
+			break;
+		case 3:
+			wire_put_raw(&w, raw.p, raw.n);
+			break;
+		default:
+			break;
+		}
+		assert_int_equal(wire_w_err(&w), 0);
+		reply(s, f->host.blob, f->host.bloblen, blob, w.len, h);
+		wire_w_free(&sig);
+		expect_bad_sig(s);
+	}
+}
+
+/* The server's X25519 value is the zero point: the shared secret would be all zero. */
+static void test_zero_ephemeral_key(void **state)
+{
+	struct fix *f = *state;
+	struct ks *s = hello(f, NULL, 1);
+	uint8_t h[KS_H_LEN];
+	struct wire_w sig;
+
+	memset(s->q_s, 0, sizeof(s->q_s));
+	assert_int_equal(ks_hash(s, f->host.blob, f->host.bloblen, s->q_s, sizeof(s->q_s), h), 0);
+	sign(&f->host, h, &sig);
+	reply(s, f->host.blob, f->host.bloblen, sig.p, sig.len, h);
+	wire_w_free(&sig);
+	expect_refused(s, SSHTUN_ERR_KEX_FAILED, SSH_DISCONNECT_KEY_EXCHANGE_FAILED);
+	assert_int_equal(s->hostkey_calls, 0);
+}
+
+/* An honest server whose host key the callback refuses: that error, and no NEWKEYS from the client. */
+static void test_hostkey_callback_refuses(void **state)
+{
+	struct fix *f = *state;
+	static const int errs[] = { SSHTUN_ERR_HOSTKEY_CHANGED, SSHTUN_ERR_HOSTKEY_UNKNOWN };
+
+	for (size_t i = 0; i < 2; i++) {
+		struct ks *s = hello(f, NULL, 1);
+
+		s->hostkey_ret = errs[i];
+		assert_int_equal(ks_kex_reply(s), 0);
+		expect_refused(s, errs[i], SSH_DISCONNECT_HOST_KEY_NOT_VERIFIABLE);
+		assert_int_equal(s->hostkey_calls, 1);
+		assert_int_equal(s->hostkey_seen_len, f->host.bloblen);
+		assert_memory_equal(s->hostkey_seen, f->host.blob, f->host.bloblen);
+	}
+}
+
+/* After the exchange, a server packet with one bit flipped does not open: a MAC error, told to the server. */
+static void test_tampered_packet(void **state)
+{
+	struct fix *f = *state;
+	static const uint8_t ignore[] = { SSH_MSG_IGNORE, 0, 0, 0, 3, 'a', 'b', 'c' };
+	struct ks *s = &f->s;
+	uint8_t wire[128], p[256];
+	struct tp_msg m;
+	size_t n = 0;
+
+	assert_int_equal(ks_init(s, &f->host, NULL, 1), 0);
+	assert_int_equal(ks_handshake(s), 0);
+	assert_int_equal(ks_seal(s, ignore, sizeof(ignore), wire, sizeof(wire), &n), 0);
+	wire[6] ^= 0x01;
+	assert_int_equal(tp_input(s->tp, wire, n), 0);
+	assert_int_equal(tp_poll(s->tp, &m), SSHTUN_ERR_MAC);
+	assert_int_equal(ks_recv(s, p, sizeof(p), &n), 1);
+	assert_int_equal(p[0], SSH_MSG_DISCONNECT);
+	assert_int_equal(wire_peek_u32(p + 1), SSH_DISCONNECT_MAC_ERROR);
+}
+
+/* PK_OK naming another key than the one queried (another key; the queried blob cut short): refused, nothing signed. */
+static void test_userauth_pk_ok_other_key(void **state)
+{
+	struct fix *f = *state;
+
+	for (int i = 0; i < 2; i++) {
+		struct ks *s = &f->s;
+		struct ua_identity id;
+		struct ks_auth a;
+		struct ua ua;
+
+		ks_free(s);
+		assert_int_equal(ks_init(s, &f->host, NULL, 1), 0);
+		assert_int_equal(ks_handshake(s), 0);
+		memset(&a, 0, sizeof(a));
+		a.pk_ok_blob = i == 0 ? f->other.blob : f->user.blob;
+		a.pk_ok_len = i == 0 ? f->other.bloblen : f->user.bloblen - 1;
+		assert_int_equal(ks_identity(&id, &f->user, "user key"), 0);
+		ua_init(&ua, s->tp, "alice", &id, 1, NULL);
+		assert_int_equal(ks_auth_run(s, &ua, &a), SSHTUN_ERR_PROTOCOL);
+		assert_int_equal(a.queries, 1);
+		assert_true(ks_auth_serve(s, &a) >= 0);
+		assert_int_equal(a.signed_requests, 0);
+		assert_int_not_equal(ua.state, UA_DONE);
+	}
+}
+
+/* The user's signature is over this session's id: it verifies under it and under nothing else. */
+static void test_userauth_signature_covers_session_id(void **state)
+{
+	struct fix *f = *state;
+	struct ks *s = &f->s;
+	struct ua_identity id;
+	struct ks_auth a;
+	struct ua ua;
+	uint8_t sid[KS_H_LEN];
+
+	assert_int_equal(ks_init(s, &f->host, NULL, 1), 0);
+	assert_int_equal(ks_handshake(s), 0);
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(ks_identity(&id, &f->user, "user key"), 0);
+	ua_init(&ua, s->tp, "alice", &id, 1, NULL);
+	assert_int_equal(ks_auth_run(s, &ua, &a), 1);
+	assert_int_equal(a.verified, 1);
+	assert_int_equal(ks_auth_verify(&a, s->session_id, s->session_id_len), 0);
+	memcpy(sid, s->session_id, sizeof(sid));
+	sid[KS_H_LEN - 1] ^= 0x80;
+	assert_int_not_equal(ks_auth_verify(&a, sid, sizeof(sid)), 0);
+	assert_int_not_equal(ks_auth_verify(&a, s->session_id, s->session_id_len - 1), 0);
+	assert_int_not_equal(ks_auth_verify(&a, NULL, 0), 0);
+	/* And it is the user's key that signed: under another key's blob it does not verify. */
+	memcpy(a.blob, f->other.blob, f->other.bloblen);
+	assert_int_not_equal(ks_auth_verify(&a, s->session_id, s->session_id_len), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_good_chacha20_poly1305, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_good_aes128_gcm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_good_aes256_gcm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_good_not_strict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sig_bit_flipped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sig_by_other_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sig_wrong_algorithm_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sig_over_other_hash, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sig_blob_malformed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostkey_blob_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zero_ephemeral_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostkey_callback_refuses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tampered_packet, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_userauth_pk_ok_other_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_userauth_signature_covers_session_id, setup, teardown),
+	};
+
+	/* A fuzzing build's X25519 and Ed25519 verification are fixed values: nothing here would mean anything. */
+	if (cry_init() != 0 || cry_fixed_for_fuzzing()) {
+		print_message("test_kex_server: skipped (fuzzing build: fixed-value crypto)\n");
+		return 0;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
