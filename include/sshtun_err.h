@@ -23,7 +23,7 @@ extern "C" {
 	X(PROTOCOL,       -8,  CLASS_PROTOCOL, "protocol violation by the server", "the server does not speak SSH-2 as expected; check its version") \
 	X(MAC,            -9,  CLASS_PROTOCOL, "message authentication failed", "the data was corrupted or tampered with in transit") \
 	X(BANNER,        -10,  CLASS_PROTOCOL, "no SSH-2 version banner", "check that the port is an SSH server's") \
-	X(KEX_NOMATCH,   -11,  CLASS_PROTOCOL, "no algorithm in common with the server", "adjust Ciphers/KexAlgorithms, or update the server") \
+	X(KEX_NOMATCH,   -11,  CLASS_PROTOCOL, "no algorithm in common with the server", "adjust Ciphers, KexAlgorithms or HostKeyAlgorithms as the line above says, or update the server") \
 	X(KEX_FAILED,    -12,  CLASS_PROTOCOL, "key exchange failed", "the server sent a bad key exchange reply") \
 	X(HOSTKEY_SIG,   -13,  CLASS_HOSTKEY,  "server's host key signature does not verify", "the server or the path to it is compromised or broken") \
 	X(DISCONNECTED,  -14,  CLASS_PROTOCOL, "server disconnected", "see the server's reason") \
@@ -46,12 +46,13 @@ extern "C" {
 	X(LIMIT,         -31,  CLASS_PROTOCOL, "a limit was exceeded", "the peer sent more than the configured limit allows") \
 	X(NOT_SUPPORTED, -32,  CLASS_CONFIG,   "not supported", "this algorithm, key type or feature is not supported yet") \
 	X(FUZZ_BUILD,    -33,  CLASS_CONFIG,   "this is a fuzzing build: its key exchange uses fixed values and accepts any host key", "rebuild without ./configure --enable-fuzz to connect to a server") \
-	X(KEY_BAD_PASS,  -34,  CLASS_AUTH,     "wrong passphrase for the key file", "type the key's passphrase again (or check that the file is the key you mean)")
+	X(KEY_BAD_PASS,  -34,  CLASS_AUTH,     "wrong passphrase for the key file", "type the key's passphrase again (or check that the file is the key you mean)") \
+	X(HOSTKEY_WEAK,  -35,  CLASS_HOSTKEY,  "server's host key is too weak", "the server should use an Ed25519, ECDSA or 2048-bit RSA host key; RequiredRSASize lowers the limit")
 
 #define SSHTUN_ERR_ENUM(name, val, cls, msg, hint) SSHTUN_ERR_##name = (val),
 enum sshtun_err {
 	SSHTUN_ERRORS(SSHTUN_ERR_ENUM)
-	SSHTUN_ERR_MIN_ = -35
+	SSHTUN_ERR_MIN_ = -36
 };
 #undef SSHTUN_ERR_ENUM
 #define SSHTUN_OK SSHTUN_ERR_OK

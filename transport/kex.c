@@ -221,7 +221,7 @@ static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
 	if (key->type == PK_RSA && key->bits < (tp->cfg.required_rsa_bits ? tp->cfg.required_rsa_bits : RSA_BITS_DEFAULT)) {
 		LG_E(tp->log, "the server's RSA host key has %u bits, fewer than RequiredRSASize (%u): refused", key->bits,
 			tp->cfg.required_rsa_bits ? tp->cfg.required_rsa_bits : RSA_BITS_DEFAULT);
-		e = tp_fail(tp, SSHTUN_ERR_KEX_FAILED, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "RSA host key too small");
+		e = tp_fail(tp, SSHTUN_ERR_HOSTKEY_WEAK, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "RSA host key too small");
 		goto out;
 	}
 	if ((e = tp->choice.kex->shared(tp->kex_priv, qs.p, qs.n, k, sizeof(k), &klen)) != 0) {

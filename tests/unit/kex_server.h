@@ -107,11 +107,13 @@ static inline int ks_sig_split(const uint8_t *blob, size_t n, struct wire_view *
 }
 
 /* For struct ua_identity.sign: ud is the struct ks_key. */
-static inline int ks_ua_sign(void *ud, const struct pubkey *key, const uint8_t *data, size_t n, struct wire_w *sig)
+static inline int ks_ua_sign(void *ud, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n,
+	struct wire_w *sig)
 {
 	const struct ks_key *k = ud;
 
 	(void)key;
+	(void)alg;
 	return k->sign(k, data, n, sig);
 }
 

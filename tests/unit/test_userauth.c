@@ -239,6 +239,72 @@ static void test_out_of_order_refused(void **state)
 	assert_int_equal(reply(g, pkok, sizeof(pkok)), SSHTUN_ERR_PROTOCOL);
 }
 
+/* The algorithm offered in the query, for the key the client is on now. */
+static void offered(struct fix *f, const char *want_alg)
+{
+	uint8_t out[512];
+	struct wire_r r;
+	struct wire_view alg;
+	int has_sig = -1;
+	size_t n = take(f, out, sizeof(out));
+
+	expect_request(out, n, "publickey", &r);
+	wire_get_bool(&r, &has_sig);
+	wire_get_string(&r, &alg);
+	assert_int_equal(wire_err(&r), 0);
+	assert_int_equal(has_sig, 0);
+	assert_true(wire_view_eq(&alg, want_alg));
+}
+
+/*
+ * RSA keys sign as PubkeyAcceptedAlgorithms and the server's server-sig-algs allow (RFC 8332 3.3): SHA-512
+ * first, SHA-256 when that is all the server takes, SHA-1 never unless named; a key with no algorithm left
+ * is not offered. The first identity is made an RSA key for the choice (its blob is never verified here).
+ */
+static void test_rsa_algorithm_choice(void **state)
+{
+	static const struct {
+		const char *accepted, *server, *want;
+	} cases[] = {
+		{ NULL, "", "rsa-sha2-512" },
+		{ NULL, "ssh-ed25519,rsa-sha2-256,ssh-rsa", "rsa-sha2-256" },
+		{ "rsa-sha2-256,rsa-sha2-512", "", "rsa-sha2-256" },
+		{ "+ssh-rsa", "ssh-rsa", "ssh-rsa" },
+		{ NULL, "ssh-rsa", "ssh-ed25519" },		/* nothing for RSA: the next key */
+		{ "-rsa-sha2-*", "", "ssh-ed25519" },
+	};
+	struct fix *f = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tp_free(f->tp);
+		f->tp = fake_tp_ready(NULL);
+		snprintf(f->tp->server_sig_algs, sizeof(f->tp->server_sig_algs), "%s", cases[i].server);
+		ua_init(&f->ua, f->tp, "alice", f->ids, 2, NULL);
+		f->ids[0].key.type = PK_RSA;
+		assert_int_equal(ua_set_algorithms(&f->ua, cases[i].accepted), 0);
+		to_query(f);
+		offered(f, cases[i].want);
+	}
+	assert_int_equal(ua_set_algorithms(&f->ua, "no-such-alg"), SSHTUN_ERR_KEX_NOMATCH);
+}
+
+/* A PK_OK naming another algorithm than the one offered is a protocol error. */
+static void test_pk_ok_other_algorithm(void **state)
+{
+	struct fix *f = *state;
+	uint8_t pkok[128];
+	struct wire_w w;
+
+	to_query(f);
+	offered(f, "ssh-ed25519");
+	wire_w_init_fixed(&w, pkok, sizeof(pkok));
+	wire_put_u8(&w, SSH_MSG_USERAUTH_PK_OK);
+	wire_put_cstring(&w, "ecdsa-sha2-nistp256");
+	wire_put_string(&w, f->ids[0].key.blob, f->ids[0].key.bloblen);
+	assert_int_equal(reply(f, pkok, w.len), SSHTUN_ERR_PROTOCOL);
+	assert_int_equal(f->keys[0].signs, 0);
+}
+
 static void test_banner_and_malformed(void **state)
 {
 	struct fix *f = *state;
@@ -265,6 +331,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_publickey_method, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_order_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_banner_and_malformed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rsa_algorithm_choice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pk_ok_other_algorithm, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
