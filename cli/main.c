@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/ask.h"
 #include "cli/options.h"
 #include "config.h"
 #include "sshtun.h"
@@ -108,6 +109,8 @@ static int run(struct sshtun **hp)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sshtun_set_status_cb(h, on_status, hp);
+	sshtun_set_prompt_cb(h, cli_ask, h);
+	cli_ask_set_sigmask(&waitmask);
 	r = sshtun_start(h);
 	while (r == 0 && sshtun_status(h) < SSHTUN_STOPPED) {
 		if (got_signal && !stopping) {

@@ -117,6 +117,12 @@ int cry_rsa_private(struct cry_pkey **out, const struct cry_rsa_parts *parts);
 /* Signs msg hashed with hash into sig (the modulus' length); *siglen is set. */
 int cry_rsa_sign(const struct cry_pkey *k, int hash, const void *msg, size_t len, uint8_t *sig, size_t sigmax, size_t *siglen);
 
+/* ---- one-shot AES (key files; packet ciphers are in crypto/cipher.h) ---- */
+/* AES-CTR (128/192/256-bit key by keylen) over buf in place, counter starting at iv. */
+int cry_aes_ctr(const uint8_t *key, size_t keylen, const uint8_t iv[16], uint8_t *buf, size_t n);
+/* AES-GCM decryption in place, no associated data; SSHTUN_ERR_MAC (buf wiped) if tag does not verify. */
+int cry_aes_gcm_open(const uint8_t *key, size_t keylen, const uint8_t iv[12], uint8_t *buf, size_t n, const uint8_t tag[16]);
+
 /* ---- base64 (RFC 4648, standard alphabet) ---- */
 /* Encodes n bytes into out (NUL-terminated). With pad=0 no '=' padding (as SHA256 fingerprints). Returns the length or a negative error if outlen is too small. */
 int cry_base64_encode(char *out, size_t outlen, const void *in, size_t n, int pad);

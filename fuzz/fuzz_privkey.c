@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	if (size == 0 || data[0] != 0) {
-		key_parse_private(&k, data, size);
+		key_parse_private(&k, data, size, NULL);
 		key_wipe(&k);
 		return 0;
 	}
@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	wire_put_raw(&text, "-----END OPENSSH PRIVATE KEY-----\n", 34);
 	if (len >= 0 && wire_w_err(&text) == 0) {
-		key_parse_private(&k, text.p, text.len);
+		key_parse_private(&k, text.p, text.len, NULL);
 		key_wipe(&k);
 	}
 	wire_w_free(&text);

@@ -52,6 +52,8 @@ void cfg_init(struct cfg *c)
 	c->tunnel_mtu = CFG_UNSET;
 	c->tunnel_ack_thinning = CFG_UNSET;
 	c->required_rsa_size = CFG_UNSET;
+	c->batch_mode = CFG_UNSET;
+	c->password_prompts = CFG_UNSET;
 }
 
 static void free_list(char **list, int *n)

@@ -40,7 +40,9 @@ struct cfg {
 	char *kex_algorithms;		/* KexAlgorithms, likewise */
 	char *hostkey_algorithms;	/* HostKeyAlgorithms, likewise (unset: defaults, known_hosts' types first) */
 	char *pubkey_algorithms;	/* PubkeyAcceptedAlgorithms, likewise */
-	int required_rsa_size;		/* RequiredRSASize: smallest RSA key used or accepted, default 2048 */
+	int required_rsa_size;
+	int batch_mode;			/* BatchMode yes/no, default no: yes asks nothing at all */
+	int password_prompts;		/* NumberOfPasswordPrompts, default 3 (passphrases too) */		/* RequiredRSASize: smallest RSA key used or accepted, default 2048 */
 	int64_t rekey_bytes;		/* RekeyLimit first field ("default" or size with K/M/G) ; -1 unset, 0 default */
 	int64_t rekey_seconds;		/* RekeyLimit second field ("none" -> 0); -1 unset */
 	int connect_timeout;		/* ConnectTimeout seconds; -1 unset, 0 none */

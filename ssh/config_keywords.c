@@ -278,6 +278,22 @@ static int kw_identities_only(const struct kwctx *k)
 	return kw_choice(k, yes_no, &k->c->identities_only);
 }
 
+static int kw_batch_mode(const struct kwctx *k)
+{
+	return kw_choice(k, yes_no, &k->c->batch_mode);
+}
+
+static int kw_password_prompts(const struct kwctx *k)
+{
+	int64_t v;
+
+	if (cfg_parse_num(k->argv[0], 100, &v) != 0) {
+		return bad_value(k, k->argv[0]);
+	}
+	set_int(k, &k->c->password_prompts, (int)v);
+	return 0;
+}
+
 static int kw_ack_thinning(const struct kwctx *k)
 {
 	return kw_choice(k, yes_no, &k->c->tunnel_ack_thinning);
@@ -484,6 +500,8 @@ static const struct kw keywords[] = {
 	{ "User", kw_user, 1, 1, "a user name" },
 	{ "IdentityFile", kw_identity_file, 1, 1, "a file name" },
 	{ "IdentitiesOnly", kw_identities_only, 1, 1, "yes or no" },
+	{ "BatchMode", kw_batch_mode, 1, 1, "yes or no" },
+	{ "NumberOfPasswordPrompts", kw_password_prompts, 1, 1, "a number 0..100" },
 	{ "IdentityAgent", kw_identity_agent, 1, 1, "a socket path, SSH_AUTH_SOCK, $VARIABLE or none" },
 	{ "Tunnel", kw_tunnel, 1, 1, "yes, point-to-point, ethernet or no" },
 	{ "TunnelDevice", kw_tunnel_device, 1, 1, "local_tun[:remote_tun], each a number or any" },
@@ -507,7 +525,7 @@ static const struct kw keywords[] = {
 	{ "TunnelMTU", kw_tunnel_mtu, 1, 1, "a number 68..65535, or 0 to leave the MTU alone" },
 	{ "TunnelAckThinning", kw_ack_thinning, 1, 1, "yes or no" },
 	/* Keywords of ssh_config(5) that sshtun accepts and ignores. */
-	IGN("AddKeysToAgent"), IGN("BatchMode"), IGN("BindAddress"), IGN("BindInterface"),
+	IGN("AddKeysToAgent"), IGN("BindAddress"), IGN("BindInterface"),
 	IGN("CanonicalDomains"), IGN("CanonicalizeFallbackLocal"), IGN("CanonicalizeHostname"),
 	IGN("CanonicalizeMaxDots"), IGN("CanonicalizePermittedCNAMEs"), IGN("CASignatureAlgorithms"),
 	IGN("CertificateFile"), IGN("ChannelTimeout"), IGN("CheckHostIP"), IGN("ClearAllForwardings"),
@@ -522,7 +540,7 @@ static const struct kw keywords[] = {
 	IGN("HostbasedAuthentication"), IGN("HostKeyAlias"), IGN("IPQoS"),
 	IGN("KbdInteractiveAuthentication"), IGN("KbdInteractiveDevices"), IGN("KnownHostsCommand"),
 	IGN("LocalCommand"), IGN("LocalForward"), IGN("LogVerbose"), IGN("MACs"),
-	IGN("NoHostAuthenticationForLocalhost"), IGN("NumberOfPasswordPrompts"),
+	IGN("NoHostAuthenticationForLocalhost"), 
 	IGN("ObscureKeystrokeTiming"), IGN("PasswordAuthentication"), IGN("PermitLocalCommand"),
 	IGN("PermitRemoteOpen"), IGN("PKCS11Provider"), IGN("PreferredAuthentications"),
 	IGN("ProxyCommand"), IGN("ProxyJump"), IGN("ProxyUseFdpass"), 

@@ -234,22 +234,38 @@ static int on_authenticated(struct sshtun *h)
 	return chan_tun_open(&h->chans, mode, unit, &h->tun_chan);
 }
 
-/* One application message from the transport, by connection stage. */
-static int dispatch(struct sshtun *h, const struct tp_msg *m)
+/* What userauth said: 1 authenticated, 0 go on, or the error that ends the connection (named for the user). */
+static int auth_result(struct sshtun *h, int r)
 {
-	int r;
-
-	if (h->status == SSHTUN_AUTHENTICATING) {
-		if (m->type != SSH_MSG_SERVICE_ACCEPT && (m->type < 50 || m->type > 79)) {
-			return SSHTUN_ERR_PROTOCOL;
-		}
-		r = ua_handle(&h->ua, m);
-		if (r == SSHTUN_ERR_AUTH_FAILED) {
+	if (r == SSHTUN_ERR_AUTH_FAILED) {
+		if (h->auth_note[0]) {
+			conn_fail(h, r, "authentication as %s@%s failed (server allows %s)%s", h->cfg.user, h->cfg.hostname,
+				h->ua.methods[0] ? h->ua.methods : "no method sshtun offers", h->auth_note);
+		} else {
 			conn_fail(h, r, "authentication as %s@%s failed: server allows %s; check the user and that one of your keys "
 				"is in the server's authorized_keys", h->cfg.user, h->cfg.hostname,
 				h->ua.methods[0] ? h->ua.methods : "no method sshtun offers");
 		}
-		return r == 1 ? on_authenticated(h) : r;
+	}
+	return r == 1 ? on_authenticated(h) : r;
+}
+
+int conn_auth_resume(struct sshtun *h)
+{
+	if (h->status != SSHTUN_AUTHENTICATING || !ua_waiting(&h->ua)) {
+		return 0;	/* the connection moved on (or ended) while the question was open */
+	}
+	return auth_result(h, ua_resume(&h->ua));
+}
+
+/* One application message from the transport, by connection stage. */
+static int dispatch(struct sshtun *h, const struct tp_msg *m)
+{
+	if (h->status == SSHTUN_AUTHENTICATING) {
+		if (m->type != SSH_MSG_SERVICE_ACCEPT && (m->type < 50 || m->type > 79)) {
+			return SSHTUN_ERR_PROTOCOL;
+		}
+		return auth_result(h, ua_handle(&h->ua, m));
 	}
 	if (m->type < 80) {
 		return SSHTUN_ERR_PROTOCOL;	/* no userauth or transport messages after authentication */
@@ -281,6 +297,8 @@ int conn_process(struct sshtun *h)
 	}
 	if (h->status == SSHTUN_CONNECTING && tp_is_ready(h->tp)) {
 		conn_set_status(h, SSHTUN_AUTHENTICATING);
+		/* As ssh's ConnectTimeout: connecting and the key exchange. Questions for the user may take their time. */
+		h->deadline_ms = 0;
 		if ((r = conn_load_identities(h)) != 0) {
 			return r;
 		}

@@ -7,10 +7,76 @@
 
 #include "ssh/conn_int.h"
 
+static int ask_passphrase(struct conn_file *f);
+
+/* The passphrase (or none) came: unlock the key, ask again after a wrong one, then let userauth go on. */
+static int on_passphrase(struct sshtun *h, void *ctx, const char *const *answers, unsigned n)
+{
+	struct conn_file *f = ctx;
+	int r;
+
+	(void)n;
+	if (!answers) {
+		LG_I(&h->log, "no passphrase given for %s: key skipped", f->path);
+		snprintf(h->auth_note, sizeof(h->auth_note), "; no passphrase was given for %s", f->path);
+		f->gave_up = 1;
+		return conn_auth_resume(h);
+	}
+	r = key_load_private(&f->key, f->path, answers[0], &h->log);
+	if (r == 0) {
+		f->locked = 0;
+		return conn_auth_resume(h);
+	}
+	if (r == SSHTUN_ERR_KEY_BAD_PASS && ++f->tries < h->cfg.password_prompts) {
+		r = ask_passphrase(f);
+		if (r == SSHTUN_ERR_AGAIN) {
+			return 0;
+		}
+	}
+	LG_W(&h->log, "skipping %s: %s", f->path, r == SSHTUN_ERR_KEY_BAD_PASS ? "wrong passphrase" : sshtun_strerror(r));
+	snprintf(h->auth_note, sizeof(h->auth_note), "; the passphrase for %s was %s", f->path,
+		r == SSHTUN_ERR_KEY_BAD_PASS ? "wrong" : "not usable");
+	f->gave_up = 1;
+	return conn_auth_resume(h);
+}
+
+/* Asks for the passphrase of f: SSHTUN_ERR_AGAIN while asked, another error if nothing may be asked. */
+static int ask_passphrase(struct conn_file *f)
+{
+	char q[600];
+	const char *qs[1] = { q };
+	int echo[1] = { 0 };
+
+	snprintf(q, sizeof(q), f->tries ? "Bad passphrase, try again for %s: " : "Enter passphrase for key '%s': ", f->path);
+	return conn_ask(f->h, SSHTUN_PROMPT_PASSPHRASE, f->path, "", 1, qs, echo, on_passphrase, f);
+}
+
+/* Signs with a key file; a locked one asks for its passphrase first (as ssh: only once the server accepts the key). */
 static int sign_file(void *ud, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig)
 {
+	struct conn_file *f = ud;
+	int r;
+
 	(void)key;
-	return key_sign(ud, alg, data, n, sig);
+	if (f->gave_up) {
+		return SSHTUN_ERR_KEY_BAD_PASS;
+	}
+	if (f->locked) {
+		if (f->h->cfg.password_prompts <= 0) {
+			r = SSHTUN_ERR_NO_PROMPT;
+		} else {
+			r = ask_passphrase(f);
+		}
+		if (r == SSHTUN_ERR_NO_PROMPT) {
+			LG_W(&f->h->log, "skipping %s: it is passphrase-protected and no passphrase can be asked for (%s)", f->path,
+				f->h->cfg.batch_mode == 1 ? "BatchMode" : "no terminal or SSH_ASKPASS; or load it with ssh-add");
+			snprintf(f->h->auth_note, sizeof(f->h->auth_note), "; %s needs its passphrase, which could not be asked for%s",
+				f->path, f->h->cfg.batch_mode == 1 ? " (BatchMode)" : "");
+			f->gave_up = 1;
+		}
+		return r;
+	}
+	return key_sign(&f->key, alg, data, n, sig);
 }
 
 static int sign_agent(void *ud, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig)
@@ -104,13 +170,13 @@ out:
 int conn_load_identities(struct sshtun *h)
 {
 	add_agent_keys(h);
-	h->privs = calloc(CFG_MAX_IDENTITIES, sizeof(*h->privs));
-	if (!h->privs) {
+	h->files = calloc(CFG_MAX_IDENTITIES, sizeof(*h->files));
+	if (!h->files) {
 		return SSHTUN_ERR_NOMEM;
 	}
 	for (int i = 0; i < h->cfg.n_identity_files && h->n_ids < CONN_MAX_IDS; i++) {
 		const char *path = h->cfg.identity_files[i];
-		struct privkey *k = &h->privs[i];
+		struct conn_file *f = &h->files[i];
 		struct ua_identity *id = &h->ids[h->n_ids];
 		int r;
 
@@ -118,22 +184,22 @@ int conn_load_identities(struct sshtun *h)
 			LG_D1(&h->log, "identity file %s not present", path);
 			continue;
 		}
-		r = key_load_private(k, path, &h->log);
+		f->h = h;
+		f->path = path;
+		r = key_load_private(&f->key, path, NULL, &h->log);
 		if (r == SSHTUN_ERR_KEY_ENCRYPTED) {
-			LG_W(&h->log, "skipping %s: it is passphrase-protected; load it with ssh-add to use it", path);
-			continue;
-		}
-		if (r != 0) {
+			f->locked = 1;	/* its public key is offered; the passphrase is asked for if the server accepts it */
+		} else if (r != 0) {
 			LG_W(&h->log, "skipping %s: %s", path, sshtun_strerror(r));
 			continue;
 		}
-		if (have_key(h, &k->pub) || too_small(h, &k->pub, path)) {
+		if (have_key(h, &f->key.pub) || too_small(h, &f->key.pub, path)) {
 			continue;	/* the agent holds it already, or it is not to be used */
 		}
-		id->key = k->pub;
+		id->key = f->key.pub;
 		snprintf(id->label, sizeof(id->label), "%s", path);
 		id->sign = sign_file;
-		id->ud = k;
+		id->ud = f;
 		h->n_ids++;
 	}
 	LG_D1(&h->log, "%zu key(s) to offer", h->n_ids);
@@ -142,12 +208,12 @@ int conn_load_identities(struct sshtun *h)
 
 void conn_free_identities(struct sshtun *h)
 {
-	if (h->privs) {
+	if (h->files) {
 		for (int i = 0; i < CFG_MAX_IDENTITIES; i++) {
-			key_wipe(&h->privs[i]);
+			key_wipe(&h->files[i].key);
 		}
-		free(h->privs);
-		h->privs = NULL;
+		free(h->files);
+		h->files = NULL;
 	}
 	if (h->have_agent) {
 		agent_close(&h->agent);

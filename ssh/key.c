@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "crypto/crypto.h"
+#include "crypto/kdf.h"
 #include "sshtun_err.h"
 #include "util/limits.h"
 #include "util/features.h"
@@ -20,7 +21,9 @@ enum {
 	ED25519_SK_LEN = 64,
 	ED25519_SIG_LEN = 64,
 	KEY_NONE_BLOCK = 8,	/* block size PROTOCOL.key pads to for cipher "none" */
-	KEY_PATH_SHOW = 512	/* how much of a path goes into a log line */
+	KEY_PATH_SHOW = 512,	/* how much of a path goes into a log line */
+	KEY_SALT_MAX = 1024,	/* ssh-keygen writes 16 bytes */
+	KEY_ROUNDS_MAX = 2048	/* bcrypt rounds: ssh-keygen's default is 16 (-a); 2048 take about 12 s */
 };
 
 #define KEY_TYPES_SUPPORTED "ssh-ed25519" KEY_TYPES_ECDSA KEY_TYPES_RSA
@@ -248,10 +251,86 @@ static int key_parse_private_section(struct privkey *k, struct wire_r *r, size_t
 }
 
 /* Parses the decoded binary: magic, cipher/kdf, the one public key, the private section. */
-static int key_parse_binary(struct privkey *k, const uint8_t *bin, size_t n)
+/* The ciphers ssh-keygen protects key files with (PROTOCOL.key; ssh-keygen -Z). */
+struct key_cipher {
+	const char *name;
+	size_t key_len, iv_len, block, tag_len;
+	int gcm;
+};
+
+static const struct key_cipher key_ciphers[] = {
+	{ "none", 0, 0, KEY_NONE_BLOCK, 0, 0 },
+	{ "aes256-ctr", 32, 16, 16, 0, 0 },
+	{ "aes192-ctr", 24, 16, 16, 0, 0 },
+	{ "aes128-ctr", 16, 16, 16, 0, 0 },
+	{ "aes256-gcm@openssh.com", 32, 12, 16, 16, 1 },
+	{ "aes128-gcm@openssh.com", 16, 12, 16, 16, 1 },
+};
+
+static const struct key_cipher *key_cipher_find(const struct wire_view *name)
 {
-	struct wire_r r, priv;
-	struct wire_view magic, cipher, kdf, kdfopts, pubblob;
+	for (size_t i = 0; i < sizeof(key_ciphers) / sizeof(key_ciphers[0]); i++) {
+		if (wire_view_eq(name, key_ciphers[i].name)) {
+			return &key_ciphers[i];
+		}
+	}
+	return NULL;
+}
+
+/* Decrypts the private section (a copy in priv) under pass, then parses it. */
+static int key_decrypt(struct privkey *k, const struct key_cipher *c, const struct wire_view *kdfopts,
+	const struct wire_view *enc, const struct wire_view *tag, const char *pass)
+{
+	uint8_t kiv[32 + 16];
+	struct wire_r r, sec;
+	struct wire_view salt;
+	uint32_t rounds = 0;
+	uint8_t *buf = NULL;
+	int err;
+
+	wire_r_init(&r, kdfopts->p, kdfopts->n);
+	wire_get_string(&r, &salt);
+	wire_get_u32(&r, &rounds);
+	if (wire_end(&r) || salt.n == 0 || salt.n > KEY_SALT_MAX || rounds == 0) {
+		return SSHTUN_ERR_KEY_FILE;
+	}
+	if (rounds > KEY_ROUNDS_MAX) {
+		return SSHTUN_ERR_LIMIT;
+	}
+	if (enc->n == 0 || enc->n % c->block != 0) {
+		return SSHTUN_ERR_KEY_FILE;
+	}
+	buf = malloc(enc->n);
+	if (!buf) {
+		return SSHTUN_ERR_NOMEM;
+	}
+	memcpy(buf, enc->p, enc->n);
+	err = cry_bcrypt_pbkdf(pass, strlen(pass), salt.p, salt.n, kiv, c->key_len + c->iv_len, rounds);
+	if (err == 0) {
+		err = c->gcm ? cry_aes_gcm_open(kiv, c->key_len, kiv + c->key_len, buf, enc->n, tag->p) :
+			cry_aes_ctr(kiv, c->key_len, kiv + c->key_len, buf, enc->n);
+		/* With GCM a wrong passphrase shows as a tag that does not verify. */
+		err = err == SSHTUN_ERR_MAC ? SSHTUN_ERR_KEY_BAD_PASS : err;
+	}
+	if (err == 0) {
+		wire_r_init(&sec, buf, enc->n);
+		err = key_parse_private_section(k, &sec, c->block);
+	}
+	cry_wipe(kiv, sizeof(kiv));
+	cry_wipe(buf, enc->n);
+	free(buf);
+	return err;
+}
+
+/*
+ * Parses the decoded binary: magic, cipher and KDF, the one public key (readable without the passphrase), the
+ * private section. For an encrypted file without pass, k->pub is set and SSHTUN_ERR_KEY_ENCRYPTED returned.
+ */
+static int key_parse_binary(struct privkey *k, const uint8_t *bin, size_t n, const char *pass)
+{
+	const struct key_cipher *c;
+	struct wire_r r;
+	struct wire_view magic, cipher, kdf, kdfopts, pubblob, enc, tag;
 	uint32_t nkeys = 0;
 	int err;
 
@@ -266,10 +345,11 @@ static int key_parse_binary(struct privkey *k, const uint8_t *bin, size_t n)
 	if (wire_err(&r)) {
 		return SSHTUN_ERR_KEY_FILE;
 	}
-	if (!wire_view_eq(&cipher, "none")) {
-		return SSHTUN_ERR_KEY_ENCRYPTED;
+	c = key_cipher_find(&cipher);
+	if (!c) {
+		return SSHTUN_ERR_NOT_SUPPORTED;
 	}
-	if (!wire_view_eq(&kdf, "none") || kdfopts.n != 0) {
+	if (c->key_len == 0 ? !wire_view_eq(&kdf, "none") || kdfopts.n != 0 : !wire_view_eq(&kdf, "bcrypt")) {
 		return SSHTUN_ERR_KEY_FILE;
 	}
 	wire_get_u32(&r, &nkeys);
@@ -281,16 +361,26 @@ static int key_parse_binary(struct privkey *k, const uint8_t *bin, size_t n)
 	if (err) {
 		return err == SSHTUN_ERR_NOT_SUPPORTED ? err : SSHTUN_ERR_KEY_FILE;
 	}
-	wire_get_sub(&r, &priv);
+	wire_get_string(&r, &enc);
+	wire_get_raw(&r, c->tag_len, &tag);
 	if (wire_end(&r)) {
 		return SSHTUN_ERR_KEY_FILE;
 	}
-	err = key_parse_private_section(k, &priv, KEY_NONE_BLOCK);
-	/* Without a passphrase, check-ints that differ mean a damaged file. */
-	return err == SSHTUN_ERR_KEY_BAD_PASS ? SSHTUN_ERR_KEY_FILE : err;
+	if (c->key_len == 0) {
+		struct wire_r priv;
+
+		wire_r_init(&priv, enc.p, enc.n);
+		err = key_parse_private_section(k, &priv, KEY_NONE_BLOCK);
+		/* Without a passphrase, check-ints that differ mean a damaged file. */
+		return err == SSHTUN_ERR_KEY_BAD_PASS ? SSHTUN_ERR_KEY_FILE : err;
+	}
+	if (!pass) {
+		return SSHTUN_ERR_KEY_ENCRYPTED;
+	}
+	return key_decrypt(k, c, &kdfopts, &enc, &tag, pass);
 }
 
-int key_parse_private(struct privkey *k, const uint8_t *text, size_t n)
+int key_parse_private(struct privkey *k, const uint8_t *text, size_t n, const char *pass)
 {
 	struct wire_w b64;
 	uint8_t *bin = NULL;
@@ -316,14 +406,19 @@ int key_parse_private(struct privkey *k, const uint8_t *text, size_t n)
 		err = SSHTUN_ERR_KEY_FILE;
 		goto out;
 	}
-	err = key_parse_binary(k, bin, binlen);
+	err = key_parse_binary(k, bin, binlen, pass);
 out:
 	if (bin) {
 		cry_wipe(bin, binmax);
 		free(bin);
 	}
 	wire_w_free(&b64);
-	if (err) {
+	if (err == SSHTUN_ERR_KEY_ENCRYPTED) {
+		struct pubkey pub = k->pub;
+
+		key_wipe(k);
+		k->pub = pub;	/* what can be offered before anyone types the passphrase */
+	} else if (err) {
 		key_wipe(k);
 	}
 	return err;
@@ -407,7 +502,7 @@ static int key_read_file(const char *path, int private, const char *show, const 
 	return 0;
 }
 
-int key_load_private(struct privkey *k, const char *path, const struct lg *log)
+int key_load_private(struct privkey *k, const char *path, const char *pass, const struct lg *log)
 {
 	struct wire_w text;
 	char show[KEY_PATH_SHOW];
@@ -423,15 +518,28 @@ int key_load_private(struct privkey *k, const char *path, const struct lg *log)
 	if (err) {
 		goto out;
 	}
-	err = key_parse_private(k, text.p, text.len);
-	if (err == SSHTUN_ERR_KEY_ENCRYPTED) {
-		LG_D1(log, "key file %s is protected by a passphrase; add it to ssh-agent with ssh-add", show);
-	} else if (err == SSHTUN_ERR_NOT_SUPPORTED) {
-		LG_D1(log, "key file %s: key type not supported (sshtun reads %s keys)", show, KEY_TYPES_SUPPORTED);
-	} else if (err) {
-		LG_W(log, "key file %s: %s (not an unencrypted OpenSSH private key?)", show, sshtun_strerror(err));
-	} else {
+	err = key_parse_private(k, text.p, text.len, pass);
+	switch (err) {
+	case 0:
 		LG_D1(log, "loaded private key %s (%s)", show, pubkey_type_name(k->pub.type));
+		break;
+	case SSHTUN_ERR_KEY_ENCRYPTED:
+		LG_D1(log, "key file %s is protected by a passphrase", show);
+		break;
+	case SSHTUN_ERR_KEY_BAD_PASS:
+		LG_D1(log, "key file %s: wrong passphrase", show);
+		break;
+	case SSHTUN_ERR_NOT_SUPPORTED:
+		LG_W(log, "key file %s: key type or cipher not supported (sshtun reads %s keys, unencrypted or "
+			"with aes-ctr or aes-gcm@openssh.com)", show, KEY_TYPES_SUPPORTED);
+		break;
+	case SSHTUN_ERR_LIMIT:
+		LG_W(log, "key file %s asks for more than %d bcrypt rounds; re-encrypt it with ssh-keygen -p -a 16", show,
+			KEY_ROUNDS_MAX);
+		break;
+	default:
+		LG_W(log, "key file %s: %s (not an OpenSSH private key?)", show, sshtun_strerror(err));
+		break;
 	}
 out:
 	wire_w_free(&text);

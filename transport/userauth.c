@@ -114,6 +114,8 @@ static int send_query(struct ua *ua)
 	return r;
 }
 
+static int next_key(struct ua *ua, int advance);
+
 static int send_signed(struct ua *ua)
 {
 	const struct ua_identity *id = &ua->ids[ua->cur];
@@ -134,8 +136,16 @@ static int send_signed(struct ua *ua)
 	if ((r = wire_w_err(&data)) != 0) {
 		goto out;
 	}
-	if ((r = id->sign(id->ud, &id->key, alg, data.p, data.len, &sig)) != 0) {
+	r = id->sign(id->ud, &id->key, alg, data.p, data.len, &sig);
+	if (r == SSHTUN_ERR_AGAIN) {
+		ua->state = UA_SIGNING;	/* ua_resume() signs again once the answer is in */
+		r = 0;
+		goto out;
+	}
+	if (r != 0) {
+		/* As ssh: a key that cannot sign (wrong passphrase, agent refused) gives way to the next one. */
 		LG_W(ua->log, "cannot sign with %s: %s", id->label, sshtun_strerror(r));
+		r = next_key(ua, 1);
 		goto out;
 	}
 	/* The request is the signed data without the session id, plus the signature. */
@@ -234,6 +244,19 @@ static int on_pk_ok(struct ua *ua, const struct tp_msg *m)
 	}
 	LG_D1(ua->log, "server accepts key %s", id->label);
 	return send_signed(ua);
+}
+
+int ua_resume(struct ua *ua)
+{
+	if (ua->state != UA_SIGNING) {
+		return SSHTUN_ERR_STATE;
+	}
+	return send_signed(ua);
+}
+
+int ua_waiting(const struct ua *ua)
+{
+	return ua->state == UA_SIGNING;
 }
 
 int ua_handle(struct ua *ua, const struct tp_msg *m)

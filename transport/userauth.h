@@ -8,7 +8,11 @@
 #include "transport/pubkey.h"
 #include "transport/transport.h"
 
-/* A key we may offer; sign() makes an SSH signature blob with algorithm alg over data (from a file or an agent). */
+/*
+ * A key we may offer; sign() makes an SSH signature blob with algorithm alg over data (from a file or an
+ * agent). It may return SSHTUN_ERR_AGAIN when it must wait (for a passphrase, for the agent): the exchange
+ * then waits until ua_resume(), which calls sign() again. Any other error skips to the next key.
+ */
 struct ua_identity {
 	struct pubkey key;
 	char label[300];	/* for messages: a path or "agent: comment" */
@@ -16,7 +20,7 @@ struct ua_identity {
 	void *ud;
 };
 
-enum ua_state { UA_IDLE = 0, UA_SERVICE, UA_NONE, UA_QUERY, UA_SIGNED, UA_DONE, UA_FAILED };
+enum ua_state { UA_IDLE = 0, UA_SERVICE, UA_NONE, UA_QUERY, UA_SIGNED, UA_DONE, UA_FAILED, UA_SIGNING };
 
 struct ua {
 	struct tp *tp;
@@ -41,6 +45,10 @@ void ua_init(struct ua *ua, struct tp *tp, const char *user, const struct ua_ide
 int ua_set_algorithms(struct ua *ua, const char *spec);
 /* Sends the service request; call once the transport is ready. */
 int ua_start(struct ua *ua);
+/* Goes on after a sign() that returned SSHTUN_ERR_AGAIN: signs again (0, or an error as ua_handle's). */
+int ua_resume(struct ua *ua);
+/* 1 while a sign() is waiting. */
+int ua_waiting(const struct ua *ua);
 /*
  * Handles one message from the server (SERVICE_ACCEPT or 50-79). Returns 1 when
  * authenticated, 0 to go on, SSHTUN_ERR_AUTH_FAILED when every key was refused

@@ -25,7 +25,6 @@ Host *
 	GlobalKnownHostsFile /dev/null
 	StrictHostKeyChecking yes
 	IdentityAgent none
-	BatchMode yes
 	ConnectTimeout 10
 EOF
 
@@ -48,7 +47,7 @@ up() {
 	shift 3
 	# Only what sshd logs from now on counts.
 	from=$(($(wc -l <"$log") + 1))
-	rig_client_bg "$name" timeout 60 "$SSHTUN" -v -F "$RIG_DIR/bare_config" "$@" -w any "$RIG_TARGET"
+	rig_client_bg "$name" env $UP_ENV setsid -w timeout 60 "$SSHTUN" -v -F "$RIG_DIR/bare_config" "$@" -w any "$RIG_TARGET" </dev/null
 	pid=$RIG_LAST_PID
 	if rig_wait 20 is_up "$name" && rig_wait 5 sh -c 'tail -n +"$1" "$2" | grep -q -- "$3"' sh "$from" "$log" "$pattern"; then
 		tap_ok "$name: tunnel up; sshd: $(tail -n +"$from" "$log" | grep -o -m1 -- "$pattern.*" | cut -c1-90)"
@@ -65,7 +64,7 @@ refused() {
 	local name=$1 want=$2 pattern=$3 out rc
 
 	shift 3
-	out=$(rig_client timeout 60 "$SSHTUN" -F "$RIG_DIR/bare_config" "$@" -w any "$RIG_TARGET" 2>&1)
+	out=$(rig_client env $UP_ENV setsid -w timeout 60 "$SSHTUN" -F "$RIG_DIR/bare_config" "$@" -w any "$RIG_TARGET" 2>&1 </dev/null)
 	rc=$?
 	if [ $rc = "$want" ] && echo "$out" | grep -qi -- "$pattern"; then
 		tap_ok "$name: refused with status $rc: $(echo "$out" | tail -n 1 | cut -c1-160)"
@@ -101,6 +100,70 @@ if [ $rc = 5 ] && echo "$out" | grep -q "skipping .*id_rsa1024: its RSA key has 
 else
 	tap_not_ok "a 1024-bit RSA user key is not offered (RequiredRSASize 2048): got status $rc"
 	echo "$out" | tail -n 6 | tap_diag
+fi
+
+# ---- 1b. Passphrase-protected keys: asked for only once the server accepts the key, through SSH_ASKPASS
+# (ssh's SSH_ASKPASS_REQUIRE rules) or on a real terminal; a wrong passphrase is asked again
+# (NumberOfPasswordPrompts), then the key is skipped; BatchMode asks nothing.
+PTY=${PTY_ANSWER:-$PWD/build/interop/pty_answer}
+ssh-keygen -q -t ed25519 -N 'open sesame' -C locked-ed -f "$K/locked_ed" </dev/null
+ssh-keygen -q -t rsa -b 2048 -N 'open sesame' -Z aes256-gcm@openssh.com -C locked-rsa -f "$K/locked_rsa" </dev/null
+cat "$K/locked_ed.pub" "$K/locked_rsa.pub" >>"$RIG_DIR/authorized_keys"
+# askpass SCRIPT ANSWER: an askpass program that logs each question and prints ANSWER.
+askpass() {
+	printf '#!/bin/sh\necho "$1" >>"%s.asked"\necho "%s"\n' "$1" "$2" >"$1"
+	chmod 700 "$1"
+	: >"$1.asked"
+}
+askpass "$K/ask_right" "open sesame"
+askpass "$K/ask_wrong" "open says me"
+for key in locked_ed locked_rsa; do
+	fp=$(ssh-keygen -l -E sha256 -f "$K/$key.pub" | cut -d' ' -f2)
+	: >"$K/ask_right.asked"
+	UP_ENV="SSH_ASKPASS=$K/ask_right SSH_ASKPASS_REQUIRE=force" \
+		up "passphrase key $key through SSH_ASKPASS" "$RIG_SSHD_LOG" "Accepted publickey for root from .* $fp" -i "$K/$key"
+	if [ "$(wc -l <"$K/ask_right.asked")" = 1 ] && grep -q "Enter passphrase for key '$K/$key'" "$K/ask_right.asked"; then
+		tap_ok "passphrase key $key: asked once, as ssh asks"
+	else
+		tap_not_ok "passphrase key $key: asked once, as ssh asks"
+		tap_diag <"$K/ask_right.asked"
+	fi
+done
+# Offered first, the unencrypted key is accepted: the locked key behind it is never unlocked, nothing asked.
+: >"$K/ask_right.asked"
+UP_ENV="SSH_ASKPASS=$K/ask_right SSH_ASKPASS_REQUIRE=force" \
+	up "a locked key after one the server takes" "$RIG_SSHD_LOG" "Accepted publickey" -i "$K/id_ed25519256" -i "$K/locked_ed"
+[ -s "$K/ask_right.asked" ] && tap_not_ok "nothing asked when the first key is accepted" ||
+	tap_ok "nothing asked when the first key is accepted"
+UP_ENV="SSH_ASKPASS=$K/ask_wrong SSH_ASKPASS_REQUIRE=force" \
+	refused "wrong passphrase" 5 "failed (server allows publickey); the passphrase for .*locked_ed was wrong" -i "$K/locked_ed"
+if [ "$(wc -l <"$K/ask_wrong.asked")" = 3 ] && grep -q "Bad passphrase, try again" "$K/ask_wrong.asked"; then
+	tap_ok "wrong passphrase: asked 3 times (NumberOfPasswordPrompts), then the key skipped"
+else
+	tap_not_ok "wrong passphrase: asked 3 times (NumberOfPasswordPrompts), then the key skipped"
+	tap_diag <"$K/ask_wrong.asked"
+fi
+: >"$K/ask_wrong.asked"
+UP_ENV="SSH_ASKPASS=$K/ask_wrong SSH_ASKPASS_REQUIRE=force" \
+	refused "BatchMode: a locked key is skipped without asking" 5 "no passphrase can be asked for (BatchMode)" \
+	-o BatchMode=yes -i "$K/locked_ed"
+[ -s "$K/ask_wrong.asked" ] && tap_not_ok "BatchMode: askpass never ran" || tap_ok "BatchMode: askpass never ran"
+UP_ENV="SSH_ASKPASS=$K/ask_right SSH_ASKPASS_REQUIRE=never" \
+	refused "SSH_ASKPASS_REQUIRE=never and no terminal: not asked" 5 "passphrase not answered (no terminal" \
+	-o BatchMode=no -i "$K/locked_ed"
+# A real terminal: the passphrase typed at the prompt, echo off.
+if [ -x "$PTY" ]; then
+	out=$(rig_client "$PTY" "Enter passphrase for key" "open sesame" "tunnel up" -- env -u SSH_ASKPASS -u DISPLAY \
+		"$SSHTUN" -F "$RIG_DIR/bare_config" -o BatchMode=no -i "$K/locked_ed" -w any "$RIG_TARGET" 2>&1)
+	rc=$?
+	if echo "$out" | grep -q "tunnel up" && ! echo "$out" | grep -q "open sesame"; then
+		tap_ok "passphrase typed on a real terminal (not echoed): tunnel up; stopped with status $rc"
+	else
+		tap_not_ok "passphrase typed on a real terminal (not echoed): status $rc"
+		echo "$out" | tail -n 8 | tap_diag
+	fi
+else
+	tap_not_ok "pty_answer helper: $PTY not built (make tests)"
 fi
 
 # ---- 2. A real ssh-agent holding one key of each type; no key files at all.

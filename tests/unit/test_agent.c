@@ -100,19 +100,19 @@ static int group_setup(void **state)
 		return -1;
 	}
 	snprintf(p, sizeof(p), "%s/k", f.dir);
-	if (key_load_private(&f.key, p, NULL) != 0) {
+	if (key_load_private(&f.key, p, NULL, NULL) != 0) {
 		return -1;
 	}
 	snprintf(p, sizeof(p), "%s/r", f.dir);
-	if (key_load_private(&f.rsa, p, NULL) != 0) {
+	if (key_load_private(&f.rsa, p, NULL, NULL) != 0) {
 		return -1;
 	}
 	snprintf(p, sizeof(p), "%s/e", f.dir);
-	if (key_load_private(&f.ecdsa, p, NULL) != 0) {
+	if (key_load_private(&f.ecdsa, p, NULL, NULL) != 0) {
 		return -1;
 	}
 	snprintf(p, sizeof(p), "%s/o", f.dir);
-	return key_load_private(&f.other, p, NULL) == 0 ? 0 : -1;
+	return key_load_private(&f.other, p, NULL, NULL) == 0 ? 0 : -1;
 }
 
 static int group_teardown(void **state)
