@@ -75,7 +75,7 @@ static int group_setup(void **state)
 	}
 	for (size_t i = 0; i < HK_COUNT; i++) {
 		snprintf(path, sizeof(path), "%s/%s", hk.dir, hk_files[i].name);
-		if (key_load_private(&hk.k[i], path, NULL) != 0) {
+		if (key_load_private(&hk.k[i], path, NULL, NULL) != 0) {
 			group_teardown(state);
 			return -1;
 		}
