@@ -35,7 +35,7 @@ struct cfg {
 	int n_user_known_hosts;
 	char *global_known_hosts[CFG_MAX_FILES];	/* GlobalKnownHostsFile */
 	int n_global_known_hosts;
-	int strict_host_key_checking;	/* default ask (treated as yes: sshtun never prompts for host keys) */
+	int strict_host_key_checking;	/* default ask: the user is asked (through the prompt callback) */
 	char *ciphers;			/* Ciphers: list with optional +, -, ^ prefix, kept as given */
 	char *kex_algorithms;		/* KexAlgorithms, likewise */
 	char *hostkey_algorithms;	/* HostKeyAlgorithms, likewise (unset: defaults, known_hosts' types first) */

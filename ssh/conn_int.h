@@ -84,6 +84,10 @@ struct sshtun {
 	struct agent agent;
 	int have_agent;
 	char hostkey_prefer[128];
+	struct pubkey hostkey;		/* the server's key, once trusted: a rekey must present the same */
+	int have_hostkey;
+	struct pubkey pending_hostkey;	/* the key the user is asked about */
+	unsigned hostkey_asks;
 	char auth_note[600];	/* why a key of ours could not be used (wrong passphrase ...), for the final line */	/* key types known_hosts holds for the server, asked for first */
 
 	/* Local device. */

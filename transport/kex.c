@@ -187,6 +187,8 @@ static int take_keys(struct tp *tp, const struct wire_w *kmp, const uint8_t *h, 
 	return 0;
 }
 
+static int finish_reply(struct tp *tp, const struct wire_w *kmp, const uint8_t *h, size_t hlen);
+
 static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
 {
 	struct wire_r r;
@@ -237,10 +239,52 @@ static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
 		goto out;
 	}
 	if (tp->cfg.hostkey_cb && (e = tp->cfg.hostkey_cb(tp->cfg.ud, key)) != 0) {
+		if (e == SSHTUN_ERR_AGAIN) {
+			/* The user is asked: keep what finishing needs, and take no more input until tp_hostkey_answer. */
+			wire_w_reset(&tp->pend_kmp);
+			e = wire_put_raw(&tp->pend_kmp, kmp.p, kmp.len);
+			memcpy(tp->pend_h, h, hlen);
+			tp->pend_hlen = hlen;
+			tp->kx = KX_WAIT_HOSTKEY;
+			goto out;
+		}
 		e = tp_fail(tp, e, SSH_DISCONNECT_HOST_KEY_NOT_VERIFIABLE, "host key not accepted");
 		goto out;
 	}
-	if ((e = take_keys(tp, &kmp, h, hlen)) != 0) {
+	e = finish_reply(tp, &kmp, h, hlen);
+out:
+	cry_wipe(k, sizeof(k));
+	cry_wipe(h, sizeof(h));
+	cry_wipe(tp->kex_priv, sizeof(tp->kex_priv));
+	wire_w_free(&kmp);
+	free(key);
+	return e;
+}
+
+int tp_hostkey_answer(struct tp *tp, int err)
+{
+	int e;
+
+	if (tp->kx != KX_WAIT_HOSTKEY) {
+		return SSHTUN_ERR_STATE;
+	}
+	if (err != 0) {
+		e = tp_fail(tp, err, SSH_DISCONNECT_HOST_KEY_NOT_VERIFIABLE, "host key not accepted");
+	} else {
+		e = finish_reply(tp, &tp->pend_kmp, tp->pend_h, tp->pend_hlen);
+	}
+	cry_wipe(tp->pend_kmp.p, tp->pend_kmp.cap);
+	wire_w_reset(&tp->pend_kmp);
+	cry_wipe(tp->pend_h, sizeof(tp->pend_h));
+	return e;
+}
+
+/* The host key is trusted: derive the keys, send NEWKEYS and switch our direction. */
+static int finish_reply(struct tp *tp, const struct wire_w *kmp, const uint8_t *h, size_t hlen)
+{
+	int e;
+
+	if ((e = take_keys(tp, kmp, h, hlen)) != 0) {
 		goto out;
 	}
 	/* NEWKEYS goes out under the old keys; everything after it under the new ones. */
@@ -256,11 +300,6 @@ static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
 	tp->kex_name = tp->choice.kex->name;
 	tp->kx = KX_WAIT_NEWKEYS;
 out:
-	cry_wipe(k, sizeof(k));
-	cry_wipe(h, sizeof(h));
-	cry_wipe(tp->kex_priv, sizeof(tp->kex_priv));
-	wire_w_free(&kmp);
-	free(key);
 	return e;
 }
 

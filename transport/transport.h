@@ -60,7 +60,9 @@ struct tp;
 /*
  * Called once per key exchange with the server's host key, after its signature
  * over the exchange hash verified. Return 0 to trust it, or a negative
- * SSHTUN_ERR_* to refuse (the transport then disconnects with that error).
+ * SSHTUN_ERR_* to refuse (the transport then disconnects with that error), or
+ * SSHTUN_ERR_AGAIN to decide later: the transport then takes no input until
+ * tp_hostkey_answer() (key is valid only during the call: copy it).
  */
 typedef int (*tp_hostkey_fn)(void *ud, const struct pubkey *key);
 
@@ -135,6 +137,10 @@ size_t tp_send_room(const struct tp *tp);
 int tp_is_ready(const struct tp *tp);
 /* 1 while a key exchange is under way (application data is queued, not sent). */
 int tp_in_kex(const struct tp *tp);
+/* The decision the host key callback put off: 0 trusts the key, an error refuses it (and closes the transport). */
+int tp_hostkey_answer(struct tp *tp, int err);
+/* 1 while the transport waits for tp_hostkey_answer. */
+int tp_hostkey_waiting(const struct tp *tp);
 /* Starts a key exchange now (if none is running). */
 int tp_rekey(struct tp *tp);
 /* Lets the transport start a rekey due to time; now is CLOCK_MONOTONIC seconds. */

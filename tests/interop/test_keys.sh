@@ -290,5 +290,48 @@ refused "PubkeyAcceptedAlgorithms=rsa-sha2-512 with only an ECDSA key" 5 "no usa
 	-o UserKnownHostsFile="$K/kh_$port" -o PubkeyAcceptedAlgorithms=rsa-sha2-512 -i "$K/id_ecdsa256"
 rig_kill "$ALT_PID"
 
+# ---- 4. StrictHostKeyChecking ask: the user is asked as ssh asks; yes or the fingerprint trusts and records the
+# key, no refuses; a program on the public API may answer seconds later from its own loop.
+port=2220
+sshd_alt $port "$K/host_ecdsa384"
+fp=$(ssh-keygen -l -E sha256 -f "$K/host_ecdsa384.pub" | cut -d' ' -f2)
+askpass "$K/ask_yes" "yes"
+askpass "$K/ask_no" "no"
+askpass "$K/ask_fp" "$fp"
+for how in yes fp; do
+	rm -f "$K/kh_new_$how"
+	UP_ENV="SSH_ASKPASS=$K/ask_$how SSH_ASKPASS_REQUIRE=force" \
+		up "ask: answered '$how' through SSH_ASKPASS" "$ALT_LOG" "Accepted publickey" -p $port \
+		-o StrictHostKeyChecking=ask -o UserKnownHostsFile="$K/kh_new_$how" -i "$K/id_ed25519256"
+	if grep -q "can't be established" "$K/ask_$how.asked" && grep -q "^ECDSA key fingerprint is $fp" "$K/ask_$how.asked" &&
+		grep -q "^\[$RIG_SERVER_IP\]:$port ecdsa-sha2-nistp384 " "$K/kh_new_$how"; then
+		tap_ok "ask ($how): the question named the ECDSA key and its fingerprint; the key was added to known_hosts"
+	else
+		tap_not_ok "ask ($how): the question named the ECDSA key and its fingerprint; the key was added to known_hosts"
+		tap_diag <"$K/ask_$how.asked"
+	fi
+done
+rm -f "$K/kh_new_no"
+UP_ENV="SSH_ASKPASS=$K/ask_no SSH_ASKPASS_REQUIRE=force" \
+	refused "ask: answered no" 4 "not accepted" -p $port -o StrictHostKeyChecking=ask -o UserKnownHostsFile="$K/kh_new_no" \
+	-i "$K/id_ed25519256"
+[ -s "$K/kh_new_no" ] && tap_not_ok "ask (no): nothing added to known_hosts" || tap_ok "ask (no): nothing added to known_hosts"
+UP_ENV="SSH_ASKPASS=$K/ask_yes SSH_ASKPASS_REQUIRE=force" \
+	refused "ask with BatchMode: refused without asking" 4 "not known" -p $port -o BatchMode=yes \
+	-o StrictHostKeyChecking=ask -o UserKnownHostsFile="$K/kh_new_no" -i "$K/id_ed25519256"
+LATER=${PROMPT_LATER:-$PWD/build/interop/prompt_later}
+rm -f "$K/kh_later"
+out=$(rig_client timeout 30 "$LATER" "$RIG_DIR/bare_config" "$RIG_TARGET" 1500 yes "Port $port" \
+	"StrictHostKeyChecking ask" "UserKnownHostsFile $K/kh_later" "IdentityFile $K/id_ed25519256" 2>&1)
+rc=$?
+if [ $rc = 0 ] && echo "$out" | grep -q "^asked hostkey: Are you sure" && echo "$out" | grep -q "^up " &&
+	echo "$out" | grep -Eq "answered after (1[5-9]|[2-9][0-9])[0-9][0-9] ms \([0-9]{2,} dispatches"; then
+	tap_ok "public API: the question answered 1.5 s later from the program's own loop; tunnel up ($(echo "$out" | grep answered))"
+else
+	tap_not_ok "public API: the question answered 1.5 s later from the program's own loop (status $rc)"
+	echo "$out" | tail -n 8 | tap_diag
+fi
+rig_kill "$ALT_PID"
+
 rig_down
 tap_done
