@@ -181,7 +181,10 @@ void cli_ask(void *ud, const struct sshtun_prompt *p)
 		ptrs[i] = answers[i];
 	}
 	if (!ok) {
-		fprintf(stderr, "sshtun: %s not answered (%s)\n", p->kind == SSHTUN_PROMPT_HOSTKEY ? "host key question" : "passphrase",
+		static const char *const what[] = { "question", "passphrase", "host key question", "password", "new password",
+			"keyboard-interactive question" };
+
+		fprintf(stderr, "sshtun: %s not answered (%s)\n", what[p->kind >= 1 && p->kind <= 5 ? p->kind : 0],
 			askpass ? "the askpass program failed" : "no terminal: set SSH_ASKPASS and DISPLAY, or SSH_ASKPASS_REQUIRE=force");
 	}
 	sshtun_answer(h, p->id, ok ? ptrs : NULL, p->n);

@@ -107,8 +107,12 @@ SSHTUN_API const char *sshtun_error_text(const struct sshtun *h);
  */
 enum sshtun_prompt_kind {
 	SSHTUN_PROMPT_PASSPHRASE = 1,	/* a key file's passphrase; name: the file */
-	SSHTUN_PROMPT_HOSTKEY		/* a host key known_hosts does not hold (StrictHostKeyChecking ask):
+	SSHTUN_PROMPT_HOSTKEY,		/* a host key known_hosts does not hold (StrictHostKeyChecking ask):
 					   instruction says which; answer "yes" to trust and add it, or its fingerprint */
+	SSHTUN_PROMPT_PASSWORD,		/* the login password ("user@host's password: ") */
+	SSHTUN_PROMPT_NEW_PASSWORD,	/* the server wants the password changed: the new one, twice */
+	SSHTUN_PROMPT_KEYBOARD		/* keyboard-interactive: the server's name, instruction and questions
+					   (a one-time code, a second factor, ...), each with its echo flag */
 };
 enum { SSHTUN_PROMPT_MAX = 16 };
 struct sshtun_prompt {

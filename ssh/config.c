@@ -54,6 +54,9 @@ void cfg_init(struct cfg *c)
 	c->required_rsa_size = CFG_UNSET;
 	c->batch_mode = CFG_UNSET;
 	c->password_prompts = CFG_UNSET;
+	c->pubkey_auth = CFG_UNSET;
+	c->kbdint_auth = CFG_UNSET;
+	c->password_auth = CFG_UNSET;
 }
 
 static void free_list(char **list, int *n)
@@ -78,6 +81,7 @@ void cfg_free(struct cfg *c)
 	free(c->kex_algorithms);
 	free(c->hostkey_algorithms);
 	free(c->pubkey_algorithms);
+	free(c->preferred_auth);
 	free(c->tunnel_address);
 	free(c->tunnel_peer);
 	cfg_init(c);

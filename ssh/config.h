@@ -42,7 +42,11 @@ struct cfg {
 	char *pubkey_algorithms;	/* PubkeyAcceptedAlgorithms, likewise */
 	int required_rsa_size;
 	int batch_mode;			/* BatchMode yes/no, default no: yes asks nothing at all */
-	int password_prompts;		/* NumberOfPasswordPrompts, default 3 (passphrases too) */		/* RequiredRSASize: smallest RSA key used or accepted, default 2048 */
+	int password_prompts;		/* NumberOfPasswordPrompts, default 3 (passphrases too) */
+	int pubkey_auth;		/* PubkeyAuthentication yes/no, default yes */
+	int kbdint_auth;		/* KbdInteractiveAuthentication, default yes */
+	int password_auth;		/* PasswordAuthentication, default yes */
+	char *preferred_auth;		/* PreferredAuthentications, default publickey,keyboard-interactive,password */		/* RequiredRSASize: smallest RSA key used or accepted, default 2048 */
 	int64_t rekey_bytes;		/* RekeyLimit first field ("default" or size with K/M/G) ; -1 unset, 0 default */
 	int64_t rekey_seconds;		/* RekeyLimit second field ("none" -> 0); -1 unset */
 	int connect_timeout;		/* ConnectTimeout seconds; -1 unset, 0 none */

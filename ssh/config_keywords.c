@@ -283,6 +283,26 @@ static int kw_batch_mode(const struct kwctx *k)
 	return kw_choice(k, yes_no, &k->c->batch_mode);
 }
 
+static int kw_pubkey_auth(const struct kwctx *k)
+{
+	return kw_choice(k, yes_no, &k->c->pubkey_auth);
+}
+
+static int kw_kbdint_auth(const struct kwctx *k)
+{
+	return kw_choice(k, yes_no, &k->c->kbdint_auth);
+}
+
+static int kw_password_auth(const struct kwctx *k)
+{
+	return kw_choice(k, yes_no, &k->c->password_auth);
+}
+
+static int kw_preferred_auth(const struct kwctx *k)
+{
+	return kw_str_if(k, cfg_algo_list_ok(k->argv[0]) && strchr("+-^", k->argv[0][0]) == NULL, &k->c->preferred_auth);
+}
+
 static int kw_password_prompts(const struct kwctx *k)
 {
 	int64_t v;
@@ -502,6 +522,11 @@ static const struct kw keywords[] = {
 	{ "IdentitiesOnly", kw_identities_only, 1, 1, "yes or no" },
 	{ "BatchMode", kw_batch_mode, 1, 1, "yes or no" },
 	{ "NumberOfPasswordPrompts", kw_password_prompts, 1, 1, "a number 0..100" },
+	{ "PubkeyAuthentication", kw_pubkey_auth, 1, 1, "yes or no" },
+	{ "KbdInteractiveAuthentication", kw_kbdint_auth, 1, 1, "yes or no" },
+	{ "ChallengeResponseAuthentication", kw_kbdint_auth, 1, 1, "yes or no" },
+	{ "PasswordAuthentication", kw_password_auth, 1, 1, "yes or no" },
+	{ "PreferredAuthentications", kw_preferred_auth, 1, 1, "a comma-separated list of methods" },
 	{ "IdentityAgent", kw_identity_agent, 1, 1, "a socket path, SSH_AUTH_SOCK, $VARIABLE or none" },
 	{ "Tunnel", kw_tunnel, 1, 1, "yes, point-to-point, ethernet or no" },
 	{ "TunnelDevice", kw_tunnel_device, 1, 1, "local_tun[:remote_tun], each a number or any" },
@@ -538,20 +563,20 @@ static const struct kw keywords[] = {
 	IGN("GSSAPIRenewalForcesRekey"), IGN("GSSAPIServerIdentity"), IGN("GSSAPITrustDns"),
 	IGN("GSSAPIKexAlgorithms"), IGN("HashKnownHosts"), IGN("HostbasedAcceptedAlgorithms"),
 	IGN("HostbasedAuthentication"), IGN("HostKeyAlias"), IGN("IPQoS"),
-	IGN("KbdInteractiveAuthentication"), IGN("KbdInteractiveDevices"), IGN("KnownHostsCommand"),
+	IGN("KbdInteractiveDevices"), IGN("KnownHostsCommand"),
 	IGN("LocalCommand"), IGN("LocalForward"), IGN("LogVerbose"), IGN("MACs"),
 	IGN("NoHostAuthenticationForLocalhost"), 
-	IGN("ObscureKeystrokeTiming"), IGN("PasswordAuthentication"), IGN("PermitLocalCommand"),
-	IGN("PermitRemoteOpen"), IGN("PKCS11Provider"), IGN("PreferredAuthentications"),
+	IGN("ObscureKeystrokeTiming"), IGN("PermitLocalCommand"),
+	IGN("PermitRemoteOpen"), IGN("PKCS11Provider"), 
 	IGN("ProxyCommand"), IGN("ProxyJump"), IGN("ProxyUseFdpass"), 
-	IGN("PubkeyAuthentication"), IGN("RefuseConnection"), IGN("RemoteCommand"), IGN("RemoteForward"),
+	IGN("RefuseConnection"), IGN("RemoteCommand"), IGN("RemoteForward"),
 	IGN("RequestTTY"), IGN("RevokedHostKeys"), IGN("SecurityKeyProvider"),
 	IGN("SendEnv"), IGN("SessionType"), IGN("SetEnv"), IGN("StdinNull"), IGN("StreamLocalBindMask"),
 	IGN("StreamLocalBindUnlink"), IGN("SyslogFacility"), IGN("Tag"), IGN("TCPKeepAlive"),
 	IGN("UpdateHostKeys"), IGN("VerifyHostKeyDNS"), IGN("VisualHostKey"), IGN("WarnWeakCrypto"),
 	IGN("XAuthLocation"),
 	/* Old names that ssh still accepts. */
-	IGN("ChallengeResponseAuthentication"), IGN("Cipher"), IGN("CompressionLevel"),
+	IGN("Cipher"), IGN("CompressionLevel"),
 	IGN("DSAAuthentication"), IGN("FallBackToRsh"), IGN("GlobalKnownHostsFile2"),
 	IGN("HostbasedKeyTypes"), IGN("KeepAlive"), IGN("Protocol"), 
 	IGN("RhostsRSAAuthentication"), IGN("RSAAuthentication"), IGN("SmartcardDevice"),

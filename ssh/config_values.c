@@ -522,6 +522,9 @@ int cfg_finish(struct cfg *c, const struct lg *log)
 	def_int(&c->required_rsa_size, 2048);
 	def_int(&c->batch_mode, 0);
 	def_int(&c->password_prompts, 3);
+	def_int(&c->pubkey_auth, 1);
+	def_int(&c->kbdint_auth, 1);
+	def_int(&c->password_auth, 1);
 	def_int(&c->tunnel_ack_thinning, 1);
 	def_int(&c->strict_host_key_checking, CFG_STRICT_ASK);
 	c->rekey_bytes = c->rekey_bytes == CFG_UNSET ? 0 : c->rekey_bytes;

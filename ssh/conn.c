@@ -238,16 +238,42 @@ static int on_authenticated(struct sshtun *h)
 static int auth_result(struct sshtun *h, int r)
 {
 	if (r == SSHTUN_ERR_AUTH_FAILED) {
+		const char *allows = h->ua.methods[0] ? h->ua.methods : "no method sshtun offers";
+
 		if (h->auth_note[0]) {
 			conn_fail(h, r, "authentication as %s@%s failed (server allows %s)%s", h->cfg.user, h->cfg.hostname,
-				h->ua.methods[0] ? h->ua.methods : "no method sshtun offers", h->auth_note);
+				allows, h->auth_note);
+		} else if (h->ua.tried[0] && strcmp(h->ua.tried, "publickey") != 0) {
+			conn_fail(h, r, "authentication as %s@%s failed: server allows %s, tried %s; check the user, the password "
+				"or answers, and the keys in the server's authorized_keys", h->cfg.user, h->cfg.hostname, allows,
+				h->ua.tried);
 		} else {
 			conn_fail(h, r, "authentication as %s@%s failed: server allows %s; check the user and that one of your keys "
-				"is in the server's authorized_keys", h->cfg.user, h->cfg.hostname,
-				h->ua.methods[0] ? h->ua.methods : "no method sshtun offers");
+				"is in the server's authorized_keys", h->cfg.user, h->cfg.hostname, allows);
 		}
 	}
 	return r == 1 ? on_authenticated(h) : r;
+}
+
+/* The user's answers to a password or keyboard-interactive question. */
+static int on_auth_answer(struct sshtun *h, void *ctx, const char *const *answers, unsigned n)
+{
+	(void)ctx;
+	if (h->status != SSHTUN_AUTHENTICATING || h->ua.state != UA_ASKING) {
+		return 0;
+	}
+	return auth_result(h, ua_answer(&h->ua, answers, n));
+}
+
+/* Userauth's questions become the library's prompt events. */
+static int auth_ask(void *ud, int kind, const char *name, const char *instruction, unsigned n, const char *const *q,
+	const int *echo)
+{
+	struct sshtun *h = ud;
+	int k = kind == UA_ASK_PASSWORD ? SSHTUN_PROMPT_PASSWORD :
+		kind == UA_ASK_NEW_PASSWORD ? SSHTUN_PROMPT_NEW_PASSWORD : SSHTUN_PROMPT_KEYBOARD;
+
+	return conn_ask(h, k, name, instruction, n, q, echo, on_auth_answer, NULL);
 }
 
 int conn_auth_resume(struct sshtun *h)
@@ -275,6 +301,7 @@ static int dispatch(struct sshtun *h, const struct tp_msg *m)
 
 int conn_process(struct sshtun *h)
 {
+	struct ua_opts opts;
 	struct tp_msg m;
 	int r;
 
@@ -306,6 +333,15 @@ int conn_process(struct sshtun *h)
 		if ((r = ua_set_algorithms(&h->ua, h->cfg.pubkey_algorithms)) != 0) {
 			return r;
 		}
+		opts.host = h->cfg.hostname;
+		opts.preferred = h->cfg.preferred_auth;
+		opts.pubkey = h->cfg.pubkey_auth == 1;
+		opts.kbdint = h->cfg.kbdint_auth == 1;
+		opts.password = h->cfg.password_auth == 1;
+		opts.prompts = h->cfg.password_prompts;
+		opts.ask = auth_ask;
+		opts.ask_ud = h;
+		ua_set_opts(&h->ua, &opts);
 		return ua_start(&h->ua);
 	}
 	return h->err;

@@ -208,6 +208,7 @@ int conn_load_identities(struct sshtun *h)
 
 void conn_free_identities(struct sshtun *h)
 {
+	ua_free(&h->ua);
 	if (h->files) {
 		for (int i = 0; i < CFG_MAX_IDENTITIES; i++) {
 			key_wipe(&h->files[i].key);

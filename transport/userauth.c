@@ -1,4 +1,6 @@
-/* sshtun: client user authentication (RFC 4252, RFC 8332 for algorithm names). */
+/* sshtun: client user authentication (RFC 4252; RFC 4256 keyboard-interactive; RFC 8332 for algorithm names). */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sshtun_err.h"
@@ -12,9 +14,15 @@ static const char CONNECTION[] = "ssh-connection";
 static const char PUBKEY_DEFAULT[] =
 	"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256";
 
+/* The methods we speak. */
+enum { UA_M_NONE = 0, UA_M_PUBKEY, UA_M_KBDINT, UA_M_PASSWORD };
+static const char PREFERRED_DEFAULT[] = "publickey,keyboard-interactive,password";
+
 void ua_init(struct ua *ua, struct tp *tp, const char *user, const struct ua_identity *ids, size_t n, const struct lg *log)
 {
 	memset(ua, 0, sizeof(*ua));
+	ua->opts.pubkey = 1;
+	ua->opts.prompts = 3;
 	ua->tp = tp;
 	ua->user = user;
 	ua->ids = ids;
@@ -91,6 +99,7 @@ static int send_none(struct ua *ua)
 	r = wire_w_err(&w) ? wire_w_err(&w) : tp_send(ua->tp, w.p, w.len);
 	wire_w_free(&w);
 	ua->state = UA_NONE;
+	ua->method = UA_M_NONE;
 	return r;
 }
 
@@ -162,29 +171,133 @@ out:
 	return r;
 }
 
-/* Tries the next identity, or gives up naming what the server allows. */
-static int next_key(struct ua *ua, int advance)
+/* Notes a method as tried, for the final message. */
+static void note_tried(struct ua *ua, const char *method)
 {
-	if (advance) {
-		ua->cur++;
+	size_t cur = strlen(ua->tried);
+
+	if (!tp_alglist_has(ua->tried, method) && cur + strlen(method) + 2 < sizeof(ua->tried)) {
+		snprintf(ua->tried + cur, sizeof(ua->tried) - cur, "%s%s", cur ? "," : "", method);
 	}
+}
+
+/* The next key we may offer (skipping those PubkeyAcceptedAlgorithms and server-sig-algs leave nothing for). */
+static int have_key(struct ua *ua)
+{
 	while (ua->cur < ua->n_ids && !pick_alg(ua, &ua->ids[ua->cur].key)) {
 		LG_D1(ua->log, "skipping %s: PubkeyAcceptedAlgorithms%s has no algorithm for its %s key", ua->ids[ua->cur].label,
 			tp_server_sig_algs(ua->tp)[0] ? " and the server's server-sig-algs have" : "",
 			pubkey_type_name(ua->ids[ua->cur].key.type));
 		ua->cur++;
 	}
-	if (!strstr(ua->methods, "publickey") || ua->cur >= ua->n_ids || ua->tries >= AUTH_MAX_TRIES) {
-		ua->state = UA_FAILED;
-		if (ua->n_ids == 0) {
-			LG_E(ua->log, "no usable key: add IdentityFile or load a key into ssh-agent (server allows: %s)", ua->methods);
-		} else {
-			LG_E(ua->log, "authentication as %s failed: the server refused every key offered (server allows: %s)",
-				ua->user, ua->methods);
-		}
-		return SSHTUN_ERR_AUTH_FAILED;
+	return ua->cur < ua->n_ids && ua->tries < AUTH_MAX_TRIES;
+}
+
+static int ask(struct ua *ua, int kind, const char *name, const char *instruction, unsigned n, const char *const *q,
+	const int *echo)
+{
+	int r;
+
+	if (!ua->opts.ask) {
+		return SSHTUN_ERR_NO_PROMPT;
 	}
-	return send_query(ua);
+	r = ua->opts.ask(ua->opts.ask_ud, kind, name, instruction, n, q, echo);
+	if (r == SSHTUN_ERR_AGAIN) {
+		ua->ask_kind = kind;
+		ua->state = UA_ASKING;
+	}
+	return r;
+}
+
+static int send_kbdint(struct ua *ua)
+{
+	struct wire_w w;
+	int r;
+
+	wire_w_init(&w, 0);
+	put_head(&w, ua, "keyboard-interactive");
+	wire_put_cstring(&w, "");	/* language */
+	wire_put_cstring(&w, "");	/* submethods: the server's choice */
+	r = wire_w_err(&w) ? wire_w_err(&w) : tp_send(ua->tp, w.p, w.len);
+	wire_w_free(&w);
+	ua->method = UA_M_KBDINT;
+	ua->state = UA_KBD;
+	note_tried(ua, "keyboard-interactive");
+	LG_D1(ua->log, "trying keyboard-interactive");
+	return r;
+}
+
+static int ask_password(struct ua *ua)
+{
+	char q[300];
+	const char *qs[1] = { q };
+	int echo[1] = { 0 };
+
+	snprintf(q, sizeof(q), "%s@%s's password: ", ua->user, ua->opts.host ? ua->opts.host : "server");
+	int r;
+
+	ua->method = UA_M_PASSWORD;
+	r = ask(ua, UA_ASK_PASSWORD, "", ua->pw_tries ? "Permission denied, please try again.\n" : "", 1, qs, echo);
+	if (r == SSHTUN_ERR_AGAIN) {
+		note_tried(ua, "password");
+	}
+	return r;
+}
+
+/*
+ * Picks the next method in PreferredAuthentications' order that the server allows, the configuration enables
+ * and we have not used up; gives up (SSHTUN_ERR_AUTH_FAILED) naming what the server allows and what was tried.
+ */
+static int next_method(struct ua *ua)
+{
+	const char *p = ua->opts.preferred && ua->opts.preferred[0] ? ua->opts.preferred : PREFERRED_DEFAULT;
+	int r;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		char m[40];
+
+		snprintf(m, sizeof(m), "%.*s", (int)(n < sizeof(m) - 1 ? n : sizeof(m) - 1), p);
+		p += n + (p[n] == ',');
+		if (!tp_alglist_has(ua->methods, m)) {
+			continue;
+		}
+		if (strcmp(m, "publickey") == 0 && ua->opts.pubkey && have_key(ua)) {
+			ua->method = UA_M_PUBKEY;
+			note_tried(ua, "publickey");
+			return send_query(ua);
+		}
+		if (strcmp(m, "keyboard-interactive") == 0 && ua->opts.kbdint && !ua->kbd_off &&
+		    ua->kbd_rounds < (unsigned)ua->opts.prompts) {
+			return send_kbdint(ua);
+		}
+		if (strcmp(m, "password") == 0 && ua->opts.password && !ua->pw_off && ua->pw_tries < (unsigned)ua->opts.prompts) {
+			r = ask_password(ua);
+			if (r == SSHTUN_ERR_AGAIN) {
+				return 0;
+			}
+			LG_D1(ua->log, "password not asked for: %s", sshtun_strerror(r));
+			ua->pw_off = 1;
+		}
+	}
+	ua->state = UA_FAILED;
+	ua->method = UA_M_NONE;
+	if (ua->n_ids == 0 && !ua->tried[0]) {
+		LG_E(ua->log, "no usable key: add IdentityFile or load a key into ssh-agent (server allows: %s)", ua->methods);
+	} else {
+		LG_E(ua->log, "authentication as %s failed: the server allows %s; tried %s", ua->user, ua->methods,
+			ua->tried[0] ? ua->tried : "nothing it allows");
+	}
+	return SSHTUN_ERR_AUTH_FAILED;
+}
+
+/* Tries the next identity, or the next method. */
+static int next_key(struct ua *ua, int advance)
+{
+	if (advance) {
+		ua->cur++;
+	}
+	return next_method(ua);
 }
 
 static int on_failure(struct ua *ua, const struct tp_msg *m)
@@ -203,9 +316,219 @@ static int on_failure(struct ua *ua, const struct tp_msg *m)
 	}
 	lg_sanitize(ua->methods, sizeof(ua->methods), methods.p, methods.n);
 	if (partial) {
-		LG_D1(ua->log, "partial success; server wants more: %s", ua->methods);
+		/* The method just used succeeded; the server wants another (AuthenticationMethods a,b). */
+		LG_I(ua->log, "authenticated with partial success; the server wants more: %s", ua->methods);
+		if (ua->method == UA_M_PUBKEY) {
+			ua->cur = ua->n_ids;
+		}
+		return next_method(ua);
 	}
-	return next_key(ua, ua->state == UA_QUERY || ua->state == UA_SIGNED);
+	switch (ua->method) {
+	case UA_M_PUBKEY:
+		return next_key(ua, ua->state == UA_QUERY || ua->state == UA_SIGNED);
+	case UA_M_KBDINT:
+		ua->kbd_rounds++;
+		break;
+	case UA_M_PASSWORD:
+		ua->pw_tries++;
+		LG_I(ua->log, "password refused");
+		break;
+	default:
+		break;
+	}
+	return next_method(ua);
+}
+
+/* keyboard-interactive (RFC 4256 3.2): name, instruction, language, then num-prompts (prompt, echo). */
+static int on_info_request(struct ua *ua, const struct tp_msg *m)
+{
+	struct wire_r r;
+	struct wire_view name, instr, lang, prompt;
+	uint8_t type = 0;
+	uint32_t n = 0;
+	char cname[256], cinstr[1024], *qs[UA_ASK_MAX];
+	const char *cq[UA_ASK_MAX];
+	int echo[UA_ASK_MAX];
+	int res;
+
+	wire_r_init(&r, m->payload, m->len);
+	wire_get_u8(&r, &type);
+	wire_get_string(&r, &name);
+	wire_get_string(&r, &instr);
+	wire_get_string(&r, &lang);
+	wire_get_u32(&r, &n);
+	if (wire_err(&r) || n > UA_ASK_MAX) {
+		return SSHTUN_ERR_PROTOCOL;
+	}
+	memset(qs, 0, sizeof(qs));
+	for (uint32_t i = 0; i < n; i++) {
+		wire_get_string(&r, &prompt);
+		wire_get_bool(&r, &echo[i]);
+		if (wire_err(&r)) {
+			break;
+		}
+		qs[i] = malloc(prompt.n + 1);
+		if (qs[i]) {
+			lg_sanitize(qs[i], prompt.n + 1, prompt.p, prompt.n);
+		}
+		cq[i] = qs[i] ? qs[i] : "";
+	}
+	if (wire_end(&r) != 0) {
+		res = SSHTUN_ERR_PROTOCOL;
+		goto out;
+	}
+	lg_sanitize(cname, sizeof(cname), name.p, name.n);
+	/* The instruction may hold line breaks: keep them, clean each line. */
+	lg_sanitize_lines(cinstr, sizeof(cinstr), instr.p, instr.n);
+	if (n == 0) {
+		/* Nothing to answer (OpenSSH sends these between rounds): reply at once, as ssh does. */
+		if (cinstr[0]) {
+			LG_I(ua->log, "%s", cinstr);
+		}
+		res = ua_answer(ua, (const char *const *)cq, 0);
+		goto out;
+	}
+	res = ask(ua, UA_ASK_KBDINT, cname, cinstr, n, cq, echo);
+	if (res == SSHTUN_ERR_AGAIN) {
+		res = 0;
+	} else {
+		LG_D1(ua->log, "keyboard-interactive not answered: %s", sshtun_strerror(res));
+		ua->kbd_off = 1;
+		/* The server waits for a response: an empty one ends the round; its FAILURE brings the next method. */
+		ua->state = UA_KBD;
+		res = ua_answer(ua, NULL, 0);
+	}
+out:
+	for (uint32_t i = 0; i < n && i < UA_ASK_MAX; i++) {
+		free(qs[i]);
+	}
+	return res;
+}
+
+/* The server wants the password changed (RFC 4252 8): string prompt, string language. */
+static int on_passwd_changereq(struct ua *ua, const struct tp_msg *m)
+{
+	static const char *const qs[2] = { "Enter new password: ", "Retype new password: " };
+	static const int echo[2] = { 0, 0 };
+	struct wire_r r;
+	struct wire_view prompt, lang;
+	uint8_t type = 0;
+	char instr[1024];
+	int res;
+
+	wire_r_init(&r, m->payload, m->len);
+	wire_get_u8(&r, &type);
+	wire_get_string(&r, &prompt);
+	wire_get_string(&r, &lang);
+	if (wire_end(&r) != 0 || !ua->old_password) {
+		return SSHTUN_ERR_PROTOCOL;
+	}
+	lg_sanitize_lines(instr, sizeof(instr) - 1, prompt.p, prompt.n);
+	if (instr[0] && instr[strlen(instr) - 1] != '\n') {
+		strcat(instr, "\n");
+	}
+	res = ask(ua, UA_ASK_NEW_PASSWORD, "", instr, 2, qs, echo);
+	if (res == SSHTUN_ERR_AGAIN) {
+		return 0;
+	}
+	ua->pw_off = 1;
+	return next_method(ua);
+}
+
+static void forget_password(struct ua *ua)
+{
+	if (ua->old_password) {
+		memset(ua->old_password, 0, strlen(ua->old_password));
+		free(ua->old_password);
+		ua->old_password = NULL;
+	}
+}
+
+void ua_free(struct ua *ua)
+{
+	forget_password(ua);
+}
+
+/* Sends the password (change: old and new). */
+static int send_password(struct ua *ua, const char *pw, const char *newpw)
+{
+	struct wire_w w;
+	int r;
+
+	wire_w_init(&w, 0);
+	put_head(&w, ua, "password");
+	wire_put_bool(&w, newpw != NULL);
+	wire_put_cstring(&w, pw);
+	if (newpw) {
+		wire_put_cstring(&w, newpw);
+	}
+	r = wire_w_err(&w) ? wire_w_err(&w) : tp_send(ua->tp, w.p, w.len);
+	if (w.p) {
+		memset(w.p, 0, w.len);
+	}
+	wire_w_free(&w);
+	ua->state = UA_PASSWORD;
+	return r;
+}
+
+int ua_answer(struct ua *ua, const char *const *answers, unsigned n)
+{
+	struct wire_w w;
+	int r, kind = ua->ask_kind;
+
+	if (ua->state != UA_ASKING && !(ua->state == UA_KBD && ua->method == UA_M_KBDINT)) {
+		return SSHTUN_ERR_STATE;
+	}
+	ua->ask_kind = 0;
+	if (ua->method == UA_M_KBDINT) {
+		/* An INFO_RESPONSE with the answers (or none, to give up this round). */
+		wire_w_init(&w, 0);
+		wire_put_u8(&w, SSH_MSG_USERAUTH_INFO_RESPONSE);
+		wire_put_u32(&w, answers ? n : 0);
+		for (unsigned i = 0; answers && i < n; i++) {
+			wire_put_cstring(&w, answers[i]);
+		}
+		if (!answers) {
+			ua->kbd_off = 1;
+		}
+		r = wire_w_err(&w) ? wire_w_err(&w) : tp_send(ua->tp, w.p, w.len);
+		if (w.p) {
+			memset(w.p, 0, w.len);
+		}
+		wire_w_free(&w);
+		ua->state = UA_KBD;
+		return r;
+	}
+	if (ua->method == UA_M_PASSWORD && kind == UA_ASK_PASSWORD) {
+		if (!answers || n != 1) {
+			ua->pw_off = 1;
+			return next_method(ua);
+		}
+		forget_password(ua);
+		ua->old_password = strdup(answers[0]);
+		return send_password(ua, answers[0], NULL);
+	}
+	if (ua->method == UA_M_PASSWORD && kind == UA_ASK_NEW_PASSWORD) {
+		if (!answers || n != 2 || !ua->old_password) {
+			ua->pw_off = 1;
+			return next_method(ua);
+		}
+		if (strcmp(answers[0], answers[1]) != 0) {
+			static const char *const qs[2] = { "Enter new password: ", "Retype new password: " };
+			static const int echo[2] = { 0, 0 };
+
+			r = ask(ua, UA_ASK_NEW_PASSWORD, "", "Mismatch; try again.\n", 2, qs, echo);
+			if (r == SSHTUN_ERR_AGAIN) {
+				return 0;
+			}
+			ua->pw_off = 1;
+			return next_method(ua);
+		}
+		r = send_password(ua, ua->old_password, answers[0]);
+		forget_password(ua);
+		return r;
+	}
+	return SSHTUN_ERR_STATE;
 }
 
 static int on_banner(struct ua *ua, const struct tp_msg *m)
@@ -213,7 +536,7 @@ static int on_banner(struct ua *ua, const struct tp_msg *m)
 	struct wire_r r;
 	struct wire_view text, lang;
 	uint8_t type = 0;
-	char clean[1024];
+	char clean[4096];
 
 	wire_r_init(&r, m->payload, m->len);
 	wire_get_u8(&r, &type);
@@ -222,8 +545,12 @@ static int on_banner(struct ua *ua, const struct tp_msg *m)
 	if (wire_end(&r) != 0) {
 		return SSHTUN_ERR_PROTOCOL;
 	}
-	lg_sanitize(clean, sizeof(clean), text.p, text.n);
-	LG_I(ua->log, "server banner: %s", clean);
+	/* Shown as the server wrote it, line by line (control bytes made harmless). */
+	lg_sanitize_lines(clean, sizeof(clean), text.p, text.n);
+	for (char *line = clean, *end; *line; line = end + (*end == '\n')) {
+		end = line + strcspn(line, "\n");
+		LG_I(ua->log, "%.*s", (int)(end - line), line);
+	}
 	return 0;
 }
 
@@ -244,6 +571,11 @@ static int on_pk_ok(struct ua *ua, const struct tp_msg *m)
 	}
 	LG_D1(ua->log, "server accepts key %s", id->label);
 	return send_signed(ua);
+}
+
+void ua_set_opts(struct ua *ua, const struct ua_opts *o)
+{
+	ua->opts = *o;
 }
 
 int ua_resume(struct ua *ua)
@@ -270,22 +602,32 @@ int ua_handle(struct ua *ua, const struct tp_msg *m)
 	case SSH_MSG_USERAUTH_BANNER:
 		return on_banner(ua, m);
 	case SSH_MSG_USERAUTH_FAILURE:
-		if (ua->state < UA_NONE || ua->state > UA_SIGNED) {
+		if (ua->state < UA_NONE || ua->state > UA_PASSWORD) {
 			break;
 		}
 		return on_failure(ua, m);
-	case SSH_MSG_USERAUTH_PK_OK:
-		if (ua->state != UA_QUERY) {
-			break;
+	case 60:
+		/* One number, three messages: which one depends on the method under way. */
+		if (ua->state == UA_QUERY) {
+			return on_pk_ok(ua, m);
 		}
-		return on_pk_ok(ua, m);
+		if (ua->state == UA_KBD) {
+			return on_info_request(ua, m);
+		}
+		if (ua->state == UA_PASSWORD) {
+			return on_passwd_changereq(ua, m);
+		}
+		break;
 	case SSH_MSG_USERAUTH_SUCCESS:
-		if (ua->state < UA_NONE || ua->state > UA_SIGNED || m->len != 1) {
+		if (ua->state < UA_NONE || ua->state > UA_PASSWORD || m->len != 1) {
 			break;
 		}
 		ua->state = UA_DONE;
-		if (ua->cur < ua->n_ids) {
+		forget_password(ua);
+		if (ua->method == UA_M_PUBKEY && ua->cur < ua->n_ids) {
 			LG_D1(ua->log, "authenticated with %s", ua->ids[ua->cur].label);
+		} else if (ua->method == UA_M_KBDINT || ua->method == UA_M_PASSWORD) {
+			LG_D1(ua->log, "authenticated with %s", ua->method == UA_M_KBDINT ? "keyboard-interactive" : "password");
 		}
 		return 1;
 	default:
