@@ -300,6 +300,8 @@ static int next_key(struct ua *ua, int advance)
 	return next_method(ua);
 }
 
+static void forget_password(struct ua *ua);
+
 static int on_failure(struct ua *ua, const struct tp_msg *m)
 {
 	struct wire_r r;
@@ -331,6 +333,7 @@ static int on_failure(struct ua *ua, const struct tp_msg *m)
 		break;
 	case UA_M_PASSWORD:
 		ua->pw_tries++;
+		forget_password(ua);
 		LG_I(ua->log, "password refused");
 		break;
 	default:

@@ -67,6 +67,7 @@ static int teardown(void **state)
 {
 	struct fix *f = *state;
 
+	ua_free(&f->ua);
 	tp_free(f->tp);
 	free(f);
 	return 0;
@@ -433,6 +434,7 @@ static void test_password_exhausted(void **state)
 	assert_int_equal(a.calls, 3);
 	assert_string_equal(f->ua.tried, "password");
 	/* A declined question: no request at all, and the next method (none left) ends it. */
+	ua_free(&f->ua);
 	tp_free(f->tp);
 	f->tp = fake_tp_ready(NULL);
 	ua_init(&f->ua, f->tp, "alice", f->ids, 0, NULL);
@@ -442,6 +444,7 @@ static void test_password_exhausted(void **state)
 	assert_int_equal(ua_answer(&f->ua, NULL, 0), SSHTUN_ERR_AUTH_FAILED);
 	assert_int_equal(take(f, out, sizeof(out)), 0);
 	/* Nothing can be asked (BatchMode): password is not tried at all. */
+	ua_free(&f->ua);
 	tp_free(f->tp);
 	f->tp = fake_tp_ready(NULL);
 	ua_init(&f->ua, f->tp, "alice", f->ids, 0, NULL);
@@ -568,6 +571,7 @@ static void test_keyboard_interactive(void **state)
 	assert_int_equal(out[0], SSH_MSG_USERAUTH_INFO_RESPONSE);
 	assert_int_equal(reply(f, ok, 1), 1);
 	/* More prompts than we take, or a truncated request, is a protocol error. */
+	ua_free(&f->ua);
 	tp_free(f->tp);
 	f->tp = fake_tp_ready(NULL);
 	ua_init(&f->ua, f->tp, "alice", f->ids, 0, NULL);
@@ -619,6 +623,7 @@ static void test_partial_success_and_preferred(void **state)
 	assert_string_equal(f->ua.tried, "publickey,password");
 
 	/* PreferredAuthentications password,publickey: the password first although keys exist. */
+	ua_free(&f->ua);
 	tp_free(f->tp);
 	f->tp = fake_tp_ready(NULL);
 	ua_init(&f->ua, f->tp, "alice", f->ids, 2, NULL);
@@ -627,6 +632,7 @@ static void test_partial_success_and_preferred(void **state)
 	to_methods(f, "publickey,password,keyboard-interactive");
 	assert_int_equal(a.kind, UA_ASK_PASSWORD);
 	/* PreferredAuthentications publickey only: with the keys refused, nothing else is tried. */
+	ua_free(&f->ua);
 	tp_free(f->tp);
 	f->tp = fake_tp_ready(NULL);
 	ua_init(&f->ua, f->tp, "alice", f->ids, 1, NULL);
