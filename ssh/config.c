@@ -53,6 +53,7 @@ void cfg_init(struct cfg *c)
 	c->tunnel_ack_thinning = CFG_UNSET;
 	c->required_rsa_size = CFG_UNSET;
 	c->batch_mode = CFG_UNSET;
+	c->hash_known_hosts = CFG_UNSET;
 	c->password_prompts = CFG_UNSET;
 	c->pubkey_auth = CFG_UNSET;
 	c->kbdint_auth = CFG_UNSET;
@@ -82,6 +83,7 @@ void cfg_free(struct cfg *c)
 	free(c->hostkey_algorithms);
 	free(c->pubkey_algorithms);
 	free(c->preferred_auth);
+	free(c->host_key_alias);
 	free(c->tunnel_address);
 	free(c->tunnel_peer);
 	cfg_init(c);
@@ -150,6 +152,19 @@ static int load_file(const char *path, int user_file, int optional, const struct
 		}
 		LG_E(log, "%s: cannot open: %s", path, strerror(errno));
 		return SSHTUN_ERR_CONFIG;
+	}
+	if (fstat(fd, &st) == 0 && S_ISCHR(st.st_mode)) {
+		/* -F /dev/null: a character device is an empty configuration, as ssh reads it. */
+		LG_D2(log, "%s: a character device, read as empty", path);
+		buf = malloc(1);
+		if (!buf) {
+			r = SSHTUN_ERR_NOMEM;
+			goto out;
+		}
+		*out = buf;
+		buf = NULL;
+		r = 0;
+		goto out;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		LG_E(log, "%s: not a regular file", path);

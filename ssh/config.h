@@ -41,6 +41,8 @@ struct cfg {
 	char *hostkey_algorithms;	/* HostKeyAlgorithms, likewise (unset: defaults, known_hosts' types first) */
 	char *pubkey_algorithms;	/* PubkeyAcceptedAlgorithms, likewise */
 	int required_rsa_size;
+	int hash_known_hosts;		/* HashKnownHosts yes/no, default no: names added are hashed */
+	char *host_key_alias;		/* HostKeyAlias: the name known_hosts is searched and written under */
 	int batch_mode;			/* BatchMode yes/no, default no: yes asks nothing at all */
 	int password_prompts;		/* NumberOfPasswordPrompts, default 3 (passphrases too) */
 	int pubkey_auth;		/* PubkeyAuthentication yes/no, default yes */

@@ -278,6 +278,19 @@ static int kw_identities_only(const struct kwctx *k)
 	return kw_choice(k, yes_no, &k->c->identities_only);
 }
 
+static int kw_hash_known_hosts(const struct kwctx *k)
+{
+	return kw_choice(k, yes_no, &k->c->hash_known_hosts);
+}
+
+static int kw_host_key_alias(const struct kwctx *k)
+{
+	const char *v = k->argv[0];
+	int ok = v[0] != '\0' && strlen(v) < 256 && strpbrk(v, " \t*?!,[]|") == NULL;
+
+	return kw_str_if(k, ok, &k->c->host_key_alias);
+}
+
 static int kw_batch_mode(const struct kwctx *k)
 {
 	return kw_choice(k, yes_no, &k->c->batch_mode);
@@ -521,6 +534,8 @@ static const struct kw keywords[] = {
 	{ "IdentityFile", kw_identity_file, 1, 1, "a file name" },
 	{ "IdentitiesOnly", kw_identities_only, 1, 1, "yes or no" },
 	{ "BatchMode", kw_batch_mode, 1, 1, "yes or no" },
+	{ "HashKnownHosts", kw_hash_known_hosts, 1, 1, "yes or no" },
+	{ "HostKeyAlias", kw_host_key_alias, 1, 1, "a name without blanks or pattern characters" },
 	{ "NumberOfPasswordPrompts", kw_password_prompts, 1, 1, "a number 0..100" },
 	{ "PubkeyAuthentication", kw_pubkey_auth, 1, 1, "yes or no" },
 	{ "KbdInteractiveAuthentication", kw_kbdint_auth, 1, 1, "yes or no" },
@@ -561,8 +576,8 @@ static const struct kw keywords[] = {
 	IGN("ForwardX11Trusted"), IGN("GatewayPorts"), IGN("GSSAPIAuthentication"),
 	IGN("GSSAPIClientIdentity"), IGN("GSSAPIDelegateCredentials"), IGN("GSSAPIKeyExchange"),
 	IGN("GSSAPIRenewalForcesRekey"), IGN("GSSAPIServerIdentity"), IGN("GSSAPITrustDns"),
-	IGN("GSSAPIKexAlgorithms"), IGN("HashKnownHosts"), IGN("HostbasedAcceptedAlgorithms"),
-	IGN("HostbasedAuthentication"), IGN("HostKeyAlias"), IGN("IPQoS"),
+	IGN("GSSAPIKexAlgorithms"), IGN("HostbasedAcceptedAlgorithms"),
+	IGN("HostbasedAuthentication"), IGN("IPQoS"),
 	IGN("KbdInteractiveDevices"), IGN("KnownHostsCommand"),
 	IGN("LocalCommand"), IGN("LocalForward"), IGN("LogVerbose"), IGN("MACs"),
 	IGN("NoHostAuthenticationForLocalhost"), 

@@ -6,6 +6,17 @@
 #include "ssh/conn_int.h"
 #include "ssh/known_hosts.h"
 
+/* The name known_hosts holds the server under: HostKeyAlias as given (no port, as ssh), or the host and port. */
+static const char *kh_name(const struct sshtun *h)
+{
+	return h->cfg.host_key_alias ? h->cfg.host_key_alias : h->cfg.hostname;
+}
+
+static int kh_port(const struct sshtun *h)
+{
+	return h->cfg.host_key_alias ? 22 : h->cfg.port;
+}
+
 /* The known_hosts files to read, user's first; returns how many. */
 static size_t kh_files(const struct sshtun *h, const char **files)
 {
@@ -25,7 +36,7 @@ void conn_known_types(struct sshtun *h, char *out, size_t outlen)
 	const char *files[2 * CFG_MAX_FILES];
 	size_t n = kh_files(h, files);
 
-	if (kh_known_types(files, n, h->cfg.hostname, h->cfg.port, out, outlen) != 0) {
+	if (kh_known_types(files, n, kh_name(h), kh_port(h), out, outlen) != 0) {
 		out[0] = '\0';
 	}
 	if (out[0]) {
@@ -55,7 +66,7 @@ static void kh_learn(struct sshtun *h, const struct pubkey *key, const char *fp)
 {
 	const char *file = h->cfg.n_user_known_hosts ? h->cfg.user_known_hosts[0] : NULL;
 
-	if (file && kh_add(file, h->cfg.hostname, h->cfg.port, key) == 0) {
+	if (file && kh_add(file, kh_name(h), kh_port(h), key, h->cfg.hash_known_hosts == 1) == 0) {
 		LG_W(&h->log, "Permanently added %s (%s %s) to %s", h->cfg.hostname, pubkey_type_name(key->type), fp, file);
 	} else {
 		LG_W(&h->log, "could not add the host key of %s to %s", h->cfg.hostname, file ? file : "known_hosts");
@@ -136,7 +147,7 @@ int conn_check_hostkey(void *ud, const struct pubkey *key)
 		return SSHTUN_ERR_HOSTKEY_CHANGED;
 	}
 	memset(&res, 0, sizeof(res));
-	r = kh_check(files, n, h->cfg.hostname, h->cfg.port, key, &res, &h->log);
+	r = kh_check(files, n, kh_name(h), kh_port(h), key, &res, &h->log);
 	if (r < 0) {
 		return r;
 	}

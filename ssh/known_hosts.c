@@ -443,7 +443,24 @@ static int kh_write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
-int kh_add(const char *file, const char *host, int port, const struct pubkey *key)
+/* "|1|salt|HMAC-SHA1(salt, name)" in base64, as ssh writes a hashed name (HashKnownHosts). */
+static int kh_hash_name(const char *name, char *out, size_t outlen)
+{
+	uint8_t salt[KH_SHA1_LEN], mac[KH_SHA1_LEN];
+	char s64[32], m64[32];
+	int err;
+
+	cry_random(salt, sizeof(salt));
+	err = cry_hmac(CRY_SHA1, salt, sizeof(salt), name, strlen(name), mac);
+	if (err == 0 && (cry_base64_encode(s64, sizeof(s64), salt, sizeof(salt), 1) < 0 ||
+			 cry_base64_encode(m64, sizeof(m64), mac, sizeof(mac), 1) < 0 ||
+			 snprintf(out, outlen, "%s%s|%s", kh_hash_magic, s64, m64) >= (int)outlen)) {
+		err = SSHTUN_ERR_TOO_LONG;
+	}
+	return err;
+}
+
+int kh_add(const char *file, const char *host, int port, const struct pubkey *key, int hashed)
 {
 	char name[KH_NAME_MAX], b64[(PK_BLOB_MAX + 2) / 3 * 4 + 1];
 	struct wire_w line;
@@ -455,6 +472,12 @@ int kh_add(const char *file, const char *host, int port, const struct pubkey *ke
 		return SSHTUN_ERR_INVAL;
 	}
 	err = kh_hostname(name, sizeof(name), host, port);
+	if (err == 0 && hashed) {
+		char plain[KH_NAME_MAX];
+
+		memcpy(plain, name, sizeof(plain));
+		err = kh_hash_name(plain, name, sizeof(name));
+	}
 	if (err) {
 		return err;
 	}

@@ -33,8 +33,11 @@ int kh_check(const char *const *files, size_t nfiles, const char *host, int port
  * seen; "" if none. Unreadable files are skipped: this only orders what we ask the server for.
  */
 int kh_known_types(const char *const *files, size_t nfiles, const char *host, int port, char *out, size_t outlen);
-/* Appends "host key-type base64" (plain, as ssh with HashKnownHosts no) to file, creating it (0600) and its directory (0700). */
-int kh_add(const char *file, const char *host, int port, const struct pubkey *key);
+/*
+ * Appends "host key-type base64" to file, creating it (0600) and its directory (0700); with hashed the name
+ * is written as ssh's HashKnownHosts writes it ("|1|salt|hash").
+ */
+int kh_add(const char *file, const char *host, int port, const struct pubkey *key, int hashed);
 /*
  * Matches one known_hosts line. 1 if the line names host (the name as kh_check
  * forms it) and sets *key, *marker (0 none, 1 @revoked, 2 @cert-authority);

@@ -319,6 +319,28 @@ UP_ENV="SSH_ASKPASS=$K/ask_no SSH_ASKPASS_REQUIRE=force" \
 UP_ENV="SSH_ASKPASS=$K/ask_yes SSH_ASKPASS_REQUIRE=force" \
 	refused "ask with BatchMode: refused without asking" 4 "not known" -p $port -o BatchMode=yes \
 	-o StrictHostKeyChecking=ask -o UserKnownHostsFile="$K/kh_new_no" -i "$K/id_ed25519256"
+# HashKnownHosts: accept-new writes the name hashed, and the next connection finds it.
+rm -f "$K/kh_hashed"
+up "HashKnownHosts yes with accept-new" "$ALT_LOG" "Accepted publickey" -p $port -o StrictHostKeyChecking=accept-new \
+	-o HashKnownHosts=yes -o UserKnownHostsFile="$K/kh_hashed" -i "$K/id_ed25519256"
+if grep -q "^|1|" "$K/kh_hashed" && ! grep -q "$RIG_SERVER_IP" "$K/kh_hashed"; then
+	tap_ok "HashKnownHosts: the added name is hashed"
+else
+	tap_not_ok "HashKnownHosts: the added name is hashed"
+	tap_diag <"$K/kh_hashed"
+fi
+up "HashKnownHosts: the hashed entry is found again (StrictHostKeyChecking yes)" "$ALT_LOG" "Accepted publickey" \
+	-p $port -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$K/kh_hashed" -i "$K/id_ed25519256"
+# HostKeyAlias: known_hosts names the server by an alias, without its port.
+echo "vpn-gw $(cut -d' ' -f1,2 "$K/host_ecdsa384.pub")" >"$K/kh_alias"
+up "HostKeyAlias" "$ALT_LOG" "Accepted publickey" -p $port -o HostKeyAlias=vpn-gw -o UserKnownHostsFile="$K/kh_alias" \
+	-i "$K/id_ed25519256"
+refused "HostKeyAlias not in known_hosts" 4 "not known" -p $port -o HostKeyAlias=other-gw \
+	-o UserKnownHostsFile="$K/kh_alias" -i "$K/id_ed25519256"
+# @revoked: refused even though another line lists the key as known.
+{ cat "$K/kh_alias"; echo "@revoked * $(cut -d' ' -f1,2 "$K/host_ecdsa384.pub")"; } >"$K/kh_revoked"
+refused "@revoked host key" 4 "marked revoked in .*kh_revoked:2" -p $port -o HostKeyAlias=vpn-gw \
+	-o UserKnownHostsFile="$K/kh_revoked" -i "$K/id_ed25519256"
 LATER=${PROMPT_LATER:-$PWD/build/interop/prompt_later}
 rm -f "$K/kh_later"
 out=$(rig_client timeout 30 "$LATER" "$RIG_DIR/bare_config" "$RIG_TARGET" 1500 yes "Port $port" \

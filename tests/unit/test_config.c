@@ -321,6 +321,9 @@ static void test_read_file(void **st)
 	assert_int_equal(cfg_read_file(&f->c, path, 1, &f->log), SSHTUN_ERR_CONFIG);
 	assert_non_null(strstr(f->lb.text, "permissions"));
 	assert_int_equal(cfg_read_file(&f->c, f->dir, 0, &f->log), SSHTUN_ERR_CONFIG);
+	/* -F /dev/null: a character device (owned by root, writable by all) is read as an empty file, as ssh reads it. */
+	assert_int_equal(cfg_read_file(&f->c, "/dev/null", 0, &f->log), 0);
+	assert_int_equal(cfg_read_file(&f->c, "/dev/null", 1, &f->log), 0);
 	rm_tree(f->dir);
 	fx_free(f);
 }
