@@ -21,6 +21,7 @@ typedef int (*conn_answer_fn)(struct sshtun *h, void *ctx, const char *const *an
 /* An IdentityFile: its key, which stays locked until its passphrase is given (identity.c). */
 struct conn_file {
 	struct privkey key;	/* key.pub is known at once; the secret once unlocked */
+	struct pubkey pub;	/* a locked key's public key, which the unlocked one must match */
 	struct sshtun *h;
 	const char *path;
 	int locked;		/* passphrase-protected and not yet unlocked */

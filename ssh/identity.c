@@ -23,6 +23,11 @@ static int on_passphrase(struct sshtun *h, void *ctx, const char *const *answers
 		return conn_auth_resume(h);
 	}
 	r = key_load_private(&f->key, f->path, answers[0], &h->log);
+	if (r == 0 && !pubkey_equal(&f->key.pub, &f->pub)) {
+		LG_W(&h->log, "%s does not hold the key its .pub file names", f->path);
+		key_wipe(&f->key);
+		r = SSHTUN_ERR_KEY_FILE;
+	}
 	if (r == 0) {
 		f->locked = 0;
 		return conn_auth_resume(h);
@@ -187,8 +192,20 @@ int conn_load_identities(struct sshtun *h)
 		f->h = h;
 		f->path = path;
 		r = key_load_private(&f->key, path, NULL, &h->log);
+		if (r == SSHTUN_ERR_KEY_ENCRYPTED && f->key.pub.type == PK_NONE) {
+			/* An encrypted PEM file hides its public key: offer the one in KEY.pub, as ssh does. */
+			char pubpath[1100];
+
+			if (snprintf(pubpath, sizeof(pubpath), "%s.pub", path) >= (int)sizeof(pubpath) ||
+			    key_load_public(&f->key.pub, pubpath) != 0) {
+				LG_W(&h->log, "skipping %s: it is encrypted and its public key is not readable without the passphrase; "
+					"put it beside the key (ssh-keygen -y -f %s > %s.pub)", path, path, path);
+				continue;
+			}
+		}
 		if (r == SSHTUN_ERR_KEY_ENCRYPTED) {
 			f->locked = 1;	/* its public key is offered; the passphrase is asked for if the server accepts it */
+			f->pub = f->key.pub;
 		} else if (r != 0) {
 			LG_W(&h->log, "skipping %s: %s", path, sshtun_strerror(r));
 			continue;

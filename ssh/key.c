@@ -2,6 +2,7 @@
 #include "ssh/key.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -380,6 +381,76 @@ static int key_parse_binary(struct privkey *k, const uint8_t *bin, size_t n, con
 	return key_decrypt(k, c, &kdfopts, &enc, &tag, pass);
 }
 
+/* 1 if the text's first line (after blank lines) is a PEM armour other than OpenSSH's own. */
+static int key_is_pem(const uint8_t *text, size_t n)
+{
+	static const char begin[] = "-----BEGIN ";
+	size_t i = 0;
+
+	while (i < n && (text[i] == '\n' || text[i] == '\r' || text[i] == ' ' || text[i] == '\t')) {
+		i++;
+	}
+	return n - i >= sizeof(begin) - 1 && memcmp(text + i, begin, sizeof(begin) - 1) == 0 &&
+	       !(n - i >= sizeof(armour_begin) - 1 && memcmp(text + i, armour_begin, sizeof(armour_begin) - 1) == 0);
+}
+
+/* A PEM key (PKCS#1, SEC1, PKCS#8) through libcrypto: its public blob is built here and checked as any other. */
+static int key_parse_pem(struct privkey *k, const uint8_t *text, size_t n, const char *pass)
+{
+	uint8_t seed[32], pk[32], num[CRY_RSA_SIG_MAX], e[CRY_RSA_SIG_MAX];
+	size_t nlen = 0, elen = 0;
+	struct wire_w blob;
+	int kind = 0, curve = 0, err;
+
+	err = cry_pem_private(text, n, pass, &k->pk, &kind, seed);
+	if (err) {
+		return err;
+	}
+	wire_w_init(&blob, PK_BLOB_MAX);
+	switch (kind) {
+	case CRY_PEM_ED25519:
+		err = cry_ed25519_from_seed(k->ed25519_sk, pk, seed);
+		wire_put_cstring(&blob, "ssh-ed25519");
+		wire_put_string(&blob, pk, sizeof(pk));
+		break;
+#if SSHTUN_RSA
+	case CRY_PEM_RSA:
+		err = cry_pkey_rsa_public(k->pk, num, sizeof(num), &nlen, e, sizeof(e), &elen);
+		wire_put_cstring(&blob, "ssh-rsa");
+		wire_put_mpint(&blob, e, elen);
+		wire_put_mpint(&blob, num, nlen);
+		break;
+#endif
+#if SSHTUN_ECDSA
+	case CRY_PEM_EC: {
+		static const char *const names[] = { "", "nistp256", "nistp384", "nistp521" };
+		char type[32];
+
+		err = cry_pkey_ec_public(k->pk, &curve, num, sizeof(num), &nlen);
+		if (err == 0) {
+			snprintf(type, sizeof(type), "ecdsa-sha2-%s", names[curve]);
+			wire_put_cstring(&blob, type);
+			wire_put_cstring(&blob, names[curve]);
+			wire_put_string(&blob, num, nlen);
+		}
+		break;
+	}
+#endif
+	default:
+		err = SSHTUN_ERR_NOT_SUPPORTED;
+		break;
+	}
+	if (err == 0) {
+		err = wire_w_err(&blob);
+	}
+	if (err == 0 && pubkey_from_blob(&k->pub, blob.p, blob.len) != 0) {
+		err = SSHTUN_ERR_KEY_FILE;
+	}
+	cry_wipe(seed, sizeof(seed));
+	wire_w_free(&blob);
+	return err;
+}
+
 int key_parse_private(struct privkey *k, const uint8_t *text, size_t n, const char *pass)
 {
 	struct wire_w b64;
@@ -392,6 +463,10 @@ int key_parse_private(struct privkey *k, const uint8_t *text, size_t n, const ch
 	}
 	memset(k, 0, sizeof(*k));
 	wire_w_init(&b64, FILE_MAX_SIZE);
+	if (key_is_pem(text, n)) {
+		err = key_parse_pem(k, text, n, pass);
+		goto out;
+	}
 	err = key_unarmour(text, n, &b64);
 	if (err) {
 		goto out;

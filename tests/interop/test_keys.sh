@@ -166,6 +166,17 @@ else
 	tap_not_ok "pty_answer helper: $PTY not built (make tests)"
 fi
 
+# PEM key files (as ssh-keygen -m PEM / PKCS8 writes them, and older tools): read through libcrypto.
+ssh-keygen -q -t rsa -b 2048 -m PEM -N '' -C pem-rsa -f "$K/pem_rsa" </dev/null
+ssh-keygen -q -t ecdsa -b 256 -m PKCS8 -N 'open sesame' -C p8-ec -f "$K/p8_ec_enc" </dev/null
+cat "$K/pem_rsa.pub" "$K/p8_ec_enc.pub" >>"$RIG_DIR/authorized_keys"
+fp=$(ssh-keygen -l -E sha256 -f "$K/pem_rsa.pub" | cut -d' ' -f2)
+up "PEM RSA key (PKCS#1)" "$RIG_SSHD_LOG" "Accepted publickey for root from .* RSA $fp" -i "$K/pem_rsa"
+fp=$(ssh-keygen -l -E sha256 -f "$K/p8_ec_enc.pub" | cut -d' ' -f2)
+UP_ENV="SSH_ASKPASS=$K/ask_right SSH_ASKPASS_REQUIRE=force" \
+	up "encrypted PKCS#8 ECDSA key (public key from its .pub)" "$RIG_SSHD_LOG" "Accepted publickey for root from .* ECDSA $fp" \
+	-i "$K/p8_ec_enc"
+
 # ---- 2. A real ssh-agent holding one key of each type; no key files at all.
 agent_sock=$RIG_DIR/agent.sock
 rig_client_bg agent ssh-agent -D -a "$agent_sock"

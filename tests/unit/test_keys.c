@@ -66,6 +66,24 @@ static int group_setup(void **state)
 	if (t_run("ssh-keygen -q -t rsa -b 2048 -N '' -f %s </dev/null >/dev/null", p) != 0) {
 		return -1;
 	}
+	{
+		static const char *const pem[][2] = {
+			{ "pem_rsa", "ssh-keygen -q -t rsa -b 2048 -m PEM -N '' -f %s </dev/null >/dev/null" },
+			{ "pem_ec", "ssh-keygen -q -t ecdsa -b 384 -m PEM -N '' -f %s </dev/null >/dev/null" },
+			{ "p8_ec", "ssh-keygen -q -t ecdsa -b 256 -m PKCS8 -N '' -f %s </dev/null >/dev/null" },
+			{ "p8_rsa", "ssh-keygen -q -t rsa -b 2048 -m PKCS8 -N '' -f %s </dev/null >/dev/null" },
+			{ "pem_rsa_enc", "ssh-keygen -q -t rsa -b 2048 -m PEM -N secretpass -f %s </dev/null >/dev/null" },
+			{ "p8_ec_enc", "ssh-keygen -q -t ecdsa -b 521 -m PKCS8 -N secretpass -f %s </dev/null >/dev/null" },
+			{ "p8_ed", "openssl genpkey -algorithm ed25519 -out %s 2>/dev/null && chmod 600 %s" },
+		};
+
+		for (size_t i = 0; i < sizeof(pem) / sizeof(pem[0]); i++) {
+			t_path(state, p, sizeof(p), pem[i][0]);
+			if (t_run(pem[i][1], p) != 0) {
+				return -1;
+			}
+		}
+	}
 	t_path(state, p, sizeof(p), "kp_gcm");
 	if (t_run("ssh-keygen -q -t ed25519 -N secretpass -Z aes256-gcm@openssh.com -f %s </dev/null >/dev/null", p) != 0) {
 		return -1;
@@ -216,6 +234,73 @@ static void test_passphrase_keys(void **state)
 		assert_int_equal(pubkey_verify(&pub, sig.p, sig.len, msg, sizeof(msg)), 0);
 		wire_w_free(&sig);
 		key_wipe(&k);
+	}
+}
+
+/*
+ * PEM key files through libcrypto (PKCS#1 RSA, SEC1 EC, PKCS#8, encrypted legacy PEM and PKCS#8, an Ed25519
+ * PKCS#8 file from openssl): the key is the one ssh-keygen's .pub names, and it signs.
+ */
+static void test_pem_keys(void **state)
+{
+	static const struct {
+		const char *file;
+		int type, encrypted;
+	} files[] = {
+		{ "pem_rsa", PK_RSA, 0 }, { "pem_ec", PK_ECDSA_P384, 0 }, { "p8_ec", PK_ECDSA_P256, 0 }, { "p8_rsa", PK_RSA, 0 },
+		{ "pem_rsa_enc", PK_RSA, 1 }, { "p8_ec_enc", PK_ECDSA_P521, 1 }, { "p8_ed", PK_ED25519, 0 },
+	};
+	static const uint8_t msg[] = "m";
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct privkey k;
+		struct pubkey pub;
+		struct wire_w sig;
+		char p[128], pp[140];
+
+		t_path(state, p, sizeof(p), files[i].file);
+		if (files[i].encrypted) {
+			assert_int_equal(key_load_private(&k, p, NULL, NULL), SSHTUN_ERR_KEY_ENCRYPTED);
+			assert_int_equal(k.pub.type, PK_NONE);	/* PEM hides the public key: KEY.pub gives it */
+			assert_int_equal(key_load_private(&k, p, "secretpas", NULL), SSHTUN_ERR_KEY_BAD_PASS);
+			assert_int_equal(key_load_private(&k, p, "secretpass", NULL), 0);
+		} else {
+			assert_int_equal(key_load_private(&k, p, NULL, NULL), 0);
+		}
+		assert_int_equal(k.pub.type, files[i].type);
+		if (files[i].type == PK_ED25519) {
+			/* openssl's own view of the public key: the last 32 bytes of its DER. */
+			char cmd[300], hex[65];
+			FILE *f;
+
+			snprintf(cmd, sizeof(cmd), "openssl pkey -in %s -pubout -outform DER | tail -c 32 | od -An -tx1 | tr -d ' \\n'", p);
+			f = popen(cmd, "r");
+			assert_non_null(f);
+			assert_non_null(fgets(hex, sizeof(hex), f));
+			pclose(f);
+			for (int b = 0; b < 32; b++) {
+				unsigned v;
+
+				assert_int_equal(sscanf(hex + 2 * b, "%2x", &v), 1);
+				assert_int_equal(k.pub.blob[k.pub.a_off + b], v);
+			}
+		} else {
+			snprintf(pp, sizeof(pp), "%s.pub", p);
+			assert_int_equal(key_load_public(&pub, pp), 0);
+			assert_true(pubkey_equal(&k.pub, &pub));
+		}
+		wire_w_init(&sig, 0);
+		assert_int_equal(key_sign(&k, NULL, msg, sizeof(msg), &sig), 0);
+		assert_int_equal(pubkey_verify(&k.pub, sig.p, sig.len, msg, sizeof(msg)), 0);
+		wire_w_free(&sig);
+		key_wipe(&k);
+	}
+	/* A PEM armour around nonsense is a damaged file, not a crash. */
+	{
+		static const char junk[] = "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n";
+		struct privkey k;
+
+		assert_int_equal(key_parse_private(&k, (const uint8_t *)junk, sizeof(junk) - 1, NULL), SSHTUN_ERR_KEY_FILE);
 	}
 }
 
@@ -711,6 +796,7 @@ int main(void)
 		cmocka_unit_test(test_sign_verify_and_tamper),
 		cmocka_unit_test(test_passphrase_keys),
 		cmocka_unit_test(test_passphrase_rounds_limit),
+		cmocka_unit_test(test_pem_keys),
 		cmocka_unit_test(test_every_type),
 		cmocka_unit_test(test_ecdsa_rsa_signature_forms),
 		cmocka_unit_test(test_bad_blobs),
