@@ -226,6 +226,10 @@ static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
 		e = tp_fail(tp, SSHTUN_ERR_HOSTKEY_WEAK, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "RSA host key too small");
 		goto out;
 	}
+	if (tp->session_id_len == 0 && ks.n <= sizeof(tp->hostkey_blob)) {
+		memcpy(tp->hostkey_blob, ks.p, ks.n);	/* publickey-hostbound binds userauth to this key */
+		tp->hostkey_len = ks.n;
+	}
 	if ((e = tp->choice.kex->shared(tp->kex_priv, qs.p, qs.n, k, sizeof(k), &klen)) != 0) {
 		e = tp_fail(tp, e, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "bad server ephemeral key");
 		goto out;

@@ -116,6 +116,9 @@ struct tp {
 	/* EXT_INFO. */
 	char server_sig_algs[512];
 	int ext_ping;
+	int ext_hostbound;	/* publickey-hostbound@openssh.com "0" */
+	uint8_t hostkey_blob[PK_BLOB_MAX];	/* the server's host key of the first exchange (K_S) */
+	size_t hostkey_len;
 	char disconnect_reason[256];
 
 	/* Padding bytes, drawn in blocks from a user-space ChaCha20 generator keyed from the OS (no syscall per refill). */

@@ -251,6 +251,8 @@ static int on_ext_info(struct tp *tp, const uint8_t *p, size_t len)
 			lg_sanitize(tp->server_sig_algs, sizeof(tp->server_sig_algs), value.p, value.n);
 		} else if (wire_view_eq(&name, "ping@openssh.com")) {
 			tp->ext_ping = 1;
+		} else if (wire_view_eq(&name, "publickey-hostbound@openssh.com") && wire_view_eq(&value, "0")) {
+			tp->ext_hostbound = 1;
 		}
 	}
 	if (wire_end(&r) != 0) {
@@ -577,7 +579,14 @@ const uint8_t *tp_session_id(const struct tp *tp, size_t *len)
 
 int tp_server_has_ext(const struct tp *tp, const char *name)
 {
-	return strcmp(name, "ping@openssh.com") == 0 && tp->ext_ping;
+	return (strcmp(name, "ping@openssh.com") == 0 && tp->ext_ping) ||
+	       (strcmp(name, "publickey-hostbound@openssh.com") == 0 && tp->ext_hostbound);
+}
+
+const uint8_t *tp_hostkey_blob(const struct tp *tp, size_t *len)
+{
+	*len = tp->hostkey_len;
+	return tp->hostkey_blob;
 }
 
 const char *tp_server_sig_algs(const struct tp *tp)

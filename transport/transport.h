@@ -158,8 +158,10 @@ const char *tp_server_version(const struct tp *tp);
 const char *tp_cipher_name(const struct tp *tp);	/* client to server */
 const char *tp_kex_name(const struct tp *tp);
 const uint8_t *tp_session_id(const struct tp *tp, size_t *len);
-/* 1 if the server announced ext (e.g. "ping@openssh.com") in EXT_INFO. */
+/* 1 if the server announced ext ("ping@openssh.com", "publickey-hostbound@openssh.com") in EXT_INFO. */
 int tp_server_has_ext(const struct tp *tp, const char *name);
+/* The server's host key blob as the first key exchange received it (len 0 before). */
+const uint8_t *tp_hostkey_blob(const struct tp *tp, size_t *len);
 /* The server's server-sig-algs (empty if none). */
 const char *tp_server_sig_algs(const struct tp *tp);
 /* The DISCONNECT reason text the server sent, or "". */

@@ -89,6 +89,29 @@ static void put_head(struct wire_w *w, const struct ua *ua, const char *method)
 	wire_put_cstring(w, method);
 }
 
+/*
+ * publickey-hostbound-v00@openssh.com (OpenSSH's PROTOCOL 3.x) when the server offers it: the request, and so
+ * the signature, also binds the server's host key, which per-key agent restrictions rely on.
+ */
+static const char *pk_method(const struct ua *ua)
+{
+	size_t n = 0;
+
+	tp_hostkey_blob(ua->tp, &n);
+	return n && tp_server_has_ext(ua->tp, "publickey-hostbound@openssh.com") ? "publickey-hostbound-v00@openssh.com" :
+		"publickey";
+}
+
+static void put_hostbound(struct wire_w *w, const struct ua *ua)
+{
+	size_t n = 0;
+	const uint8_t *hk = tp_hostkey_blob(ua->tp, &n);
+
+	if (strcmp(pk_method(ua), "publickey") != 0) {
+		wire_put_string(w, hk, n);
+	}
+}
+
 static int send_none(struct ua *ua)
 {
 	struct wire_w w;
@@ -111,15 +134,17 @@ static int send_query(struct ua *ua)
 	int r;
 
 	wire_w_init(&w, 0);
-	put_head(&w, ua, "publickey");
+	put_head(&w, ua, pk_method(ua));
 	wire_put_bool(&w, 0);
 	wire_put_cstring(&w, ua->alg);
 	wire_put_string(&w, id->key.blob, id->key.bloblen);
+	put_hostbound(&w, ua);
 	r = wire_w_err(&w) ? wire_w_err(&w) : tp_send(ua->tp, w.p, w.len);
 	wire_w_free(&w);
 	ua->state = UA_QUERY;
 	ua->tries++;
-	LG_D1(ua->log, "offering public key %s (%s)", id->label, ua->alg);
+	LG_D1(ua->log, "offering public key %s (%s%s)", id->label, ua->alg,
+		strcmp(pk_method(ua), "publickey") != 0 ? ", host-bound" : "");
 	return r;
 }
 
@@ -138,10 +163,11 @@ static int send_signed(struct ua *ua)
 	wire_w_init(&sig, 0);
 	wire_w_init(&msg, 0);
 	wire_put_string(&data, sid, sidlen);
-	put_head(&data, ua, "publickey");
+	put_head(&data, ua, pk_method(ua));
 	wire_put_bool(&data, 1);
 	wire_put_cstring(&data, alg);
 	wire_put_string(&data, id->key.blob, id->key.bloblen);
+	put_hostbound(&data, ua);
 	if ((r = wire_w_err(&data)) != 0) {
 		goto out;
 	}

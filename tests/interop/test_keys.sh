@@ -93,6 +93,14 @@ else
 	tap_not_ok "RSA user keys sign with rsa-sha2-512, never ssh-rsa (SHA-1)"
 	grep -i "pkalg\|rsa-sha2" "$RIG_SSHD_LOG" | tail -n 5 | tap_diag
 fi
+# sshd announces publickey-hostbound@openssh.com: every key request binds the host key.
+if grep -q "method publickey-hostbound-v00@openssh.com" "$RIG_SSHD_LOG" &&
+	! grep -q "service ssh-connection method publickey \[" "$RIG_SSHD_LOG"; then
+	tap_ok "keys are offered with publickey-hostbound-v00@openssh.com, as the server announces it"
+else
+	tap_not_ok "keys are offered with publickey-hostbound-v00@openssh.com, as the server announces it"
+	grep "userauth-request" "$RIG_SSHD_LOG" | tail -n 3 | tap_diag
+fi
 out=$(rig_client timeout 60 "$SSHTUN" -v -F "$RIG_DIR/bare_config" -i "$K/id_rsa1024" -w any "$RIG_TARGET" 2>&1)
 rc=$?
 if [ $rc = 5 ] && echo "$out" | grep -q "skipping .*id_rsa1024: its RSA key has 1024 bits, fewer than RequiredRSASize 2048"; then

@@ -289,6 +289,55 @@ static void test_rsa_algorithm_choice(void **state)
 	assert_int_equal(ua_set_algorithms(&f->ua, "no-such-alg"), SSHTUN_ERR_KEX_NOMATCH);
 }
 
+/* publickey-hostbound-v00@openssh.com when the server announced it: the host key goes into request and signature. */
+static void test_hostbound(void **state)
+{
+	struct fix *f = *state;
+	uint8_t out[512], pkok[128];
+	struct wire_r r;
+	struct wire_view alg, blob, hk, sig;
+	struct wire_w w, data;
+	int has_sig = -1;
+	size_t n;
+	static const uint8_t hostkey[] = { 0, 0, 0, 7, 's', 's', 'h', '-', 'x', 'y', 'z' };
+
+	f->tp->ext_hostbound = 1;
+	memcpy(f->tp->hostkey_blob, hostkey, sizeof(hostkey));
+	f->tp->hostkey_len = sizeof(hostkey);
+	to_query(f);
+	n = take(f, out, sizeof(out));
+	expect_request(out, n, "publickey-hostbound-v00@openssh.com", &r);
+	wire_get_bool(&r, &has_sig);
+	wire_get_string(&r, &alg);
+	wire_get_string(&r, &blob);
+	wire_get_string(&r, &hk);
+	assert_int_equal(wire_end(&r), 0);
+	assert_int_equal(hk.n, sizeof(hostkey));
+	assert_memory_equal(hk.p, hostkey, sizeof(hostkey));
+	wire_w_init_fixed(&w, pkok, sizeof(pkok));
+	wire_put_u8(&w, SSH_MSG_USERAUTH_PK_OK);
+	wire_put_cstring(&w, "ssh-ed25519");
+	wire_put_string(&w, f->ids[0].key.blob, f->ids[0].key.bloblen);
+	assert_int_equal(reply(f, pkok, w.len), 0);
+	n = take(f, out, sizeof(out));
+	expect_request(out, n, "publickey-hostbound-v00@openssh.com", &r);
+	wire_get_bool(&r, &has_sig);
+	wire_get_string(&r, &alg);
+	wire_get_string(&r, &blob);
+	wire_get_string(&r, &hk);
+	wire_get_string(&r, &sig);
+	assert_int_equal(wire_end(&r), 0);
+	assert_int_equal(has_sig, 1);
+	/* The signature covers the host key too. */
+	wire_w_init(&data, 0);
+	wire_put_string(&data, f->tp->session_id, 32);
+	wire_put_raw(&data, out, n - 4 - sig.n);
+	assert_int_equal(pubkey_verify(&f->ids[0].key, sig.p, sig.n, data.p, data.len), 0);
+	data.p[data.len - 1] ^= 1;	/* the host key's last byte */
+	assert_int_not_equal(pubkey_verify(&f->ids[0].key, sig.p, sig.n, data.p, data.len), 0);
+	wire_w_free(&data);
+}
+
 /* A PK_OK naming another algorithm than the one offered is a protocol error. */
 static void test_pk_ok_other_algorithm(void **state)
 {
@@ -672,6 +721,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_banner_and_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rsa_algorithm_choice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pk_ok_other_algorithm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostbound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_password, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_password_exhausted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_password_change, setup, teardown),
