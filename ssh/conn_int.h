@@ -84,6 +84,7 @@ struct sshtun {
 	struct conn_file *files;	/* CFG_MAX_IDENTITIES key files (identity.c) */
 	struct agent agent;
 	int have_agent;
+	int agent_watched;	/* the agent's socket is in the epoll set (a request in flight) */
 	char hostkey_prefer[128];
 	struct pubkey hostkey;		/* the server's key, once trusted: a rekey must present the same */
 	int have_hostkey;
@@ -151,5 +152,7 @@ int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask);
 int io_add_tun(struct sshtun *h);
 void io_close(struct sshtun *h);
 int io_flush(struct sshtun *h);
+/* Puts the agent's socket into the epoll set for the request in flight, or takes it out when there is none. */
+int io_watch_agent(struct sshtun *h);
 
 #endif

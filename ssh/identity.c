@@ -84,9 +84,31 @@ static int sign_file(void *ud, const struct pubkey *key, const char *alg, const 
 	return key_sign(&f->key, alg, data, n, sig);
 }
 
+/*
+ * Signs through the agent without blocking: the first call sends the request and answers "wait"; the
+ * event loop moves it (io.c, on_agent) and resumes userauth, which calls again for the signature.
+ */
 static int sign_agent(void *ud, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig)
 {
-	return agent_sign(ud, key, alg, data, n, sig);
+	struct sshtun *h = ud;
+	int r;
+
+	if (h->agent.busy && h->agent.done) {
+		return agent_sign_finish(&h->agent, key, alg, data, n, sig);
+	}
+	if (h->agent.busy) {
+		return SSHTUN_ERR_AGAIN;
+	}
+	r = agent_sign_start(&h->agent, key, alg, data, n);
+	if (r == 0 && agent_io(&h->agent) == 1) {
+		/* Done at once (or failed at once). */
+		io_watch_agent(h);
+		return agent_sign_finish(&h->agent, key, alg, data, n, sig);
+	}
+	if (r == 0) {
+		r = io_watch_agent(h);
+	}
+	return r == 0 ? SSHTUN_ERR_AGAIN : SSHTUN_ERR_AGENT;
 }
 
 /* As ssh: an RSA key under RequiredRSASize is never offered. */
@@ -165,7 +187,7 @@ static void add_agent_keys(struct sshtun *h)
 		}
 		id->key = list[i].key;
 		id->sign = sign_agent;
-		id->ud = &h->agent;
+		id->ud = h;
 		h->n_ids++;
 	}
 out:
@@ -234,7 +256,9 @@ void conn_free_identities(struct sshtun *h)
 		h->files = NULL;
 	}
 	if (h->have_agent) {
-		agent_close(&h->agent);
+		h->agent.busy = 0;
+		io_watch_agent(h);
+		agent_free(&h->agent);
 		h->have_agent = 0;
 	}
 	h->n_ids = 0;

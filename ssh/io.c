@@ -34,7 +34,7 @@ enum {
 	COALESCE_US = 500
 };
 
-enum { EV_SOCK = 1, EV_TUN = 2, EV_TIMER = 3, EV_FLUSH = 4, EV_WAKE = 5 };
+enum { EV_SOCK = 1, EV_TUN = 2, EV_TIMER = 3, EV_FLUSH = 4, EV_WAKE = 5, EV_AGENT = 6 };
 
 uint64_t io_now_ms(void)
 {
@@ -453,6 +453,32 @@ static int on_tick(struct sshtun *h)
 	return tp_tick(h->tp, now / 1000);
 }
 
+int io_watch_agent(struct sshtun *h)
+{
+	unsigned ev = agent_io_events(&h->agent);
+	int r = 0;
+
+	if (ev && !h->agent_watched) {
+		r = ep_set(h, EPOLL_CTL_ADD, h->agent.fd, ev, EV_AGENT);
+	} else if (ev) {
+		r = ep_set(h, EPOLL_CTL_MOD, h->agent.fd, ev, EV_AGENT);
+	} else if (h->agent_watched && h->agent.fd >= 0) {
+		r = epoll_ctl(h->epfd, EPOLL_CTL_DEL, h->agent.fd, NULL);
+	}
+	h->agent_watched = ev != 0;
+	return r == 0 ? 0 : SSHTUN_ERR_SYS;
+}
+
+/* The agent's socket is ready: move the request on; once its reply is in, userauth goes on. */
+static int on_agent(struct sshtun *h)
+{
+	if (agent_io(&h->agent) == 0) {
+		return io_watch_agent(h);
+	}
+	io_watch_agent(h);
+	return conn_auth_resume(h);
+}
+
 /* Handles every ready event. Returns < 0 on a fatal error, else 0. */
 int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask)
 {
@@ -479,6 +505,9 @@ int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask)
 			break;
 		case EV_TIMER:
 			r = on_tick(h);
+			break;
+		case EV_AGENT:
+			r = on_agent(h);
 			break;
 		case EV_WAKE: {
 			uint64_t count;

@@ -2,7 +2,8 @@
  * sshtun: interop helper: questions are events. A program on the public API that answers the library's
  * questions later, from its own poll loop, as a dialog would: the prompt callback only notes the question;
  * ANSWER_MS later the loop answers it (after dispatching, so the connection is seen waiting, not blocked).
- * Prints "asked KIND: QUESTION", "answered after N ms (M dispatches)", then "up DEVICE", and stops there.
+ * Prints "asked KIND: QUESTION", "answered after N ms (M dispatches)", then "up DEVICE" and "longest dispatch
+ * N ms" (no call may block: an agent waiting for its user's confirmation must not stall it), and stops there.
  * usage: prompt_later CONFIG TARGET ANSWER_MS ANSWER [OPTION=VALUE...]
  */
 #include <poll.h>
@@ -50,7 +51,7 @@ int main(int argc, char **argv)
 	struct sshtun *h = NULL;
 	struct later l = { 0, 0, 0 };
 	struct sshtun_info info;
-	long wait_ms;
+	long wait_ms, longest = 0, t0;
 	unsigned dispatches = 0;
 
 	if (argc < 5) {
@@ -78,7 +79,11 @@ int main(int argc, char **argv)
 		struct pollfd p = { sshtun_event_fd(h), POLLIN, 0 };
 
 		poll(&p, 1, 50);
+		t0 = now_ms();
 		sshtun_dispatch_event(h);
+		if (now_ms() - t0 > longest) {
+			longest = now_ms() - t0;
+		}
 		if (l.have) {
 			dispatches++;
 			if (sshtun_prompt(h) == NULL) {
@@ -106,6 +111,7 @@ int main(int argc, char **argv)
 	}
 	sshtun_get_info(h, &info);
 	printf("up %s\n", info.device);
+	printf("longest dispatch %ld ms\n", longest);
 	sshtun_stop(h);
 	sshtun_del(h);
 	return 0;

@@ -202,6 +202,27 @@ for key in id_ecdsa384 id_rsa2048 id_ed25519256; do
 	grep -q "authenticated with agent: user-" "$RIG_DIR/agent $key.log" ||
 		tap_not_ok "agent $key: the agent signed (not a file)"
 done
+# An agent that asks its user to confirm each use (ssh-add -c) and takes 2 s to be answered: the connection
+# waits for it on the event loop; no call into the library blocks meanwhile.
+printf '#!/bin/sh\nsleep 2\nexit 0\n' >"$K/confirm_slow"
+chmod 755 "$K/confirm_slow"
+slow_sock=$RIG_DIR/agent_slow.sock
+rig_client_bg agent-slow env SSH_ASKPASS="$K/confirm_slow" SSH_ASKPASS_REQUIRE=force DISPLAY=:0 \
+	ssh-agent -D -a "$slow_sock"
+slow_pid=$RIG_LAST_PID
+rig_wait 5 test -S "$slow_sock"
+rig_client env SSH_AUTH_SOCK="$slow_sock" ssh-add -q -c "$K/id_ecdsa256" </dev/null 2>/dev/null
+out=$(rig_client timeout 30 "${PROMPT_LATER:-$PWD/build/interop/prompt_later}" "$RIG_DIR/bare_config" "$RIG_TARGET" 0 x \
+	"IdentityAgent $slow_sock" "IdentityFile /nonexistent" "StrictHostKeyChecking yes" 2>&1)
+rc=$?
+longest=$(echo "$out" | sed -n 's/^longest dispatch \([0-9]*\) ms$/\1/p')
+if [ $rc = 0 ] && [ -n "$longest" ] && [ "$longest" -lt 500 ]; then
+	tap_ok "agent confirming for 2 s: tunnel up, no dispatch blocked (longest $longest ms)"
+else
+	tap_not_ok "agent confirming for 2 s: tunnel up, no dispatch blocked (status $rc, longest ${longest:-?} ms)"
+	echo "$out" | tail -n 6 | tap_diag
+fi
+rig_kill "$slow_pid"
 rig_kill "$agent_pid"
 
 # ---- 3. A second sshd for server-side variations: its own port, host keys and extra lines.
@@ -297,7 +318,7 @@ sshd_alt $port "$K/host_ed25519256" "PubkeyAcceptedAlgorithms rsa-sha2-256"
 kh_for $port "$K/host_ed25519256"
 up "PubkeyAcceptedAlgorithms=rsa-sha2-256: the RSA key signs with it" "$ALT_LOG" "Accepted publickey for root from .* RSA" \
 	-p $port -o UserKnownHostsFile="$K/kh_$port" -o PubkeyAcceptedAlgorithms=rsa-sha2-256 -i "$K/id_rsa2048"
-grep -q "offering public key .*id_rsa2048 (rsa-sha2-256)" \
+grep -q "offering public key .*id_rsa2048 (rsa-sha2-256" \
 	"$RIG_DIR/PubkeyAcceptedAlgorithms=rsa-sha2-256: the RSA key signs with it.log" &&
 	tap_ok "PubkeyAcceptedAlgorithms=rsa-sha2-256: offered as rsa-sha2-256" ||
 	tap_not_ok "PubkeyAcceptedAlgorithms=rsa-sha2-256: offered as rsa-sha2-256"
