@@ -12,7 +12,8 @@ static const char SERVICE[] = "ssh-userauth";
 static const char CONNECTION[] = "ssh-connection";
 /* OpenSSH's default PubkeyAcceptedAlgorithms (without certificates and security keys, which come later). */
 static const char PUBKEY_DEFAULT[] =
-	"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256";
+	"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,sk-ssh-ed25519@openssh.com,"
+	"sk-ecdsa-sha2-nistp256@openssh.com,rsa-sha2-512,rsa-sha2-256";
 
 /* The methods we speak. */
 enum { UA_M_NONE = 0, UA_M_PUBKEY, UA_M_KBDINT, UA_M_PASSWORD };
