@@ -174,7 +174,8 @@ void cli_ask(void *ud, const struct sshtun_prompt *p)
 
 		if (askpass) {
 			snprintf(question, sizeof(question), "%s%s", instruction, p->question[i]);
-			ok = ask_program(prog, question, p->kind == SSHTUN_PROMPT_HOSTKEY, answers[i], ANSWER_MAX) == 0;
+			ok = ask_program(prog, question, p->kind == SSHTUN_PROMPT_HOSTKEY || p->kind == SSHTUN_PROMPT_CONFIRM,
+				answers[i], ANSWER_MAX) == 0;
 		} else {
 			ok = ask_tty(instruction, p->question[i], p->echo[i], answers[i], ANSWER_MAX) == 0;
 		}
@@ -182,9 +183,9 @@ void cli_ask(void *ud, const struct sshtun_prompt *p)
 	}
 	if (!ok) {
 		static const char *const what[] = { "question", "passphrase", "host key question", "password", "new password",
-			"keyboard-interactive question" };
+			"keyboard-interactive question", "question" };
 
-		fprintf(stderr, "sshtun: %s not answered (%s)\n", what[p->kind >= 1 && p->kind <= 5 ? p->kind : 0],
+		fprintf(stderr, "sshtun: %s not answered (%s)\n", what[p->kind >= 1 && p->kind <= 6 ? p->kind : 0],
 			askpass ? "the askpass program failed" : "no terminal: set SSH_ASKPASS and DISPLAY, or SSH_ASKPASS_REQUIRE=force");
 	}
 	sshtun_answer(h, p->id, ok ? ptrs : NULL, p->n);

@@ -131,6 +131,16 @@ int cry_pkey_rsa_public(const struct cry_pkey *k, uint8_t *n, size_t nmax, size_
 /* The curve (CRY_P256...) and public point of an EC key. */
 int cry_pkey_ec_public(const struct cry_pkey *k, int *curve, uint8_t *q, size_t qmax, size_t *qlen);
 
+/* The private numbers of an RSA key (to hand it to ssh-agent); wipe after use. */
+struct cry_rsa_out {
+	uint8_t n[CRY_RSA_SIG_MAX], e[CRY_RSA_SIG_MAX], d[CRY_RSA_SIG_MAX], iqmp[CRY_RSA_SIG_MAX], p[CRY_RSA_SIG_MAX],
+		q[CRY_RSA_SIG_MAX];
+	size_t n_len, e_len, d_len, iqmp_len, p_len, q_len;
+};
+int cry_pkey_rsa_private(const struct cry_pkey *k, struct cry_rsa_out *o);
+/* The private scalar d of an EC key. */
+int cry_pkey_ec_private(const struct cry_pkey *k, uint8_t *d, size_t dmax, size_t *dlen);
+
 /* ---- one-shot AES (key files; packet ciphers are in crypto/cipher.h) ---- */
 /* AES-CTR (128/192/256-bit key by keylen) over buf in place, counter starting at iv. */
 int cry_aes_ctr(const uint8_t *key, size_t keylen, const uint8_t iv[16], uint8_t *buf, size_t n);

@@ -149,3 +149,41 @@ int cry_pkey_ec_public(const struct cry_pkey *k, int *curve, uint8_t *q, size_t 
 	}
 	return 0;
 }
+
+/* One BIGNUM parameter of k into out (big-endian magnitude). */
+static int pkey_bn(const struct cry_pkey *k, const char *name, uint8_t *out, size_t outmax, size_t *outlen)
+{
+	BIGNUM *bn = NULL;
+	int err = SSHTUN_ERR_CRYPTO;
+
+	if (EVP_PKEY_get_bn_param(pkey_evp(k), name, &bn) == 1 && (size_t)BN_num_bytes(bn) <= outmax) {
+		*outlen = (size_t)BN_bn2bin(bn, out);
+		err = 0;
+	}
+	BN_clear_free(bn);
+	return err;
+}
+
+int cry_pkey_rsa_private(const struct cry_pkey *k, struct cry_rsa_out *o)
+{
+	if (!k || !o) {
+		return SSHTUN_ERR_INVAL;
+	}
+	if (pkey_bn(k, OSSL_PKEY_PARAM_RSA_N, o->n, sizeof(o->n), &o->n_len) || pkey_bn(k, OSSL_PKEY_PARAM_RSA_E, o->e, sizeof(o->e), &o->e_len) ||
+	    pkey_bn(k, OSSL_PKEY_PARAM_RSA_D, o->d, sizeof(o->d), &o->d_len) ||
+	    pkey_bn(k, OSSL_PKEY_PARAM_RSA_COEFFICIENT1, o->iqmp, sizeof(o->iqmp), &o->iqmp_len) ||
+	    pkey_bn(k, OSSL_PKEY_PARAM_RSA_FACTOR1, o->p, sizeof(o->p), &o->p_len) ||
+	    pkey_bn(k, OSSL_PKEY_PARAM_RSA_FACTOR2, o->q, sizeof(o->q), &o->q_len)) {
+		cry_wipe(o, sizeof(*o));
+		return SSHTUN_ERR_CRYPTO;
+	}
+	return 0;
+}
+
+int cry_pkey_ec_private(const struct cry_pkey *k, uint8_t *d, size_t dmax, size_t *dlen)
+{
+	if (!k || !d || !dlen) {
+		return SSHTUN_ERR_INVAL;
+	}
+	return pkey_bn(k, OSSL_PKEY_PARAM_PRIV_KEY, d, dmax, dlen);
+}

@@ -113,8 +113,9 @@ enum sshtun_prompt_kind {
 					   instruction says which; answer "yes" to trust and add it, or its fingerprint */
 	SSHTUN_PROMPT_PASSWORD,		/* the login password ("user@host's password: ") */
 	SSHTUN_PROMPT_NEW_PASSWORD,	/* the server wants the password changed: the new one, twice */
-	SSHTUN_PROMPT_KEYBOARD		/* keyboard-interactive: the server's name, instruction and questions
+	SSHTUN_PROMPT_KEYBOARD,		/* keyboard-interactive: the server's name, instruction and questions
 					   (a one-time code, a second factor, ...), each with its echo flag */
+	SSHTUN_PROMPT_CONFIRM		/* a yes/no question (AddKeysToAgent ask): "yes" agrees */
 };
 enum { SSHTUN_PROMPT_MAX = 16 };
 struct sshtun_prompt {

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crypto/crypto.h"
 #include "sshtun_err.h"
 
 enum {
@@ -19,6 +20,11 @@ enum {
 	AGENT_IDENTITIES_ANSWER = 12,
 	AGENTC_SIGN_REQUEST = 13,
 	AGENT_SIGN_RESPONSE = 14,
+	AGENT_SUCCESS = 6,
+	AGENTC_ADD_IDENTITY = 17,
+	AGENTC_ADD_ID_CONSTRAINED = 25,
+	AGENT_CONSTRAIN_LIFETIME = 1,
+	AGENT_CONSTRAIN_CONFIRM = 2,
 	AGENT_RSA_SHA2_256 = 0x02,	/* sign request flags (draft-miller-ssh-agent 4.5.1) */
 	AGENT_RSA_SHA2_512 = 0x04,
 
@@ -305,6 +311,38 @@ int agent_list(struct agent *a, struct agent_id *ids, size_t max, size_t *n)
 	wire_w_free(&body);
 	wire_w_free(&reply);
 	return err ? SSHTUN_ERR_AGENT : 0;
+}
+
+int agent_add(struct agent *a, const struct wire_w *keyfields, const char *comment, uint32_t lifetime, int confirm)
+{
+	struct wire_w body, reply;
+	int err;
+
+	if (!a || !keyfields || !comment) {
+		return SSHTUN_ERR_INVAL;
+	}
+	wire_w_init(&body, 0);
+	wire_w_init(&reply, AGENT_MAX_REPLY);
+	wire_put_u8(&body, lifetime || confirm ? AGENTC_ADD_ID_CONSTRAINED : AGENTC_ADD_IDENTITY);
+	wire_put_raw(&body, keyfields->p, keyfields->len);
+	wire_put_cstring(&body, comment);
+	if (lifetime) {
+		wire_put_u8(&body, AGENT_CONSTRAIN_LIFETIME);
+		wire_put_u32(&body, lifetime);
+	}
+	if (confirm) {
+		wire_put_u8(&body, AGENT_CONSTRAIN_CONFIRM);
+	}
+	err = agent_request(a, &body, &reply, AGENT_IO_TIMEOUT_MS);
+	if (err == 0 && (reply.len != 1 || reply.p[0] != AGENT_SUCCESS)) {
+		err = SSHTUN_ERR_AGENT;
+	}
+	if (body.p) {
+		cry_wipe(body.p, body.cap);
+	}
+	wire_w_free(&body);
+	wire_w_free(&reply);
+	return err;
 }
 
 /* Checks a SIGN_RESPONSE and appends its signature blob to sig once it verifies. */

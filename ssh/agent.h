@@ -52,6 +52,11 @@ int agent_io(struct agent *a);
 unsigned agent_io_events(const struct agent *a);
 int agent_sign_finish(struct agent *a, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n,
 	struct wire_w *sig);
+/*
+ * Hands a private key to the agent (AddKeysToAgent): keyfields as key_put_private writes them; lifetime in
+ * seconds (0: none) and confirm (ask before each use) as constraints. Blocking, with a short deadline.
+ */
+int agent_add(struct agent *a, const struct wire_w *keyfields, const char *comment, uint32_t lifetime, int confirm);
 /* Parses an IDENTITIES_ANSWER message body (after the length, incl. the type byte). Exposed for fuzzing. */
 int agent_parse_identities(const uint8_t *msg, size_t len, struct agent_id *ids, size_t max, size_t *n);
 

@@ -53,6 +53,7 @@ void cfg_init(struct cfg *c)
 	c->tunnel_ack_thinning = CFG_UNSET;
 	c->required_rsa_size = CFG_UNSET;
 	c->batch_mode = CFG_UNSET;
+	c->add_keys_to_agent = CFG_UNSET;
 	c->hash_known_hosts = CFG_UNSET;
 	c->password_prompts = CFG_UNSET;
 	c->pubkey_auth = CFG_UNSET;

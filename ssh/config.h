@@ -12,6 +12,7 @@ enum { CFG_MAX_FILES = 8, CFG_MAX_IDENTITIES = 16 };
 enum cfg_tunnel { CFG_TUNNEL_UNSET = -1, CFG_TUNNEL_NO = 0, CFG_TUNNEL_P2P = 1, CFG_TUNNEL_ETHERNET = 2 };
 enum cfg_strict { CFG_STRICT_UNSET = -1, CFG_STRICT_NO = 0, CFG_STRICT_YES = 1, CFG_STRICT_ACCEPT_NEW = 2, CFG_STRICT_ASK = 3 };
 enum { CFG_TUN_ANY = 0x7fffffff, CFG_UNSET = -1 };
+enum cfg_add_keys { CFG_ADD_NO = 0, CFG_ADD_YES = 1, CFG_ADD_CONFIRM = 2, CFG_ADD_ASK = 3 };
 
 /*
  * Every option sshtun uses. Strings are heap copies owned by the struct (NULL =
@@ -43,6 +44,8 @@ struct cfg {
 	int required_rsa_size;
 	int hash_known_hosts;		/* HashKnownHosts yes/no, default no: names added are hashed */
 	char *host_key_alias;		/* HostKeyAlias: the name known_hosts is searched and written under */
+	int add_keys_to_agent;		/* AddKeysToAgent: CFG_ADD_* (default no) */
+	int add_keys_lifetime;		/* its time interval in seconds, 0 for none */
 	int batch_mode;			/* BatchMode yes/no, default no: yes asks nothing at all */
 	int password_prompts;		/* NumberOfPasswordPrompts, default 3 (passphrases too) */
 	int pubkey_auth;		/* PubkeyAuthentication yes/no, default yes */

@@ -291,6 +291,34 @@ static int kw_host_key_alias(const struct kwctx *k)
 	return kw_str_if(k, ok, &k->c->host_key_alias);
 }
 
+/* AddKeysToAgent yes|no|ask|confirm [time], or a time alone (meaning yes for that long), as ssh reads it. */
+static int kw_add_keys(const struct kwctx *k)
+{
+	static const struct { const char *name; int v; } vals[] = {
+		{ "no", CFG_ADD_NO }, { "yes", CFG_ADD_YES }, { "confirm", CFG_ADD_CONFIRM }, { "ask", CFG_ADD_ASK },
+	};
+	int v = -1, secs = 0;
+
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		if (strcasecmp(k->argv[0], vals[i].name) == 0) {
+			v = vals[i].v;
+		}
+	}
+	if (v < 0) {
+		if (cfg_parse_time(k->argv[0], &secs) != 0 || secs <= 0 || k->argc > 1) {
+			return bad_value(k, k->argv[0]);
+		}
+		v = CFG_ADD_YES;
+	} else if (k->argc > 1 && (v == CFG_ADD_NO || cfg_parse_time(k->argv[1], &secs) != 0 || secs <= 0)) {
+		return bad_value(k, k->argv[1]);
+	}
+	if (k->apply && k->c->add_keys_to_agent == CFG_UNSET) {
+		k->c->add_keys_to_agent = v;
+		k->c->add_keys_lifetime = secs;
+	}
+	return 0;
+}
+
 static int kw_batch_mode(const struct kwctx *k)
 {
 	return kw_choice(k, yes_no, &k->c->batch_mode);
@@ -534,6 +562,7 @@ static const struct kw keywords[] = {
 	{ "IdentityFile", kw_identity_file, 1, 1, "a file name" },
 	{ "IdentitiesOnly", kw_identities_only, 1, 1, "yes or no" },
 	{ "BatchMode", kw_batch_mode, 1, 1, "yes or no" },
+	{ "AddKeysToAgent", kw_add_keys, 1, 2, "yes, no, ask, confirm (each but no optionally with a time), or a time" },
 	{ "HashKnownHosts", kw_hash_known_hosts, 1, 1, "yes or no" },
 	{ "HostKeyAlias", kw_host_key_alias, 1, 1, "a name without blanks or pattern characters" },
 	{ "NumberOfPasswordPrompts", kw_password_prompts, 1, 1, "a number 0..100" },
@@ -565,7 +594,7 @@ static const struct kw keywords[] = {
 	{ "TunnelMTU", kw_tunnel_mtu, 1, 1, "a number 68..65535, or 0 to leave the MTU alone" },
 	{ "TunnelAckThinning", kw_ack_thinning, 1, 1, "yes or no" },
 	/* Keywords of ssh_config(5) that sshtun accepts and ignores. */
-	IGN("AddKeysToAgent"), IGN("BindAddress"), IGN("BindInterface"),
+IGN("BindAddress"), IGN("BindInterface"),
 	IGN("CanonicalDomains"), IGN("CanonicalizeFallbackLocal"), IGN("CanonicalizeHostname"),
 	IGN("CanonicalizeMaxDots"), IGN("CanonicalizePermittedCNAMEs"), IGN("CASignatureAlgorithms"),
 	IGN("CertificateFile"), IGN("ChannelTimeout"), IGN("CheckHostIP"), IGN("ClearAllForwardings"),

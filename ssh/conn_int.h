@@ -27,6 +27,7 @@ struct conn_file {
 	int locked;		/* passphrase-protected and not yet unlocked */
 	int tries;		/* passphrases tried */
 	int gave_up;		/* no passphrase to be had: the key is skipped */
+	int agent_decided;	/* AddKeysToAgent was applied (or asked and answered) for this key */
 };
 
 /* The one question that may be waiting (prompt.c). */

@@ -3,8 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include "crypto/crypto.h"
 #include "ssh/conn_int.h"
 
 static int ask_passphrase(struct conn_file *f);
@@ -56,6 +58,66 @@ static int ask_passphrase(struct conn_file *f)
 	return conn_ask(f->h, SSHTUN_PROMPT_PASSPHRASE, f->path, "", 1, qs, echo, on_passphrase, f);
 }
 
+/* AddKeysToAgent: the key, now loaded from its file, goes to the agent (with confirm and lifetime as set). */
+static void add_to_agent(struct conn_file *f)
+{
+	struct sshtun *h = f->h;
+	struct wire_w w;
+	int r;
+
+	wire_w_init(&w, 0);
+	r = key_put_private(&f->key, &w);
+	if (r == 0) {
+		r = agent_add(&h->agent, &w, f->path, (uint32_t)h->cfg.add_keys_lifetime,
+			h->cfg.add_keys_to_agent == CFG_ADD_CONFIRM);
+	}
+	if (w.p) {
+		cry_wipe(w.p, w.cap);
+	}
+	wire_w_free(&w);
+	if (r == 0) {
+		LG_I(&h->log, "Identity added: %s (%s)", f->path, pubkey_type_name(f->key.pub.type));
+	} else {
+		LG_W(&h->log, "could not add %s to ssh-agent: %s", f->path, sshtun_strerror(r));
+	}
+}
+
+static int on_add_answer(struct sshtun *h, void *ctx, const char *const *answers, unsigned n)
+{
+	struct conn_file *f = ctx;
+
+	(void)n;
+	if (answers && strcasecmp(answers[0], "yes") == 0 && h->have_agent) {
+		add_to_agent(f);
+	}
+	return conn_auth_resume(h);
+}
+
+/* Before a file key signs: hand it to the agent if AddKeysToAgent says so. SSHTUN_ERR_AGAIN while asking. */
+static int maybe_add_to_agent(struct conn_file *f)
+{
+	struct sshtun *h = f->h;
+	char q[700];
+	const char *qs[1] = { q };
+	int echo[1] = { 1 }, r;
+
+	if (f->agent_decided || h->cfg.add_keys_to_agent == CFG_ADD_NO) {
+		return 0;
+	}
+	f->agent_decided = 1;
+	if (!h->have_agent || h->agent.fd < 0) {
+		LG_D1(&h->log, "AddKeysToAgent: no agent to add %s to", f->path);
+		return 0;
+	}
+	if (h->cfg.add_keys_to_agent != CFG_ADD_ASK) {
+		add_to_agent(f);
+		return 0;
+	}
+	snprintf(q, sizeof(q), "Add key %s (%s) to agent? (yes/no) ", f->path, pubkey_type_name(f->key.pub.type));
+	r = conn_ask(h, SSHTUN_PROMPT_CONFIRM, f->path, "", 1, qs, echo, on_add_answer, f);
+	return r == SSHTUN_ERR_AGAIN ? r : 0;
+}
+
 /* Signs with a key file; a locked one asks for its passphrase first (as ssh: only once the server accepts the key). */
 static int sign_file(void *ud, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig)
 {
@@ -79,6 +141,10 @@ static int sign_file(void *ud, const struct pubkey *key, const char *alg, const 
 				f->path, f->h->cfg.batch_mode == 1 ? " (BatchMode)" : "");
 			f->gave_up = 1;
 		}
+		return r;
+	}
+	r = maybe_add_to_agent(f);
+	if (r == SSHTUN_ERR_AGAIN) {
 		return r;
 	}
 	return key_sign(&f->key, alg, data, n, sig);

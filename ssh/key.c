@@ -732,6 +732,63 @@ int key_sign(const struct privkey *k, const char *alg, const uint8_t *data, size
 	return err;
 }
 
+int key_put_private(const struct privkey *k, struct wire_w *w)
+{
+	int err = 0;
+
+	if (!k || !w || k->pub.type == PK_NONE) {
+		return SSHTUN_ERR_INVAL;
+	}
+	wire_put_cstring(w, pubkey_type_name(k->pub.type));
+	switch (k->pub.type) {
+	case PK_ED25519:
+		wire_put_string(w, k->pub.blob + k->pub.a_off, k->pub.a_len);
+		wire_put_string(w, k->ed25519_sk, sizeof(k->ed25519_sk));
+		break;
+#if SSHTUN_ECDSA
+	case PK_ECDSA_P256:
+	case PK_ECDSA_P384:
+	case PK_ECDSA_P521: {
+		static const char *const ids[] = { [PK_ECDSA_P256] = "nistp256", [PK_ECDSA_P384] = "nistp384",
+			[PK_ECDSA_P521] = "nistp521" };
+		uint8_t d[CRY_ECDSA_SCALAR_MAX];
+		size_t dlen = 0;
+
+		err = cry_pkey_ec_private(k->pk, d, sizeof(d), &dlen);
+		wire_put_cstring(w, ids[k->pub.type]);
+		wire_put_string(w, k->pub.blob + k->pub.a_off, k->pub.a_len);
+		wire_put_mpint(w, d, dlen);
+		cry_wipe(d, sizeof(d));
+		break;
+	}
+#endif
+#if SSHTUN_RSA
+	case PK_RSA: {
+		struct cry_rsa_out *o = malloc(sizeof(*o));
+
+		if (!o) {
+			return SSHTUN_ERR_NOMEM;
+		}
+		err = cry_pkey_rsa_private(k->pk, o);
+		if (err == 0) {
+			wire_put_mpint(w, o->n, o->n_len);
+			wire_put_mpint(w, o->e, o->e_len);
+			wire_put_mpint(w, o->d, o->d_len);
+			wire_put_mpint(w, o->iqmp, o->iqmp_len);
+			wire_put_mpint(w, o->p, o->p_len);
+			wire_put_mpint(w, o->q, o->q_len);
+		}
+		cry_wipe(o, sizeof(*o));
+		free(o);
+		break;
+	}
+#endif
+	default:
+		return SSHTUN_ERR_NOT_SUPPORTED;
+	}
+	return err ? err : wire_w_err(w);
+}
+
 void key_wipe(struct privkey *k)
 {
 	if (k) {

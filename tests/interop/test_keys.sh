@@ -223,6 +223,36 @@ else
 	echo "$out" | tail -n 6 | tap_diag
 fi
 rig_kill "$slow_pid"
+# AddKeysToAgent: a passphrase key unlocked for this connection goes into the agent; with a lifetime it leaves
+# again.
+rig_client env SSH_AUTH_SOCK="$agent_sock" ssh-add -D -q 2>/dev/null
+fp=$(ssh-keygen -l -E sha256 -f "$K/locked_ed.pub" | cut -d' ' -f2)
+UP_ENV="SSH_ASKPASS=$K/ask_right SSH_ASKPASS_REQUIRE=force" \
+	up "AddKeysToAgent yes with a passphrase key" "$RIG_SSHD_LOG" "Accepted publickey for root from .* $fp" \
+	-o IdentityAgent="$agent_sock" -o AddKeysToAgent=yes -i "$K/locked_ed"
+if rig_client env SSH_AUTH_SOCK="$agent_sock" ssh-add -l 2>/dev/null | grep -q "$fp"; then
+	tap_ok "AddKeysToAgent yes: the unlocked key is in the agent afterwards"
+else
+	tap_not_ok "AddKeysToAgent yes: the unlocked key is in the agent afterwards"
+fi
+rig_client env SSH_AUTH_SOCK="$agent_sock" ssh-add -D -q 2>/dev/null
+fp=$(ssh-keygen -l -E sha256 -f "$K/id_rsa2048.pub" | cut -d' ' -f2)
+up "AddKeysToAgent confirm with an RSA key" "$RIG_SSHD_LOG" "Accepted publickey for root from .* $fp" \
+	-o IdentityAgent="$agent_sock" -o AddKeysToAgent=confirm -i "$K/id_rsa2048"
+rig_client env SSH_AUTH_SOCK="$agent_sock" ssh-add -l 2>/dev/null | grep -q "$fp" &&
+	tap_ok "AddKeysToAgent confirm: the RSA key (its private numbers from libcrypto) is in the agent" ||
+	tap_not_ok "AddKeysToAgent confirm: the RSA key (its private numbers from libcrypto) is in the agent"
+rig_client env SSH_AUTH_SOCK="$agent_sock" ssh-add -D -q 2>/dev/null
+fp=$(ssh-keygen -l -E sha256 -f "$K/id_ecdsa521.pub" | cut -d' ' -f2)
+up "AddKeysToAgent 2s" "$RIG_SSHD_LOG" "Accepted publickey for root from .* $fp" -o IdentityAgent="$agent_sock" \
+	-o AddKeysToAgent=2s -i "$K/id_ecdsa521"
+rig_client env SSH_AUTH_SOCK="$agent_sock" ssh-add -l 2>/dev/null | grep -q "$fp" && in_agent=1 || in_agent=0
+sleep 3
+if [ $in_agent = 1 ] && ! rig_client env SSH_AUTH_SOCK="$agent_sock" ssh-add -l 2>/dev/null | grep -q "$fp"; then
+	tap_ok "AddKeysToAgent 2s: the key was added with a lifetime, and the agent dropped it after 2 s"
+else
+	tap_not_ok "AddKeysToAgent 2s: the key was added with a lifetime, and the agent dropped it after 2 s (in agent: $in_agent)"
+fi
 rig_kill "$agent_pid"
 
 # ---- 3. A second sshd for server-side variations: its own port, host keys and extra lines.
