@@ -124,7 +124,7 @@ size_t conn_flush_frames(struct sshtun *h);
 int conn_offload_setup(struct sshtun *h);
 
 /* hostkey.c */
-int conn_check_hostkey(void *ud, const struct pubkey *key);
+int conn_check_hostkey(void *ud, const struct pubkey *key, const struct cert *cert);
 /* The key types known_hosts holds for the server (comma-separated type names; "" if none). */
 void conn_known_types(struct sshtun *h, char *out, size_t outlen);
 

@@ -1,10 +1,12 @@
 /* sshtun: host key trust: known_hosts lookup and the StrictHostKeyChecking policy. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 
 #include "ssh/conn_int.h"
 #include "ssh/known_hosts.h"
+#include "transport/cert.h"
 
 /* The name known_hosts holds the server under: HostKeyAlias as given (no port, as ssh), or the host and port. */
 static const char *kh_name(const struct sshtun *h)
@@ -127,7 +129,60 @@ static int ask_hostkey(struct sshtun *h, int again)
 	return conn_ask(h, SSHTUN_PROMPT_HOSTKEY, name, again ? "" : instruction, 1, q, echo, on_hostkey_answer, NULL);
 }
 
-int conn_check_hostkey(void *ud, const struct pubkey *key)
+/*
+ * A host certificate: trusted when a @cert-authority line for the host names its CA, the CA's signature holds,
+ * and it is a host certificate valid now for this name (HostKeyAlias, or the host name as ssh lower-cases it).
+ * 0: trusted; 1: no CA vouches for it (the caller checks the certified key as a plain key, as ssh does);
+ * negative: refused (the line for the user is set).
+ */
+static int check_host_cert(struct sshtun *h, const struct cert *c, const char *const *files, size_t n)
+{
+	struct kh_result res;
+	char fp[PK_FP_MAX], name[300], why[600];
+	int r;
+
+	pubkey_fingerprint(&c->ca, fp, sizeof(fp));
+	memset(&res, 0, sizeof(res));
+	r = kh_check_ca(files, n, kh_name(h), kh_port(h), &c->ca, &res, &h->log);
+	if (r < 0) {
+		return r;
+	}
+	if (res.status == KH_REVOKED) {
+		conn_fail(h, SSHTUN_ERR_HOSTKEY_CHANGED, "the CA %s %s that signed %s's host certificate is marked revoked in %s:%u",
+			pubkey_type_name(c->ca.type), fp, h->cfg.hostname, res.file, res.line);
+		return SSHTUN_ERR_HOSTKEY_CHANGED;
+	}
+	if (res.status != KH_MATCH) {
+		LG_D1(&h->log, "no @cert-authority line trusts CA %s for %s: checking the certified key as a plain key", fp,
+			h->cfg.hostname);
+		return 1;
+	}
+	snprintf(name, sizeof(name), "%s", kh_name(h));
+	for (char *p = name; *p; p++) {
+		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+	}
+	r = cert_verify_ca(c, 0);
+	if (r == 0 && c->ca.type == PK_RSA && c->ca.bits < (unsigned)h->cfg.required_rsa_size) {
+		snprintf(why, sizeof(why), "its CA's RSA key has %u bits, fewer than RequiredRSASize", c->ca.bits);
+		r = SSHTUN_ERR_HOSTKEY_WEAK;
+	} else if (r == SSHTUN_ERR_NOT_SUPPORTED) {
+		snprintf(why, sizeof(why), "its CA signed it with ssh-rsa (SHA-1)");
+	} else if (r != 0) {
+		snprintf(why, sizeof(why), "its CA signature does not verify");
+	} else {
+		r = cert_check(c, CERT_HOST, name, (uint64_t)time(NULL), why, sizeof(why));
+	}
+	if (r != 0) {
+		conn_fail(h, SSHTUN_ERR_HOSTKEY_UNKNOWN, "host certificate of %s (key id \"%s\", CA %s from %s:%u) refused: %s",
+			h->cfg.hostname, c->key_id, fp, res.file, res.line, why);
+		return SSHTUN_ERR_HOSTKEY_UNKNOWN;
+	}
+	LG_D1(&h->log, "host certificate of %s accepted: key id \"%s\", serial %llu, CA %s %s (%s:%u)", h->cfg.hostname,
+		c->key_id, (unsigned long long)c->serial, pubkey_type_name(c->ca.type), fp, res.file, res.line);
+	return 0;
+}
+
+int conn_check_hostkey(void *ud, const struct pubkey *key, const struct cert *cert)
 {
 	struct sshtun *h = ud;
 	const char *files[2 * CFG_MAX_FILES];
@@ -150,6 +205,17 @@ int conn_check_hostkey(void *ud, const struct pubkey *key)
 	r = kh_check(files, n, kh_name(h), kh_port(h), key, &res, &h->log);
 	if (r < 0) {
 		return r;
+	}
+	/* A certificate is the CA's word, unless the certified key itself is revoked. */
+	if (cert && res.status != KH_REVOKED) {
+		r = check_host_cert(h, cert, files, n);
+		if (r <= 0) {
+			if (r == 0) {
+				h->hostkey = *key;
+				h->have_hostkey = 1;
+			}
+			return r;
+		}
 	}
 	switch (res.status) {
 	case KH_MATCH:

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "sshtun_err.h"
+#include "transport/cert.h"
 #include "transport/tp_int.h"
 
 /* RequiredRSASize when the configuration names none: smaller RSA host keys are refused. */
@@ -194,6 +195,7 @@ static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
 	struct wire_r r;
 	struct wire_view ks, qs, sig;
 	struct pubkey *key = NULL;
+	struct cert *cert = NULL;
 	uint8_t type = 0, k[KEX_K_MAX], h[CRY_HASH_MAX];
 	size_t klen = 0, hlen = 0;
 	struct wire_w kmp;
@@ -214,8 +216,24 @@ static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
 		e = SSHTUN_ERR_NOMEM;
 		goto out;
 	}
-	if ((e = pubkey_from_blob(key, ks.p, ks.n)) != 0 ||
-	    key->type != pubkey_sigalg_key_type(tp->choice.hostkey, strlen(tp->choice.hostkey))) {
+	if (cert_is_name(tp->choice.hostkey, strlen(tp->choice.hostkey))) {
+		/* A host certificate: its type must be the negotiated algorithm's; the certified key signs. */
+		const char *want = cert_key_type_name(cert_sigalg_key_type(tp->choice.hostkey, strlen(tp->choice.hostkey)));
+
+		cert = calloc(1, sizeof(*cert));
+		if (!cert) {
+			e = SSHTUN_ERR_NOMEM;
+			goto out;
+		}
+		if ((e = cert_parse(cert, ks.p, ks.n)) != 0 || !want || strcmp(cert_type_name(cert), want) != 0 ||
+		    cert->type != CERT_HOST) {
+			e = tp_fail(tp, e ? e : SSHTUN_ERR_KEX_FAILED, SSH_DISCONNECT_KEY_EXCHANGE_FAILED,
+				"server host certificate is not the negotiated type");
+			goto out;
+		}
+		*key = cert->key;
+	} else if ((e = pubkey_from_blob(key, ks.p, ks.n)) != 0 ||
+		   key->type != pubkey_sigalg_key_type(tp->choice.hostkey, strlen(tp->choice.hostkey))) {
 		e = tp_fail(tp, e ? e : SSHTUN_ERR_KEX_FAILED, SSH_DISCONNECT_KEY_EXCHANGE_FAILED,
 			"server host key is not the negotiated type");
 		goto out;
@@ -238,11 +256,13 @@ static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
 	if ((e = wire_w_err(&kmp)) != 0 || (e = exchange_hash(tp, &ks, &qs, &kmp, h, &hlen)) != 0) {
 		goto out;
 	}
-	if ((e = pubkey_verify_alg(key, tp->choice.hostkey, sig.p, sig.n, h, hlen)) != 0) {
+	e = cert ? cert_verify(cert, tp->choice.hostkey, sig.p, sig.n, h, hlen) :
+		pubkey_verify_alg(key, tp->choice.hostkey, sig.p, sig.n, h, hlen);
+	if (e != 0) {
 		e = tp_fail(tp, SSHTUN_ERR_HOSTKEY_SIG, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "host key signature invalid");
 		goto out;
 	}
-	if (tp->cfg.hostkey_cb && (e = tp->cfg.hostkey_cb(tp->cfg.ud, key)) != 0) {
+	if (tp->cfg.hostkey_cb && (e = tp->cfg.hostkey_cb(tp->cfg.ud, key, cert)) != 0) {
 		if (e == SSHTUN_ERR_AGAIN) {
 			/* The user is asked: keep what finishing needs, and take no more input until tp_hostkey_answer. */
 			wire_w_reset(&tp->pend_kmp);
@@ -262,6 +282,7 @@ out:
 	cry_wipe(tp->kex_priv, sizeof(tp->kex_priv));
 	wire_w_free(&kmp);
 	free(key);
+	free(cert);
 	return e;
 }
 

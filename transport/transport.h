@@ -60,20 +60,28 @@ enum {
 
 struct tp;
 
+/* In tp_config.hostkey_prefer: known_hosts trusts a CA for this host, so certificates are asked for first. */
+#define KH_PREFER_CERTS "@cert-authority"
+
 /*
  * Called once per key exchange with the server's host key, after its signature
  * over the exchange hash verified. Return 0 to trust it, or a negative
  * SSHTUN_ERR_* to refuse (the transport then disconnects with that error), or
  * SSHTUN_ERR_AGAIN to decide later: the transport then takes no input until
- * tp_hostkey_answer() (key is valid only during the call: copy it).
+ * tp_hostkey_answer() (key and cert are valid only during the call: copy them).
+ * With a certificate the transport has checked its structure and that the certified key signed the exchange;
+ * whether its CA is trusted, its signature, validity and principals are the callback's to check.
  */
-typedef int (*tp_hostkey_fn)(void *ud, const struct pubkey *key);
+struct cert;
+/* key is the plain host key; cert the server's host certificate when a certificate algorithm was negotiated (else NULL). */
+typedef int (*tp_hostkey_fn)(void *ud, const struct pubkey *key, const struct cert *cert);
 
 struct tp_config {
 	const char *ciphers;		/* ssh_config Ciphers spec (+,-,^ allowed); NULL: defaults */
 	const char *kex_algorithms;	/* KexAlgorithms spec; NULL: defaults */
 	const char *hostkey_algorithms;	/* HostKeyAlgorithms spec; NULL: defaults, reordered by hostkey_prefer */
-	const char *hostkey_prefer;	/* key type names known_hosts holds for this host (comma-separated), or NULL */
+	const char *hostkey_prefer;	/* key type names known_hosts holds for this host (comma-separated), and
+					   KH_PREFER_CERTS if a @cert-authority line names it; or NULL */
 	unsigned required_rsa_bits;	/* RequiredRSASize: smaller RSA host keys are refused; 0: 2048 */
 	uint64_t rekey_bytes;		/* 0: the cipher's safe default */
 	uint32_t rekey_seconds;		/* 0: none */

@@ -425,5 +425,47 @@ else
 fi
 rig_kill "$ALT_PID"
 
+# ---- 5. Host certificates: trusted through a @cert-authority line for the host; a certificate naming another
+# host, an expired one, or one whose CA is @revoked is refused; without a CA line, the certified key is checked
+# as a plain key (as ssh does).
+ssh-keygen -q -t ed25519 -N '' -C host-ca -f "$K/host_ca" </dev/null
+ssh-keygen -q -t ecdsa -N '' -C other-ca -f "$K/other_ca" </dev/null
+for c in good wrongname expired; do
+	cp "$K/host_ed25519256" "$K/hc_$c"
+	cp "$K/host_ed25519256.pub" "$K/hc_$c.pub"
+done
+ssh-keygen -q -s "$K/host_ca" -I rig-host -h -n "$RIG_SERVER_IP,rig" -V -1h:+1h "$K/hc_good.pub" 2>/dev/null
+ssh-keygen -q -s "$K/host_ca" -I rig-host -h -n other.example -V -1h:+1h "$K/hc_wrongname.pub" 2>/dev/null
+ssh-keygen -q -s "$K/host_ca" -I rig-host -h -n "$RIG_SERVER_IP" -V 20200101:20200102 "$K/hc_expired.pub" 2>/dev/null
+echo "@cert-authority * $(cut -d' ' -f1,2 "$K/host_ca.pub")" >"$K/kh_ca"
+port=2230
+for c in good wrongname expired; do
+	port=$((port + 1))
+	sshd_alt $port "$K/hc_$c" "HostCertificate $K/hc_$c-cert.pub"
+	eval "port_$c=$port pid_$c=$ALT_PID log_$c=$ALT_LOG"
+done
+ALT_LOG=$log_good
+up "host certificate through @cert-authority" "$ALT_LOG" "Accepted publickey" -p "$port_good" \
+	-o UserKnownHostsFile="$K/kh_ca" -i "$K/id_ed25519256"
+grep -q "host key ssh-ed25519-cert-v01@openssh.com" "$RIG_DIR/host certificate through @cert-authority.log" &&
+	grep -q "host certificate of $RIG_SERVER_IP accepted: key id \"rig-host\"" "$RIG_DIR/host certificate through @cert-authority.log" &&
+	tap_ok "host certificate: ssh-ed25519-cert-v01 negotiated, the certificate checked and accepted" ||
+	tap_not_ok "host certificate: ssh-ed25519-cert-v01 negotiated, the certificate checked and accepted"
+refused "host certificate for another name" 4 "principal \"$RIG_SERVER_IP\" not in the certificate" -p "$port_wrongname" \
+	-o UserKnownHostsFile="$K/kh_ca" -i "$K/id_ed25519256"
+refused "expired host certificate" 4 "certificate expired on 2020-01-02" -p "$port_expired" \
+	-o UserKnownHostsFile="$K/kh_ca" -i "$K/id_ed25519256"
+{ cat "$K/kh_ca"; echo "@revoked * $(cut -d' ' -f1,2 "$K/host_ca.pub")"; } >"$K/kh_ca_revoked"
+refused "host certificate whose CA is @revoked" 4 "CA .* is marked revoked" -p "$port_good" \
+	-o UserKnownHostsFile="$K/kh_ca_revoked" -i "$K/id_ed25519256"
+echo "@cert-authority * $(cut -d' ' -f1,2 "$K/other_ca.pub")" >"$K/kh_other_ca"
+refused "host certificate of a CA known_hosts does not trust" 4 "not known" -p "$port_good" \
+	-o UserKnownHostsFile="$K/kh_other_ca" -i "$K/id_ed25519256"
+{ cat "$K/kh_other_ca"; echo "[$RIG_SERVER_IP]:$port_good $(cut -d' ' -f1,2 "$K/host_ed25519256.pub")"; } >"$K/kh_plain"
+ALT_LOG=$log_good
+up "host certificate without a trusted CA: the certified key found as a plain key" "$ALT_LOG" "Accepted publickey" \
+	-p "$port_good" -o UserKnownHostsFile="$K/kh_plain" -i "$K/id_ed25519256"
+rig_kill "$pid_good" "$pid_wrongname" "$pid_expired"
+
 rig_down
 tap_done

@@ -282,10 +282,11 @@ struct ks {
 	uint8_t msg[KS_BUF];		/* a payload ks_auth_serve took */
 };
 
-static inline int ks_hostkey_cb(void *ud, const struct pubkey *key)
+static inline int ks_hostkey_cb(void *ud, const struct pubkey *key, const struct cert *cert)
 {
 	struct ks *s = ud;
 
+	(void)cert;
 	s->hostkey_calls++;
 	s->hostkey_seen_len = 0;
 	if (key->bloblen <= sizeof(s->hostkey_seen)) {

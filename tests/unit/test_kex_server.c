@@ -605,8 +605,12 @@ static void test_userauth_signature_covers_session_id(void **state)
 
 /* ---- host keys of every type ---- */
 
+/* The client's default: certificates first (OpenSSH's order), then the plain algorithms. */
+#define HK_CERTS "ssh-ed25519-cert-v01@openssh.com,ecdsa-sha2-nistp256-cert-v01@openssh.com," \
+	"ecdsa-sha2-nistp384-cert-v01@openssh.com,ecdsa-sha2-nistp521-cert-v01@openssh.com," \
+	"rsa-sha2-512-cert-v01@openssh.com,rsa-sha2-256-cert-v01@openssh.com"
 static const char hk_default[] =
-	"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256";
+	HK_CERTS ",ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256";
 
 /* k is the group's host key i, offered and signing as alg (NULL: the key's own algorithm). */
 static struct ks_key *hostkey(struct ks_key *k, int i, const char *alg)
@@ -799,7 +803,7 @@ static void test_ssh_rsa_only_on_request(void **state)
 		struct tp_config cfg = { .hostkey_algorithms = "+ssh-rsa" };
 
 		s = hello_cfg(f, hostkey(&f->a, HK_RSA2048, "rsa-sha2-256"), "ssh-rsa,rsa-sha2-256", &cfg);
-		assert_client_hostkeys(s, "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,"
+		assert_client_hostkeys(s, HK_CERTS ",ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,"
 					  "rsa-sha2-512,rsa-sha2-256,ssh-rsa");
 		assert_negotiated(s, "rsa-sha2-256");
 		finish_good(s);
@@ -939,27 +943,34 @@ static void test_hostkey_prefer(void **state)
 		const char *prefer, *algorithms, *list, *chosen;
 	} cases[] = {
 		{ NULL, NULL, hk_default, "ssh-ed25519" },
-		{ "ssh-ed25519", NULL, hk_default, "ssh-ed25519" },
+		{ "ssh-ed25519", NULL,
+			"ssh-ed25519," HK_CERTS ",ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256",
+			"ssh-ed25519" },
+		/* A @cert-authority line for the host: certificates first (they are first by default too). */
+		{ KH_PREFER_CERTS, NULL, hk_default, "ssh-ed25519" },
+		{ KH_PREFER_CERTS ",ecdsa-sha2-nistp256", NULL,
+			HK_CERTS ",ecdsa-sha2-nistp256,ssh-ed25519,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256",
+			"ecdsa-sha2-nistp256" },
 		{ "ecdsa-sha2-nistp256", NULL,
-			"ecdsa-sha2-nistp256,ssh-ed25519,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256",
+			"ecdsa-sha2-nistp256," HK_CERTS ",ssh-ed25519,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256",
 			"ecdsa-sha2-nistp256" },
 		{ "ssh-rsa", NULL,
-			"rsa-sha2-512,rsa-sha2-256,ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521",
+			"rsa-sha2-512,rsa-sha2-256," HK_CERTS ",ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521",
 			"rsa-sha2-512" },
 		{ "ssh-rsa,ecdsa-sha2-nistp521", NULL,
-			"ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256,ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384",
+			"ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256," HK_CERTS ",ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384",
 			"rsa-sha2-512" },
 		{ "ecdsa-sha2-nistp384,ecdsa-sha2-nistp256", NULL,
-			"ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ssh-ed25519,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256",
+			"ecdsa-sha2-nistp256,ecdsa-sha2-nistp384," HK_CERTS ",ssh-ed25519,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256",
 			"ecdsa-sha2-nistp256" },
 		/* A type this build has no algorithm for changes nothing. */
 		{ "ssh-dss", NULL, hk_default, "ssh-ed25519" },
 		/* HostKeyAlgorithms set: as configured, whatever known_hosts holds. */
 		{ "ecdsa-sha2-nistp256", "ssh-ed25519,ecdsa-sha2-nistp256", "ssh-ed25519,ecdsa-sha2-nistp256", "ssh-ed25519" },
 		{ "ssh-rsa", "+ssh-rsa",
-			"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256,ssh-rsa",
+			HK_CERTS ",ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256,ssh-rsa",
 			"ssh-ed25519" },
-		{ "ssh-ed25519", "-ssh-ed25519", "ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256",
+		{ "ssh-ed25519", "-ssh-ed25519", HK_CERTS ",ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256",
 			"ecdsa-sha2-nistp256" },
 	};
 
