@@ -24,14 +24,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		}
 		for (size_t i = 0; i < n; i++) {
-			if (ids[i].key.type != PK_ED25519 || memchr(ids[i].comment, 0, sizeof(ids[i].comment)) == NULL) {
+			if (ids[i].key.type == PK_NONE || memchr(ids[i].comment, 0, sizeof(ids[i].comment)) == NULL) {
 				__builtin_trap();
 			}
 		}
+		agent_ids_free(ids, n);
 	} else if (n != 0) {
 		__builtin_trap();
 	}
 	/* Fewer slots than keys. */
-	agent_parse_identities(data, size, ids, 1, &n);
+	if (agent_parse_identities(data, size, ids, 1, &n) == 0) {
+		agent_ids_free(ids, n);
+	}
 	return 0;
 }

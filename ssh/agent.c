@@ -13,6 +13,7 @@
 
 #include "crypto/crypto.h"
 #include "sshtun_err.h"
+#include "transport/cert.h"
 
 enum {
 	AGENT_MSG_FAILURE = 5,
@@ -238,8 +239,19 @@ void agent_free(struct agent *a)
 	}
 }
 
+/* 1 if a key blob's type name is a certificate's. */
+static int agent_blob_is_cert(const struct wire_view *blob)
+{
+	struct wire_r r;
+	struct wire_view type;
+
+	wire_r_init(&r, blob->p, blob->n);
+	return wire_get_string(&r, &type) == 0 && cert_is_name((const char *)type.p, type.n);
+}
+
 int agent_parse_identities(const uint8_t *msg, size_t len, struct agent_id *ids, size_t max, size_t *n)
 {
+	struct cert *cert;
 	struct wire_r r;
 	struct wire_view blob, comment;
 	struct pubkey k;
@@ -265,15 +277,34 @@ int agent_parse_identities(const uint8_t *msg, size_t len, struct agent_id *ids,
 		if (wire_get_string(&r, &comment)) {
 			break;
 		}
-		err = pubkey_from_blob(&k, blob.p, blob.n);
+		cert = NULL;
+		if (agent_blob_is_cert(&blob)) {
+			cert = malloc(sizeof(*cert));
+			err = cert ? cert_parse(cert, blob.p, blob.n) : SSHTUN_ERR_NOMEM;
+			if (err == 0 && cert->type != CERT_USER) {
+				err = SSHTUN_ERR_NOT_SUPPORTED;	/* a host certificate is no login */
+			}
+			if (err == 0) {
+				k = cert->key;
+			} else {
+				free(cert);
+				cert = NULL;
+			}
+		} else {
+			err = pubkey_from_blob(&k, blob.p, blob.n);
+		}
 		if (err == SSHTUN_ERR_NOT_SUPPORTED) {
-			continue;	/* certificates, security keys, DSA, ...: not ours to use */
+			continue;	/* DSA, and certificates of types we lack: not ours to use */
 		}
 		if (err) {
+			agent_ids_free(ids, *n);
 			*n = 0;
 			return SSHTUN_ERR_BAD_FORMAT;
 		}
-		if (*n < max) {
+		if (*n >= max) {
+			free(cert);
+		} else {
+			ids[*n].cert = cert;
 			ids[*n].key = k;
 			lg_sanitize(ids[*n].comment, sizeof(ids[*n].comment), comment.p, comment.n);
 			(*n)++;
@@ -281,9 +312,18 @@ int agent_parse_identities(const uint8_t *msg, size_t len, struct agent_id *ids,
 	}
 	err = wire_end(&r);
 	if (err) {
+		agent_ids_free(ids, *n);
 		*n = 0;
 	}
 	return err;
+}
+
+void agent_ids_free(struct agent_id *ids, size_t n)
+{
+	for (size_t i = 0; ids && i < n; i++) {
+		free(ids[i].cert);
+		ids[i].cert = NULL;
+	}
 }
 
 int agent_list(struct agent *a, struct agent_id *ids, size_t max, size_t *n)
@@ -372,8 +412,9 @@ static int agent_take_signature(struct agent *a, const struct wire_w *reply, con
 	return wire_put_raw(sig, blob.p, blob.n);
 }
 
-/* SIGN_REQUEST: the key, the data, and for RSA the SHA-2 flag of the algorithm wanted. */
-static void agent_sign_body(struct wire_w *body, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n)
+/* SIGN_REQUEST: the key blob, the data, and for RSA the SHA-2 flag of the algorithm wanted. */
+static void agent_sign_body(struct wire_w *body, const uint8_t *blob, size_t bloblen, const char *alg, const uint8_t *data,
+	size_t n)
 {
 	uint32_t flags = 0;
 
@@ -383,24 +424,24 @@ static void agent_sign_body(struct wire_w *body, const struct pubkey *key, const
 		flags = AGENT_RSA_SHA2_512;
 	}
 	wire_put_u8(body, AGENTC_SIGN_REQUEST);
-	wire_put_string(body, key->blob, key->bloblen);
+	wire_put_string(body, blob, bloblen);
 	wire_put_string(body, data, n);
 	wire_put_u32(body, flags);
 }
 
-int agent_sign_start(struct agent *a, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n)
+int agent_sign_start(struct agent *a, const uint8_t *blob, size_t bloblen, const char *alg, const uint8_t *data, size_t n)
 {
 	struct wire_w body;
 	int err;
 
-	if (!a || !key || !alg || (!data && n) || key->bloblen == 0 || key->bloblen > PK_BLOB_MAX) {
+	if (!a || !blob || !alg || (!data && n) || bloblen == 0 || bloblen > CERT_BLOB_MAX) {
 		return SSHTUN_ERR_INVAL;
 	}
 	if (a->fd < 0 || a->busy) {
 		return SSHTUN_ERR_STATE;
 	}
 	wire_w_init(&body, 0);
-	agent_sign_body(&body, key, alg, data, n);
+	agent_sign_body(&body, blob, bloblen, alg, data, n);
 	wire_w_free(&a->req);
 	wire_w_free(&a->reply);
 	wire_w_init(&a->req, 0);
@@ -520,7 +561,7 @@ int agent_sign(struct agent *a, const struct pubkey *key, const char *alg, const
 	}
 	wire_w_init(&body, 0);
 	wire_w_init(&reply, AGENT_MAX_REPLY);
-	agent_sign_body(&body, key, alg, data, n);
+	agent_sign_body(&body, key->blob, key->bloblen, alg, data, n);
 	err = agent_request(a, &body, &reply, AGENT_SIGN_TIMEOUT_MS);
 	if (err) {
 		err = SSHTUN_ERR_AGENT;

@@ -11,8 +11,10 @@
 
 enum { AGENT_MAX_IDS = 64 };
 
+struct cert;
 struct agent_id {
-	struct pubkey key;
+	struct pubkey key;	/* for a certificate, the certified key */
+	struct cert *cert;	/* a certificate the agent holds (allocated; agent_ids_free), or NULL */
 	char comment[256];
 };
 
@@ -41,12 +43,13 @@ int agent_list(struct agent *a, struct agent_id *ids, size_t max, size_t *n);
  */
 int agent_sign(struct agent *a, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig);
 /*
- * Non-blocking signing, for the event loop: agent_sign_start queues the request; agent_io moves bytes
+ * Non-blocking signing, for the event loop: agent_sign_start queues the request for the key blob (a
+ * certificate's blob for a certificate; alg is the plain signature algorithm); agent_io moves bytes
  * whenever the socket is ready (1: the reply is complete or the request failed, 0: more to do;
  * agent_io_events says what to wait for); agent_sign_finish then checks the reply for the same key, alg
  * and data and appends the signature blob. The agent may take its time (ssh-add -c asks the user).
  */
-int agent_sign_start(struct agent *a, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n);
+int agent_sign_start(struct agent *a, const uint8_t *blob, size_t bloblen, const char *alg, const uint8_t *data, size_t n);
 int agent_io(struct agent *a);
 /* EPOLLIN / EPOLLOUT bits for the request in flight; 0 if none. */
 unsigned agent_io_events(const struct agent *a);
@@ -57,6 +60,8 @@ int agent_sign_finish(struct agent *a, const struct pubkey *key, const char *alg
  * seconds (0: none) and confirm (ask before each use) as constraints. Blocking, with a short deadline.
  */
 int agent_add(struct agent *a, const struct wire_w *keyfields, const char *comment, uint32_t lifetime, int confirm);
+/* Frees the certificates agent_list or agent_parse_identities allocated for n identities. */
+void agent_ids_free(struct agent_id *ids, size_t n);
 /* Parses an IDENTITIES_ANSWER message body (after the length, incl. the type byte). Exposed for fuzzing. */
 int agent_parse_identities(const uint8_t *msg, size_t len, struct agent_id *ids, size_t max, size_t *n);
 

@@ -76,6 +76,7 @@ void cfg_free(struct cfg *c)
 	free(c->hostname);
 	free(c->user);
 	free_list(c->identity_files, &c->n_identity_files);
+	free_list(c->certificate_files, &c->n_certificate_files);
 	free(c->identity_agent);
 	free_list(c->user_known_hosts, &c->n_user_known_hosts);
 	free_list(c->global_known_hosts, &c->n_global_known_hosts);

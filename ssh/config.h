@@ -27,6 +27,8 @@ struct cfg {
 	char *user;			/* User, default: the local user */
 	char *identity_files[CFG_MAX_IDENTITIES];	/* IdentityFile, ~ and %d %u %h %r expanded */
 	int n_identity_files;
+	char *certificate_files[CFG_MAX_IDENTITIES];	/* CertificateFile, expanded as IdentityFile */
+	int n_certificate_files;
 	int identities_only;		/* IdentitiesOnly yes/no, default no */
 	char *identity_agent;		/* IdentityAgent (path, SSH_AUTH_SOCK or none) */
 	int tunnel;			/* Tunnel yes|point-to-point|ethernet|no; -w implies point-to-point */

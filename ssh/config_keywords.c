@@ -245,9 +245,9 @@ static int kw_port(const struct kwctx *k)
 	return 0;
 }
 
-static int kw_identity_file(const struct kwctx *k)
+/* Adds v to a list of files (IdentityFile, CertificateFile): each once, at most CFG_MAX_IDENTITIES. */
+static int kw_file_list(const struct kwctx *k, char **list, int *n)
 {
-	struct cfg *c = k->c;
 	const char *v = k->argv[0];
 
 	if (!cfg_plain(v)) {
@@ -256,21 +256,31 @@ static int kw_identity_file(const struct kwctx *k)
 	if (!k->apply) {
 		return 0;
 	}
-	for (int i = 0; i < c->n_identity_files; i++) {
-		if (strcmp(c->identity_files[i], v) == 0) {
+	for (int i = 0; i < *n; i++) {
+		if (strcmp(list[i], v) == 0) {
 			return 0;	/* as ssh: a file is listed once */
 		}
 	}
-	if (c->n_identity_files >= CFG_MAX_IDENTITIES) {
-		LG_E(k->log, "%s: IdentityFile: too many identity files (at most %d)", k->where, CFG_MAX_IDENTITIES);
+	if (*n >= CFG_MAX_IDENTITIES) {
+		LG_E(k->log, "%s: %s: too many files (at most %d)", k->where, k->kw->name, CFG_MAX_IDENTITIES);
 		return SSHTUN_ERR_CONFIG;
 	}
-	c->identity_files[c->n_identity_files] = strdup(v);
-	if (!c->identity_files[c->n_identity_files]) {
+	list[*n] = strdup(v);
+	if (!list[*n]) {
 		return SSHTUN_ERR_NOMEM;
 	}
-	c->n_identity_files++;
+	(*n)++;
 	return 0;
+}
+
+static int kw_identity_file(const struct kwctx *k)
+{
+	return kw_file_list(k, k->c->identity_files, &k->c->n_identity_files);
+}
+
+static int kw_certificate_file(const struct kwctx *k)
+{
+	return kw_file_list(k, k->c->certificate_files, &k->c->n_certificate_files);
 }
 
 static int kw_identities_only(const struct kwctx *k)
@@ -561,6 +571,7 @@ static const struct kw keywords[] = {
 	{ "User", kw_user, 1, 1, "a user name" },
 	{ "IdentityFile", kw_identity_file, 1, 1, "a file name" },
 	{ "IdentitiesOnly", kw_identities_only, 1, 1, "yes or no" },
+	{ "CertificateFile", kw_certificate_file, 1, 1, "a file name" },
 	{ "BatchMode", kw_batch_mode, 1, 1, "yes or no" },
 	{ "AddKeysToAgent", kw_add_keys, 1, 2, "yes, no, ask, confirm (each but no optionally with a time), or a time" },
 	{ "HashKnownHosts", kw_hash_known_hosts, 1, 1, "yes or no" },
@@ -597,7 +608,7 @@ static const struct kw keywords[] = {
 IGN("BindAddress"), IGN("BindInterface"),
 	IGN("CanonicalDomains"), IGN("CanonicalizeFallbackLocal"), IGN("CanonicalizeHostname"),
 	IGN("CanonicalizeMaxDots"), IGN("CanonicalizePermittedCNAMEs"), IGN("CASignatureAlgorithms"),
-	IGN("CertificateFile"), IGN("ChannelTimeout"), IGN("CheckHostIP"), IGN("ClearAllForwardings"),
+	IGN("ChannelTimeout"), IGN("CheckHostIP"), IGN("ClearAllForwardings"),
 	IGN("Compression"), IGN("ConnectionAttempts"), IGN("ControlMaster"), IGN("ControlPath"),
 	IGN("ControlPersist"), IGN("DynamicForward"), IGN("EnableEscapeCommandline"),
 	IGN("EnableSSHKeysign"), IGN("EscapeChar"), IGN("ExitOnForwardFailure"), IGN("FingerprintHash"),

@@ -513,6 +513,7 @@ int cfg_finish(struct cfg *c, const struct lg *log)
 		snprintf(x.lhost, sizeof(x.lhost), "localhost");
 	}
 	if ((r = finish_list(c->identity_files, &c->n_identity_files, ids, 3, &x, "IdentityFile", log)) != 0 ||
+	    (r = finish_list(c->certificate_files, &c->n_certificate_files, NULL, 0, &x, "CertificateFile", log)) != 0 ||
 	    (r = finish_list(c->user_known_hosts, &c->n_user_known_hosts, ukh, 2, &x, "UserKnownHostsFile", log)) != 0 ||
 	    (r = finish_list(c->global_known_hosts, &c->n_global_known_hosts, gkh, 2, &x, "GlobalKnownHostsFile", log)) != 0 ||
 	    (r = finish_agent(c, &x, log)) != 0 || (r = finish_tunnel(c, log)) != 0) {

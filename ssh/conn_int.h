@@ -12,7 +12,15 @@
 #include "tun/offload.h"
 #include "tun/tun.h"
 
-enum { CONN_MAX_IDS = CFG_MAX_IDENTITIES + AGENT_MAX_IDS };
+/* Keys to offer: the agent's, and for each file its certificates (CertificateFile and KEY-cert.pub) and itself. */
+enum { CONN_MAX_IDS = 3 * CFG_MAX_IDENTITIES + AGENT_MAX_IDS };
+
+struct sshtun;
+/* What an agent identity signs with: the handle, and the certificate it is offered as (or NULL). */
+struct conn_agent_ref {
+	struct sshtun *h;
+	const struct cert *cert;
+};
 
 struct sshtun;
 /* What to do with the answers to a question (NULL: declined or not askable). Returns 0 or an error that ends the connection. */
@@ -83,6 +91,9 @@ struct sshtun {
 	struct ua_identity ids[CONN_MAX_IDS];
 	size_t n_ids;
 	struct conn_file *files;	/* CFG_MAX_IDENTITIES key files (identity.c) */
+	struct cert *certs[CONN_MAX_IDS];	/* user certificates offered (files' and the agent's), owned here */
+	size_t n_certs;
+	struct conn_agent_ref agent_refs[CONN_MAX_IDS];
 	struct agent agent;
 	int have_agent;
 	int agent_watched;	/* the agent's socket is in the epoll set (a request in flight) */

@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "crypto/crypto.h"
 #include "ssh/conn_int.h"
+#include "transport/cert.h"
 
 static int ask_passphrase(struct conn_file *f);
 
@@ -156,7 +158,10 @@ static int sign_file(void *ud, const struct pubkey *key, const char *alg, const 
  */
 static int sign_agent(void *ud, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig)
 {
-	struct sshtun *h = ud;
+	const struct conn_agent_ref *ref = ud;
+	struct sshtun *h = ref->h;
+	const uint8_t *blob = ref->cert ? ref->cert->blob : key->blob;
+	size_t bloblen = ref->cert ? ref->cert->bloblen : key->bloblen;
 	int r;
 
 	if (h->agent.busy && h->agent.done) {
@@ -165,7 +170,7 @@ static int sign_agent(void *ud, const struct pubkey *key, const char *alg, const
 	if (h->agent.busy) {
 		return SSHTUN_ERR_AGAIN;
 	}
-	r = agent_sign_start(&h->agent, key, alg, data, n);
+	r = agent_sign_start(&h->agent, blob, bloblen, alg, data, n);
 	if (r == 0 && agent_io(&h->agent) == 1) {
 		/* Done at once (or failed at once). */
 		io_watch_agent(h);
@@ -215,6 +220,76 @@ static int is_identity_file_key(const struct sshtun *h, const struct pubkey *k)
 	return found;
 }
 
+/* Takes ownership of *c for the handle; returns it. */
+static const struct cert *keep_cert(struct sshtun *h, struct cert **c)
+{
+	struct cert *kept = *c;
+
+	if (h->n_certs >= CONN_MAX_IDS) {
+		return NULL;
+	}
+	h->certs[h->n_certs++] = kept;
+	*c = NULL;
+	return kept;
+}
+
+/* A user certificate is offered only while it is valid (ssh says why it skips one). */
+static int cert_usable(struct sshtun *h, const struct cert *c, const char *label)
+{
+	char why[600];
+
+	if (cert_check(c, CERT_USER, NULL, (uint64_t)time(NULL), why, sizeof(why)) != 0) {
+		LG_W(&h->log, "certificate %s skipped: %s", label, why);
+		return 0;
+	}
+	return 1;
+}
+
+/* A key file's certificates (CertificateFile entries and KEY-cert.pub) that certify its key, offered before it. */
+static void add_file_certs(struct sshtun *h, struct conn_file *f)
+{
+	char path[1100];
+
+	for (int i = -1; i < h->cfg.n_certificate_files && h->n_ids < CONN_MAX_IDS; i++) {
+		struct ua_identity *id = &h->ids[h->n_ids];
+		struct cert *c;
+		const char *p = path;
+
+		if (i < 0) {
+			if (snprintf(path, sizeof(path), "%s-cert.pub", f->path) >= (int)sizeof(path)) {
+				continue;
+			}
+		} else {
+			p = h->cfg.certificate_files[i];
+		}
+		if (access(p, F_OK) != 0) {
+			continue;
+		}
+		c = malloc(sizeof(*c));
+		if (!c) {
+			return;
+		}
+		if (key_load_cert(c, p) != 0 || c->type != CERT_USER || !pubkey_equal(&c->key, &f->key.pub)) {
+			if (i >= 0 && pubkey_equal(&c->key, &f->key.pub)) {
+				LG_W(&h->log, "certificate %s: not a user certificate", p);
+			}
+			free(c);
+			continue;	/* not this key's (another IdentityFile's, or no certificate at all) */
+		}
+		snprintf(id->label, sizeof(id->label), "%.140s (certificate %.140s)", f->path, p);
+		if (!cert_usable(h, c, p)) {
+			free(c);
+			continue;
+		}
+		id->key = f->key.pub;
+		id->cert = keep_cert(h, &c);
+		free(c);
+		id->sign = sign_file;
+		id->ud = f;
+		h->n_ids++;
+	}
+}
+
 static void add_agent_keys(struct sshtun *h)
 {
 	struct agent_id *list = calloc(AGENT_MAX_IDS, sizeof(*list));
@@ -247,16 +322,19 @@ static void add_agent_keys(struct sshtun *h)
 		if (h->cfg.identities_only && !is_identity_file_key(h, &list[i].key)) {
 			continue;	/* IdentitiesOnly: the agent may sign only for the configured files */
 		}
-		snprintf(id->label, sizeof(id->label), "agent: %s", list[i].comment);
-		if (too_small(h, &list[i].key, id->label)) {
+		snprintf(id->label, sizeof(id->label), "agent: %s%s", list[i].comment, list[i].cert ? " (certificate)" : "");
+		if (too_small(h, &list[i].key, id->label) || (list[i].cert && !cert_usable(h, list[i].cert, id->label))) {
 			continue;
 		}
 		id->key = list[i].key;
+		id->cert = list[i].cert ? keep_cert(h, &list[i].cert) : NULL;
+		h->agent_refs[h->n_ids] = (struct conn_agent_ref){ h, id->cert };
 		id->sign = sign_agent;
-		id->ud = h;
+		id->ud = &h->agent_refs[h->n_ids];
 		h->n_ids++;
 	}
 out:
+	agent_ids_free(list, n);
 	free(list);
 }
 
@@ -301,6 +379,11 @@ int conn_load_identities(struct sshtun *h)
 		if (have_key(h, &f->key.pub) || too_small(h, &f->key.pub, path)) {
 			continue;	/* the agent holds it already, or it is not to be used */
 		}
+		add_file_certs(h, f);
+		if (h->n_ids >= CONN_MAX_IDS) {
+			break;
+		}
+		id = &h->ids[h->n_ids];
 		id->key = f->key.pub;
 		snprintf(id->label, sizeof(id->label), "%s", path);
 		id->sign = sign_file;
@@ -321,6 +404,11 @@ void conn_free_identities(struct sshtun *h)
 		free(h->files);
 		h->files = NULL;
 	}
+	for (size_t i = 0; i < h->n_certs; i++) {
+		free(h->certs[i]);
+		h->certs[i] = NULL;
+	}
+	h->n_certs = 0;
 	if (h->have_agent) {
 		h->agent.busy = 0;
 		io_watch_agent(h);

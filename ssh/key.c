@@ -11,6 +11,7 @@
 
 #include "crypto/crypto.h"
 #include "crypto/kdf.h"
+#include "transport/cert.h"
 #include "sshtun_err.h"
 #include "util/limits.h"
 #include "util/features.h"
@@ -682,6 +683,60 @@ static int key_sign_rsa(const struct privkey *k, int hash, const uint8_t *data, 
 	return err;
 }
 #endif
+
+int key_load_cert(struct cert *c, const char *path)
+{
+	struct wire_w text;
+	struct wire_r r, lr;
+	struct wire_view line, type, b64;
+	uint8_t *blob = NULL;
+	size_t bloblen = 0;
+	int err;
+
+	if (!c || !path) {
+		return SSHTUN_ERR_INVAL;
+	}
+	memset(c, 0, sizeof(*c));
+	wire_w_init(&text, FILE_MAX_SIZE);
+	err = key_read_file(path, 0, path, NULL, &text);
+	if (err) {
+		goto out;
+	}
+	err = SSHTUN_ERR_BAD_FORMAT;
+	wire_r_init(&r, text.p, text.len);
+	while (text_line(&r, &line, 1)) {
+		if (line.n == 0) {
+			continue;
+		}
+		/* "TYPE-cert-v01@openssh.com BASE64 [comment]", as ssh-keygen -s writes KEY-cert.pub */
+		wire_r_init(&lr, line.p, line.n);
+		text_skip_blanks(&lr);
+		text_take(&lr, -1, &type);
+		text_skip_blanks(&lr);
+		text_take(&lr, -1, &b64);
+		if (wire_err(&lr) || b64.n == 0 || b64.n > (CERT_BLOB_MAX / 3) * 4) {
+			break;
+		}
+		blob = malloc(CERT_BLOB_MAX);
+		if (!blob) {
+			err = SSHTUN_ERR_NOMEM;
+			break;
+		}
+		if (cry_base64_decode(blob, CERT_BLOB_MAX, &bloblen, (const char *)b64.p, b64.n) != 0) {
+			break;
+		}
+		err = cert_parse(c, blob, bloblen);
+		if (err == 0 && !wire_view_eq(&type, cert_type_name(c))) {
+			memset(c, 0, sizeof(*c));
+			err = SSHTUN_ERR_BAD_FORMAT;	/* the name before the base64 must be the one inside */
+		}
+		break;
+	}
+out:
+	free(blob);
+	wire_w_free(&text);
+	return err;
+}
 
 int key_sign(const struct privkey *k, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig)
 {

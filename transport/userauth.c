@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sshtun_err.h"
+#include "transport/cert.h"
 #include "transport/tp_int.h"
 #include "transport/userauth.h"
 #include "util/limits.h"
@@ -12,6 +13,8 @@ static const char SERVICE[] = "ssh-userauth";
 static const char CONNECTION[] = "ssh-connection";
 /* OpenSSH's default PubkeyAcceptedAlgorithms (without certificates and security keys, which come later). */
 static const char PUBKEY_DEFAULT[] =
+	"ssh-ed25519-cert-v01@openssh.com,ecdsa-sha2-nistp256-cert-v01@openssh.com,ecdsa-sha2-nistp384-cert-v01@openssh.com,"
+	"ecdsa-sha2-nistp521-cert-v01@openssh.com,rsa-sha2-512-cert-v01@openssh.com,rsa-sha2-256-cert-v01@openssh.com,"
 	"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,sk-ssh-ed25519@openssh.com,"
 	"sk-ecdsa-sha2-nistp256@openssh.com,rsa-sha2-512,rsa-sha2-256";
 
@@ -34,11 +37,13 @@ void ua_init(struct ua *ua, struct tp *tp, const char *user, const struct ua_ide
 
 int ua_set_algorithms(struct ua *ua, const char *spec)
 {
-	int r = tp_alglist_resolve(spec, PUBKEY_DEFAULT, pubkey_sigalgs_supported(), ua->accepted, sizeof(ua->accepted));
+	char sup[1024];
+	int r;
 
+	snprintf(sup, sizeof(sup), "%s,%s", cert_sigalgs_supported(), pubkey_sigalgs_supported());
+	r = tp_alglist_resolve(spec, PUBKEY_DEFAULT, sup, ua->accepted, sizeof(ua->accepted));
 	if (r != 0) {
-		LG_E(ua->log, "PubkeyAcceptedAlgorithms: none of \"%s\" is supported (sshtun has: %s)", spec ? spec : "",
-			pubkey_sigalgs_supported());
+		LG_E(ua->log, "PubkeyAcceptedAlgorithms: none of \"%s\" is supported (sshtun has: %s)", spec ? spec : "", sup);
 	}
 	return r;
 }
@@ -47,25 +52,30 @@ int ua_set_algorithms(struct ua *ua, const char *spec)
  * The signature algorithm for a key: the first of PubkeyAcceptedAlgorithms that the key can make and, when
  * the server announced server-sig-algs (RFC 8308), that the server accepts. 0 if there is none.
  */
-static int pick_alg(struct ua *ua, const struct pubkey *key)
+static int pick_alg(struct ua *ua, const struct ua_identity *id)
 {
 	const char *theirs = tp_server_sig_algs(ua->tp);
+	const struct pubkey *key = &id->key;
 	const char *p = ua->accepted;
 
 	while (*p) {
 		size_t n = strcspn(p, ",");
+		/* A certificate goes by its certificate algorithm names, a plain key by the plain ones. */
+		int type = id->cert ? cert_sigalg_key_type(p, n) : pubkey_sigalg_key_type(p, n);
+		const char *plain = id->cert ? cert_sigalg_plain(p, n) : NULL;
 
-		if (pubkey_sigalg_key_type(p, n) == key->type && n < sizeof(ua->alg)) {
+		if (type == key->type && (!id->cert || plain) && n < sizeof(ua->alg)) {
 			memcpy(ua->alg, p, n);
 			ua->alg[n] = '\0';
+			snprintf(ua->sig_alg, sizeof(ua->sig_alg), "%s", plain ? plain : ua->alg);
 			/* Key types have one algorithm each but RSA; for RSA the server's list decides (RFC 8332 3.3). */
-			if (key->type != PK_RSA || !theirs[0] || tp_alglist_has(theirs, ua->alg)) {
+			if (key->type != PK_RSA || !theirs[0] || tp_alglist_has(theirs, ua->sig_alg)) {
 				return 1;
 			}
 		}
 		p += n + (p[n] == ',');
 	}
-	ua->alg[0] = '\0';
+	ua->alg[0] = ua->sig_alg[0] = '\0';
 	return 0;
 }
 
@@ -113,6 +123,22 @@ static void put_hostbound(struct wire_w *w, const struct ua *ua)
 	}
 }
 
+/* The blob an identity is offered as: its certificate's, or its key's. */
+static const uint8_t *id_blob(const struct ua_identity *id)
+{
+	return id->cert ? id->cert->blob : id->key.blob;
+}
+
+static size_t id_bloblen(const struct ua_identity *id)
+{
+	return id->cert ? id->cert->bloblen : id->key.bloblen;
+}
+
+static void put_blob(struct wire_w *w, const struct ua_identity *id)
+{
+	wire_put_string(w, id_blob(id), id_bloblen(id));
+}
+
 static int send_none(struct ua *ua)
 {
 	struct wire_w w;
@@ -138,7 +164,7 @@ static int send_query(struct ua *ua)
 	put_head(&w, ua, pk_method(ua));
 	wire_put_bool(&w, 0);
 	wire_put_cstring(&w, ua->alg);
-	wire_put_string(&w, id->key.blob, id->key.bloblen);
+	put_blob(&w, id);
 	put_hostbound(&w, ua);
 	r = wire_w_err(&w) ? wire_w_err(&w) : tp_send(ua->tp, w.p, w.len);
 	wire_w_free(&w);
@@ -167,12 +193,12 @@ static int send_signed(struct ua *ua)
 	put_head(&data, ua, pk_method(ua));
 	wire_put_bool(&data, 1);
 	wire_put_cstring(&data, alg);
-	wire_put_string(&data, id->key.blob, id->key.bloblen);
+	put_blob(&data, id);
 	put_hostbound(&data, ua);
 	if ((r = wire_w_err(&data)) != 0) {
 		goto out;
 	}
-	r = id->sign(id->ud, &id->key, alg, data.p, data.len, &sig);
+	r = id->sign(id->ud, &id->key, ua->sig_alg, data.p, data.len, &sig);
 	if (r == SSHTUN_ERR_AGAIN) {
 		ua->state = UA_SIGNING;	/* ua_resume() signs again once the answer is in */
 		r = 0;
@@ -211,7 +237,7 @@ static void note_tried(struct ua *ua, const char *method)
 /* The next key we may offer (skipping those PubkeyAcceptedAlgorithms and server-sig-algs leave nothing for). */
 static int have_key(struct ua *ua)
 {
-	while (ua->cur < ua->n_ids && !pick_alg(ua, &ua->ids[ua->cur].key)) {
+	while (ua->cur < ua->n_ids && !pick_alg(ua, &ua->ids[ua->cur])) {
 		LG_D1(ua->log, "skipping %s: PubkeyAcceptedAlgorithms%s has no algorithm for its %s key", ua->ids[ua->cur].label,
 			tp_server_sig_algs(ua->tp)[0] ? " and the server's server-sig-algs have" : "",
 			pubkey_type_name(ua->ids[ua->cur].key.type));
@@ -595,8 +621,8 @@ static int on_pk_ok(struct ua *ua, const struct tp_msg *m)
 	wire_get_u8(&r, &type);
 	wire_get_string(&r, &alg);
 	wire_get_string(&r, &blob);
-	if (wire_end(&r) != 0 || !wire_view_eq(&alg, ua->alg) || blob.n != id->key.bloblen ||
-	    memcmp(blob.p, id->key.blob, blob.n) != 0) {
+	if (wire_end(&r) != 0 || !wire_view_eq(&alg, ua->alg) || blob.n != id_bloblen(id) ||
+	    memcmp(blob.p, id_blob(id), blob.n) != 0) {
 		return SSHTUN_ERR_PROTOCOL;
 	}
 	LG_D1(ua->log, "server accepts key %s", id->label);

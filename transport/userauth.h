@@ -14,11 +14,13 @@
 
 /*
  * A key we may offer; sign() makes an SSH signature blob with algorithm alg over data (from a file or an
- * agent). It may return SSHTUN_ERR_AGAIN when it must wait (for a passphrase, for the agent): the exchange
+ * agent); for a certificate alg is the plain algorithm (the certified key signs). It may return SSHTUN_ERR_AGAIN when it must wait (for a passphrase, for the agent): the exchange
  * then waits until ua_resume(), which calls sign() again. Any other error skips to the next key.
  */
+struct cert;
 struct ua_identity {
-	struct pubkey key;
+	struct pubkey key;	/* the key (for a certificate: the certified key, which signs) */
+	const struct cert *cert;	/* a user certificate offered instead of the plain key, or NULL */
 	char label[300];	/* for messages: a path or "agent: comment" */
 	int (*sign)(void *ud, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig);
 	void *ud;
@@ -69,7 +71,8 @@ struct ua {
 	char methods[256];	/* what the server said it allows, for the final message */
 	unsigned tries;
 	char accepted[1024];	/* PubkeyAcceptedAlgorithms, resolved */
-	char alg[72];		/* the signature algorithm for the current key */
+	char alg[72];		/* the algorithm named in the request for the current key (a certificate's name) */
+	char sig_alg[72];	/* the signature algorithm it signs with (the plain one) */
 	struct ua_opts opts;
 	int method;		/* the method under way (UA_M_*, userauth.c) */
 	int ask_kind;		/* what the user is being asked (UA_ASK_*) while UA_ASKING */

@@ -420,7 +420,7 @@ static void test_security_keys(void **state)
 			wire_put_u8(&w, 14);
 			wire_put_string(&w, sig.p, sig.len);
 			scripted(&a, sv, w.p, w.len);
-			assert_int_equal(agent_sign_start(&a, &ids[i].key, alg, data, sizeof(data)), 0);
+			assert_int_equal(agent_sign_start(&a, ids[i].key.blob, ids[i].key.bloblen, alg, data, sizeof(data)), 0);
 			while ((rc = agent_io(&a)) == 0) {
 				usleep(1000);
 			}
