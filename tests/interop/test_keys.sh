@@ -467,5 +467,47 @@ up "host certificate without a trusted CA: the certified key found as a plain ke
 	-p "$port_good" -o UserKnownHostsFile="$K/kh_plain" -i "$K/id_ed25519256"
 rig_kill "$pid_good" "$pid_wrongname" "$pid_expired"
 
+# ---- 6. User certificates, accepted by sshd through TrustedUserCAKeys (the keys are in no authorized_keys):
+# KEY-cert.pub beside the key, CertificateFile, the agent holding key and certificate, an expired one skipped.
+ssh-keygen -q -t ed25519 -N '' -C user-ca -f "$K/user_ca" </dev/null
+for u in ucert_ed ucert_rsa ucert_cf ucert_exp ucert_agent; do
+	case $u in
+	ucert_rsa) ssh-keygen -q -t rsa -b 2048 -N '' -C $u -f "$K/$u" </dev/null ;;
+	*) ssh-keygen -q -t ed25519 -N '' -C $u -f "$K/$u" </dev/null ;;
+	esac
+done
+for u in ucert_ed ucert_rsa ucert_cf ucert_agent; do
+	ssh-keygen -q -s "$K/user_ca" -I "id-$u" -n root -V -1h:+1h "$K/$u.pub" 2>/dev/null
+done
+ssh-keygen -q -s "$K/user_ca" -I id-ucert_exp -n root -V 20200101:20200102 "$K/ucert_exp.pub" 2>/dev/null
+mv "$K/ucert_cf-cert.pub" "$K/elsewhere-cert.pub"
+port=2240
+sshd_alt $port "$K/host_ed25519256" "TrustedUserCAKeys $K/user_ca.pub" "AuthorizedKeysFile none"
+kh_for $port "$K/host_ed25519256"
+up "user certificate (KEY-cert.pub beside the key) through TrustedUserCAKeys" "$ALT_LOG" \
+	"Accepted publickey for root from .* ED25519-CERT SHA256:.* ID id-ucert_ed" -p $port \
+	-o UserKnownHostsFile="$K/kh_$port" -i "$K/ucert_ed"
+up "RSA user certificate (rsa-sha2-512-cert-v01)" "$ALT_LOG" "Accepted publickey for root from .* RSA-CERT SHA256:.* ID id-ucert_rsa" \
+	-p $port -o UserKnownHostsFile="$K/kh_$port" -i "$K/ucert_rsa"
+grep -q "(rsa-sha2-512-cert-v01@openssh.com" "$RIG_DIR/RSA user certificate (rsa-sha2-512-cert-v01).log" &&
+	tap_ok "RSA user certificate offered as rsa-sha2-512-cert-v01@openssh.com" ||
+	tap_not_ok "RSA user certificate offered as rsa-sha2-512-cert-v01@openssh.com"
+up "CertificateFile" "$ALT_LOG" "Accepted publickey for root from .* ID id-ucert_cf" -p $port \
+	-o UserKnownHostsFile="$K/kh_$port" -o CertificateFile="$K/elsewhere-cert.pub" -i "$K/ucert_cf"
+refused "expired user certificate" 5 "failed" -p $port -o UserKnownHostsFile="$K/kh_$port" -i "$K/ucert_exp"
+out=$(rig_client timeout 30 "$SSHTUN" -F "$RIG_DIR/bare_config" -p $port -o UserKnownHostsFile="$K/kh_$port" \
+	-i "$K/ucert_exp" -w any "$RIG_TARGET" 2>&1)
+echo "$out" | grep -q "certificate .*ucert_exp-cert.pub skipped: certificate expired on 2020-01-02" &&
+	tap_ok "expired user certificate: skipped with a line saying so" ||
+	{ tap_not_ok "expired user certificate: skipped with a line saying so"; echo "$out" | tail -n 4 | tap_diag; }
+cert_sock=$RIG_DIR/agent_cert.sock
+rig_client_bg agent-cert ssh-agent -D -a "$cert_sock"
+cert_pid=$RIG_LAST_PID
+rig_wait 5 test -S "$cert_sock"
+rig_client env SSH_AUTH_SOCK="$cert_sock" ssh-add -q "$K/ucert_agent" </dev/null 2>/dev/null
+up "user certificate held by ssh-agent" "$ALT_LOG" "Accepted publickey for root from .* ID id-ucert_agent" -p $port \
+	-o UserKnownHostsFile="$K/kh_$port" -o IdentityAgent="$cert_sock" -o IdentityFile=none
+rig_kill "$cert_pid" "$ALT_PID"
+
 rig_down
 tap_done
