@@ -7,8 +7,9 @@
  * The host key is a struct ks_key: its algorithm name, its public key blob (K_S) and a function that makes
  * an SSH signature blob under the name sig_alg. ks_key_ed25519 makes an Ed25519 one from a seed;
  * ks_key_private one of any type from a private key file's key (ssh/key.h), signing with the hash its own
- * table (ks_sigalgs) gives the name; another kind (a certificate) is a struct ks_key with its own blob and
- * sign function, nothing else changes.
+ * table (ks_sigalgs) gives the name; ks_key_cert a host certificate (K_S the certificate blob, offered under
+ * a *-cert-v01@openssh.com name, signing with the certified private key under the plain name ks_cert_plain
+ * gives it, as PROTOCOL.certkeys says).
  *
  * Steps, for a test that wants to misbehave in one of them:
  *   ks_init        a client transport (tp_new, tp_start) whose host key callback records into the server;
@@ -38,6 +39,7 @@
 #include "crypto/crypto.h"
 #include "ssh/key.h"
 #include "sshtun_err.h"
+#include "transport/cert.h"
 #include "transport/transport.h"
 #include "transport/userauth.h"
 #include "util/wire.h"
@@ -203,6 +205,61 @@ static inline int ks_key_private(struct ks_key *k, const struct privkey *pk, con
 	return 0;
 }
 
+/*
+ * The certificate algorithms the server offers and the plain signature algorithm each one signs H with
+ * (PROTOCOL.certkeys: the certified key signs, under the plain name; the RSA ones by the signature they make).
+ * The server's own table, not the client's cert_sigalg_plain.
+ */
+static const struct ks_certalg {
+	const char *name, *plain;
+} ks_certalgs[] = {
+	{ "ssh-ed25519-cert-v01@openssh.com", "ssh-ed25519" },
+	{ "ecdsa-sha2-nistp256-cert-v01@openssh.com", "ecdsa-sha2-nistp256" },
+	{ "ecdsa-sha2-nistp384-cert-v01@openssh.com", "ecdsa-sha2-nistp384" },
+	{ "ecdsa-sha2-nistp521-cert-v01@openssh.com", "ecdsa-sha2-nistp521" },
+	{ "rsa-sha2-512-cert-v01@openssh.com", "rsa-sha2-512" },
+	{ "rsa-sha2-256-cert-v01@openssh.com", "rsa-sha2-256" },
+	{ "ssh-rsa-cert-v01@openssh.com", "ssh-rsa" },
+};
+
+/* The plain signature algorithm of certificate algorithm name, or NULL. */
+static inline const char *ks_cert_plain(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(ks_certalgs) / sizeof(ks_certalgs[0]); i++) {
+		if (strcmp(ks_certalgs[i].name, name) == 0) {
+			return ks_certalgs[i].plain;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A host certificate: K_S is the certificate blob (n bytes, as ssh-keygen -s wrote it), offered as certalg (a
+ * *-cert-v01@openssh.com name), and H is signed by pk, the certified key (key_load_private; it must outlive
+ * k), under certalg's plain name. Nothing checks that pk is the key the certificate certifies: a test may pair
+ * them wrongly on purpose.
+ */
+static inline int ks_key_cert(struct ks_key *k, const struct privkey *pk, const char *certalg, const uint8_t *blob,
+	size_t n)
+{
+	const char *plain = ks_cert_plain(certalg);
+
+	memset(k, 0, sizeof(*k));
+	if (!plain) {
+		return SSHTUN_ERR_NOT_SUPPORTED;
+	}
+	if (n > sizeof(k->blob)) {
+		return SSHTUN_ERR_TOO_LONG;
+	}
+	k->alg = certalg;
+	k->sig_alg = plain;
+	k->sign = ks_privkey_sign;
+	k->ud = (void *)pk;
+	memcpy(k->blob, blob, n);
+	k->bloblen = n;
+	return 0;
+}
+
 /* Splits an SSH signature blob into its algorithm name and raw signature (views into blob). */
 static inline int ks_sig_split(const uint8_t *blob, size_t n, struct wire_view *alg, struct wire_view *raw)
 {
@@ -265,8 +322,14 @@ struct ks {
 	/* The client's host key callback: what it returns, what it saw. */
 	int hostkey_ret;
 	unsigned hostkey_calls;
-	uint8_t hostkey_seen[KS_BLOB_MAX];
+	uint8_t hostkey_seen[KS_BLOB_MAX];	/* the key (for a certificate: the certified key, a plain key) */
 	size_t hostkey_seen_len;
+	/* Of the calls, how many came with a certificate; the last one's type, key id and blob. */
+	unsigned hostkey_cert_calls;
+	int hostkey_cert_type;
+	char hostkey_cert_id[CERT_KEY_ID_MAX];
+	uint8_t hostkey_cert_blob[KS_BLOB_MAX];
+	size_t hostkey_cert_len;
 
 	/* The exchange. */
 	char v_c[256];			/* the client's version line without CR LF */
@@ -286,12 +349,21 @@ static inline int ks_hostkey_cb(void *ud, const struct pubkey *key, const struct
 {
 	struct ks *s = ud;
 
-	(void)cert;
 	s->hostkey_calls++;
 	s->hostkey_seen_len = 0;
 	if (key->bloblen <= sizeof(s->hostkey_seen)) {
 		memcpy(s->hostkey_seen, key->blob, key->bloblen);
 		s->hostkey_seen_len = key->bloblen;
+	}
+	if (cert) {
+		s->hostkey_cert_calls++;
+		s->hostkey_cert_type = cert->type;
+		snprintf(s->hostkey_cert_id, sizeof(s->hostkey_cert_id), "%s", cert->key_id);
+		s->hostkey_cert_len = 0;
+		if (cert->bloblen <= sizeof(s->hostkey_cert_blob)) {
+			memcpy(s->hostkey_cert_blob, cert->blob, cert->bloblen);
+			s->hostkey_cert_len = cert->bloblen;
+		}
 	}
 	return s->hostkey_ret;
 }

@@ -6,7 +6,11 @@
  * offered, and the session id the user's signature covers. Then host keys of every type (ECDSA P-256/384/521,
  * RSA, made by ssh-keygen once for the run): each negotiated and accepted alone, the RSA signature
  * algorithms, ssh-rsa only on request, RequiredRSASize, a K_S or a signature of another type than the
- * negotiated algorithm, HostKeyAlgorithms ordering by the key types known_hosts holds.
+ * negotiated algorithm, HostKeyAlgorithms ordering by the key types known_hosts holds. Then host certificates
+ * (ssh-keygen -s, of the Ed25519, P-256 and RSA host keys): each accepted with the certificate handed to the
+ * callback; refused when signed under the certificate's name, by the CA, over another H, when a user
+ * certificate, when of another type than negotiated (or a plain key), when RSA signs with the other hash;
+ * certificates asked for first when known_hosts trusts a CA for the host.
  */
 #include "tests/unit/testutil.h"
 #include "tests/unit/kex_server.h"
@@ -15,7 +19,8 @@
 
 /* ---- host keys of every type, made by ssh-keygen once for the whole run (RSA key generation is slow) ---- */
 
-enum { HK_ED25519, HK_P256, HK_P384, HK_P521, HK_RSA2048, HK_RSA1024, HK_COUNT };
+/* The host keys, then the CAs of the host certificates (one of each certified key's type). */
+enum { HK_ED25519, HK_P256, HK_P384, HK_P521, HK_RSA2048, HK_RSA1024, HK_CA_ED25519, HK_CA_P256, HK_CA_RSA, HK_COUNT };
 
 static const struct hk_file {
 	const char *name, *keygen;
@@ -27,12 +32,55 @@ static const struct hk_file {
 	{ "p521", "ecdsa", 521 },
 	{ "rsa2048", "rsa", 2048 },
 	{ "rsa1024", "rsa", 1024 },
+	{ "ca-ed25519", "ed25519", 0 },
+	{ "ca-p256", "ecdsa", 256 },
+	{ "ca-rsa", "rsa", 2048 },
+};
+
+/*
+ * Certificates of the host keys, made by ssh-keygen -s from a copy NAME.pub of the key (so it writes
+ * NAME-cert.pub): host certificates valid for an hour either side of now, and a user certificate of the Ed25519
+ * host key. The CA is of the certified key's type, so a signature by the CA is under the negotiated plain name.
+ */
+enum { HC_ED25519, HC_P256, HC_RSA2048, HC_USER_ED25519, HC_COUNT };
+
+static const struct hc_file {
+	const char *name;
+	int key, ca;
+	const char *args;	/* ssh-keygen's: host or user, key id, principals, validity */
+	const char *key_id;
+} hc_files[HC_COUNT] = {
+	{ "hc-ed25519", HK_ED25519, HK_CA_ED25519, "-h -I host-ed25519 -n host -V -1h:+1h", "host-ed25519" },
+	{ "hc-p256", HK_P256, HK_CA_P256, "-h -I host-p256 -n host -V -1h:+1h", "host-p256" },
+	{ "hc-rsa2048", HK_RSA2048, HK_CA_RSA, "-h -I host-rsa2048 -n host -V -1h:+1h", "host-rsa2048" },
+	{ "uc-ed25519", HK_ED25519, HK_CA_ED25519, "-I user-ed25519 -n alice -V -1h:+1h", "user-ed25519" },
 };
 
 static struct {
 	char dir[64];
 	struct privkey k[HK_COUNT];
+	struct {
+		uint8_t blob[KS_BLOB_MAX];	/* NAME-cert.pub's base64 decoded: the certificate blob */
+		size_t len;
+	} cert[HC_COUNT];
 } hk;
+
+/* Reads path, a certificate file ("TYPE-cert-v01@openssh.com BASE64 [comment]"), and decodes its blob. */
+static int read_cert_blob(const char *path, uint8_t *out, size_t cap, size_t *n)
+{
+	char line[8192], *b64;
+	FILE *fp = fopen(path, "r");
+	int ok = fp && fgets(line, sizeof(line), fp);
+
+	if (fp) {
+		fclose(fp);
+	}
+	if (!ok || !(b64 = strchr(line, ' '))) {
+		return -1;
+	}
+	b64++;
+	return cry_base64_decode(out, cap, n, b64, strcspn(b64, " \r\n")) == 0 && *n > 0 ? 0 : -1;
+}
 
 static int group_teardown(void **state)
 {
@@ -52,7 +100,7 @@ static int group_teardown(void **state)
 
 static int group_setup(void **state)
 {
-	char cmd[2048], path[128];
+	char cmd[4096], path[128];
 	size_t len = 0;
 
 	strcpy(hk.dir, "/tmp/sshtun-kexkeys-XXXXXX");
@@ -69,6 +117,12 @@ static int group_setup(void **state)
 		len += (size_t)snprintf(cmd + len, sizeof(cmd) - len, "%sssh-keygen -q -t %s%s -N '' -C %s -f %s/%s </dev/null >/dev/null",
 			i ? " && " : "", hk_files[i].keygen, bits, hk_files[i].name, hk.dir, hk_files[i].name);
 	}
+	for (size_t i = 0; i < HC_COUNT && len < sizeof(cmd); i++) {
+		const struct hc_file *c = &hc_files[i];
+
+		len += (size_t)snprintf(cmd + len, sizeof(cmd) - len, " && (cd %s && cp %s.pub %s.pub && ssh-keygen -q -s %s %s %s.pub"
+			" </dev/null >/dev/null 2>&1)", hk.dir, hk_files[c->key].name, c->name, hk_files[c->ca].name, c->args, c->name);
+	}
 	if (len >= sizeof(cmd) || system(cmd) != 0) {
 		group_teardown(state);
 		return -1;
@@ -76,6 +130,13 @@ static int group_setup(void **state)
 	for (size_t i = 0; i < HK_COUNT; i++) {
 		snprintf(path, sizeof(path), "%s/%s", hk.dir, hk_files[i].name);
 		if (key_load_private(&hk.k[i], path, NULL, NULL) != 0) {
+			group_teardown(state);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < HC_COUNT; i++) {
+		snprintf(path, sizeof(path), "%s/%s-cert.pub", hk.dir, hc_files[i].name);
+		if (read_cert_blob(path, hk.cert[i].blob, sizeof(hk.cert[i].blob), &hk.cert[i].len) != 0) {
 			group_teardown(state);
 			return -1;
 		}
@@ -654,10 +715,10 @@ static void assert_client_hostkeys(const struct ks *s, const char *want)
 
 /*
  * The honest rest of the exchange after hello, with s->hostkey: the client takes the reply and sends
- * NEWKEYS, is ready, its callback saw the host key once as sent, both took the same session id, and one
- * message crosses each way under the new keys.
+ * NEWKEYS, is ready, its callback was called once, both took the same session id, and one message crosses
+ * each way under the new keys.
  */
-static void finish_good(struct ks *s)
+static void finish_exchange(struct ks *s)
 {
 	const uint8_t *sid;
 	size_t sidlen = 0, n = 0;
@@ -671,13 +732,20 @@ static void finish_good(struct ks *s)
 	assert_true(tp_is_ready(s->tp));
 	assert_int_equal(tp_kex_count(s->tp), 1);
 	assert_int_equal(s->hostkey_calls, 1);
-	assert_int_equal(s->hostkey_seen_len, s->hostkey->bloblen);
-	assert_memory_equal(s->hostkey_seen, s->hostkey->blob, s->hostkey->bloblen);
 	sid = tp_session_id(s->tp, &sidlen);
 	assert_int_equal(sidlen, KS_H_LEN);
 	assert_memory_equal(sid, s->session_id, KS_H_LEN);
 	round_trip(s);
 	assert_false(tp_is_closed(s->tp));
+}
+
+/* finish_exchange with a plain host key: the callback saw it as sent, and no certificate. */
+static void finish_good(struct ks *s)
+{
+	finish_exchange(s);
+	assert_int_equal(s->hostkey_seen_len, s->hostkey->bloblen);
+	assert_memory_equal(s->hostkey_seen, s->hostkey->blob, s->hostkey->bloblen);
+	assert_int_equal(s->hostkey_cert_calls, 0);
 }
 
 /* A KEX_ECDH_REPLY whose K_S is blob_key's and whose signature, over H with that K_S, is signer's. */
@@ -1035,6 +1103,287 @@ static void test_sig_bit_flipped_ecdsa_rsa(void **state)
 	}
 }
 
+/* ---- host certificates (PROTOCOL.certkeys) ---- */
+
+/* k is host certificate c (hk.cert) offered as certalg, signing with the certified key under certalg's plain name. */
+static struct ks_key *certkey(struct ks_key *k, int c, const char *certalg)
+{
+	assert_int_equal(ks_key_cert(k, &hk.k[hc_files[c].key], certalg, hk.cert[c].blob, hk.cert[c].len), 0);
+	return k;
+}
+
+/*
+ * finish_exchange with host certificate c as K_S: the callback got the certificate (a host certificate with
+ * c's key id, the blob as sent) and, as the key, the certified key: the plain host key, as its .pub holds it.
+ */
+static void finish_cert(struct ks *s, int c)
+{
+	const struct pubkey *plain = &hk.k[hc_files[c].key].pub;
+
+	finish_exchange(s);
+	assert_int_equal(s->hostkey_cert_calls, 1);
+	assert_int_equal(s->hostkey_cert_type, CERT_HOST);
+	assert_string_equal(s->hostkey_cert_id, hc_files[c].key_id);
+	assert_int_equal(s->hostkey_cert_len, hk.cert[c].len);
+	assert_memory_equal(s->hostkey_cert_blob, hk.cert[c].blob, hk.cert[c].len);
+	assert_int_equal(s->hostkey_seen_len, plain->bloblen);
+	assert_memory_equal(s->hostkey_seen, plain->blob, plain->bloblen);
+}
+
+/* The signature blob sig with its algorithm name replaced by name, into out (a growable writer the caller frees). */
+static void rename_sig(const struct wire_w *sig, const char *name, struct wire_w *out)
+{
+	struct wire_view alg, raw;
+
+	assert_int_equal(ks_sig_split(sig->p, sig->len, &alg, &raw), 0);
+	wire_w_init(out, 0);
+	wire_put_cstring(out, name);
+	wire_put_string(out, raw.p, raw.n);
+	assert_int_equal(wire_w_err(out), 0);
+}
+
+/*
+ * (10) Each host certificate type, the only algorithm the server offers: negotiated under its certificate name,
+ * the certified key's signature (under the plain name) verified, the certificate handed to the callback with
+ * the certified key. Offered beside the plain algorithm of the same key, the certificate is chosen.
+ */
+static void test_hostcert_each_type(void **state)
+{
+	struct fix *f = *state;
+	static const struct {
+		int cert;
+		const char *offer, *alg;
+	} cases[] = {
+		{ HC_ED25519, NULL, "ssh-ed25519-cert-v01@openssh.com" },
+		{ HC_P256, NULL, "ecdsa-sha2-nistp256-cert-v01@openssh.com" },
+		{ HC_RSA2048, NULL, "rsa-sha2-512-cert-v01@openssh.com" },
+		{ HC_RSA2048, NULL, "rsa-sha2-256-cert-v01@openssh.com" },
+		{ HC_ED25519, "ssh-ed25519,ssh-ed25519-cert-v01@openssh.com", "ssh-ed25519-cert-v01@openssh.com" },
+		{ HC_P256, "ecdsa-sha2-nistp256,ecdsa-sha2-nistp256-cert-v01@openssh.com", "ecdsa-sha2-nistp256-cert-v01@openssh.com" },
+		{ HC_RSA2048, "rsa-sha2-512,rsa-sha2-256-cert-v01@openssh.com", "rsa-sha2-256-cert-v01@openssh.com" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ks *s = hello_cfg(f, certkey(&f->a, cases[i].cert, cases[i].alg), cases[i].offer, NULL);
+
+		assert_client_hostkeys(s, hk_default);
+		assert_negotiated(s, cases[i].alg);
+		finish_cert(s, cases[i].cert);
+	}
+}
+
+/* A certificate of each type, the negotiated algorithm its own. */
+static const struct hc_case {
+	int cert;
+	const char *alg;
+} hc_cases[] = {
+	{ HC_ED25519, "ssh-ed25519-cert-v01@openssh.com" },
+	{ HC_P256, "ecdsa-sha2-nistp256-cert-v01@openssh.com" },
+	{ HC_RSA2048, "rsa-sha2-512-cert-v01@openssh.com" },
+};
+
+/*
+ * (11) A host certificate whose exchange-hash signature is not the certified key's under the plain name over
+ * this H: the right signature named with the certificate algorithm; a signature by the CA (of the same type,
+ * under the plain name); one over H with the certified key's plain blob as K_S; one over H with another Q_S.
+ * Each refused as a bad signature, the callback never asked.
+ */
+static void test_hostcert_sig_refused(void **state)
+{
+	struct fix *f = *state;
+
+	for (size_t i = 0; i < sizeof(hc_cases) / sizeof(hc_cases[0]); i++) {
+		const struct hc_file *c = &hc_files[hc_cases[i].cert];
+		const char *plain = ks_cert_plain(hc_cases[i].alg);
+
+		for (int v = 0; v < 4; v++) {
+			struct ks *s = hello_cfg(f, certkey(&f->a, hc_cases[i].cert, hc_cases[i].alg), NULL, NULL);
+			uint8_t h[KS_H_LEN], qs[KS_X25519];
+			struct wire_w sig, named;
+
+			assert_negotiated(s, hc_cases[i].alg);
+			memcpy(qs, s->q_s, sizeof(qs));
+			if (v == 2) {
+				const struct pubkey *pk = &hk.k[c->key].pub;
+
+				assert_int_equal(ks_hash(s, pk->blob, pk->bloblen, qs, sizeof(qs), h), 0);
+			} else {
+				qs[5] ^= v == 3 ? 0x20 : 0;
+				assert_int_equal(ks_hash(s, f->a.blob, f->a.bloblen, qs, sizeof(qs), h), 0);
+			}
+			sign(v == 1 ? hostkey(&f->b, c->ca, plain) : &f->a, h, &sig);
+			if (v == 0) {
+				rename_sig(&sig, hc_cases[i].alg, &named);
+				reply(s, f->a.blob, f->a.bloblen, named.p, named.len, h);
+				wire_w_free(&named);
+			} else {
+				reply(s, f->a.blob, f->a.bloblen, sig.p, sig.len, h);
+			}
+			wire_w_free(&sig);
+			expect_bad_sig(s);
+		}
+	}
+}
+
+/*
+ * (12) A user certificate (of the Ed25519 host key, by the same CA) presented as the host certificate, honestly
+ * signed: refused as a host key (SSHTUN_ERR_KEX_FAILED), the callback never asked.
+ */
+static void test_hostcert_user_cert_refused(void **state)
+{
+	struct fix *f = *state;
+	struct ks *s = hello_cfg(f, certkey(&f->a, HC_USER_ED25519, "ssh-ed25519-cert-v01@openssh.com"), NULL, NULL);
+
+	assert_negotiated(s, "ssh-ed25519-cert-v01@openssh.com");
+	assert_int_equal(ks_kex_reply(s), 0);
+	expect_refused(s, SSHTUN_ERR_KEX_FAILED, SSH_DISCONNECT_KEY_EXCHANGE_FAILED);
+	assert_int_equal(s->hostkey_calls, 0);
+}
+
+/*
+ * (13) K_S not of the negotiated type, each time with a valid signature by its own key over H with that K_S: a
+ * certificate of another key type (signed under its own plain name, or under the negotiated one), a plain key
+ * where a certificate was negotiated, a certificate where a plain key was. Refused as a host key (a certificate
+ * of the wrong type: SSHTUN_ERR_KEX_FAILED; not a blob of the expected kind: any error but a bad signature),
+ * the callback never asked.
+ */
+static void test_hostcert_type_not_negotiated(void **state)
+{
+	struct fix *f = *state;
+	static const struct {
+		const char *offer;
+		int cert;		/* K_S: this certificate, or -1: the plain key key */
+		int key;
+		const char *sig_alg;
+		int err;		/* 0: any refusal but SSHTUN_ERR_HOSTKEY_SIG */
+	} cases[] = {
+		{ "rsa-sha2-512-cert-v01@openssh.com", HC_ED25519, HK_ED25519, "ssh-ed25519", SSHTUN_ERR_KEX_FAILED },
+		{ "rsa-sha2-512-cert-v01@openssh.com", HC_ED25519, HK_ED25519, "rsa-sha2-512", SSHTUN_ERR_KEX_FAILED },
+		{ "rsa-sha2-256-cert-v01@openssh.com", HC_P256, HK_P256, "ecdsa-sha2-nistp256", SSHTUN_ERR_KEX_FAILED },
+		{ "ssh-ed25519-cert-v01@openssh.com", HC_RSA2048, HK_RSA2048, "rsa-sha2-512", SSHTUN_ERR_KEX_FAILED },
+		{ "ssh-ed25519-cert-v01@openssh.com", HC_P256, HK_P256, "ecdsa-sha2-nistp256", SSHTUN_ERR_KEX_FAILED },
+		{ "ecdsa-sha2-nistp256-cert-v01@openssh.com", HC_ED25519, HK_ED25519, "ssh-ed25519", SSHTUN_ERR_KEX_FAILED },
+		{ "ecdsa-sha2-nistp384-cert-v01@openssh.com", HC_P256, HK_P256, "ecdsa-sha2-nistp256", SSHTUN_ERR_KEX_FAILED },
+		{ "rsa-sha2-512-cert-v01@openssh.com", -1, HK_RSA2048, "rsa-sha2-512", 0 },
+		{ "rsa-sha2-256-cert-v01@openssh.com", -1, HK_RSA2048, "rsa-sha2-256", 0 },
+		{ "ssh-ed25519-cert-v01@openssh.com", -1, HK_ED25519, "ssh-ed25519", 0 },
+		{ "ecdsa-sha2-nistp256-cert-v01@openssh.com", -1, HK_P256, "ecdsa-sha2-nistp256", 0 },
+		{ "ssh-ed25519", HC_ED25519, HK_ED25519, "ssh-ed25519", 0 },
+		{ "ecdsa-sha2-nistp256", HC_P256, HK_P256, "ecdsa-sha2-nistp256", 0 },
+		{ "rsa-sha2-512", HC_RSA2048, HK_RSA2048, "rsa-sha2-512", 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ks *s;
+		struct tp_msg m;
+
+		hostkey(&f->a, cases[i].key, cases[i].sig_alg);
+		if (cases[i].cert >= 0) {
+			assert_int_equal(hc_files[cases[i].cert].key, cases[i].key);
+			memcpy(f->a.blob, hk.cert[cases[i].cert].blob, hk.cert[cases[i].cert].len);
+			f->a.bloblen = hk.cert[cases[i].cert].len;
+		}
+		s = hello_cfg(f, &f->a, cases[i].offer, NULL);
+		assert_negotiated(s, cases[i].offer);
+		reply_signed(s, &f->a, &f->a);
+		expect_refused(s, cases[i].err, SSH_DISCONNECT_KEY_EXCHANGE_FAILED);
+		assert_int_not_equal(tp_poll(s->tp, &m), SSHTUN_ERR_HOSTKEY_SIG);
+		assert_int_equal(s->hostkey_calls, 0);
+	}
+}
+
+/*
+ * (14) The RSA certificate algorithms: the certified key must sign H under exactly the negotiated one's plain
+ * name: a valid signature under the other SHA-2 name, or ssh-rsa, is refused. rsa-sha2-512 is preferred when
+ * the server offers both; ssh-rsa-cert-v01 only on request (HostKeyAlgorithms), then signed with ssh-rsa.
+ */
+static void test_hostcert_rsa_sha2(void **state)
+{
+	struct fix *f = *state;
+	static const struct {
+		const char *offer, *chosen, *other;
+	} cases[] = {
+		{ "rsa-sha2-256-cert-v01@openssh.com", "rsa-sha2-256-cert-v01@openssh.com", "rsa-sha2-512" },
+		{ "rsa-sha2-512-cert-v01@openssh.com", "rsa-sha2-512-cert-v01@openssh.com", "rsa-sha2-256" },
+		{ "rsa-sha2-256-cert-v01@openssh.com,rsa-sha2-512-cert-v01@openssh.com", "rsa-sha2-512-cert-v01@openssh.com",
+			"rsa-sha2-256" },
+	};
+	struct tp_config cfg = { .hostkey_algorithms = "+ssh-rsa-cert-v01@openssh.com" };
+	struct ks *s;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s = hello_cfg(f, certkey(&f->a, HC_RSA2048, cases[i].chosen), cases[i].offer, NULL);
+		assert_negotiated(s, cases[i].chosen);
+		finish_cert(s, HC_RSA2048);
+
+		for (int v = 0; v < 2; v++) {
+			s = hello_cfg(f, certkey(&f->a, HC_RSA2048, cases[i].chosen), cases[i].offer, NULL);
+			assert_negotiated(s, cases[i].chosen);
+			f->a.sig_alg = v == 0 ? cases[i].other : "ssh-rsa";
+			reply_signed(s, &f->a, &f->a);
+			expect_bad_sig(s);
+		}
+	}
+
+	/* ssh-rsa-cert-v01: not asked for by default; on request, an ssh-rsa signature, and no SHA-2 one. */
+	ks_free(&f->s);
+	assert_int_equal(ks_init(&f->s, certkey(&f->a, HC_RSA2048, "ssh-rsa-cert-v01@openssh.com"), NULL, 1), 0);
+	assert_int_equal(ks_hello(&f->s), SSHTUN_ERR_KEX_NOMATCH);
+	s = hello_cfg(f, certkey(&f->a, HC_RSA2048, "ssh-rsa-cert-v01@openssh.com"), NULL, &cfg);
+	assert_negotiated(s, "ssh-rsa-cert-v01@openssh.com");
+	finish_cert(s, HC_RSA2048);
+	s = hello_cfg(f, certkey(&f->a, HC_RSA2048, "ssh-rsa-cert-v01@openssh.com"), NULL, &cfg);
+	f->a.sig_alg = "rsa-sha2-512";
+	reply_signed(s, &f->a, &f->a);
+	expect_bad_sig(s);
+}
+
+/*
+ * (15) hostkey_prefer with KH_PREFER_CERTS (known_hosts has a @cert-authority line for the host): the certificate
+ * algorithms lead the client's list, before the plain types known_hosts holds, and a server offering the plain
+ * key and its certificate gets asked for the certificate. A known plain key without a CA line puts its own
+ * algorithm first: that one is chosen. HostKeyAlgorithms set: as configured.
+ */
+static void test_hostcert_prefer(void **state)
+{
+	struct fix *f = *state;
+	static const char offer[] = "ecdsa-sha2-nistp256,ecdsa-sha2-nistp256-cert-v01@openssh.com";
+	static const char cert_alg[] = "ecdsa-sha2-nistp256-cert-v01@openssh.com";
+	static const char certs_then_p256[] =
+		HK_CERTS ",ecdsa-sha2-nistp256,ssh-ed25519,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256";
+	static const struct {
+		const char *prefer, *algorithms, *list, *chosen;
+	} cases[] = {
+		{ KH_PREFER_CERTS ",ecdsa-sha2-nistp256", NULL, certs_then_p256, cert_alg },
+		{ "ecdsa-sha2-nistp256," KH_PREFER_CERTS, NULL, certs_then_p256, cert_alg },
+		{ "ssh-rsa," KH_PREFER_CERTS ",ecdsa-sha2-nistp256", NULL,
+			HK_CERTS ",ecdsa-sha2-nistp256,rsa-sha2-512,rsa-sha2-256,ssh-ed25519,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521",
+			cert_alg },
+		{ KH_PREFER_CERTS, NULL, hk_default, cert_alg },
+		{ NULL, NULL, hk_default, cert_alg },
+		{ "ecdsa-sha2-nistp256", NULL,
+			"ecdsa-sha2-nistp256," HK_CERTS ",ssh-ed25519,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256",
+			"ecdsa-sha2-nistp256" },
+		{ KH_PREFER_CERTS, "ecdsa-sha2-nistp256,ecdsa-sha2-nistp256-cert-v01@openssh.com",
+			"ecdsa-sha2-nistp256,ecdsa-sha2-nistp256-cert-v01@openssh.com", "ecdsa-sha2-nistp256" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tp_config cfg = { .hostkey_algorithms = cases[i].algorithms, .hostkey_prefer = cases[i].prefer };
+		int is_cert = strcmp(cases[i].chosen, cert_alg) == 0;
+		struct ks_key *host = is_cert ? certkey(&f->a, HC_P256, cert_alg) : hostkey(&f->a, HK_P256, NULL);
+		struct ks *s = hello_cfg(f, host, offer, &cfg);
+
+		assert_client_hostkeys(s, cases[i].list);
+		assert_negotiated(s, cases[i].chosen);
+		if (is_cert) {
+			finish_cert(s, HC_P256);
+		} else {
+			finish_good(s);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1062,6 +1411,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ecdsa_signature_other_curve_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostkey_prefer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sig_bit_flipped_ecdsa_rsa, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostcert_each_type, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostcert_sig_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostcert_user_cert_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostcert_type_not_negotiated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostcert_rsa_sha2, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostcert_prefer, setup, teardown),
 	};
 
 	/* A fuzzing build's X25519 and Ed25519 verification are fixed values: nothing here would mean anything. */
