@@ -573,6 +573,13 @@ int ua_answer(struct ua *ua, const char *const *answers, unsigned n)
 			static const char *const qs[2] = { "Enter new password: ", "Retype new password: " };
 			static const int echo[2] = { 0, 0 };
 
+			/* Not forever: NumberOfPasswordPrompts mismatches give the method up. */
+			if (++ua->pw_mismatches >= (unsigned)ua->opts.prompts) {
+				LG_I(ua->log, "the new passwords did not match %u times: giving up the password change", ua->pw_mismatches);
+				forget_password(ua);
+				ua->pw_off = 1;
+				return next_method(ua);
+			}
 			r = ask(ua, UA_ASK_NEW_PASSWORD, "", "Mismatch; try again.\n", 2, qs, echo);
 			if (r == SSHTUN_ERR_AGAIN) {
 				return 0;

@@ -78,6 +78,7 @@ struct ua {
 	int ask_kind;		/* what the user is being asked (UA_ASK_*) while UA_ASKING */
 	unsigned kbd_rounds;	/* keyboard-interactive attempts that failed */
 	unsigned pw_tries;	/* passwords refused */
+	unsigned pw_mismatches;	/* new passwords typed twice that differed */
 	int kbd_off, pw_off;	/* given up (not askable, declined) */
 	char *old_password;	/* kept for a password change request, wiped after */
 	char tried[128];	/* methods tried, for the final message */

@@ -552,6 +552,22 @@ static void test_password_change(void **state)
 	assert_true(wire_view_eq(&oldpw, "old-one"));
 	assert_true(wire_view_eq(&newpw, "new-one"));
 	assert_null(f->ua.old_password);
+	/* New passwords that never match: given up after NumberOfPasswordPrompts tries, not asked forever. */
+	ua_free(&f->ua);
+	tp_free(f->tp);
+	f->tp = fake_tp_ready(NULL);
+	ua_init(&f->ua, f->tp, "alice", f->ids, 0, NULL);
+	memset(&a, 0, sizeof(a));
+	with_asker(f, &a, NULL);
+	to_methods(f, "password");
+	assert_int_equal(ua_answer(&f->ua, pw, 1), 0);
+	next_request(f, out, sizeof(out), "password", &r);
+	assert_int_equal(reply(f, req, w.len), 0);
+	assert_int_equal(ua_answer(&f->ua, mismatch, 2), 0);
+	assert_int_equal(ua_answer(&f->ua, mismatch, 2), 0);
+	assert_int_equal(ua_answer(&f->ua, mismatch, 2), SSHTUN_ERR_AUTH_FAILED);
+	assert_int_equal(a.calls, 4);
+	assert_null(f->ua.old_password);
 }
 
 /* keyboard-interactive (RFC 4256): several prompts with their echo flags, an empty round, then success. */
