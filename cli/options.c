@@ -295,6 +295,7 @@ static const char usage_text[] =
 "                    default ~/.ssh/id_rsa, id_ecdsa, id_ed25519; Ed25519, ECDSA\n"
 "                    and RSA keys, passphrase-protected ones asked for on the\n"
 "                    terminal or through SSH_ASKPASS (SSH_ASKPASS_REQUIRE)\n"
+"  CertificateFile   a user certificate (repeatable); KEY-cert.pub is also tried\n"
 "  IdentitiesOnly    yes: offer only IdentityFile keys, not all agent keys\n"
 "  IdentityAgent     agent socket path, SSH_AUTH_SOCK or none\n"
 "  Tunnel            point-to-point (yes, default: layer 3) or ethernet (layer 2)\n"
