@@ -85,6 +85,7 @@ void cfg_free(struct cfg *c)
 	free(c->hostkey_algorithms);
 	free(c->pubkey_algorithms);
 	free(c->preferred_auth);
+	free(c->ca_signature_algorithms);
 	free(c->host_key_alias);
 	free(c->tunnel_address);
 	free(c->tunnel_peer);

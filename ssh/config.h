@@ -43,6 +43,8 @@ struct cfg {
 	char *kex_algorithms;		/* KexAlgorithms, likewise */
 	char *hostkey_algorithms;	/* HostKeyAlgorithms, likewise (unset: defaults, known_hosts' types first) */
 	char *pubkey_algorithms;	/* PubkeyAcceptedAlgorithms, likewise */
+	unsigned refused_set;		/* keywords refused unless neutral (ProxyJump none, ...) already set, by first letter */
+	char *ca_signature_algorithms;	/* CASignatureAlgorithms: what a CA may sign certificates with, likewise */
 	int required_rsa_size;
 	int hash_known_hosts;		/* HashKnownHosts yes/no, default no: names added are hashed */
 	char *host_key_alias;		/* HostKeyAlias: the name known_hosts is searched and written under */

@@ -329,6 +329,73 @@ static int kw_add_keys(const struct kwctx *k)
 	return 0;
 }
 
+/*
+ * Keywords sshtun does not implement whose effect is where traffic goes or whom it trusts: accepted with their
+ * neutral values only, refused otherwise (for this host), so nothing connects elsewhere or trusts more than the
+ * user asked.
+ */
+static int kw_refused(const struct kwctx *k, unsigned bit, const char *const *neutral, const char *what)
+{
+	/* First value wins, as for every keyword: once a neutral value is set, later lines change nothing. */
+	int is_neutral = 0;
+
+	for (size_t i = 0; neutral[i]; i++) {
+		is_neutral |= strcasecmp(k->argv[0], neutral[i]) == 0;
+	}
+	if (!k->apply || (k->c->refused_set & bit)) {
+		return 0;
+	}
+	if (is_neutral) {
+		k->c->refused_set |= bit;
+		return 0;
+	}
+	LG_E(k->log, "%s: %s %s is not supported by sshtun (it %s); remove it for this host or set it to %s", k->where,
+		k->kw->name, k->argv[0], what, neutral[0]);
+	return SSHTUN_ERR_CONFIG;
+}
+
+static int kw_proxy(const struct kwctx *k)
+{
+	static const char *const none[] = { "none", NULL };
+
+	/* One bit for both: as in ssh, whichever of ProxyJump and ProxyCommand comes first decides. */
+	return kw_refused(k, 1u << 0, none, "would reach the server through another host");
+}
+
+static int kw_revoked_host_keys(const struct kwctx *k)
+{
+	static const char *const none[] = { "none", NULL };
+
+	return kw_refused(k, 1u << 1, none, "names revoked keys sshtun would not know of; use @revoked lines in known_hosts");
+}
+
+static int kw_known_hosts_command(const struct kwctx *k)
+{
+	static const char *const none[] = { "none", NULL };
+
+	return kw_refused(k, 1u << 2, none, "decides which host keys are trusted");
+}
+
+static int kw_canonicalize(const struct kwctx *k)
+{
+	static const char *const no[] = { "no", "none", NULL };
+
+	return kw_refused(k, 1u << 3, no, "would change the host name connected to");
+}
+
+static int kw_bind(const struct kwctx *k)
+{
+	static const char *const none[] = { "none", NULL };
+
+	return kw_refused(k, strcasecmp(k->kw->name, "BindAddress") == 0 ? 1u << 4 : 1u << 5, none,
+		"would change where the connection leaves from");
+}
+
+static int kw_ca_sig_algs(const struct kwctx *k)
+{
+	return kw_str_if(k, cfg_algo_list_ok(k->argv[0]), &k->c->ca_signature_algorithms);
+}
+
 static int kw_batch_mode(const struct kwctx *k)
 {
 	return kw_choice(k, yes_no, &k->c->batch_mode);
@@ -573,6 +640,14 @@ static const struct kw keywords[] = {
 	{ "IdentitiesOnly", kw_identities_only, 1, 1, "yes or no" },
 	{ "CertificateFile", kw_certificate_file, 1, 1, "a file name" },
 	{ "BatchMode", kw_batch_mode, 1, 1, "yes or no" },
+	{ "ProxyJump", kw_proxy, 1, 1, "none (jump hosts are not supported yet)" },
+	{ "ProxyCommand", kw_proxy, 1, CONFIG_MAX_ARGS, "none (proxy commands are not supported yet)" },
+	{ "RevokedHostKeys", kw_revoked_host_keys, 1, 1, "none (revocation files are not supported yet)" },
+	{ "KnownHostsCommand", kw_known_hosts_command, 1, CONFIG_MAX_ARGS, "none" },
+	{ "CanonicalizeHostname", kw_canonicalize, 1, 1, "no" },
+	{ "BindAddress", kw_bind, 1, 1, "none" },
+	{ "BindInterface", kw_bind, 1, 1, "none" },
+	{ "CASignatureAlgorithms", kw_ca_sig_algs, 1, 1, "a comma-separated list of algorithms, optionally prefixed by +, - or ^" },
 	{ "AddKeysToAgent", kw_add_keys, 1, 2, "yes, no, ask, confirm (each but no optionally with a time), or a time" },
 	{ "HashKnownHosts", kw_hash_known_hosts, 1, 1, "yes or no" },
 	{ "HostKeyAlias", kw_host_key_alias, 1, 1, "a name without blanks or pattern characters" },
@@ -605,9 +680,9 @@ static const struct kw keywords[] = {
 	{ "TunnelMTU", kw_tunnel_mtu, 1, 1, "a number 68..65535, or 0 to leave the MTU alone" },
 	{ "TunnelAckThinning", kw_ack_thinning, 1, 1, "yes or no" },
 	/* Keywords of ssh_config(5) that sshtun accepts and ignores. */
-IGN("BindAddress"), IGN("BindInterface"),
-	IGN("CanonicalDomains"), IGN("CanonicalizeFallbackLocal"), IGN("CanonicalizeHostname"),
-	IGN("CanonicalizeMaxDots"), IGN("CanonicalizePermittedCNAMEs"), IGN("CASignatureAlgorithms"),
+
+	IGN("CanonicalDomains"), IGN("CanonicalizeFallbackLocal"), 
+	IGN("CanonicalizeMaxDots"), IGN("CanonicalizePermittedCNAMEs"), 
 	IGN("ChannelTimeout"), IGN("CheckHostIP"), IGN("ClearAllForwardings"),
 	IGN("Compression"), IGN("ConnectionAttempts"), IGN("ControlMaster"), IGN("ControlPath"),
 	IGN("ControlPersist"), IGN("DynamicForward"), IGN("EnableEscapeCommandline"),
@@ -618,14 +693,14 @@ IGN("BindAddress"), IGN("BindInterface"),
 	IGN("GSSAPIRenewalForcesRekey"), IGN("GSSAPIServerIdentity"), IGN("GSSAPITrustDns"),
 	IGN("GSSAPIKexAlgorithms"), IGN("HostbasedAcceptedAlgorithms"),
 	IGN("HostbasedAuthentication"), IGN("IPQoS"),
-	IGN("KbdInteractiveDevices"), IGN("KnownHostsCommand"),
+	IGN("KbdInteractiveDevices"), 
 	IGN("LocalCommand"), IGN("LocalForward"), IGN("LogVerbose"), IGN("MACs"),
 	IGN("NoHostAuthenticationForLocalhost"), 
 	IGN("ObscureKeystrokeTiming"), IGN("PermitLocalCommand"),
 	IGN("PermitRemoteOpen"), IGN("PKCS11Provider"), 
-	IGN("ProxyCommand"), IGN("ProxyJump"), IGN("ProxyUseFdpass"), 
+	IGN("ProxyUseFdpass"), 
 	IGN("RefuseConnection"), IGN("RemoteCommand"), IGN("RemoteForward"),
-	IGN("RequestTTY"), IGN("RevokedHostKeys"), IGN("SecurityKeyProvider"),
+	IGN("RequestTTY"), IGN("SecurityKeyProvider"),
 	IGN("SendEnv"), IGN("SessionType"), IGN("SetEnv"), IGN("StdinNull"), IGN("StreamLocalBindMask"),
 	IGN("StreamLocalBindUnlink"), IGN("SyslogFacility"), IGN("Tag"), IGN("TCPKeepAlive"),
 	IGN("UpdateHostKeys"), IGN("VerifyHostKeyDNS"), IGN("VisualHostKey"), IGN("WarnWeakCrypto"),
@@ -648,14 +723,8 @@ static const struct kw *kw_find(const char *name)
 	return NULL;
 }
 
-/* Ignored keywords that change where sshtun connects deserve more than a debug line. */
-static void kw_ignored(const struct kw *kw, const char *arg, const char *where, const struct lg *log)
+static void kw_ignored(const struct kw *kw, const char *where, const struct lg *log)
 {
-	if ((strcmp(kw->name, "ProxyJump") == 0 || strcmp(kw->name, "ProxyCommand") == 0) &&
-	    strcasecmp(arg, "none") != 0) {
-		LG_W(log, "%s: %s is not supported by sshtun; connecting directly", where, kw->name);
-		return;
-	}
 	LG_D1(log, "%s: %s is not used by sshtun; ignored", where, kw->name);
 }
 
@@ -677,7 +746,7 @@ int cfg_kw_set(struct cfg *c, char **argv, int argc, int apply, const char *wher
 	}
 	if (!kw->fn) {
 		if (apply) {
-			kw_ignored(kw, argv[1], where, log);
+			kw_ignored(kw, where, log);
 		}
 		return 0;
 	}

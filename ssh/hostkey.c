@@ -129,6 +129,35 @@ static int ask_hostkey(struct sshtun *h, int again)
 	return conn_ask(h, SSHTUN_PROMPT_HOSTKEY, name, again ? "" : instruction, 1, q, echo, on_hostkey_answer, NULL);
 }
 
+/* OpenSSH's default CASignatureAlgorithms: no ssh-rsa (SHA-1). */
+#define CA_SIG_DEFAULT "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521," \
+	"sk-ssh-ed25519@openssh.com,sk-ecdsa-sha2-nistp256@openssh.com,rsa-sha2-512,rsa-sha2-256"
+
+/* The algorithm the CA signed c with must be one CASignatureAlgorithms allows; SSHTUN_ERR_NOT_SUPPORTED (why set) if not. */
+static int ca_alg_allowed(struct sshtun *h, const struct cert *c, char *why, size_t whylen)
+{
+	char allowed[1024], name[80];
+	struct wire_r r;
+	struct wire_view alg;
+
+	if (tp_alglist_resolve(h->cfg.ca_signature_algorithms, CA_SIG_DEFAULT, pubkey_sigalgs_supported(), allowed,
+		sizeof(allowed)) != 0) {
+		allowed[0] = '\0';
+	}
+	wire_r_init(&r, c->blob + c->sig_off, c->sig_len);
+	if (wire_get_string(&r, &alg) != 0) {
+		snprintf(why, whylen, "its CA signature is malformed");
+		return SSHTUN_ERR_NOT_SUPPORTED;
+	}
+	lg_sanitize(name, sizeof(name), alg.p, alg.n);
+	if (!tp_alglist_has(allowed, name)) {
+		snprintf(why, whylen, "its CA signed it with %s, which CASignatureAlgorithms does not allow%s", name,
+			strcmp(name, "ssh-rsa") == 0 ? " (RSA with SHA-1)" : "");
+		return SSHTUN_ERR_NOT_SUPPORTED;
+	}
+	return 0;
+}
+
 /*
  * A host certificate: trusted when a @cert-authority line for the host names its CA, the CA's signature holds,
  * and it is a host certificate valid now for this name (HostKeyAlias, or the host name as ssh lower-cases it).
@@ -161,12 +190,15 @@ static int check_host_cert(struct sshtun *h, const struct cert *c, const char *c
 	for (char *p = name; *p; p++) {
 		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
 	}
-	r = cert_verify_ca(c, 0);
-	if (r == 0 && c->ca.type == PK_RSA && c->ca.bits < (unsigned)h->cfg.required_rsa_size) {
+	r = ca_alg_allowed(h, c, why, sizeof(why));
+	if (r == 0) {
+		r = cert_verify_ca(c, 1);	/* SHA-1 only if CASignatureAlgorithms lets ssh-rsa through, checked above */
+	}
+	if (r == SSHTUN_ERR_NOT_SUPPORTED) {
+		/* why is set */
+	} else if (r == 0 && c->ca.type == PK_RSA && c->ca.bits < (unsigned)h->cfg.required_rsa_size) {
 		snprintf(why, sizeof(why), "its CA's RSA key has %u bits, fewer than RequiredRSASize", c->ca.bits);
 		r = SSHTUN_ERR_HOSTKEY_WEAK;
-	} else if (r == SSHTUN_ERR_NOT_SUPPORTED) {
-		snprintf(why, sizeof(why), "its CA signed it with ssh-rsa (SHA-1)");
 	} else if (r != 0) {
 		snprintf(why, sizeof(why), "its CA signature does not verify");
 	} else {

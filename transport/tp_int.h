@@ -142,9 +142,7 @@ void tp_dir_clear(struct tp_dir *d);
 /* kexinit.c */
 int tp_kexinit_build(struct tp *tp, struct wire_w *w);
 int tp_kexinit_negotiate(struct tp *tp, const uint8_t *peer, size_t len, struct tp_choice *out);
-int tp_alglist_resolve(const char *spec, const char *defaults, const char *supported, char *out, size_t outlen);
-/* 1 if name is one of the comma-separated list. */
-int tp_alglist_has(const char *list, const char *name);
+
 extern const struct tp_kex_alg *const tp_kex_algs[];
 
 /* kex.c */

@@ -104,6 +104,14 @@ struct tp_msg {
 	size_t len;
 };
 
+/*
+ * Resolves an ssh_config algorithm spec ("+list" appends to defaults, "-patterns" removes, "^list" prepends, a
+ * plain list replaces) into out, keeping only names in supported; SSHTUN_ERR_KEX_NOMATCH if none is left.
+ */
+int tp_alglist_resolve(const char *spec, const char *defaults, const char *supported, char *out, size_t outlen);
+/* 1 if name is one of the comma-separated list. */
+int tp_alglist_has(const char *list, const char *name);
+
 /* Creates a transport; copies cfg (strings must outlive it). NULL on allocation failure. */
 struct tp *tp_new(const struct tp_config *cfg);
 void tp_free(struct tp *tp);

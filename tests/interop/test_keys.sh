@@ -455,6 +455,8 @@ refused "host certificate for another name" 4 "principal \"$RIG_SERVER_IP\" not 
 	-o UserKnownHostsFile="$K/kh_ca" -i "$K/id_ed25519256"
 refused "expired host certificate" 4 "certificate expired on 2020-01-02" -p "$port_expired" \
 	-o UserKnownHostsFile="$K/kh_ca" -i "$K/id_ed25519256"
+refused "host certificate whose CA algorithm CASignatureAlgorithms leaves out" 4 "CASignatureAlgorithms does not allow" \
+	-p "$port_good" -o UserKnownHostsFile="$K/kh_ca" -o CASignatureAlgorithms=ecdsa-sha2-nistp256 -i "$K/id_ed25519256"
 { cat "$K/kh_ca"; echo "@revoked * $(cut -d' ' -f1,2 "$K/host_ca.pub")"; } >"$K/kh_ca_revoked"
 refused "host certificate whose CA is @revoked" 4 "CA .* is marked revoked" -p "$port_good" \
 	-o UserKnownHostsFile="$K/kh_ca_revoked" -i "$K/id_ed25519256"

@@ -472,6 +472,51 @@ static void test_unknown_and_ignored(void **st)
 	fx_free(f);
 }
 
+/*
+ * Keywords that would change where the connection goes or whom it trusts, which sshtun does not implement:
+ * refused for this host with one line, unless neutral; first value wins; other hosts' blocks do not matter.
+ */
+static void test_refused_keywords(void **st)
+{
+	static const char *const refused[] = {
+		"ProxyJump jump.example", "ProxyCommand ssh -W %h:%p jump", "RevokedHostKeys /etc/ssh/krl",
+		"KnownHostsCommand /bin/true", "CanonicalizeHostname yes", "BindAddress 198.18.0.1", "BindInterface eth0",
+	};
+	static const char *const neutral[] = {
+		"ProxyJump none", "ProxyCommand none", "RevokedHostKeys none", "KnownHostsCommand none",
+		"CanonicalizeHostname no", "BindAddress none",
+	};
+	struct fx *f;
+
+	(void)st;
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		f = fx_new("x");
+		assert_int_equal(cfg_apply(&f->c, refused[i], "-o", &f->log), SSHTUN_ERR_CONFIG);
+		assert_non_null(strstr(f->lb.text, "is not supported by sshtun"));
+		fx_free(f);
+	}
+	for (size_t i = 0; i < sizeof(neutral) / sizeof(neutral[0]); i++) {
+		f = fx_new("x");
+		assert_int_equal(cfg_apply(&f->c, neutral[i], "-o", &f->log), 0);
+		fx_free(f);
+	}
+	f = fx_new("gw");
+	/* -o ProxyJump=none first: the file's ProxyJump changes nothing (first value wins). */
+	assert_int_equal(cfg_apply(&f->c, "ProxyJump none", "-o", &f->log), 0);
+	assert_int_equal(rd(f, "ProxyJump jump.example\n"), 0);
+	fx_free(f);
+	/* In another host's block: not this connection's business. */
+	f = fx_new("gw");
+	assert_int_equal(rd(f, "Host other\n\tProxyJump jump.example\nHost gw\n\tPort 2222\n"), 0);
+	assert_int_equal(rd(f, "Host gw\n\tProxyJump jump.example\n"), SSHTUN_ERR_CONFIG);
+	assert_non_null(strstr(f->lb.text, "ProxyJump jump.example is not supported by sshtun"));
+	fx_free(f);
+	f = fx_new("x");
+	assert_int_equal(cfg_apply(&f->c, "CASignatureAlgorithms ssh-ed25519", "-o", &f->log), 0);
+	assert_string_equal(f->c.ca_signature_algorithms, "ssh-ed25519");
+	fx_free(f);
+}
+
 static void test_command_line_refusals(void **st)
 {
 	struct fx *f = fx_new("x");
@@ -742,6 +787,7 @@ int main(void)
 		cmocka_unit_test(test_keyword_values),
 		cmocka_unit_test(test_keyword_results),
 		cmocka_unit_test(test_unknown_and_ignored),
+		cmocka_unit_test(test_refused_keywords),
 		cmocka_unit_test(test_command_line_refusals),
 		cmocka_unit_test(test_identity_files),
 		cmocka_unit_test(test_expansion),
