@@ -145,9 +145,8 @@ int main(int argc, char **argv)
 	if (cli_parse(&o, argc - 1, argv + 1) != 0) {
 		return 2;
 	}
-	if (sshtun_new(&h) != 0) {
-		return 1;
-	}
+	h = o.h;	/* the command line went into this handle as it was parsed */
+	o.h = NULL;
 	sshtun_set_log(h, log_stderr, NULL, SSHTUN_LOG_INFO);
 	sshtun_set_status_cb(h, on_status, &rec);
 	rec.h = h;
@@ -156,16 +155,7 @@ int main(int argc, char **argv)
 	rec.transport.buf[rec.transport.len++] = 0;
 	rec.userauth.buf[rec.userauth.len++] = 1;
 	rec.session.buf[rec.session.len++] = 0;
-	r = sshtun_set_params(h, "Host", o.cfg.host, NULL);
-	if (r == 0 && o.cfg.user) {
-		r = sshtun_set_params(h, "User", o.cfg.user, NULL);
-	}
-	for (int i = 0; r == 0 && i < o.n_lines; i++) {
-		r = sshtun_set_params(h, "", o.lines[i], NULL);
-	}
-	if (r == 0) {
-		r = sshtun_read_config(h, o.config_file);
-	}
+	r = sshtun_read_config(h, o.config_file);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (r == 0) {
