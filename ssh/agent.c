@@ -429,27 +429,23 @@ static void agent_sign_body(struct wire_w *body, const uint8_t *blob, size_t blo
 	wire_put_u32(body, flags);
 }
 
-int agent_sign_start(struct agent *a, const uint8_t *blob, size_t bloblen, const char *alg, const uint8_t *data, size_t n)
+/* Queues one request (body: type byte and payload) for agent_io. */
+static int agent_start(struct agent *a, struct wire_w *body)
 {
-	struct wire_w body;
 	int err;
 
-	if (!a || !blob || !alg || (!data && n) || bloblen == 0 || bloblen > CERT_BLOB_MAX) {
-		return SSHTUN_ERR_INVAL;
-	}
 	if (a->fd < 0 || a->busy) {
+		wire_w_free(body);
 		return SSHTUN_ERR_STATE;
 	}
-	wire_w_init(&body, 0);
-	agent_sign_body(&body, blob, bloblen, alg, data, n);
 	wire_w_free(&a->req);
 	wire_w_free(&a->reply);
 	wire_w_init(&a->req, 0);
 	wire_w_init(&a->reply, AGENT_MAX_REPLY + 4);
-	wire_put_u32(&a->req, (uint32_t)body.len);
-	wire_put_raw(&a->req, body.p, body.len);
-	err = wire_w_err(&body) ? wire_w_err(&body) : wire_w_err(&a->req);
-	wire_w_free(&body);
+	wire_put_u32(&a->req, (uint32_t)body->len);
+	wire_put_raw(&a->req, body->p, body->len);
+	err = wire_w_err(body) ? wire_w_err(body) : wire_w_err(&a->req);
+	wire_w_free(body);
 	if (err) {
 		return err;
 	}
@@ -458,6 +454,50 @@ int agent_sign_start(struct agent *a, const uint8_t *blob, size_t bloblen, const
 	a->done = 0;
 	a->err = 0;
 	return 0;
+}
+
+int agent_sign_start(struct agent *a, const uint8_t *blob, size_t bloblen, const char *alg, const uint8_t *data, size_t n)
+{
+	struct wire_w body;
+
+	if (!a || !blob || !alg || (!data && n) || bloblen == 0 || bloblen > CERT_BLOB_MAX) {
+		return SSHTUN_ERR_INVAL;
+	}
+	wire_w_init(&body, 0);
+	agent_sign_body(&body, blob, bloblen, alg, data, n);
+	return agent_start(a, &body);
+}
+
+int agent_list_start(struct agent *a)
+{
+	struct wire_w body;
+
+	if (!a) {
+		return SSHTUN_ERR_INVAL;
+	}
+	wire_w_init(&body, 0);
+	wire_put_u8(&body, AGENTC_REQUEST_IDENTITIES);
+	return agent_start(a, &body);
+}
+
+int agent_list_finish(struct agent *a, struct agent_id *ids, size_t max, size_t *n)
+{
+	int err;
+
+	*n = 0;
+	if (!a->busy || !a->done) {
+		return SSHTUN_ERR_STATE;
+	}
+	a->busy = 0;
+	err = a->err ? SSHTUN_ERR_AGENT : agent_parse_identities(a->reply.p + 4, a->reply.len - 4, ids, max, n);
+	if (err && err != SSHTUN_ERR_AGENT) {
+		LG_W(a->log, "ssh-agent: bad identities answer: %s", sshtun_strerror(err));
+	} else if (err == 0) {
+		LG_D1(a->log, "ssh-agent: %zu usable identities", *n);
+	}
+	wire_w_free(&a->req);
+	wire_w_free(&a->reply);
+	return err ? SSHTUN_ERR_AGENT : 0;
 }
 
 /* Ends the request in flight with err (the stream is out of step after a failure: closed). */

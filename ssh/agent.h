@@ -51,6 +51,9 @@ int agent_sign(struct agent *a, const struct pubkey *key, const char *alg, const
  */
 int agent_sign_start(struct agent *a, const uint8_t *blob, size_t bloblen, const char *alg, const uint8_t *data, size_t n);
 int agent_io(struct agent *a);
+/* The same for REQUEST_IDENTITIES: start, agent_io until it returns 1, then the identities (as agent_list). */
+int agent_list_start(struct agent *a);
+int agent_list_finish(struct agent *a, struct agent_id *ids, size_t max, size_t *n);
 /* EPOLLIN / EPOLLOUT bits for the request in flight; 0 if none. */
 unsigned agent_io_events(const struct agent *a);
 int agent_sign_finish(struct agent *a, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n,

@@ -301,7 +301,6 @@ static int dispatch(struct sshtun *h, const struct tp_msg *m)
 
 int conn_process(struct sshtun *h)
 {
-	struct ua_opts opts;
 	struct tp_msg m;
 	int r;
 
@@ -326,23 +325,33 @@ int conn_process(struct sshtun *h)
 		conn_set_status(h, SSHTUN_AUTHENTICATING);
 		/* As ssh's ConnectTimeout: connecting and the key exchange. Questions for the user may take their time. */
 		h->deadline_ms = 0;
-		if ((r = conn_load_identities(h)) != 0) {
-			return r;
+		r = conn_load_identities(h);
+		if (r != 0) {
+			return r > 0 ? 0 : r;	/* 1: the agent is being asked; userauth starts when it answers */
 		}
-		ua_init(&h->ua, h->tp, h->cfg.user, h->ids, h->n_ids, &h->log);
-		if ((r = ua_set_algorithms(&h->ua, h->cfg.pubkey_algorithms)) != 0) {
-			return r;
-		}
-		opts.host = h->cfg.hostname;
-		opts.preferred = h->cfg.preferred_auth;
-		opts.pubkey = h->cfg.pubkey_auth == 1;
-		opts.kbdint = h->cfg.kbdint_auth == 1;
-		opts.password = h->cfg.password_auth == 1;
-		opts.prompts = h->cfg.password_prompts;
-		opts.ask = auth_ask;
-		opts.ask_ud = h;
-		ua_set_opts(&h->ua, &opts);
-		return ua_start(&h->ua);
+		return conn_auth_start(h);
 	}
 	return h->err;
+}
+
+int conn_auth_start(struct sshtun *h)
+{
+	struct ua_opts opts;
+	int r;
+
+	ua_init(&h->ua, h->tp, h->cfg.user, h->ids, h->n_ids, &h->log);
+	if ((r = ua_set_algorithms(&h->ua, h->cfg.pubkey_algorithms)) != 0) {
+		return r;
+	}
+	memset(&opts, 0, sizeof(opts));
+	opts.host = h->cfg.hostname;
+	opts.preferred = h->cfg.preferred_auth;
+	opts.pubkey = h->cfg.pubkey_auth == 1;
+	opts.kbdint = h->cfg.kbdint_auth == 1;
+	opts.password = h->cfg.password_auth == 1;
+	opts.prompts = h->cfg.password_prompts;
+	opts.ask = auth_ask;
+	opts.ask_ud = h;
+	ua_set_opts(&h->ua, &opts);
+	return ua_start(&h->ua);
 }

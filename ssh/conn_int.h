@@ -97,6 +97,8 @@ struct sshtun {
 	struct agent agent;
 	int have_agent;
 	int agent_watched;	/* the agent's socket is in the epoll set (a request in flight) */
+	int agent_listing;	/* the agent's identities are being listed: userauth starts when they are in */
+	uint64_t agent_list_deadline;	/* io_now_ms() by which the agent must have answered */
 	char hostkey_prefer[128];
 	struct pubkey hostkey;		/* the server's key, once trusted: a rekey must present the same */
 	int have_hostkey;
@@ -140,7 +142,16 @@ int conn_check_hostkey(void *ud, const struct pubkey *key, const struct cert *ce
 void conn_known_types(struct sshtun *h, char *out, size_t outlen);
 
 /* identity.c */
+enum { AGENT_LIST_TIMEOUT_MS = 5000 };
+/*
+ * Gathers the keys to offer: 0 done (the caller starts userauth), 1 userauth is started or will be when the
+ * agent's list is in (conn_agent_listed), or an error.
+ */
 int conn_load_identities(struct sshtun *h);
+/* The agent's list is in (or it failed or timed out): the rest of the keys, then userauth starts. */
+int conn_agent_listed(struct sshtun *h);
+/* conn.c: starts userauth once the keys are gathered. */
+int conn_auth_start(struct sshtun *h);
 /* conn.c: goes on with userauth after a sign() waited (an answer came); 0 or an error that ends the connection. */
 int conn_auth_resume(struct sshtun *h);
 void conn_free_identities(struct sshtun *h);

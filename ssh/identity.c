@@ -12,6 +12,7 @@
 #include "transport/cert.h"
 
 static int ask_passphrase(struct conn_file *f);
+static int load_files(struct sshtun *h);
 
 /* The passphrase (or none) came: unlock the key, ask again after a wrong one, then let userauth go on. */
 static int on_passphrase(struct sshtun *h, void *ctx, const char *const *answers, unsigned n)
@@ -290,32 +291,31 @@ static void add_file_certs(struct sshtun *h, struct conn_file *f)
 	}
 }
 
-static void add_agent_keys(struct sshtun *h)
+/* Opens the agent (IdentityAgent, SSH_AUTH_SOCK) if there is one to use; 0 if it is open. */
+static int open_agent(struct sshtun *h)
 {
-	struct agent_id *list = calloc(AGENT_MAX_IDS, sizeof(*list));
 	const char *path = h->cfg.identity_agent;
-	size_t n = 0;
 
-	if (!list) {
-		return;
-	}
 	if (path && strcmp(path, "none") == 0) {
-		goto out;
+		return -1;
 	}
 	if (path && strcmp(path, "SSH_AUTH_SOCK") == 0) {
 		path = NULL;
 	}
 	if (!path && !getenv("SSH_AUTH_SOCK")) {
-		goto out;
+		return -1;
 	}
 	if (agent_open(&h->agent, path, &h->log) != 0) {
 		LG_D1(&h->log, "ssh-agent not reachable; using key files only");
-		goto out;
+		return -1;
 	}
 	h->have_agent = 1;
-	if (agent_list(&h->agent, list, AGENT_MAX_IDS, &n) != 0) {
-		n = 0;
-	}
+	return 0;
+}
+
+/* The agent's identities, as it listed them, become ours (IdentitiesOnly, RequiredRSASize and validity applied). */
+static void add_agent_keys(struct sshtun *h, struct agent_id *list, size_t n)
+{
 	for (size_t i = 0; i < n && h->n_ids < CONN_MAX_IDS; i++) {
 		struct ua_identity *id = &h->ids[h->n_ids];
 
@@ -333,14 +333,56 @@ static void add_agent_keys(struct sshtun *h)
 		id->ud = &h->agent_refs[h->n_ids];
 		h->n_ids++;
 	}
-out:
-	agent_ids_free(list, n);
-	free(list);
 }
 
 int conn_load_identities(struct sshtun *h)
 {
-	add_agent_keys(h);
+	int r;
+
+	/* The agent's keys come first: ask it on the event loop (conn_agent_listed follows), never waiting here. */
+	if (open_agent(h) == 0 && agent_list_start(&h->agent) == 0) {
+		if (agent_io(&h->agent) == 0) {
+			h->agent_listing = 1;
+			h->agent_list_deadline = io_now_ms() + AGENT_LIST_TIMEOUT_MS;
+			return io_watch_agent(h) == 0 ? 1 : SSHTUN_ERR_SYS;
+		}
+		/* Answered at once: userauth starts from here. */
+		r = conn_agent_listed(h);
+		return r ? r : 1;
+	}
+	return load_files(h);
+}
+
+int conn_agent_listed(struct sshtun *h)
+{
+	struct agent_id *list = calloc(AGENT_MAX_IDS, sizeof(*list));
+	size_t n = 0;
+	int r;
+
+	h->agent_listing = 0;
+	if (h->agent.busy && !h->agent.done) {
+		LG_W(&h->log, "ssh-agent did not answer in time; using key files only");
+		h->agent.busy = 0;
+		io_watch_agent(h);
+		agent_free(&h->agent);
+		h->have_agent = 0;
+	}
+	io_watch_agent(h);
+	if (!list) {
+		return SSHTUN_ERR_NOMEM;
+	}
+	if (h->agent.busy && h->agent.done && agent_list_finish(&h->agent, list, AGENT_MAX_IDS, &n) == 0) {
+		add_agent_keys(h, list, n);
+	}
+	agent_ids_free(list, n);
+	free(list);
+	r = load_files(h);
+	return r ? r : conn_auth_start(h);
+}
+
+/* The IdentityFiles, after the agent's keys. */
+static int load_files(struct sshtun *h)
+{
 	h->files = calloc(CFG_MAX_IDENTITIES, sizeof(*h->files));
 	if (!h->files) {
 		return SSHTUN_ERR_NOMEM;

@@ -424,6 +424,9 @@ static int on_tick(struct sshtun *h)
 			return SSHTUN_ERR_TIMEOUT;
 		}
 	}
+	if (h->agent_listing && now >= h->agent_list_deadline) {
+		return conn_agent_listed(h);	/* it did not answer: on with the key files */
+	}
 	if (!h->tp) {
 		return 0;
 	}
@@ -476,7 +479,7 @@ static int on_agent(struct sshtun *h)
 		return io_watch_agent(h);
 	}
 	io_watch_agent(h);
-	return conn_auth_resume(h);
+	return h->agent_listing ? conn_agent_listed(h) : conn_auth_resume(h);
 }
 
 /* Handles every ready event. Returns < 0 on a fatal error, else 0. */

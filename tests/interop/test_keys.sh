@@ -223,6 +223,23 @@ else
 	echo "$out" | tail -n 6 | tap_diag
 fi
 rig_kill "$slow_pid"
+# An agent socket that never answers: the key list is awaited on the event loop, given up after 5 s, and the
+# key file used; no dispatch blocks meanwhile.
+mute_sock=$RIG_DIR/agent_mute.sock
+rig_client_bg agent-mute nc -lkU "$mute_sock"
+mute_pid=$RIG_LAST_PID
+rig_wait 5 test -S "$mute_sock"
+out=$(rig_client timeout 30 "${PROMPT_LATER:-$PWD/build/interop/prompt_later}" "$RIG_DIR/bare_config" "$RIG_TARGET" 0 x \
+	"IdentityAgent $mute_sock" "IdentityFile $K/id_ed25519256" "StrictHostKeyChecking yes" 2>&1)
+rc=$?
+longest=$(echo "$out" | sed -n 's/^longest dispatch \([0-9]*\) ms$/\1/p')
+if [ $rc = 0 ] && echo "$out" | grep -q "ssh-agent did not answer in time" && [ -n "$longest" ] && [ "$longest" -lt 500 ]; then
+	tap_ok "agent that never answers: given up after 5 s, the key file used, no dispatch blocked (longest $longest ms)"
+else
+	tap_not_ok "agent that never answers: given up, the key file used, no dispatch blocked (status $rc, longest ${longest:-?} ms)"
+	echo "$out" | tail -n 6 | tap_diag
+fi
+rig_kill "$mute_pid"
 # AddKeysToAgent: a passphrase key unlocked for this connection goes into the agent; with a lifetime it leaves
 # again.
 rig_client env SSH_AUTH_SOCK="$agent_sock" ssh-add -D -q 2>/dev/null
