@@ -25,11 +25,11 @@ extern "C" {
  *   }
  *   sshtun_stop(h) (from anywhere) begins a clean close; sshtun_del(h) frees.
  * No function blocks for long: all network and device I/O is non-blocking,
- * signing through ssh-agent included (an agent may wait for its user's
- * confirmation). Name resolution and listing the agent's keys are the
- * exceptions: short local round trips. Questions for the user (passphrases,
- * passwords, keyboard-interactive, a new host key) are events: see
- * sshtun_set_prompt_cb. Handles are independent; a
+ * ssh-agent requests included (an agent may wait for its user's
+ * confirmation). Name resolution in sshtun_start and AddKeysToAgent's
+ * hand-over are the exceptions: short local round trips. Questions for the
+ * user (passphrases, passwords, keyboard-interactive, a new host key) are
+ * events: see sshtun_set_prompt_cb. Handles are independent; a
  * process may run many. A handle is not thread-safe: call it from one thread.
  * Functions return 0 or a negative SSHTUN_ERR_* (see sshtun_err.h).
  */
