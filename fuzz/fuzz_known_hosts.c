@@ -12,7 +12,7 @@ static const char *const names[] = { "example.com", "10.0.0.5", "[gw.example.org
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct pubkey k;
+	struct pubkey k, k2;
 	int marker = 0;
 
 	if (cry_init() != 0) {
@@ -21,8 +21,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		int m = kh_match_line((const char *)data, size, names[i], &k, &marker);
 
-		/* A match always comes with a usable key and a known marker. */
-		if (m == 1 && (k.type != PK_ED25519 || marker < 0 || marker > 2)) {
+		/*
+		 * A match always comes with a usable key (a real type, whose own blob parses to the same key)
+		 * and a known marker.
+		 */
+		if (m == 1 && (k.type < PK_ED25519 || k.type > PK_RSA || marker < 0 || marker > 2)) {
+			__builtin_trap();
+		}
+		if (m == 1 && (pubkey_from_blob(&k2, k.blob, k.bloblen) != 0 || !pubkey_equal(&k2, &k))) {
+			__builtin_trap();
+		}
+		/* No match, no key left behind (the marker may be: callers look at it only on a match). */
+		if (m != 1 && k.type != PK_NONE) {
 			__builtin_trap();
 		}
 	}
