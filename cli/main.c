@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/ask.h"
 #include "cli/options.h"
 #include "config.h"
 #include "sshtun.h"
@@ -58,21 +59,10 @@ static void on_status(void *ud, int status)
 	fflush(stdout);
 }
 
-/* Hands the command line's options to the library, in order, so that first-wins holds. */
+/* The command line went into the handle as it was parsed (first wins); the files come after it. */
 static int apply_options(struct sshtun *h, const struct cli_opts *o)
 {
-	int r = sshtun_set_params(h, "Host", o->cfg.host, NULL);
-
-	if (r == 0 && o->cfg.user) {
-		r = sshtun_set_params(h, "User", o->cfg.user, NULL);
-	}
-	for (int i = 0; r == 0 && i < o->n_lines; i++) {
-		r = sshtun_set_params(h, "", o->lines[i], NULL);
-	}
-	if (r == 0) {
-		r = sshtun_read_config(h, o->config_file);
-	}
-	return r;
+	return sshtun_read_config(h, o->config_file);
 }
 
 static volatile sig_atomic_t got_signal;
@@ -108,6 +98,8 @@ static int run(struct sshtun **hp)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sshtun_set_status_cb(h, on_status, hp);
+	sshtun_set_prompt_cb(h, cli_ask, h);
+	cli_ask_set_sigmask(&waitmask);
 	r = sshtun_start(h);
 	while (r == 0 && sshtun_status(h) < SSHTUN_STOPPED) {
 		if (got_signal && !stopping) {
@@ -148,11 +140,8 @@ int main(int argc, char **argv)
 		cli_opts_free(&o);
 		return 0;
 	}
-	if (sshtun_new(&h) != 0) {
-		fprintf(stderr, "sshtun: out of memory\n");
-		cli_opts_free(&o);
-		return 1;
-	}
+	h = o.h;	/* the handle cli_parse filled: ours now */
+	o.h = NULL;
 	level = o.quiet ? SSHTUN_LOG_ERROR : SSHTUN_LOG_WARN + o.verbose + (o.verbose > 0);
 	sshtun_set_log(h, log_stderr, NULL, level);
 	r = apply_options(h, &o);

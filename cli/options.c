@@ -1,4 +1,4 @@
-/* sshtun: command-line parsing (getopt) into a struct cfg, and the --help text. */
+/* sshtun: command-line parsing (getopt) into a library handle, through the public API only; the --help text. */
 #include "cli/options.h"
 
 #include <getopt.h>
@@ -8,10 +8,9 @@
 #include <string.h>
 
 #include "config.h"
-#include "sshtun_err.h"
-#include "util/log.h"
+#include "sshtun.h"
 
-/* Keeps the first error cfg_apply logs, so that exactly one line is printed. */
+/* Keeps the first error the library logs about an option, so that exactly one line is printed. */
 struct errcap {
 	char msg[512];
 };
@@ -20,9 +19,22 @@ static void cap_fn(void *ud, int level, const char *msg)
 {
 	struct errcap *e = ud;
 
-	if (level <= LG_WARN && e->msg[0] == '\0') {
+	if (level <= SSHTUN_LOG_WARN && e->msg[0] == '\0') {
 		snprintf(e->msg, sizeof(e->msg), "%s", msg);
 	}
+}
+
+/* Makes untrusted text printable for an error line (control and non-ASCII bytes become '?'). */
+static void printable(char *out, size_t outlen, const char *in)
+{
+	size_t i;
+
+	for (i = 0; in[i] && i + 1 < outlen; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		out[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	out[i] = '\0';
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -40,28 +52,33 @@ static int usage_error(const char *fmt, ...)
 }
 
 /*
- * Applies one config line through cfg_apply, so that the first value obtained
- * wins, and keeps it in o->lines for the library, in command-line order.
+ * Gives one config line to the handle (sshtun_set_params checks it at once), in command-line order,
+ * so that the first value obtained wins.
  */
 static int apply_line(struct cli_opts *o, const char *line, const char *where)
 {
 	struct errcap e = { { 0 } };
-	struct lg log = { cap_fn, &e, LG_WARN };
 	int r;
 
 	if (o->n_lines >= CLI_MAX_LINES) {
 		return usage_error("too many options (at most %d)", CLI_MAX_LINES);
 	}
-	r = cfg_apply(&o->cfg, line, where, &log);
-	if (r == 0 && !(o->lines[o->n_lines] = strdup(line))) {
-		r = SSHTUN_ERR_NOMEM;
-	}
+	sshtun_set_log(o->h, cap_fn, &e, SSHTUN_LOG_WARN);
+	r = sshtun_set_params(o->h, "", line, NULL);
+	sshtun_set_log(o->h, NULL, NULL, SSHTUN_LOG_ERROR);
 	if (r == SSHTUN_ERR_NOMEM) {
 		fprintf(stderr, "sshtun: out of memory\n");
 		return r;
 	}
 	if (r != 0) {
-		return usage_error("%s", e.msg[0] ? e.msg : sshtun_strerror(r));
+		/* The library names the source "parameter"; the user gave it as -o, -p, ...: say that. */
+		static const char lib_where[] = "parameter: ";
+		const char *msg = e.msg[0] ? e.msg : sshtun_strerror(r);
+
+		if (strncmp(msg, lib_where, sizeof(lib_where) - 1) == 0) {
+			msg += sizeof(lib_where) - 1;
+		}
+		return usage_error("%s: %s", where, msg);
 	}
 	o->n_lines++;
 	return 0;
@@ -132,8 +149,8 @@ static int set_destination(struct cli_opts *o, const char *dest)
 			return r;
 		}
 	}
-	o->cfg.host = strdup(host);
-	if (!o->cfg.host) {
+	o->host = strdup(host);
+	if (!o->host || sshtun_set_params(o->h, "Host", host, NULL) != 0) {
 		fprintf(stderr, "sshtun: out of memory\n");
 		return SSHTUN_ERR_NOMEM;
 	}
@@ -182,7 +199,7 @@ static int parse(struct cli_opts *o, int argc, char **argv)
 		if (ch == '?' || ch == ':') {
 			const char *what = argv[optind - 1];
 
-			lg_sanitize(bad, sizeof(bad), what, strlen(what));
+			printable(bad, sizeof(bad), what);
 			if (ch == ':') {
 				return usage_error("option -%c needs an argument", optopt);
 			}
@@ -209,18 +226,10 @@ static int parse(struct cli_opts *o, int argc, char **argv)
 		return usage_error("no host given");
 	}
 	if (optind + 1 < argc) {
-		lg_sanitize(bad, sizeof(bad), argv[optind + 1], strlen(argv[optind + 1]));
+		printable(bad, sizeof(bad), argv[optind + 1]);
 		return usage_error("unexpected argument \"%s\" (sshtun runs no remote command)", bad);
 	}
-	if ((r = set_destination(o, argv[optind])) != 0) {
-		return r;
-	}
-	if (o->verbose > 0) {
-		o->cfg.log_level = o->verbose >= 3 ? LG_DEBUG3 : LG_DEBUG1 + o->verbose - 1;
-	} else if (o->quiet) {
-		o->cfg.log_level = LG_ERROR;
-	}
-	return 0;
+	return set_destination(o, argv[optind]);
 }
 
 int cli_parse(struct cli_opts *o, int argc, char **argv)
@@ -228,7 +237,10 @@ int cli_parse(struct cli_opts *o, int argc, char **argv)
 	int r;
 
 	memset(o, 0, sizeof(*o));
-	cfg_init(&o->cfg);
+	if (sshtun_new(&o->h) != 0) {
+		fprintf(stderr, "sshtun: out of memory\n");
+		return SSHTUN_ERR_NOMEM;
+	}
 	r = parse(o, argc, argv);
 	if (r != 0) {
 		cli_opts_free(o);
@@ -238,12 +250,11 @@ int cli_parse(struct cli_opts *o, int argc, char **argv)
 
 void cli_opts_free(struct cli_opts *o)
 {
-	for (int i = 0; i < o->n_lines; i++) {
-		free(o->lines[i]);
-		o->lines[i] = NULL;
-	}
+	sshtun_del(o->h);
+	o->h = NULL;
+	free(o->host);
+	o->host = NULL;
 	o->n_lines = 0;
-	cfg_free(&o->cfg);
 }
 
 static const char usage_text[] =
@@ -281,7 +292,9 @@ static const char usage_text[] =
 "  Port              port, default 22\n"
 "  User              remote user, default: the local user\n"
 "  IdentityFile      private key (repeatable; ~, %d %u %h %r %% expanded);\n"
-"                    default ~/.ssh/id_ed25519, id_ecdsa, id_rsa\n"
+"                    default ~/.ssh/id_rsa, id_ecdsa, id_ed25519; Ed25519, ECDSA\n"
+"                    and RSA keys, passphrase-protected ones asked for on the\n"
+"                    terminal or through SSH_ASKPASS (SSH_ASKPASS_REQUIRE)\n"
 "  IdentitiesOnly    yes: offer only IdentityFile keys, not all agent keys\n"
 "  IdentityAgent     agent socket path, SSH_AUTH_SOCK or none\n"
 "  Tunnel            point-to-point (yes, default: layer 3) or ethernet (layer 2)\n"
@@ -293,9 +306,21 @@ static const char usage_text[] =
 "                    makes redundant is not relayed; no: relay every packet\n"
 "  UserKnownHostsFile    default ~/.ssh/known_hosts ~/.ssh/known_hosts2\n"
 "  GlobalKnownHostsFile  default /etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2\n"
-"  StrictHostKeyChecking yes, accept-new, no/off, or ask (default; sshtun\n"
-"                    never prompts, so ask acts as yes)\n"
-"  Ciphers, KexAlgorithms  algorithm lists; a leading +, - or ^ changes the default\n"
+"  StrictHostKeyChecking yes, accept-new, no/off, or ask (default: asks about a\n"
+"                    host key known_hosts lacks, and adds it on yes)\n"
+"  HashKnownHosts    yes: host names added to known_hosts are hashed\n"
+"  HostKeyAlias      the name known_hosts holds the server under\n"
+"  BatchMode         yes: never ask anything (passphrases, passwords, host keys)\n"
+"  NumberOfPasswordPrompts  tries for a passphrase or password (default 3)\n"
+"  PreferredAuthentications  order of publickey, keyboard-interactive, password\n"
+"  PubkeyAuthentication, KbdInteractiveAuthentication, PasswordAuthentication\n"
+"                    yes (default) or no\n"
+"  AddKeysToAgent    no (default), yes, ask, confirm [time], or a time: keys\n"
+"                    loaded from files are added to ssh-agent\n"
+"  Ciphers, KexAlgorithms, HostKeyAlgorithms, PubkeyAcceptedAlgorithms\n"
+"                    algorithm lists; a leading +, - or ^ changes the default\n"
+"                    (ssh-rsa, RSA with SHA-1, only if added: +ssh-rsa)\n"
+"  RequiredRSASize   smallest RSA key used or accepted (default 2048)\n"
 "  RekeyLimit        bytes (K, M, G) or default, then optionally a time or none\n"
 "  ConnectTimeout    seconds to connect and finish key exchange (default none)\n"
 "  ServerAliveInterval, ServerAliveCountMax  keepalives (default 0 and 3)\n"

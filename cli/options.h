@@ -2,15 +2,19 @@
 #ifndef CLI_OPTIONS_H
 #define CLI_OPTIONS_H
 
-#include "ssh/config.h"
+#include "sshtun.h"
 
 enum { CLI_MAX_LINES = 256 };
 
+/*
+ * The command line, applied to a library handle as it is parsed: each option becomes an ssh_config line
+ * ("Port 2222") given to sshtun_set_params in command-line order, so the library checks it at once and
+ * the first value obtained wins, before any file is read. The CLI uses the public API only.
+ */
 struct cli_opts {
-	struct cfg cfg;			/* options from the command line, applied first */
-	/* The same options as ssh_config lines ("Port 2222"), in order: what is handed to the library. */
-	char *lines[CLI_MAX_LINES];
-	int n_lines;
+	struct sshtun *h;		/* the handle the options went into; the caller takes it (or cli_opts_free frees it) */
+	char *host;			/* the destination host (without user@) */
+	int n_lines;			/* options applied */
 	const char *config_file;	/* -F, or NULL for ~/.ssh/config then /etc/ssh/ssh_config */
 	int verbose;			/* number of -v */
 	int quiet;			/* -q */
@@ -22,10 +26,10 @@ struct cli_opts {
  * Parses argv: sshtun [-46hqVv] [-F configfile] [-i identity_file] [-l login_name]
  * [-o option] [-p port] [-w local_tun[:remote_tun]] [user@]host.
  * On a usage error prints one line to stderr naming the problem and returns
- * SSHTUN_ERR_CONFIG. Sets cfg.host (and cfg.user from user@).
+ * SSHTUN_ERR_CONFIG. Sets host, and User from user@.
  */
 int cli_parse(struct cli_opts *o, int argc, char **argv);
-/* Frees what cli_parse allocated. */
+/* Frees what cli_parse allocated (the handle too, unless the caller took it and set o->h to NULL). */
 void cli_opts_free(struct cli_opts *o);
 /* Prints the --help text to stdout. */
 void cli_usage(void);

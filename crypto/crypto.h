@@ -117,6 +117,36 @@ int cry_rsa_private(struct cry_pkey **out, const struct cry_rsa_parts *parts);
 /* Signs msg hashed with hash into sig (the modulus' length); *siglen is set. */
 int cry_rsa_sign(const struct cry_pkey *k, int hash, const void *msg, size_t len, uint8_t *sig, size_t sigmax, size_t *siglen);
 
+/*
+ * A private key in PEM (PKCS#1 RSA, SEC1 EC, PKCS#8; each maybe encrypted with pass), read by libcrypto.
+ * RSA and EC keys come back as *out (kind CRY_PEM_RSA / CRY_PEM_EC); an Ed25519 key as its 32-byte seed
+ * (kind CRY_PEM_ED25519, *out NULL). SSHTUN_ERR_KEY_ENCRYPTED without pass for an encrypted file,
+ * SSHTUN_ERR_KEY_BAD_PASS when pass does not decrypt it, SSHTUN_ERR_NOT_SUPPORTED for other key types.
+ */
+enum { CRY_PEM_RSA = 1, CRY_PEM_EC, CRY_PEM_ED25519 };
+int cry_pem_private(const uint8_t *text, size_t n, const char *pass, struct cry_pkey **out, int *kind,
+	uint8_t ed25519_seed[32]);
+/* The public numbers of an RSA key (big-endian magnitudes). */
+int cry_pkey_rsa_public(const struct cry_pkey *k, uint8_t *n, size_t nmax, size_t *nlen, uint8_t *e, size_t emax, size_t *elen);
+/* The curve (CRY_P256...) and public point of an EC key. */
+int cry_pkey_ec_public(const struct cry_pkey *k, int *curve, uint8_t *q, size_t qmax, size_t *qlen);
+
+/* The private numbers of an RSA key (to hand it to ssh-agent); wipe after use. */
+struct cry_rsa_out {
+	uint8_t n[CRY_RSA_SIG_MAX], e[CRY_RSA_SIG_MAX], d[CRY_RSA_SIG_MAX], iqmp[CRY_RSA_SIG_MAX], p[CRY_RSA_SIG_MAX],
+		q[CRY_RSA_SIG_MAX];
+	size_t n_len, e_len, d_len, iqmp_len, p_len, q_len;
+};
+int cry_pkey_rsa_private(const struct cry_pkey *k, struct cry_rsa_out *o);
+/* The private scalar d of an EC key. */
+int cry_pkey_ec_private(const struct cry_pkey *k, uint8_t *d, size_t dmax, size_t *dlen);
+
+/* ---- one-shot AES (key files; packet ciphers are in crypto/cipher.h) ---- */
+/* AES-CTR (128/192/256-bit key by keylen) over buf in place, counter starting at iv. */
+int cry_aes_ctr(const uint8_t *key, size_t keylen, const uint8_t iv[16], uint8_t *buf, size_t n);
+/* AES-GCM decryption in place, no associated data; SSHTUN_ERR_MAC (buf wiped) if tag does not verify. */
+int cry_aes_gcm_open(const uint8_t *key, size_t keylen, const uint8_t iv[12], uint8_t *buf, size_t n, const uint8_t tag[16]);
+
 /* ---- base64 (RFC 4648, standard alphabet) ---- */
 /* Encodes n bytes into out (NUL-terminated). With pad=0 no '=' padding (as SHA256 fingerprints). Returns the length or a negative error if outlen is too small. */
 int cry_base64_encode(char *out, size_t outlen, const void *in, size_t n, int pad);

@@ -23,7 +23,7 @@ static void parse(const uint8_t *text, size_t n)
 	struct privkey k;
 	struct wire_w sig;
 
-	if (key_parse_private(&k, text, n) == 0) {
+	if (key_parse_private(&k, text, n, NULL) == 0) {
 		if (k.pub.type < PK_ED25519 || k.pub.type > PK_RSA || (k.pub.type != PK_ED25519 && k.pk == NULL) ||
 		    memchr(k.comment, 0, sizeof(k.comment)) == NULL) {
 			__builtin_trap();

@@ -20,9 +20,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 SSHMSG_USE_MUTATOR()
 
-static int hostkey(void *ud, const struct pubkey *key)
+static int hostkey(void *ud, const struct pubkey *key, const struct cert *cert)
 {
 	(void)key;
+	(void)cert;
 	return *(const uint8_t *)ud & 1 ? SSHTUN_ERR_HOSTKEY_UNKNOWN : 0;
 }
 

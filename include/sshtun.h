@@ -24,9 +24,12 @@ extern "C" {
  *       sshtun_dispatch_event(h);
  *   }
  *   sshtun_stop(h) (from anywhere) begins a clean close; sshtun_del(h) frees.
- * No function blocks for long: all network and device I/O is non-blocking
- * (name resolution and ssh-agent requests in sshtun_start/dispatch are the
- * exceptions: they are short local round trips). Handles are independent; a
+ * No function blocks for long: all network and device I/O is non-blocking,
+ * signing through ssh-agent included (an agent may wait for its user's
+ * confirmation). Name resolution and listing the agent's keys are the
+ * exceptions: short local round trips. Questions for the user (passphrases,
+ * passwords, keyboard-interactive, a new host key) are events: see
+ * sshtun_set_prompt_cb. Handles are independent; a
  * process may run many. A handle is not thread-safe: call it from one thread.
  * Functions return 0 or a negative SSHTUN_ERR_* (see sshtun_err.h).
  */
@@ -96,6 +99,46 @@ SSHTUN_API int sshtun_status(const struct sshtun *h);
 SSHTUN_API int sshtun_error(const struct sshtun *h);
 /* One line naming the cause and what to do, for the error that ended the connection ("" if none). */
 SSHTUN_API const char *sshtun_error_text(const struct sshtun *h);
+
+/*
+ * Questions for the user. When the connection needs something only the user can give, it stops where it
+ * is and calls the prompt callback; the program answers with sshtun_answer() whenever it likes: from the
+ * callback, or later from its own event loop (a dialog). Until then the connection waits and nothing
+ * blocks; other handles run on. Without a callback, or with BatchMode yes, nothing is asked: a key whose
+ * passphrase is unknown is skipped, an unknown host key refused.
+ */
+enum sshtun_prompt_kind {
+	SSHTUN_PROMPT_PASSPHRASE = 1,	/* a key file's passphrase; name: the file */
+	SSHTUN_PROMPT_HOSTKEY,		/* a host key known_hosts does not hold (StrictHostKeyChecking ask):
+					   instruction says which; answer "yes" to trust and add it, or its fingerprint */
+	SSHTUN_PROMPT_PASSWORD,		/* the login password ("user@host's password: ") */
+	SSHTUN_PROMPT_NEW_PASSWORD,	/* the server wants the password changed: the new one, twice */
+	SSHTUN_PROMPT_KEYBOARD,		/* keyboard-interactive: the server's name, instruction and questions
+					   (a one-time code, a second factor, ...), each with its echo flag */
+	SSHTUN_PROMPT_CONFIRM		/* a yes/no question (AddKeysToAgent ask): "yes" agrees */
+};
+enum { SSHTUN_PROMPT_MAX = 16 };
+struct sshtun_prompt {
+	int kind;			/* enum sshtun_prompt_kind */
+	unsigned id;			/* new for each question: sshtun_answer names it, so a late answer is refused */
+	const char *name;		/* printable, may be "" */
+	const char *instruction;	/* printable text to show before the questions, may be "" (lines end with \n) */
+	unsigned n;			/* how many answers are wanted */
+	const char *question[SSHTUN_PROMPT_MAX];	/* what to print before each answer ("Enter passphrase ...: ") */
+	int echo[SSHTUN_PROMPT_MAX];	/* 1: the answer may be shown as typed; 0: a secret */
+};
+typedef void (*sshtun_prompt_fn)(void *ud, const struct sshtun_prompt *p);
+/* Where questions go (default: nowhere, so nothing is ever asked). */
+SSHTUN_API void sshtun_set_prompt_cb(struct sshtun *h, sshtun_prompt_fn fn, void *ud);
+/* The question waiting for an answer, or NULL; valid until it is answered or the connection ends. */
+SSHTUN_API const struct sshtun_prompt *sshtun_prompt(const struct sshtun *h);
+/*
+ * Answers question id with n answers (n as the prompt asked), or declines it with answers NULL (the key is
+ * skipped, the host key refused). The strings are copied and the copies wiped after use. The connection
+ * goes on in the next sshtun_dispatch_event (the event fd becomes readable). SSHTUN_ERR_STATE if id is not
+ * the question waiting.
+ */
+SSHTUN_API int sshtun_answer(struct sshtun *h, unsigned id, const char *const *answers, unsigned n);
 
 struct sshtun_info {
 	char device[16];	/* local interface name, e.g. "tun0" */

@@ -11,7 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crypto/crypto.h"
 #include "sshtun_err.h"
+#include "transport/cert.h"
 
 enum {
 	AGENT_MSG_FAILURE = 5,
@@ -19,6 +21,11 @@ enum {
 	AGENT_IDENTITIES_ANSWER = 12,
 	AGENTC_SIGN_REQUEST = 13,
 	AGENT_SIGN_RESPONSE = 14,
+	AGENT_SUCCESS = 6,
+	AGENTC_ADD_IDENTITY = 17,
+	AGENTC_ADD_ID_CONSTRAINED = 25,
+	AGENT_CONSTRAIN_LIFETIME = 1,
+	AGENT_CONSTRAIN_CONFIRM = 2,
 	AGENT_RSA_SHA2_256 = 0x02,	/* sign request flags (draft-miller-ssh-agent 4.5.1) */
 	AGENT_RSA_SHA2_512 = 0x04,
 
@@ -177,6 +184,7 @@ int agent_open(struct agent *a, const char *path, const struct lg *log)
 	if (!a) {
 		return SSHTUN_ERR_INVAL;
 	}
+	memset(a, 0, sizeof(*a));
 	a->fd = -1;
 	a->log = log;
 	if (!path) {
@@ -221,8 +229,29 @@ void agent_close(struct agent *a)
 	}
 }
 
+void agent_free(struct agent *a)
+{
+	if (a) {
+		agent_close(a);
+		wire_w_free(&a->req);
+		wire_w_free(&a->reply);
+		a->busy = a->done = 0;
+	}
+}
+
+/* 1 if a key blob's type name is a certificate's. */
+static int agent_blob_is_cert(const struct wire_view *blob)
+{
+	struct wire_r r;
+	struct wire_view type;
+
+	wire_r_init(&r, blob->p, blob->n);
+	return wire_get_string(&r, &type) == 0 && cert_is_name((const char *)type.p, type.n);
+}
+
 int agent_parse_identities(const uint8_t *msg, size_t len, struct agent_id *ids, size_t max, size_t *n)
 {
+	struct cert *cert;
 	struct wire_r r;
 	struct wire_view blob, comment;
 	struct pubkey k;
@@ -248,15 +277,34 @@ int agent_parse_identities(const uint8_t *msg, size_t len, struct agent_id *ids,
 		if (wire_get_string(&r, &comment)) {
 			break;
 		}
-		err = pubkey_from_blob(&k, blob.p, blob.n);
+		cert = NULL;
+		if (agent_blob_is_cert(&blob)) {
+			cert = malloc(sizeof(*cert));
+			err = cert ? cert_parse(cert, blob.p, blob.n) : SSHTUN_ERR_NOMEM;
+			if (err == 0 && cert->type != CERT_USER) {
+				err = SSHTUN_ERR_NOT_SUPPORTED;	/* a host certificate is no login */
+			}
+			if (err == 0) {
+				k = cert->key;
+			} else {
+				free(cert);
+				cert = NULL;
+			}
+		} else {
+			err = pubkey_from_blob(&k, blob.p, blob.n);
+		}
 		if (err == SSHTUN_ERR_NOT_SUPPORTED) {
-			continue;	/* certificates, security keys, DSA, ...: not ours to use */
+			continue;	/* DSA, and certificates of types we lack: not ours to use */
 		}
 		if (err) {
+			agent_ids_free(ids, *n);
 			*n = 0;
 			return SSHTUN_ERR_BAD_FORMAT;
 		}
-		if (*n < max) {
+		if (*n >= max) {
+			free(cert);
+		} else {
+			ids[*n].cert = cert;
 			ids[*n].key = k;
 			lg_sanitize(ids[*n].comment, sizeof(ids[*n].comment), comment.p, comment.n);
 			(*n)++;
@@ -264,9 +312,18 @@ int agent_parse_identities(const uint8_t *msg, size_t len, struct agent_id *ids,
 	}
 	err = wire_end(&r);
 	if (err) {
+		agent_ids_free(ids, *n);
 		*n = 0;
 	}
 	return err;
+}
+
+void agent_ids_free(struct agent_id *ids, size_t n)
+{
+	for (size_t i = 0; ids && i < n; i++) {
+		free(ids[i].cert);
+		ids[i].cert = NULL;
+	}
 }
 
 int agent_list(struct agent *a, struct agent_id *ids, size_t max, size_t *n)
@@ -296,6 +353,38 @@ int agent_list(struct agent *a, struct agent_id *ids, size_t max, size_t *n)
 	return err ? SSHTUN_ERR_AGENT : 0;
 }
 
+int agent_add(struct agent *a, const struct wire_w *keyfields, const char *comment, uint32_t lifetime, int confirm)
+{
+	struct wire_w body, reply;
+	int err;
+
+	if (!a || !keyfields || !comment) {
+		return SSHTUN_ERR_INVAL;
+	}
+	wire_w_init(&body, 0);
+	wire_w_init(&reply, AGENT_MAX_REPLY);
+	wire_put_u8(&body, lifetime || confirm ? AGENTC_ADD_ID_CONSTRAINED : AGENTC_ADD_IDENTITY);
+	wire_put_raw(&body, keyfields->p, keyfields->len);
+	wire_put_cstring(&body, comment);
+	if (lifetime) {
+		wire_put_u8(&body, AGENT_CONSTRAIN_LIFETIME);
+		wire_put_u32(&body, lifetime);
+	}
+	if (confirm) {
+		wire_put_u8(&body, AGENT_CONSTRAIN_CONFIRM);
+	}
+	err = agent_request(a, &body, &reply, AGENT_IO_TIMEOUT_MS);
+	if (err == 0 && (reply.len != 1 || reply.p[0] != AGENT_SUCCESS)) {
+		err = SSHTUN_ERR_AGENT;
+	}
+	if (body.p) {
+		cry_wipe(body.p, body.cap);
+	}
+	wire_w_free(&body);
+	wire_w_free(&reply);
+	return err;
+}
+
 /* Checks a SIGN_RESPONSE and appends its signature blob to sig once it verifies. */
 static int agent_take_signature(struct agent *a, const struct wire_w *reply, const struct pubkey *key,
 	const char *alg, const uint8_t *data, size_t n, struct wire_w *sig)
@@ -323,26 +412,156 @@ static int agent_take_signature(struct agent *a, const struct wire_w *reply, con
 	return wire_put_raw(sig, blob.p, blob.n);
 }
 
-int agent_sign(struct agent *a, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig)
+/* SIGN_REQUEST: the key blob, the data, and for RSA the SHA-2 flag of the algorithm wanted. */
+static void agent_sign_body(struct wire_w *body, const uint8_t *blob, size_t bloblen, const char *alg, const uint8_t *data,
+	size_t n)
 {
-	struct wire_w body, reply;
 	uint32_t flags = 0;
-	int err;
 
-	if (!a || !key || !alg || !sig || (!data && n) || key->bloblen == 0 || key->bloblen > PK_BLOB_MAX) {
-		return SSHTUN_ERR_INVAL;
-	}
 	if (strcmp(alg, "rsa-sha2-256") == 0) {
 		flags = AGENT_RSA_SHA2_256;
 	} else if (strcmp(alg, "rsa-sha2-512") == 0) {
 		flags = AGENT_RSA_SHA2_512;
 	}
+	wire_put_u8(body, AGENTC_SIGN_REQUEST);
+	wire_put_string(body, blob, bloblen);
+	wire_put_string(body, data, n);
+	wire_put_u32(body, flags);
+}
+
+int agent_sign_start(struct agent *a, const uint8_t *blob, size_t bloblen, const char *alg, const uint8_t *data, size_t n)
+{
+	struct wire_w body;
+	int err;
+
+	if (!a || !blob || !alg || (!data && n) || bloblen == 0 || bloblen > CERT_BLOB_MAX) {
+		return SSHTUN_ERR_INVAL;
+	}
+	if (a->fd < 0 || a->busy) {
+		return SSHTUN_ERR_STATE;
+	}
+	wire_w_init(&body, 0);
+	agent_sign_body(&body, blob, bloblen, alg, data, n);
+	wire_w_free(&a->req);
+	wire_w_free(&a->reply);
+	wire_w_init(&a->req, 0);
+	wire_w_init(&a->reply, AGENT_MAX_REPLY + 4);
+	wire_put_u32(&a->req, (uint32_t)body.len);
+	wire_put_raw(&a->req, body.p, body.len);
+	err = wire_w_err(&body) ? wire_w_err(&body) : wire_w_err(&a->req);
+	wire_w_free(&body);
+	if (err) {
+		return err;
+	}
+	a->req_off = 0;
+	a->busy = 1;
+	a->done = 0;
+	a->err = 0;
+	return 0;
+}
+
+/* Ends the request in flight with err (the stream is out of step after a failure: closed). */
+static int agent_io_end(struct agent *a, int err)
+{
+	a->done = 1;
+	a->err = err;
+	if (err) {
+		LG_W(a->log, "ssh-agent: %s", err == SSHTUN_ERR_LIMIT ? "reply too large" : "connection lost");
+		agent_close(a);
+	}
+	return 1;
+}
+
+int agent_io(struct agent *a)
+{
+	if (!a->busy || a->done) {
+		return 1;
+	}
+	while (a->req_off < a->req.len) {
+		ssize_t put = send(a->fd, a->req.p + a->req_off, a->req.len - a->req_off, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (put > 0) {
+			a->req_off += (size_t)put;
+			continue;
+		}
+		if (put < 0 && errno == EINTR) {
+			continue;
+		}
+		if (put < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			return 0;
+		}
+		return agent_io_end(a, SSHTUN_ERR_CLOSED);
+	}
+	for (;;) {
+		size_t want = a->reply.len < 4 ? 4 - a->reply.len : 4 + wire_peek_u32(a->reply.p) - a->reply.len;
+		uint8_t *space;
+		ssize_t got;
+
+		if (a->reply.len >= 4 && (wire_peek_u32(a->reply.p) == 0 || wire_peek_u32(a->reply.p) > AGENT_MAX_REPLY)) {
+			return agent_io_end(a, SSHTUN_ERR_LIMIT);
+		}
+		if (want == 0) {
+			return agent_io_end(a, 0);
+		}
+		space = wire_put_space(&a->reply, want);
+		if (!space) {
+			return agent_io_end(a, SSHTUN_ERR_LIMIT);
+		}
+		got = recv(a->fd, space, want, MSG_DONTWAIT);
+		a->reply.len -= want - (got > 0 ? (size_t)got : 0);
+		if (got > 0) {
+			continue;
+		}
+		if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) {
+			return errno == EINTR ? agent_io(a) : 0;
+		}
+		return agent_io_end(a, SSHTUN_ERR_CLOSED);
+	}
+}
+
+unsigned agent_io_events(const struct agent *a)
+{
+	if (!a->busy || a->done || a->fd < 0) {
+		return 0;
+	}
+	return a->req_off < a->req.len ? POLLOUT : POLLIN;
+}
+
+int agent_sign_finish(struct agent *a, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n,
+	struct wire_w *sig)
+{
+	struct wire_w body;
+	int err;
+
+	if (!a->busy || !a->done) {
+		return SSHTUN_ERR_STATE;
+	}
+	a->busy = 0;
+	err = a->err;
+	if (err == 0) {
+		/* The reply without its length, as agent_take_signature reads it. */
+		wire_w_init_fixed(&body, a->reply.p + 4, a->reply.len - 4);
+		body.len = a->reply.len - 4;
+		err = agent_take_signature(a, &body, key, alg, data, n, sig);
+	} else {
+		err = SSHTUN_ERR_AGENT;
+	}
+	wire_w_free(&a->req);
+	wire_w_free(&a->reply);
+	return err;
+}
+
+int agent_sign(struct agent *a, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig)
+{
+	struct wire_w body, reply;
+	int err;
+
+	if (!a || !key || !alg || !sig || (!data && n) || key->bloblen == 0 || key->bloblen > PK_BLOB_MAX) {
+		return SSHTUN_ERR_INVAL;
+	}
 	wire_w_init(&body, 0);
 	wire_w_init(&reply, AGENT_MAX_REPLY);
-	wire_put_u8(&body, AGENTC_SIGN_REQUEST);
-	wire_put_string(&body, key->blob, key->bloblen);
-	wire_put_string(&body, data, n);
-	wire_put_u32(&body, flags);
+	agent_sign_body(&body, key->blob, key->bloblen, alg, data, n);
 	err = agent_request(a, &body, &reply, AGENT_SIGN_TIMEOUT_MS);
 	if (err) {
 		err = SSHTUN_ERR_AGENT;

@@ -11,19 +11,30 @@
 
 enum { AGENT_MAX_IDS = 64 };
 
+struct cert;
 struct agent_id {
-	struct pubkey key;
+	struct pubkey key;	/* for a certificate, the certified key */
+	struct cert *cert;	/* a certificate the agent holds (allocated; agent_ids_free), or NULL */
 	char comment[256];
 };
 
 struct agent {
 	int fd;
 	const struct lg *log;
+	/* One request in flight on the event loop (agent_sign_start / agent_io / agent_sign_finish). */
+	struct wire_w req;	/* length-prefixed request */
+	size_t req_off;		/* bytes of it sent */
+	struct wire_w reply;	/* length-prefixed reply as it arrives */
+	int busy;		/* a request is in flight */
+	int done;		/* its reply is complete (or failed: err) */
+	int err;
 };
 
 /* Connects to the agent at path (NULL: $SSH_AUTH_SOCK). SSHTUN_ERR_AGENT if unset or unreachable. */
 int agent_open(struct agent *a, const char *path, const struct lg *log);
 void agent_close(struct agent *a);
+/* Closes and frees what a request in flight holds. */
+void agent_free(struct agent *a);
 /* Lists identities (SSH2_AGENTC_REQUEST_IDENTITIES); keys of types we cannot use are skipped. */
 int agent_list(struct agent *a, struct agent_id *ids, size_t max, size_t *n);
 /*
@@ -31,6 +42,26 @@ int agent_list(struct agent *a, struct agent_id *ids, size_t max, size_t *n);
  * the protocol's flags); appends the signature blob (string alg, string sig) to sig once it verifies.
  */
 int agent_sign(struct agent *a, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig);
+/*
+ * Non-blocking signing, for the event loop: agent_sign_start queues the request for the key blob (a
+ * certificate's blob for a certificate; alg is the plain signature algorithm); agent_io moves bytes
+ * whenever the socket is ready (1: the reply is complete or the request failed, 0: more to do;
+ * agent_io_events says what to wait for); agent_sign_finish then checks the reply for the same key, alg
+ * and data and appends the signature blob. The agent may take its time (ssh-add -c asks the user).
+ */
+int agent_sign_start(struct agent *a, const uint8_t *blob, size_t bloblen, const char *alg, const uint8_t *data, size_t n);
+int agent_io(struct agent *a);
+/* EPOLLIN / EPOLLOUT bits for the request in flight; 0 if none. */
+unsigned agent_io_events(const struct agent *a);
+int agent_sign_finish(struct agent *a, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n,
+	struct wire_w *sig);
+/*
+ * Hands a private key to the agent (AddKeysToAgent): keyfields as key_put_private writes them; lifetime in
+ * seconds (0: none) and confirm (ask before each use) as constraints. Blocking, with a short deadline.
+ */
+int agent_add(struct agent *a, const struct wire_w *keyfields, const char *comment, uint32_t lifetime, int confirm);
+/* Frees the certificates agent_list or agent_parse_identities allocated for n identities. */
+void agent_ids_free(struct agent_id *ids, size_t n);
 /* Parses an IDENTITIES_ANSWER message body (after the length, incl. the type byte). Exposed for fuzzing. */
 int agent_parse_identities(const uint8_t *msg, size_t len, struct agent_id *ids, size_t max, size_t *n);
 

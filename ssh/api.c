@@ -20,7 +20,7 @@ int sshtun_new(struct sshtun **out)
 		return SSHTUN_ERR_CRYPTO;
 	}
 	cfg_init(&h->cfg);
-	h->epfd = h->sock = h->timerfd = h->flushfd = -1;
+	h->epfd = h->sock = h->timerfd = h->flushfd = h->wakefd = -1;
 	h->dev.fd = -1;
 	h->nl.fd = -1;
 	*out = h;
@@ -30,6 +30,7 @@ int sshtun_new(struct sshtun **out)
 static void release_all(struct sshtun *h)
 {
 	conn_teardown_device(h);
+	conn_prompt_free(h);
 	conn_free_identities(h);
 	tp_free(h->tp);
 	h->tp = NULL;

@@ -52,6 +52,13 @@ void cfg_init(struct cfg *c)
 	c->tunnel_mtu = CFG_UNSET;
 	c->tunnel_ack_thinning = CFG_UNSET;
 	c->required_rsa_size = CFG_UNSET;
+	c->batch_mode = CFG_UNSET;
+	c->add_keys_to_agent = CFG_UNSET;
+	c->hash_known_hosts = CFG_UNSET;
+	c->password_prompts = CFG_UNSET;
+	c->pubkey_auth = CFG_UNSET;
+	c->kbdint_auth = CFG_UNSET;
+	c->password_auth = CFG_UNSET;
 }
 
 static void free_list(char **list, int *n)
@@ -69,6 +76,7 @@ void cfg_free(struct cfg *c)
 	free(c->hostname);
 	free(c->user);
 	free_list(c->identity_files, &c->n_identity_files);
+	free_list(c->certificate_files, &c->n_certificate_files);
 	free(c->identity_agent);
 	free_list(c->user_known_hosts, &c->n_user_known_hosts);
 	free_list(c->global_known_hosts, &c->n_global_known_hosts);
@@ -76,6 +84,8 @@ void cfg_free(struct cfg *c)
 	free(c->kex_algorithms);
 	free(c->hostkey_algorithms);
 	free(c->pubkey_algorithms);
+	free(c->preferred_auth);
+	free(c->host_key_alias);
 	free(c->tunnel_address);
 	free(c->tunnel_peer);
 	cfg_init(c);
@@ -144,6 +154,19 @@ static int load_file(const char *path, int user_file, int optional, const struct
 		}
 		LG_E(log, "%s: cannot open: %s", path, strerror(errno));
 		return SSHTUN_ERR_CONFIG;
+	}
+	if (fstat(fd, &st) == 0 && S_ISCHR(st.st_mode)) {
+		/* -F /dev/null: a character device is an empty configuration, as ssh reads it. */
+		LG_D2(log, "%s: a character device, read as empty", path);
+		buf = malloc(1);
+		if (!buf) {
+			r = SSHTUN_ERR_NOMEM;
+			goto out;
+		}
+		*out = buf;
+		buf = NULL;
+		r = 0;
+		goto out;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		LG_E(log, "%s: not a regular file", path);

@@ -12,6 +12,7 @@ enum { CFG_MAX_FILES = 8, CFG_MAX_IDENTITIES = 16 };
 enum cfg_tunnel { CFG_TUNNEL_UNSET = -1, CFG_TUNNEL_NO = 0, CFG_TUNNEL_P2P = 1, CFG_TUNNEL_ETHERNET = 2 };
 enum cfg_strict { CFG_STRICT_UNSET = -1, CFG_STRICT_NO = 0, CFG_STRICT_YES = 1, CFG_STRICT_ACCEPT_NEW = 2, CFG_STRICT_ASK = 3 };
 enum { CFG_TUN_ANY = 0x7fffffff, CFG_UNSET = -1 };
+enum cfg_add_keys { CFG_ADD_NO = 0, CFG_ADD_YES = 1, CFG_ADD_CONFIRM = 2, CFG_ADD_ASK = 3 };
 
 /*
  * Every option sshtun uses. Strings are heap copies owned by the struct (NULL =
@@ -26,6 +27,8 @@ struct cfg {
 	char *user;			/* User, default: the local user */
 	char *identity_files[CFG_MAX_IDENTITIES];	/* IdentityFile, ~ and %d %u %h %r expanded */
 	int n_identity_files;
+	char *certificate_files[CFG_MAX_IDENTITIES];	/* CertificateFile, expanded as IdentityFile */
+	int n_certificate_files;
 	int identities_only;		/* IdentitiesOnly yes/no, default no */
 	char *identity_agent;		/* IdentityAgent (path, SSH_AUTH_SOCK or none) */
 	int tunnel;			/* Tunnel yes|point-to-point|ethernet|no; -w implies point-to-point */
@@ -35,12 +38,22 @@ struct cfg {
 	int n_user_known_hosts;
 	char *global_known_hosts[CFG_MAX_FILES];	/* GlobalKnownHostsFile */
 	int n_global_known_hosts;
-	int strict_host_key_checking;	/* default ask (treated as yes: sshtun never prompts for host keys) */
+	int strict_host_key_checking;	/* default ask: the user is asked (through the prompt callback) */
 	char *ciphers;			/* Ciphers: list with optional +, -, ^ prefix, kept as given */
 	char *kex_algorithms;		/* KexAlgorithms, likewise */
 	char *hostkey_algorithms;	/* HostKeyAlgorithms, likewise (unset: defaults, known_hosts' types first) */
 	char *pubkey_algorithms;	/* PubkeyAcceptedAlgorithms, likewise */
-	int required_rsa_size;		/* RequiredRSASize: smallest RSA key used or accepted, default 2048 */
+	int required_rsa_size;
+	int hash_known_hosts;		/* HashKnownHosts yes/no, default no: names added are hashed */
+	char *host_key_alias;		/* HostKeyAlias: the name known_hosts is searched and written under */
+	int add_keys_to_agent;		/* AddKeysToAgent: CFG_ADD_* (default no) */
+	int add_keys_lifetime;		/* its time interval in seconds, 0 for none */
+	int batch_mode;			/* BatchMode yes/no, default no: yes asks nothing at all */
+	int password_prompts;		/* NumberOfPasswordPrompts, default 3 (passphrases too) */
+	int pubkey_auth;		/* PubkeyAuthentication yes/no, default yes */
+	int kbdint_auth;		/* KbdInteractiveAuthentication, default yes */
+	int password_auth;		/* PasswordAuthentication, default yes */
+	char *preferred_auth;		/* PreferredAuthentications, default publickey,keyboard-interactive,password */		/* RequiredRSASize: smallest RSA key used or accepted, default 2048 */
 	int64_t rekey_bytes;		/* RekeyLimit first field ("default" or size with K/M/G) ; -1 unset, 0 default */
 	int64_t rekey_seconds;		/* RekeyLimit second field ("none" -> 0); -1 unset */
 	int connect_timeout;		/* ConnectTimeout seconds; -1 unset, 0 none */

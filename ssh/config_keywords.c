@@ -245,9 +245,9 @@ static int kw_port(const struct kwctx *k)
 	return 0;
 }
 
-static int kw_identity_file(const struct kwctx *k)
+/* Adds v to a list of files (IdentityFile, CertificateFile): each once, at most CFG_MAX_IDENTITIES. */
+static int kw_file_list(const struct kwctx *k, char **list, int *n)
 {
-	struct cfg *c = k->c;
 	const char *v = k->argv[0];
 
 	if (!cfg_plain(v)) {
@@ -256,26 +256,113 @@ static int kw_identity_file(const struct kwctx *k)
 	if (!k->apply) {
 		return 0;
 	}
-	for (int i = 0; i < c->n_identity_files; i++) {
-		if (strcmp(c->identity_files[i], v) == 0) {
+	for (int i = 0; i < *n; i++) {
+		if (strcmp(list[i], v) == 0) {
 			return 0;	/* as ssh: a file is listed once */
 		}
 	}
-	if (c->n_identity_files >= CFG_MAX_IDENTITIES) {
-		LG_E(k->log, "%s: IdentityFile: too many identity files (at most %d)", k->where, CFG_MAX_IDENTITIES);
+	if (*n >= CFG_MAX_IDENTITIES) {
+		LG_E(k->log, "%s: %s: too many files (at most %d)", k->where, k->kw->name, CFG_MAX_IDENTITIES);
 		return SSHTUN_ERR_CONFIG;
 	}
-	c->identity_files[c->n_identity_files] = strdup(v);
-	if (!c->identity_files[c->n_identity_files]) {
+	list[*n] = strdup(v);
+	if (!list[*n]) {
 		return SSHTUN_ERR_NOMEM;
 	}
-	c->n_identity_files++;
+	(*n)++;
 	return 0;
+}
+
+static int kw_identity_file(const struct kwctx *k)
+{
+	return kw_file_list(k, k->c->identity_files, &k->c->n_identity_files);
+}
+
+static int kw_certificate_file(const struct kwctx *k)
+{
+	return kw_file_list(k, k->c->certificate_files, &k->c->n_certificate_files);
 }
 
 static int kw_identities_only(const struct kwctx *k)
 {
 	return kw_choice(k, yes_no, &k->c->identities_only);
+}
+
+static int kw_hash_known_hosts(const struct kwctx *k)
+{
+	return kw_choice(k, yes_no, &k->c->hash_known_hosts);
+}
+
+static int kw_host_key_alias(const struct kwctx *k)
+{
+	const char *v = k->argv[0];
+	int ok = v[0] != '\0' && strlen(v) < 256 && strpbrk(v, " \t*?!,[]|") == NULL;
+
+	return kw_str_if(k, ok, &k->c->host_key_alias);
+}
+
+/* AddKeysToAgent yes|no|ask|confirm [time], or a time alone (meaning yes for that long), as ssh reads it. */
+static int kw_add_keys(const struct kwctx *k)
+{
+	static const struct { const char *name; int v; } vals[] = {
+		{ "no", CFG_ADD_NO }, { "yes", CFG_ADD_YES }, { "confirm", CFG_ADD_CONFIRM }, { "ask", CFG_ADD_ASK },
+	};
+	int v = -1, secs = 0;
+
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		if (strcasecmp(k->argv[0], vals[i].name) == 0) {
+			v = vals[i].v;
+		}
+	}
+	if (v < 0) {
+		if (cfg_parse_time(k->argv[0], &secs) != 0 || secs <= 0 || k->argc > 1) {
+			return bad_value(k, k->argv[0]);
+		}
+		v = CFG_ADD_YES;
+	} else if (k->argc > 1 && (v == CFG_ADD_NO || cfg_parse_time(k->argv[1], &secs) != 0 || secs <= 0)) {
+		return bad_value(k, k->argv[1]);
+	}
+	if (k->apply && k->c->add_keys_to_agent == CFG_UNSET) {
+		k->c->add_keys_to_agent = v;
+		k->c->add_keys_lifetime = secs;
+	}
+	return 0;
+}
+
+static int kw_batch_mode(const struct kwctx *k)
+{
+	return kw_choice(k, yes_no, &k->c->batch_mode);
+}
+
+static int kw_pubkey_auth(const struct kwctx *k)
+{
+	return kw_choice(k, yes_no, &k->c->pubkey_auth);
+}
+
+static int kw_kbdint_auth(const struct kwctx *k)
+{
+	return kw_choice(k, yes_no, &k->c->kbdint_auth);
+}
+
+static int kw_password_auth(const struct kwctx *k)
+{
+	return kw_choice(k, yes_no, &k->c->password_auth);
+}
+
+static int kw_preferred_auth(const struct kwctx *k)
+{
+	return kw_str_if(k, cfg_algo_list_ok(k->argv[0]) && strchr("+-^", k->argv[0][0]) == NULL, &k->c->preferred_auth);
+}
+
+static int kw_password_prompts(const struct kwctx *k)
+{
+	int64_t v;
+
+	if (cfg_parse_num(k->argv[0], 100, &v) != 0) {
+		return bad_value(k, k->argv[0]);
+	}
+	set_int(k, &k->c->password_prompts, (int)v);
+	return 0;
 }
 
 static int kw_ack_thinning(const struct kwctx *k)
@@ -484,6 +571,17 @@ static const struct kw keywords[] = {
 	{ "User", kw_user, 1, 1, "a user name" },
 	{ "IdentityFile", kw_identity_file, 1, 1, "a file name" },
 	{ "IdentitiesOnly", kw_identities_only, 1, 1, "yes or no" },
+	{ "CertificateFile", kw_certificate_file, 1, 1, "a file name" },
+	{ "BatchMode", kw_batch_mode, 1, 1, "yes or no" },
+	{ "AddKeysToAgent", kw_add_keys, 1, 2, "yes, no, ask, confirm (each but no optionally with a time), or a time" },
+	{ "HashKnownHosts", kw_hash_known_hosts, 1, 1, "yes or no" },
+	{ "HostKeyAlias", kw_host_key_alias, 1, 1, "a name without blanks or pattern characters" },
+	{ "NumberOfPasswordPrompts", kw_password_prompts, 1, 1, "a number 0..100" },
+	{ "PubkeyAuthentication", kw_pubkey_auth, 1, 1, "yes or no" },
+	{ "KbdInteractiveAuthentication", kw_kbdint_auth, 1, 1, "yes or no" },
+	{ "ChallengeResponseAuthentication", kw_kbdint_auth, 1, 1, "yes or no" },
+	{ "PasswordAuthentication", kw_password_auth, 1, 1, "yes or no" },
+	{ "PreferredAuthentications", kw_preferred_auth, 1, 1, "a comma-separated list of methods" },
 	{ "IdentityAgent", kw_identity_agent, 1, 1, "a socket path, SSH_AUTH_SOCK, $VARIABLE or none" },
 	{ "Tunnel", kw_tunnel, 1, 1, "yes, point-to-point, ethernet or no" },
 	{ "TunnelDevice", kw_tunnel_device, 1, 1, "local_tun[:remote_tun], each a number or any" },
@@ -507,10 +605,10 @@ static const struct kw keywords[] = {
 	{ "TunnelMTU", kw_tunnel_mtu, 1, 1, "a number 68..65535, or 0 to leave the MTU alone" },
 	{ "TunnelAckThinning", kw_ack_thinning, 1, 1, "yes or no" },
 	/* Keywords of ssh_config(5) that sshtun accepts and ignores. */
-	IGN("AddKeysToAgent"), IGN("BatchMode"), IGN("BindAddress"), IGN("BindInterface"),
+IGN("BindAddress"), IGN("BindInterface"),
 	IGN("CanonicalDomains"), IGN("CanonicalizeFallbackLocal"), IGN("CanonicalizeHostname"),
 	IGN("CanonicalizeMaxDots"), IGN("CanonicalizePermittedCNAMEs"), IGN("CASignatureAlgorithms"),
-	IGN("CertificateFile"), IGN("ChannelTimeout"), IGN("CheckHostIP"), IGN("ClearAllForwardings"),
+	IGN("ChannelTimeout"), IGN("CheckHostIP"), IGN("ClearAllForwardings"),
 	IGN("Compression"), IGN("ConnectionAttempts"), IGN("ControlMaster"), IGN("ControlPath"),
 	IGN("ControlPersist"), IGN("DynamicForward"), IGN("EnableEscapeCommandline"),
 	IGN("EnableSSHKeysign"), IGN("EscapeChar"), IGN("ExitOnForwardFailure"), IGN("FingerprintHash"),
@@ -518,22 +616,22 @@ static const struct kw keywords[] = {
 	IGN("ForwardX11Trusted"), IGN("GatewayPorts"), IGN("GSSAPIAuthentication"),
 	IGN("GSSAPIClientIdentity"), IGN("GSSAPIDelegateCredentials"), IGN("GSSAPIKeyExchange"),
 	IGN("GSSAPIRenewalForcesRekey"), IGN("GSSAPIServerIdentity"), IGN("GSSAPITrustDns"),
-	IGN("GSSAPIKexAlgorithms"), IGN("HashKnownHosts"), IGN("HostbasedAcceptedAlgorithms"),
-	IGN("HostbasedAuthentication"), IGN("HostKeyAlias"), IGN("IPQoS"),
-	IGN("KbdInteractiveAuthentication"), IGN("KbdInteractiveDevices"), IGN("KnownHostsCommand"),
+	IGN("GSSAPIKexAlgorithms"), IGN("HostbasedAcceptedAlgorithms"),
+	IGN("HostbasedAuthentication"), IGN("IPQoS"),
+	IGN("KbdInteractiveDevices"), IGN("KnownHostsCommand"),
 	IGN("LocalCommand"), IGN("LocalForward"), IGN("LogVerbose"), IGN("MACs"),
-	IGN("NoHostAuthenticationForLocalhost"), IGN("NumberOfPasswordPrompts"),
-	IGN("ObscureKeystrokeTiming"), IGN("PasswordAuthentication"), IGN("PermitLocalCommand"),
-	IGN("PermitRemoteOpen"), IGN("PKCS11Provider"), IGN("PreferredAuthentications"),
+	IGN("NoHostAuthenticationForLocalhost"), 
+	IGN("ObscureKeystrokeTiming"), IGN("PermitLocalCommand"),
+	IGN("PermitRemoteOpen"), IGN("PKCS11Provider"), 
 	IGN("ProxyCommand"), IGN("ProxyJump"), IGN("ProxyUseFdpass"), 
-	IGN("PubkeyAuthentication"), IGN("RefuseConnection"), IGN("RemoteCommand"), IGN("RemoteForward"),
+	IGN("RefuseConnection"), IGN("RemoteCommand"), IGN("RemoteForward"),
 	IGN("RequestTTY"), IGN("RevokedHostKeys"), IGN("SecurityKeyProvider"),
 	IGN("SendEnv"), IGN("SessionType"), IGN("SetEnv"), IGN("StdinNull"), IGN("StreamLocalBindMask"),
 	IGN("StreamLocalBindUnlink"), IGN("SyslogFacility"), IGN("Tag"), IGN("TCPKeepAlive"),
 	IGN("UpdateHostKeys"), IGN("VerifyHostKeyDNS"), IGN("VisualHostKey"), IGN("WarnWeakCrypto"),
 	IGN("XAuthLocation"),
 	/* Old names that ssh still accepts. */
-	IGN("ChallengeResponseAuthentication"), IGN("Cipher"), IGN("CompressionLevel"),
+	IGN("Cipher"), IGN("CompressionLevel"),
 	IGN("DSAAuthentication"), IGN("FallBackToRsh"), IGN("GlobalKnownHostsFile2"),
 	IGN("HostbasedKeyTypes"), IGN("KeepAlive"), IGN("Protocol"), 
 	IGN("RhostsRSAAuthentication"), IGN("RSAAuthentication"), IGN("SmartcardDevice"),

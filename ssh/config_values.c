@@ -513,6 +513,7 @@ int cfg_finish(struct cfg *c, const struct lg *log)
 		snprintf(x.lhost, sizeof(x.lhost), "localhost");
 	}
 	if ((r = finish_list(c->identity_files, &c->n_identity_files, ids, 3, &x, "IdentityFile", log)) != 0 ||
+	    (r = finish_list(c->certificate_files, &c->n_certificate_files, NULL, 0, &x, "CertificateFile", log)) != 0 ||
 	    (r = finish_list(c->user_known_hosts, &c->n_user_known_hosts, ukh, 2, &x, "UserKnownHostsFile", log)) != 0 ||
 	    (r = finish_list(c->global_known_hosts, &c->n_global_known_hosts, gkh, 2, &x, "GlobalKnownHostsFile", log)) != 0 ||
 	    (r = finish_agent(c, &x, log)) != 0 || (r = finish_tunnel(c, log)) != 0) {
@@ -520,6 +521,13 @@ int cfg_finish(struct cfg *c, const struct lg *log)
 	}
 	def_int(&c->identities_only, 0);
 	def_int(&c->required_rsa_size, 2048);
+	def_int(&c->batch_mode, 0);
+	def_int(&c->add_keys_to_agent, CFG_ADD_NO);
+	def_int(&c->hash_known_hosts, 0);
+	def_int(&c->password_prompts, 3);
+	def_int(&c->pubkey_auth, 1);
+	def_int(&c->kbdint_auth, 1);
+	def_int(&c->password_auth, 1);
 	def_int(&c->tunnel_ack_thinning, 1);
 	def_int(&c->strict_host_key_checking, CFG_STRICT_ASK);
 	c->rekey_bytes = c->rekey_bytes == CFG_UNSET ? 0 : c->rekey_bytes;

@@ -234,22 +234,64 @@ static int on_authenticated(struct sshtun *h)
 	return chan_tun_open(&h->chans, mode, unit, &h->tun_chan);
 }
 
+/* What userauth said: 1 authenticated, 0 go on, or the error that ends the connection (named for the user). */
+static int auth_result(struct sshtun *h, int r)
+{
+	if (r == SSHTUN_ERR_AUTH_FAILED) {
+		const char *allows = h->ua.methods[0] ? h->ua.methods : "no method sshtun offers";
+
+		if (h->auth_note[0]) {
+			conn_fail(h, r, "authentication as %s@%s failed (server allows %s)%s", h->cfg.user, h->cfg.hostname,
+				allows, h->auth_note);
+		} else if (h->ua.tried[0] && strcmp(h->ua.tried, "publickey") != 0) {
+			conn_fail(h, r, "authentication as %s@%s failed: server allows %s, tried %s; check the user, the password "
+				"or answers, and the keys in the server's authorized_keys", h->cfg.user, h->cfg.hostname, allows,
+				h->ua.tried);
+		} else {
+			conn_fail(h, r, "authentication as %s@%s failed: server allows %s; check the user and that one of your keys "
+				"is in the server's authorized_keys", h->cfg.user, h->cfg.hostname, allows);
+		}
+	}
+	return r == 1 ? on_authenticated(h) : r;
+}
+
+/* The user's answers to a password or keyboard-interactive question. */
+static int on_auth_answer(struct sshtun *h, void *ctx, const char *const *answers, unsigned n)
+{
+	(void)ctx;
+	if (h->status != SSHTUN_AUTHENTICATING || h->ua.state != UA_ASKING) {
+		return 0;
+	}
+	return auth_result(h, ua_answer(&h->ua, answers, n));
+}
+
+/* Userauth's questions become the library's prompt events. */
+static int auth_ask(void *ud, int kind, const char *name, const char *instruction, unsigned n, const char *const *q,
+	const int *echo)
+{
+	struct sshtun *h = ud;
+	int k = kind == UA_ASK_PASSWORD ? SSHTUN_PROMPT_PASSWORD :
+		kind == UA_ASK_NEW_PASSWORD ? SSHTUN_PROMPT_NEW_PASSWORD : SSHTUN_PROMPT_KEYBOARD;
+
+	return conn_ask(h, k, name, instruction, n, q, echo, on_auth_answer, NULL);
+}
+
+int conn_auth_resume(struct sshtun *h)
+{
+	if (h->status != SSHTUN_AUTHENTICATING || !ua_waiting(&h->ua)) {
+		return 0;	/* the connection moved on (or ended) while the question was open */
+	}
+	return auth_result(h, ua_resume(&h->ua));
+}
+
 /* One application message from the transport, by connection stage. */
 static int dispatch(struct sshtun *h, const struct tp_msg *m)
 {
-	int r;
-
 	if (h->status == SSHTUN_AUTHENTICATING) {
 		if (m->type != SSH_MSG_SERVICE_ACCEPT && (m->type < 50 || m->type > 79)) {
 			return SSHTUN_ERR_PROTOCOL;
 		}
-		r = ua_handle(&h->ua, m);
-		if (r == SSHTUN_ERR_AUTH_FAILED) {
-			conn_fail(h, r, "authentication as %s@%s failed: server allows %s; check the user and that one of your keys "
-				"is in the server's authorized_keys", h->cfg.user, h->cfg.hostname,
-				h->ua.methods[0] ? h->ua.methods : "no method sshtun offers");
-		}
-		return r == 1 ? on_authenticated(h) : r;
+		return auth_result(h, ua_handle(&h->ua, m));
 	}
 	if (m->type < 80) {
 		return SSHTUN_ERR_PROTOCOL;	/* no userauth or transport messages after authentication */
@@ -259,6 +301,7 @@ static int dispatch(struct sshtun *h, const struct tp_msg *m)
 
 int conn_process(struct sshtun *h)
 {
+	struct ua_opts opts;
 	struct tp_msg m;
 	int r;
 
@@ -281,6 +324,8 @@ int conn_process(struct sshtun *h)
 	}
 	if (h->status == SSHTUN_CONNECTING && tp_is_ready(h->tp)) {
 		conn_set_status(h, SSHTUN_AUTHENTICATING);
+		/* As ssh's ConnectTimeout: connecting and the key exchange. Questions for the user may take their time. */
+		h->deadline_ms = 0;
 		if ((r = conn_load_identities(h)) != 0) {
 			return r;
 		}
@@ -288,6 +333,15 @@ int conn_process(struct sshtun *h)
 		if ((r = ua_set_algorithms(&h->ua, h->cfg.pubkey_algorithms)) != 0) {
 			return r;
 		}
+		opts.host = h->cfg.hostname;
+		opts.preferred = h->cfg.preferred_auth;
+		opts.pubkey = h->cfg.pubkey_auth == 1;
+		opts.kbdint = h->cfg.kbdint_auth == 1;
+		opts.password = h->cfg.password_auth == 1;
+		opts.prompts = h->cfg.password_prompts;
+		opts.ask = auth_ask;
+		opts.ask_ud = h;
+		ua_set_opts(&h->ua, &opts);
 		return ua_start(&h->ua);
 	}
 	return h->err;

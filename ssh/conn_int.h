@@ -12,7 +12,46 @@
 #include "tun/offload.h"
 #include "tun/tun.h"
 
-enum { CONN_MAX_IDS = CFG_MAX_IDENTITIES + AGENT_MAX_IDS };
+/* Keys to offer: the agent's, and for each file its certificates (CertificateFile and KEY-cert.pub) and itself. */
+enum { CONN_MAX_IDS = 3 * CFG_MAX_IDENTITIES + AGENT_MAX_IDS };
+
+struct sshtun;
+/* What an agent identity signs with: the handle, and the certificate it is offered as (or NULL). */
+struct conn_agent_ref {
+	struct sshtun *h;
+	const struct cert *cert;
+};
+
+struct sshtun;
+/* What to do with the answers to a question (NULL: declined or not askable). Returns 0 or an error that ends the connection. */
+typedef int (*conn_answer_fn)(struct sshtun *h, void *ctx, const char *const *answers, unsigned n);
+
+/* An IdentityFile: its key, which stays locked until its passphrase is given (identity.c). */
+struct conn_file {
+	struct privkey key;	/* key.pub is known at once; the secret once unlocked */
+	struct pubkey pub;	/* a locked key's public key, which the unlocked one must match */
+	struct sshtun *h;
+	const char *path;
+	int locked;		/* passphrase-protected and not yet unlocked */
+	int tries;		/* passphrases tried */
+	int gave_up;		/* no passphrase to be had: the key is skipped */
+	int agent_decided;	/* AddKeysToAgent was applied (or asked and answered) for this key */
+};
+
+/* The one question that may be waiting (prompt.c). */
+struct conn_prompt {
+	int pending;		/* asked, not yet handed to fn */
+	int answered;		/* sshtun_answer came: fn runs in the next dispatch */
+	int declined;
+	unsigned last_id;
+	struct sshtun_prompt pub;	/* what the program sees; points into the fields below */
+	char name[512];
+	char instruction[1024];
+	char *questions[SSHTUN_PROMPT_MAX];
+	char *answers[SSHTUN_PROMPT_MAX];
+	conn_answer_fn fn;
+	void *ctx;
+};
 
 struct sshtun {
 	struct cfg cfg;
@@ -22,6 +61,10 @@ struct sshtun {
 	char errtext[768];
 	sshtun_status_fn status_cb;
 	void *status_ud;
+	sshtun_prompt_fn prompt_cb;
+	void *prompt_ud;
+	struct conn_prompt prompt;
+	int wakefd;		/* eventfd: an answer came (prompt.c) */
 
 	/* I/O (io.c). */
 	int epfd;
@@ -47,10 +90,19 @@ struct sshtun {
 	struct chan *tun_chan;
 	struct ua_identity ids[CONN_MAX_IDS];
 	size_t n_ids;
-	struct privkey *privs;	/* CFG_MAX_IDENTITIES loaded file keys */
+	struct conn_file *files;	/* CFG_MAX_IDENTITIES key files (identity.c) */
+	struct cert *certs[CONN_MAX_IDS];	/* user certificates offered (files' and the agent's), owned here */
+	size_t n_certs;
+	struct conn_agent_ref agent_refs[CONN_MAX_IDS];
 	struct agent agent;
 	int have_agent;
-	char hostkey_prefer[128];	/* key types known_hosts holds for the server, asked for first */
+	int agent_watched;	/* the agent's socket is in the epoll set (a request in flight) */
+	char hostkey_prefer[128];
+	struct pubkey hostkey;		/* the server's key, once trusted: a rekey must present the same */
+	int have_hostkey;
+	struct pubkey pending_hostkey;	/* the key the user is asked about */
+	unsigned hostkey_asks;
+	char auth_note[600];	/* why a key of ours could not be used (wrong passphrase ...), for the final line */	/* key types known_hosts holds for the server, asked for first */
 
 	/* Local device. */
 	struct tun_dev dev;
@@ -83,13 +135,26 @@ size_t conn_flush_frames(struct sshtun *h);
 int conn_offload_setup(struct sshtun *h);
 
 /* hostkey.c */
-int conn_check_hostkey(void *ud, const struct pubkey *key);
+int conn_check_hostkey(void *ud, const struct pubkey *key, const struct cert *cert);
 /* The key types known_hosts holds for the server (comma-separated type names; "" if none). */
 void conn_known_types(struct sshtun *h, char *out, size_t outlen);
 
 /* identity.c */
 int conn_load_identities(struct sshtun *h);
+/* conn.c: goes on with userauth after a sign() waited (an answer came); 0 or an error that ends the connection. */
+int conn_auth_resume(struct sshtun *h);
 void conn_free_identities(struct sshtun *h);
+
+/* prompt.c */
+/*
+ * Asks the user (through the program's callback): SSHTUN_ERR_AGAIN when asked (fn gets the answers in a
+ * later dispatch), SSHTUN_ERR_NO_PROMPT when nothing may be asked (BatchMode, no callback: fn is not called).
+ */
+int conn_ask(struct sshtun *h, int kind, const char *name, const char *instruction, unsigned n,
+	const char *const *questions, const int *echo, conn_answer_fn fn, void *ctx);
+/* Hands stored answers to their continuation; 0 if there were none. */
+int conn_prompt_run(struct sshtun *h);
+void conn_prompt_free(struct sshtun *h);
 
 /* io.c */
 uint64_t io_now_ms(void);
@@ -99,5 +164,7 @@ int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask);
 int io_add_tun(struct sshtun *h);
 void io_close(struct sshtun *h);
 int io_flush(struct sshtun *h);
+/* Puts the agent's socket into the epoll set for the request in flight, or takes it out when there is none. */
+int io_watch_agent(struct sshtun *h);
 
 #endif

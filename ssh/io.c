@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -33,7 +34,7 @@ enum {
 	COALESCE_US = 500
 };
 
-enum { EV_SOCK = 1, EV_TUN = 2, EV_TIMER = 3, EV_FLUSH = 4 };
+enum { EV_SOCK = 1, EV_TUN = 2, EV_TIMER = 3, EV_FLUSH = 4, EV_WAKE = 5, EV_AGENT = 6 };
 
 uint64_t io_now_ms(void)
 {
@@ -70,6 +71,11 @@ int io_setup(struct sshtun *h)
 	}
 	h->flushfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (h->flushfd < 0 || ep_set(h, EPOLL_CTL_ADD, h->flushfd, EPOLLIN, EV_FLUSH) != 0) {
+		return SSHTUN_ERR_SYS;
+	}
+	/* An answer to a question (sshtun_answer) wakes the program's poll through this. */
+	h->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (h->wakefd < 0 || ep_set(h, EPOLL_CTL_ADD, h->wakefd, EPOLLIN, EV_WAKE) != 0) {
 		return SSHTUN_ERR_SYS;
 	}
 	return 0;
@@ -180,6 +186,10 @@ void io_close(struct sshtun *h)
 	if (h->flushfd >= 0) {
 		close(h->flushfd);
 		h->flushfd = -1;
+	}
+	if (h->wakefd >= 0) {
+		close(h->wakefd);
+		h->wakefd = -1;
 	}
 	h->coalescing = 0;
 	if (h->epfd >= 0) {
@@ -443,6 +453,32 @@ static int on_tick(struct sshtun *h)
 	return tp_tick(h->tp, now / 1000);
 }
 
+int io_watch_agent(struct sshtun *h)
+{
+	unsigned ev = agent_io_events(&h->agent);
+	int r = 0;
+
+	if (ev && !h->agent_watched) {
+		r = ep_set(h, EPOLL_CTL_ADD, h->agent.fd, ev, EV_AGENT);
+	} else if (ev) {
+		r = ep_set(h, EPOLL_CTL_MOD, h->agent.fd, ev, EV_AGENT);
+	} else if (h->agent_watched && h->agent.fd >= 0) {
+		r = epoll_ctl(h->epfd, EPOLL_CTL_DEL, h->agent.fd, NULL);
+	}
+	h->agent_watched = ev != 0;
+	return r == 0 ? 0 : SSHTUN_ERR_SYS;
+}
+
+/* The agent's socket is ready: move the request on; once its reply is in, userauth goes on. */
+static int on_agent(struct sshtun *h)
+{
+	if (agent_io(&h->agent) == 0) {
+		return io_watch_agent(h);
+	}
+	io_watch_agent(h);
+	return conn_auth_resume(h);
+}
+
 /* Handles every ready event. Returns < 0 on a fatal error, else 0. */
 int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask)
 {
@@ -470,6 +506,17 @@ int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask)
 		case EV_TIMER:
 			r = on_tick(h);
 			break;
+		case EV_AGENT:
+			r = on_agent(h);
+			break;
+		case EV_WAKE: {
+			uint64_t count;
+
+			if (read(h->wakefd, &count, sizeof(count)) < 0) {
+				count = 0;	/* nothing to read: the answer is taken below all the same */
+			}
+			break;
+		}
 		case EV_FLUSH: {
 			uint64_t exp;
 			/* Coalescing: take what is queued below the low-water mark (recv does not wait for it). */
@@ -480,6 +527,13 @@ int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask)
 		}
 		default:
 			break;
+		}
+	}
+	/* An answer to a question: the connection goes on where it stopped (never inside sshtun_answer). */
+	if (r >= 0 && h->prompt.answered) {
+		r = conn_prompt_run(h);
+		if (r >= 0 && h->err) {
+			r = h->err;
 		}
 	}
 	if (r >= 0 && h->tp && io_flush(h) != 0) {

@@ -2,6 +2,7 @@
 #include "ssh/key.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,8 @@
 #include <unistd.h>
 
 #include "crypto/crypto.h"
+#include "crypto/kdf.h"
+#include "transport/cert.h"
 #include "sshtun_err.h"
 #include "util/limits.h"
 #include "util/features.h"
@@ -20,7 +23,9 @@ enum {
 	ED25519_SK_LEN = 64,
 	ED25519_SIG_LEN = 64,
 	KEY_NONE_BLOCK = 8,	/* block size PROTOCOL.key pads to for cipher "none" */
-	KEY_PATH_SHOW = 512	/* how much of a path goes into a log line */
+	KEY_PATH_SHOW = 512,	/* how much of a path goes into a log line */
+	KEY_SALT_MAX = 1024,	/* ssh-keygen writes 16 bytes */
+	KEY_ROUNDS_MAX = 2048	/* bcrypt rounds: ssh-keygen's default is 16 (-a); 2048 take about 12 s */
 };
 
 #define KEY_TYPES_SUPPORTED "ssh-ed25519" KEY_TYPES_ECDSA KEY_TYPES_RSA
@@ -248,10 +253,86 @@ static int key_parse_private_section(struct privkey *k, struct wire_r *r, size_t
 }
 
 /* Parses the decoded binary: magic, cipher/kdf, the one public key, the private section. */
-static int key_parse_binary(struct privkey *k, const uint8_t *bin, size_t n)
+/* The ciphers ssh-keygen protects key files with (PROTOCOL.key; ssh-keygen -Z). */
+struct key_cipher {
+	const char *name;
+	size_t key_len, iv_len, block, tag_len;
+	int gcm;
+};
+
+static const struct key_cipher key_ciphers[] = {
+	{ "none", 0, 0, KEY_NONE_BLOCK, 0, 0 },
+	{ "aes256-ctr", 32, 16, 16, 0, 0 },
+	{ "aes192-ctr", 24, 16, 16, 0, 0 },
+	{ "aes128-ctr", 16, 16, 16, 0, 0 },
+	{ "aes256-gcm@openssh.com", 32, 12, 16, 16, 1 },
+	{ "aes128-gcm@openssh.com", 16, 12, 16, 16, 1 },
+};
+
+static const struct key_cipher *key_cipher_find(const struct wire_view *name)
 {
-	struct wire_r r, priv;
-	struct wire_view magic, cipher, kdf, kdfopts, pubblob;
+	for (size_t i = 0; i < sizeof(key_ciphers) / sizeof(key_ciphers[0]); i++) {
+		if (wire_view_eq(name, key_ciphers[i].name)) {
+			return &key_ciphers[i];
+		}
+	}
+	return NULL;
+}
+
+/* Decrypts the private section (a copy in priv) under pass, then parses it. */
+static int key_decrypt(struct privkey *k, const struct key_cipher *c, const struct wire_view *kdfopts,
+	const struct wire_view *enc, const struct wire_view *tag, const char *pass)
+{
+	uint8_t kiv[32 + 16];
+	struct wire_r r, sec;
+	struct wire_view salt;
+	uint32_t rounds = 0;
+	uint8_t *buf = NULL;
+	int err;
+
+	wire_r_init(&r, kdfopts->p, kdfopts->n);
+	wire_get_string(&r, &salt);
+	wire_get_u32(&r, &rounds);
+	if (wire_end(&r) || salt.n == 0 || salt.n > KEY_SALT_MAX || rounds == 0) {
+		return SSHTUN_ERR_KEY_FILE;
+	}
+	if (rounds > KEY_ROUNDS_MAX) {
+		return SSHTUN_ERR_LIMIT;
+	}
+	if (enc->n == 0 || enc->n % c->block != 0) {
+		return SSHTUN_ERR_KEY_FILE;
+	}
+	buf = malloc(enc->n);
+	if (!buf) {
+		return SSHTUN_ERR_NOMEM;
+	}
+	memcpy(buf, enc->p, enc->n);
+	err = cry_bcrypt_pbkdf(pass, strlen(pass), salt.p, salt.n, kiv, c->key_len + c->iv_len, rounds);
+	if (err == 0) {
+		err = c->gcm ? cry_aes_gcm_open(kiv, c->key_len, kiv + c->key_len, buf, enc->n, tag->p) :
+			cry_aes_ctr(kiv, c->key_len, kiv + c->key_len, buf, enc->n);
+		/* With GCM a wrong passphrase shows as a tag that does not verify. */
+		err = err == SSHTUN_ERR_MAC ? SSHTUN_ERR_KEY_BAD_PASS : err;
+	}
+	if (err == 0) {
+		wire_r_init(&sec, buf, enc->n);
+		err = key_parse_private_section(k, &sec, c->block);
+	}
+	cry_wipe(kiv, sizeof(kiv));
+	cry_wipe(buf, enc->n);
+	free(buf);
+	return err;
+}
+
+/*
+ * Parses the decoded binary: magic, cipher and KDF, the one public key (readable without the passphrase), the
+ * private section. For an encrypted file without pass, k->pub is set and SSHTUN_ERR_KEY_ENCRYPTED returned.
+ */
+static int key_parse_binary(struct privkey *k, const uint8_t *bin, size_t n, const char *pass)
+{
+	const struct key_cipher *c;
+	struct wire_r r;
+	struct wire_view magic, cipher, kdf, kdfopts, pubblob, enc, tag;
 	uint32_t nkeys = 0;
 	int err;
 
@@ -266,10 +347,11 @@ static int key_parse_binary(struct privkey *k, const uint8_t *bin, size_t n)
 	if (wire_err(&r)) {
 		return SSHTUN_ERR_KEY_FILE;
 	}
-	if (!wire_view_eq(&cipher, "none")) {
-		return SSHTUN_ERR_KEY_ENCRYPTED;
+	c = key_cipher_find(&cipher);
+	if (!c) {
+		return SSHTUN_ERR_NOT_SUPPORTED;
 	}
-	if (!wire_view_eq(&kdf, "none") || kdfopts.n != 0) {
+	if (c->key_len == 0 ? !wire_view_eq(&kdf, "none") || kdfopts.n != 0 : !wire_view_eq(&kdf, "bcrypt")) {
 		return SSHTUN_ERR_KEY_FILE;
 	}
 	wire_get_u32(&r, &nkeys);
@@ -281,16 +363,96 @@ static int key_parse_binary(struct privkey *k, const uint8_t *bin, size_t n)
 	if (err) {
 		return err == SSHTUN_ERR_NOT_SUPPORTED ? err : SSHTUN_ERR_KEY_FILE;
 	}
-	wire_get_sub(&r, &priv);
+	wire_get_string(&r, &enc);
+	wire_get_raw(&r, c->tag_len, &tag);
 	if (wire_end(&r)) {
 		return SSHTUN_ERR_KEY_FILE;
 	}
-	err = key_parse_private_section(k, &priv, KEY_NONE_BLOCK);
-	/* Without a passphrase, check-ints that differ mean a damaged file. */
-	return err == SSHTUN_ERR_KEY_BAD_PASS ? SSHTUN_ERR_KEY_FILE : err;
+	if (c->key_len == 0) {
+		struct wire_r priv;
+
+		wire_r_init(&priv, enc.p, enc.n);
+		err = key_parse_private_section(k, &priv, KEY_NONE_BLOCK);
+		/* Without a passphrase, check-ints that differ mean a damaged file. */
+		return err == SSHTUN_ERR_KEY_BAD_PASS ? SSHTUN_ERR_KEY_FILE : err;
+	}
+	if (!pass) {
+		return SSHTUN_ERR_KEY_ENCRYPTED;
+	}
+	return key_decrypt(k, c, &kdfopts, &enc, &tag, pass);
 }
 
-int key_parse_private(struct privkey *k, const uint8_t *text, size_t n)
+/* 1 if the text's first line (after blank lines) is a PEM armour other than OpenSSH's own. */
+static int key_is_pem(const uint8_t *text, size_t n)
+{
+	static const char begin[] = "-----BEGIN ";
+	size_t i = 0;
+
+	while (i < n && (text[i] == '\n' || text[i] == '\r' || text[i] == ' ' || text[i] == '\t')) {
+		i++;
+	}
+	return n - i >= sizeof(begin) - 1 && memcmp(text + i, begin, sizeof(begin) - 1) == 0 &&
+	       !(n - i >= sizeof(armour_begin) - 1 && memcmp(text + i, armour_begin, sizeof(armour_begin) - 1) == 0);
+}
+
+/* A PEM key (PKCS#1, SEC1, PKCS#8) through libcrypto: its public blob is built here and checked as any other. */
+static int key_parse_pem(struct privkey *k, const uint8_t *text, size_t n, const char *pass)
+{
+	uint8_t seed[32], pk[32], num[CRY_RSA_SIG_MAX], e[CRY_RSA_SIG_MAX];
+	size_t nlen = 0, elen = 0;
+	struct wire_w blob;
+	int kind = 0, curve = 0, err;
+
+	err = cry_pem_private(text, n, pass, &k->pk, &kind, seed);
+	if (err) {
+		return err;
+	}
+	wire_w_init(&blob, PK_BLOB_MAX);
+	switch (kind) {
+	case CRY_PEM_ED25519:
+		err = cry_ed25519_from_seed(k->ed25519_sk, pk, seed);
+		wire_put_cstring(&blob, "ssh-ed25519");
+		wire_put_string(&blob, pk, sizeof(pk));
+		break;
+#if SSHTUN_RSA
+	case CRY_PEM_RSA:
+		err = cry_pkey_rsa_public(k->pk, num, sizeof(num), &nlen, e, sizeof(e), &elen);
+		wire_put_cstring(&blob, "ssh-rsa");
+		wire_put_mpint(&blob, e, elen);
+		wire_put_mpint(&blob, num, nlen);
+		break;
+#endif
+#if SSHTUN_ECDSA
+	case CRY_PEM_EC: {
+		static const char *const names[] = { "", "nistp256", "nistp384", "nistp521" };
+		char type[32];
+
+		err = cry_pkey_ec_public(k->pk, &curve, num, sizeof(num), &nlen);
+		if (err == 0) {
+			snprintf(type, sizeof(type), "ecdsa-sha2-%s", names[curve]);
+			wire_put_cstring(&blob, type);
+			wire_put_cstring(&blob, names[curve]);
+			wire_put_string(&blob, num, nlen);
+		}
+		break;
+	}
+#endif
+	default:
+		err = SSHTUN_ERR_NOT_SUPPORTED;
+		break;
+	}
+	if (err == 0) {
+		err = wire_w_err(&blob);
+	}
+	if (err == 0 && pubkey_from_blob(&k->pub, blob.p, blob.len) != 0) {
+		err = SSHTUN_ERR_KEY_FILE;
+	}
+	cry_wipe(seed, sizeof(seed));
+	wire_w_free(&blob);
+	return err;
+}
+
+int key_parse_private(struct privkey *k, const uint8_t *text, size_t n, const char *pass)
 {
 	struct wire_w b64;
 	uint8_t *bin = NULL;
@@ -302,6 +464,10 @@ int key_parse_private(struct privkey *k, const uint8_t *text, size_t n)
 	}
 	memset(k, 0, sizeof(*k));
 	wire_w_init(&b64, FILE_MAX_SIZE);
+	if (key_is_pem(text, n)) {
+		err = key_parse_pem(k, text, n, pass);
+		goto out;
+	}
 	err = key_unarmour(text, n, &b64);
 	if (err) {
 		goto out;
@@ -316,14 +482,19 @@ int key_parse_private(struct privkey *k, const uint8_t *text, size_t n)
 		err = SSHTUN_ERR_KEY_FILE;
 		goto out;
 	}
-	err = key_parse_binary(k, bin, binlen);
+	err = key_parse_binary(k, bin, binlen, pass);
 out:
 	if (bin) {
 		cry_wipe(bin, binmax);
 		free(bin);
 	}
 	wire_w_free(&b64);
-	if (err) {
+	if (err == SSHTUN_ERR_KEY_ENCRYPTED) {
+		struct pubkey pub = k->pub;
+
+		key_wipe(k);
+		k->pub = pub;	/* what can be offered before anyone types the passphrase */
+	} else if (err) {
 		key_wipe(k);
 	}
 	return err;
@@ -407,7 +578,7 @@ static int key_read_file(const char *path, int private, const char *show, const 
 	return 0;
 }
 
-int key_load_private(struct privkey *k, const char *path, const struct lg *log)
+int key_load_private(struct privkey *k, const char *path, const char *pass, const struct lg *log)
 {
 	struct wire_w text;
 	char show[KEY_PATH_SHOW];
@@ -423,15 +594,28 @@ int key_load_private(struct privkey *k, const char *path, const struct lg *log)
 	if (err) {
 		goto out;
 	}
-	err = key_parse_private(k, text.p, text.len);
-	if (err == SSHTUN_ERR_KEY_ENCRYPTED) {
-		LG_D1(log, "key file %s is protected by a passphrase; add it to ssh-agent with ssh-add", show);
-	} else if (err == SSHTUN_ERR_NOT_SUPPORTED) {
-		LG_D1(log, "key file %s: key type not supported (sshtun reads %s keys)", show, KEY_TYPES_SUPPORTED);
-	} else if (err) {
-		LG_W(log, "key file %s: %s (not an unencrypted OpenSSH private key?)", show, sshtun_strerror(err));
-	} else {
+	err = key_parse_private(k, text.p, text.len, pass);
+	switch (err) {
+	case 0:
 		LG_D1(log, "loaded private key %s (%s)", show, pubkey_type_name(k->pub.type));
+		break;
+	case SSHTUN_ERR_KEY_ENCRYPTED:
+		LG_D1(log, "key file %s is protected by a passphrase", show);
+		break;
+	case SSHTUN_ERR_KEY_BAD_PASS:
+		LG_D1(log, "key file %s: wrong passphrase", show);
+		break;
+	case SSHTUN_ERR_NOT_SUPPORTED:
+		LG_W(log, "key file %s: key type or cipher not supported (sshtun reads %s keys, unencrypted or "
+			"with aes-ctr or aes-gcm@openssh.com)", show, KEY_TYPES_SUPPORTED);
+		break;
+	case SSHTUN_ERR_LIMIT:
+		LG_W(log, "key file %s asks for more than %d bcrypt rounds; re-encrypt it with ssh-keygen -p -a 16", show,
+			KEY_ROUNDS_MAX);
+		break;
+	default:
+		LG_W(log, "key file %s: %s (not an OpenSSH private key?)", show, sshtun_strerror(err));
+		break;
 	}
 out:
 	wire_w_free(&text);
@@ -500,6 +684,60 @@ static int key_sign_rsa(const struct privkey *k, int hash, const uint8_t *data, 
 }
 #endif
 
+int key_load_cert(struct cert *c, const char *path)
+{
+	struct wire_w text;
+	struct wire_r r, lr;
+	struct wire_view line, type, b64;
+	uint8_t *blob = NULL;
+	size_t bloblen = 0;
+	int err;
+
+	if (!c || !path) {
+		return SSHTUN_ERR_INVAL;
+	}
+	memset(c, 0, sizeof(*c));
+	wire_w_init(&text, FILE_MAX_SIZE);
+	err = key_read_file(path, 0, path, NULL, &text);
+	if (err) {
+		goto out;
+	}
+	err = SSHTUN_ERR_BAD_FORMAT;
+	wire_r_init(&r, text.p, text.len);
+	while (text_line(&r, &line, 1)) {
+		if (line.n == 0) {
+			continue;
+		}
+		/* "TYPE-cert-v01@openssh.com BASE64 [comment]", as ssh-keygen -s writes KEY-cert.pub */
+		wire_r_init(&lr, line.p, line.n);
+		text_skip_blanks(&lr);
+		text_take(&lr, -1, &type);
+		text_skip_blanks(&lr);
+		text_take(&lr, -1, &b64);
+		if (wire_err(&lr) || b64.n == 0 || b64.n > (CERT_BLOB_MAX / 3) * 4) {
+			break;
+		}
+		blob = malloc(CERT_BLOB_MAX);
+		if (!blob) {
+			err = SSHTUN_ERR_NOMEM;
+			break;
+		}
+		if (cry_base64_decode(blob, CERT_BLOB_MAX, &bloblen, (const char *)b64.p, b64.n) != 0) {
+			break;
+		}
+		err = cert_parse(c, blob, bloblen);
+		if (err == 0 && !wire_view_eq(&type, cert_type_name(c))) {
+			memset(c, 0, sizeof(*c));
+			err = SSHTUN_ERR_BAD_FORMAT;	/* the name before the base64 must be the one inside */
+		}
+		break;
+	}
+out:
+	free(blob);
+	wire_w_free(&text);
+	return err;
+}
+
 int key_sign(const struct privkey *k, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig)
 {
 	uint8_t edsig[ED25519_SIG_LEN];
@@ -547,6 +785,63 @@ int key_sign(const struct privkey *k, const char *alg, const uint8_t *data, size
 	}
 	wire_w_free(&raw);
 	return err;
+}
+
+int key_put_private(const struct privkey *k, struct wire_w *w)
+{
+	int err = 0;
+
+	if (!k || !w || k->pub.type == PK_NONE) {
+		return SSHTUN_ERR_INVAL;
+	}
+	wire_put_cstring(w, pubkey_type_name(k->pub.type));
+	switch (k->pub.type) {
+	case PK_ED25519:
+		wire_put_string(w, k->pub.blob + k->pub.a_off, k->pub.a_len);
+		wire_put_string(w, k->ed25519_sk, sizeof(k->ed25519_sk));
+		break;
+#if SSHTUN_ECDSA
+	case PK_ECDSA_P256:
+	case PK_ECDSA_P384:
+	case PK_ECDSA_P521: {
+		static const char *const ids[] = { [PK_ECDSA_P256] = "nistp256", [PK_ECDSA_P384] = "nistp384",
+			[PK_ECDSA_P521] = "nistp521" };
+		uint8_t d[CRY_ECDSA_SCALAR_MAX];
+		size_t dlen = 0;
+
+		err = cry_pkey_ec_private(k->pk, d, sizeof(d), &dlen);
+		wire_put_cstring(w, ids[k->pub.type]);
+		wire_put_string(w, k->pub.blob + k->pub.a_off, k->pub.a_len);
+		wire_put_mpint(w, d, dlen);
+		cry_wipe(d, sizeof(d));
+		break;
+	}
+#endif
+#if SSHTUN_RSA
+	case PK_RSA: {
+		struct cry_rsa_out *o = malloc(sizeof(*o));
+
+		if (!o) {
+			return SSHTUN_ERR_NOMEM;
+		}
+		err = cry_pkey_rsa_private(k->pk, o);
+		if (err == 0) {
+			wire_put_mpint(w, o->n, o->n_len);
+			wire_put_mpint(w, o->e, o->e_len);
+			wire_put_mpint(w, o->d, o->d_len);
+			wire_put_mpint(w, o->iqmp, o->iqmp_len);
+			wire_put_mpint(w, o->p, o->p_len);
+			wire_put_mpint(w, o->q, o->q_len);
+		}
+		cry_wipe(o, sizeof(*o));
+		free(o);
+		break;
+	}
+#endif
+	default:
+		return SSHTUN_ERR_NOT_SUPPORTED;
+	}
+	return err ? err : wire_w_err(w);
 }
 
 void key_wipe(struct privkey *k)

@@ -263,7 +263,7 @@ static void kh_note(struct kh_result *at, const char *file, unsigned line)
 }
 
 static void kh_scan_file(struct kh_scan *s, const char *file, const struct wire_w *text, const char *name,
-	const struct pubkey *key, const struct lg *log)
+	const struct pubkey *key, int want_ca, const struct lg *log)
 {
 	struct wire_r r;
 	struct wire_view line;
@@ -283,8 +283,11 @@ static void kh_scan_file(struct kh_scan *s, const char *file, const struct wire_
 			LG_D1(log, "%s:%u: entry skipped: %s", file, lineno, sshtun_strerror(m));
 			continue;
 		}
-		if (m == 0 || marker == KH_MARK_CA || k.type != key->type) {
-			continue;
+		/* Looking for a CA: only @cert-authority (and @revoked) lines count; for a host key, not those. */
+		if (m == 0 || (marker == KH_MARK_CA) != (want_ca != 0) || k.type != key->type) {
+			if (!(m == 1 && marker == KH_MARK_REVOKED && k.type == key->type)) {
+				continue;
+			}
 		}
 		if (marker == KH_MARK_REVOKED) {
 			if (pubkey_equal(&k, key) && !s->revoked++) {
@@ -300,8 +303,29 @@ static void kh_scan_file(struct kh_scan *s, const char *file, const struct wire_
 	}
 }
 
+static int kh_check_any(const char *const *files, size_t nfiles, const char *host, int port,
+	const struct pubkey *key, int want_ca, struct kh_result *res, const struct lg *log);
+
 int kh_check(const char *const *files, size_t nfiles, const char *host, int port,
 	const struct pubkey *key, struct kh_result *res, const struct lg *log)
+{
+	return kh_check_any(files, nfiles, host, port, key, 0, res, log);
+}
+
+int kh_check_ca(const char *const *files, size_t nfiles, const char *host, int port,
+	const struct pubkey *ca, struct kh_result *res, const struct lg *log)
+{
+	int r = kh_check_any(files, nfiles, host, port, ca, 1, res, log);
+
+	/* Another CA for the host is not a changed key: the certificate is just not vouched for by it. */
+	if (r == 0 && res->status == KH_CHANGED) {
+		res->status = KH_NOT_FOUND;
+	}
+	return r;
+}
+
+static int kh_check_any(const char *const *files, size_t nfiles, const char *host, int port,
+	const struct pubkey *key, int want_ca, struct kh_result *res, const struct lg *log)
 {
 	struct kh_scan s;
 	struct wire_w text;
@@ -328,7 +352,7 @@ int kh_check(const char *const *files, size_t nfiles, const char *host, int port
 		wire_w_init(&text, FILE_MAX_SIZE);
 		err = kh_read_file(files[i], &text, log);
 		if (err == 0) {
-			kh_scan_file(&s, files[i], &text, name, key, log);
+			kh_scan_file(&s, files[i], &text, name, key, want_ca, log);
 		}
 		wire_w_free(&text);
 		if (err < 0) {
@@ -364,10 +388,10 @@ static void kh_types_in(const struct wire_w *text, const char *name, char *out, 
 		size_t cur = strlen(out), tlen;
 
 		if (line.n > FILE_MAX_LINE || kh_match_line((const char *)line.p, line.n, name, &k, &marker) != 1 ||
-		    marker != 0) {
+		    marker == KH_MARK_REVOKED) {
 			continue;
 		}
-		type = pubkey_type_name(k.type);
+		type = marker == KH_MARK_CA ? KH_PREFER_CERTS : pubkey_type_name(k.type);
 		tlen = strlen(type);
 		if (kh_listed(out, type) || cur + tlen + 2 > outlen) {
 			continue;
@@ -443,7 +467,24 @@ static int kh_write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
-int kh_add(const char *file, const char *host, int port, const struct pubkey *key)
+/* "|1|salt|HMAC-SHA1(salt, name)" in base64, as ssh writes a hashed name (HashKnownHosts). */
+static int kh_hash_name(const char *name, char *out, size_t outlen)
+{
+	uint8_t salt[KH_SHA1_LEN], mac[KH_SHA1_LEN];
+	char s64[32], m64[32];
+	int err;
+
+	cry_random(salt, sizeof(salt));
+	err = cry_hmac(CRY_SHA1, salt, sizeof(salt), name, strlen(name), mac);
+	if (err == 0 && (cry_base64_encode(s64, sizeof(s64), salt, sizeof(salt), 1) < 0 ||
+			 cry_base64_encode(m64, sizeof(m64), mac, sizeof(mac), 1) < 0 ||
+			 snprintf(out, outlen, "%s%s|%s", kh_hash_magic, s64, m64) >= (int)outlen)) {
+		err = SSHTUN_ERR_TOO_LONG;
+	}
+	return err;
+}
+
+int kh_add(const char *file, const char *host, int port, const struct pubkey *key, int hashed)
 {
 	char name[KH_NAME_MAX], b64[(PK_BLOB_MAX + 2) / 3 * 4 + 1];
 	struct wire_w line;
@@ -455,6 +496,12 @@ int kh_add(const char *file, const char *host, int port, const struct pubkey *ke
 		return SSHTUN_ERR_INVAL;
 	}
 	err = kh_hostname(name, sizeof(name), host, port);
+	if (err == 0 && hashed) {
+		char plain[KH_NAME_MAX];
+
+		memcpy(plain, name, sizeof(plain));
+		err = kh_hash_name(plain, name, sizeof(name));
+	}
 	if (err) {
 		return err;
 	}

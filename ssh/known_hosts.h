@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "transport/pubkey.h"
+#include "transport/transport.h"
 #include "util/log.h"
 
 enum kh_status {
@@ -24,17 +25,27 @@ struct kh_result {
  * Checks key for host (port 22 means the plain name, any other "[host]:port")
  * against each file in turn; files that do not exist are skipped. REVOKED wins
  * (a revoked key is never accepted), then MATCH, then CHANGED. Lines that do not parse are skipped with
- * a debug message (as ssh does), @cert-authority lines are ignored for now.
+ * a debug message (as ssh does); @cert-authority lines are kh_check_ca's.
  */
 int kh_check(const char *const *files, size_t nfiles, const char *host, int port,
 	const struct pubkey *key, struct kh_result *res, const struct lg *log);
 /*
- * The key types (type names, comma-separated) of the plain entries for host in files, in the order first
+ * Whether a @cert-authority line for host names ca (KH_MATCH, with its file and line), or @revoked marks it
+ * (KH_REVOKED); KH_NOT_FOUND otherwise.
+ */
+int kh_check_ca(const char *const *files, size_t nfiles, const char *host, int port,
+	const struct pubkey *ca, struct kh_result *res, const struct lg *log);
+/*
+ * The key types (type names, comma-separated) of the plain entries for host in files, and KH_PREFER_CERTS if
+ * a @cert-authority line names the host, in the order first
  * seen; "" if none. Unreadable files are skipped: this only orders what we ask the server for.
  */
 int kh_known_types(const char *const *files, size_t nfiles, const char *host, int port, char *out, size_t outlen);
-/* Appends "host key-type base64" (plain, as ssh with HashKnownHosts no) to file, creating it (0600) and its directory (0700). */
-int kh_add(const char *file, const char *host, int port, const struct pubkey *key);
+/*
+ * Appends "host key-type base64" to file, creating it (0600) and its directory (0700); with hashed the name
+ * is written as ssh's HashKnownHosts writes it ("|1|salt|hash").
+ */
+int kh_add(const char *file, const char *host, int port, const struct pubkey *key, int hashed);
 /*
  * Matches one known_hosts line. 1 if the line names host (the name as kh_check
  * forms it) and sets *key, *marker (0 none, 1 @revoked, 2 @cert-authority);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "sshtun_err.h"
+#include "transport/cert.h"
 #include "transport/tp_int.h"
 
 /* RequiredRSASize when the configuration names none: smaller RSA host keys are refused. */
@@ -187,11 +188,14 @@ static int take_keys(struct tp *tp, const struct wire_w *kmp, const uint8_t *h, 
 	return 0;
 }
 
+static int finish_reply(struct tp *tp, const struct wire_w *kmp, const uint8_t *h, size_t hlen);
+
 static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
 {
 	struct wire_r r;
 	struct wire_view ks, qs, sig;
 	struct pubkey *key = NULL;
+	struct cert *cert = NULL;
 	uint8_t type = 0, k[KEX_K_MAX], h[CRY_HASH_MAX];
 	size_t klen = 0, hlen = 0;
 	struct wire_w kmp;
@@ -212,8 +216,24 @@ static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
 		e = SSHTUN_ERR_NOMEM;
 		goto out;
 	}
-	if ((e = pubkey_from_blob(key, ks.p, ks.n)) != 0 ||
-	    key->type != pubkey_sigalg_key_type(tp->choice.hostkey, strlen(tp->choice.hostkey))) {
+	if (cert_is_name(tp->choice.hostkey, strlen(tp->choice.hostkey))) {
+		/* A host certificate: its type must be the negotiated algorithm's; the certified key signs. */
+		const char *want = cert_key_type_name(cert_sigalg_key_type(tp->choice.hostkey, strlen(tp->choice.hostkey)));
+
+		cert = calloc(1, sizeof(*cert));
+		if (!cert) {
+			e = SSHTUN_ERR_NOMEM;
+			goto out;
+		}
+		if ((e = cert_parse(cert, ks.p, ks.n)) != 0 || !want || strcmp(cert_type_name(cert), want) != 0 ||
+		    cert->type != CERT_HOST) {
+			e = tp_fail(tp, e ? e : SSHTUN_ERR_KEX_FAILED, SSH_DISCONNECT_KEY_EXCHANGE_FAILED,
+				"server host certificate is not the negotiated type");
+			goto out;
+		}
+		*key = cert->key;
+	} else if ((e = pubkey_from_blob(key, ks.p, ks.n)) != 0 ||
+		   key->type != pubkey_sigalg_key_type(tp->choice.hostkey, strlen(tp->choice.hostkey))) {
 		e = tp_fail(tp, e ? e : SSHTUN_ERR_KEX_FAILED, SSH_DISCONNECT_KEY_EXCHANGE_FAILED,
 			"server host key is not the negotiated type");
 		goto out;
@@ -224,6 +244,10 @@ static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
 		e = tp_fail(tp, SSHTUN_ERR_HOSTKEY_WEAK, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "RSA host key too small");
 		goto out;
 	}
+	if (tp->session_id_len == 0 && ks.n <= sizeof(tp->hostkey_blob)) {
+		memcpy(tp->hostkey_blob, ks.p, ks.n);	/* publickey-hostbound binds userauth to this key */
+		tp->hostkey_len = ks.n;
+	}
 	if ((e = tp->choice.kex->shared(tp->kex_priv, qs.p, qs.n, k, sizeof(k), &klen)) != 0) {
 		e = tp_fail(tp, e, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "bad server ephemeral key");
 		goto out;
@@ -232,15 +256,60 @@ static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
 	if ((e = wire_w_err(&kmp)) != 0 || (e = exchange_hash(tp, &ks, &qs, &kmp, h, &hlen)) != 0) {
 		goto out;
 	}
-	if ((e = pubkey_verify_alg(key, tp->choice.hostkey, sig.p, sig.n, h, hlen)) != 0) {
+	e = cert ? cert_verify(cert, tp->choice.hostkey, sig.p, sig.n, h, hlen) :
+		pubkey_verify_alg(key, tp->choice.hostkey, sig.p, sig.n, h, hlen);
+	if (e != 0) {
 		e = tp_fail(tp, SSHTUN_ERR_HOSTKEY_SIG, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "host key signature invalid");
 		goto out;
 	}
-	if (tp->cfg.hostkey_cb && (e = tp->cfg.hostkey_cb(tp->cfg.ud, key)) != 0) {
+	if (tp->cfg.hostkey_cb && (e = tp->cfg.hostkey_cb(tp->cfg.ud, key, cert)) != 0) {
+		if (e == SSHTUN_ERR_AGAIN) {
+			/* The user is asked: keep what finishing needs, and take no more input until tp_hostkey_answer. */
+			wire_w_reset(&tp->pend_kmp);
+			e = wire_put_raw(&tp->pend_kmp, kmp.p, kmp.len);
+			memcpy(tp->pend_h, h, hlen);
+			tp->pend_hlen = hlen;
+			tp->kx = KX_WAIT_HOSTKEY;
+			goto out;
+		}
 		e = tp_fail(tp, e, SSH_DISCONNECT_HOST_KEY_NOT_VERIFIABLE, "host key not accepted");
 		goto out;
 	}
-	if ((e = take_keys(tp, &kmp, h, hlen)) != 0) {
+	e = finish_reply(tp, &kmp, h, hlen);
+out:
+	cry_wipe(k, sizeof(k));
+	cry_wipe(h, sizeof(h));
+	cry_wipe(tp->kex_priv, sizeof(tp->kex_priv));
+	wire_w_free(&kmp);
+	free(key);
+	free(cert);
+	return e;
+}
+
+int tp_hostkey_answer(struct tp *tp, int err)
+{
+	int e;
+
+	if (tp->kx != KX_WAIT_HOSTKEY) {
+		return SSHTUN_ERR_STATE;
+	}
+	if (err != 0) {
+		e = tp_fail(tp, err, SSH_DISCONNECT_HOST_KEY_NOT_VERIFIABLE, "host key not accepted");
+	} else {
+		e = finish_reply(tp, &tp->pend_kmp, tp->pend_h, tp->pend_hlen);
+	}
+	cry_wipe(tp->pend_kmp.p, tp->pend_kmp.cap);
+	wire_w_reset(&tp->pend_kmp);
+	cry_wipe(tp->pend_h, sizeof(tp->pend_h));
+	return e;
+}
+
+/* The host key is trusted: derive the keys, send NEWKEYS and switch our direction. */
+static int finish_reply(struct tp *tp, const struct wire_w *kmp, const uint8_t *h, size_t hlen)
+{
+	int e;
+
+	if ((e = take_keys(tp, kmp, h, hlen)) != 0) {
 		goto out;
 	}
 	/* NEWKEYS goes out under the old keys; everything after it under the new ones. */
@@ -256,11 +325,6 @@ static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
 	tp->kex_name = tp->choice.kex->name;
 	tp->kx = KX_WAIT_NEWKEYS;
 out:
-	cry_wipe(k, sizeof(k));
-	cry_wipe(h, sizeof(h));
-	cry_wipe(tp->kex_priv, sizeof(tp->kex_priv));
-	wire_w_free(&kmp);
-	free(key);
 	return e;
 }
 

@@ -3,12 +3,19 @@
 #include <string.h>
 
 #include "sshtun_err.h"
+#include "transport/cert.h"
 #include "transport/tp_int.h"
 #include "util/match.h"
 
 #define KEX_DEFAULT "curve25519-sha256,curve25519-sha256@libssh.org"
-/* OpenSSH's default order; names this build lacks drop out when the list is resolved. ssh-rsa (SHA-1) only on request. */
-#define HOSTKEY_DEFAULT "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256"
+/*
+ * OpenSSH's default order, certificates first; names this build lacks drop out when the list is resolved.
+ * ssh-rsa (SHA-1) and its certificate only on request.
+ */
+#define HOSTKEY_DEFAULT "ssh-ed25519-cert-v01@openssh.com,ecdsa-sha2-nistp256-cert-v01@openssh.com," \
+	"ecdsa-sha2-nistp384-cert-v01@openssh.com,ecdsa-sha2-nistp521-cert-v01@openssh.com," \
+	"rsa-sha2-512-cert-v01@openssh.com,rsa-sha2-256-cert-v01@openssh.com," \
+	"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256"
 #define CIPHER_DEFAULT "chacha20-poly1305@openssh.com,aes128-gcm@openssh.com,aes256-gcm@openssh.com"
 /* Only AEAD ciphers are offered, so the MAC is implied; a name must still be offered. */
 #define MAC_ALGS "hmac-sha2-256-etm@openssh.com,hmac-sha2-256"
@@ -149,8 +156,11 @@ static void prefer_known(const char *prefer, char *list, size_t len)
 	while (*p) {
 		size_t n = strcspn(p, ",");
 		const char *type = pubkey_type_name(pubkey_sigalg_key_type(p, n));
+		/* A @cert-authority line for the host: the certificate algorithms first (ssh's order_hostkeyalgs). */
+		int want = cert_is_name(p, n) ? listed(prefer, KH_PREFER_CERTS, strlen(KH_PREFER_CERTS)) :
+			listed(prefer, type, strlen(type));
 
-		if (listed(prefer, type, strlen(type))) {
+		if (want) {
 			append(first, sizeof(first), p, n);
 		} else {
 			append(rest, sizeof(rest), p, n);
@@ -182,10 +192,11 @@ static int our_lists(struct tp *tp, char *kex, char *ciphers, char *hostkeys, si
 		LG_E(tp->log, "Ciphers: none of \"%s\" is supported (sshtun has: %s)", tp->cfg.ciphers, sup);
 		return r;
 	}
-	r = tp_alglist_resolve(tp->cfg.hostkey_algorithms, HOSTKEY_DEFAULT, pubkey_sigalgs_supported(), hostkeys, len);
+	snprintf(sup, sizeof(sup), "%s,%s", cert_sigalgs_supported(), pubkey_sigalgs_supported());
+	r = tp_alglist_resolve(tp->cfg.hostkey_algorithms, HOSTKEY_DEFAULT, sup, hostkeys, len);
 	if (r != 0) {
 		LG_E(tp->log, "HostKeyAlgorithms: none of \"%s\" is supported (sshtun has: %s)", tp->cfg.hostkey_algorithms,
-			pubkey_sigalgs_supported());
+			sup);
 		return r;
 	}
 	if (!tp->cfg.hostkey_algorithms && tp->cfg.hostkey_prefer) {

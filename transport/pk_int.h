@@ -16,6 +16,7 @@ struct pk_type {
 	/* Checks sig, the signature blob's second string, over data hashed with hash (0 for Ed25519). */
 	int (*verify)(const struct pk_type *t, const struct pubkey *k, int hash, const struct wire_view *sig,
 		const uint8_t *data, size_t n);
+	int sk;			/* a FIDO security key: signatures carry flags and a counter (PROTOCOL.u2f) */
 };
 
 /* One row per signature algorithm. */
@@ -43,6 +44,12 @@ int pk_rsa_parse(const struct pk_type *t, struct pubkey *k, struct wire_r *r);
 int pk_rsa_verify(const struct pk_type *t, const struct pubkey *k, int hash, const struct wire_view *sig,
 	const uint8_t *data, size_t n);
 #endif
+int pk_sk_ed25519_parse(const struct pk_type *t, struct pubkey *k, struct wire_r *r);
+#if SSHTUN_ECDSA
+int pk_sk_ecdsa_parse(const struct pk_type *t, struct pubkey *k, struct wire_r *r);
+#endif
+/* What a security key signs: SHA256(application) || flags || counter || SHA256(data), into msg (69 bytes). */
+int pk_sk_message(const struct pubkey *k, uint8_t flags, uint32_t counter, const uint8_t *data, size_t n, uint8_t msg[69]);
 int pk_ed25519_parse(const struct pk_type *t, struct pubkey *k, struct wire_r *r);
 int pk_ed25519_verify(const struct pk_type *t, const struct pubkey *k, int hash, const struct wire_view *sig,
 	const uint8_t *data, size_t n);

@@ -14,14 +14,18 @@ static const char fp_prefix[] = "SHA256:";
 
 /* Every key type this build knows; the parse and verify functions are in one file per algorithm. */
 static const struct pk_type pk_types[] = {
-	{ PK_ED25519, "ssh-ed25519", 0, NULL, pk_ed25519_parse, pk_ed25519_verify },
+	{ PK_ED25519, "ssh-ed25519", 0, NULL, pk_ed25519_parse, pk_ed25519_verify, 0 },
 #if SSHTUN_ECDSA
-	{ PK_ECDSA_P256, "ecdsa-sha2-nistp256", CRY_P256, "nistp256", pk_ecdsa_parse, pk_ecdsa_verify },
-	{ PK_ECDSA_P384, "ecdsa-sha2-nistp384", CRY_P384, "nistp384", pk_ecdsa_parse, pk_ecdsa_verify },
-	{ PK_ECDSA_P521, "ecdsa-sha2-nistp521", CRY_P521, "nistp521", pk_ecdsa_parse, pk_ecdsa_verify },
+	{ PK_ECDSA_P256, "ecdsa-sha2-nistp256", CRY_P256, "nistp256", pk_ecdsa_parse, pk_ecdsa_verify, 0 },
+	{ PK_ECDSA_P384, "ecdsa-sha2-nistp384", CRY_P384, "nistp384", pk_ecdsa_parse, pk_ecdsa_verify, 0 },
+	{ PK_ECDSA_P521, "ecdsa-sha2-nistp521", CRY_P521, "nistp521", pk_ecdsa_parse, pk_ecdsa_verify, 0 },
 #endif
 #if SSHTUN_RSA
-	{ PK_RSA, "ssh-rsa", 0, NULL, pk_rsa_parse, pk_rsa_verify },
+	{ PK_RSA, "ssh-rsa", 0, NULL, pk_rsa_parse, pk_rsa_verify, 0 },
+#endif
+	{ PK_SK_ED25519, "sk-ssh-ed25519@openssh.com", 0, NULL, pk_sk_ed25519_parse, pk_ed25519_verify, 1 },
+#if SSHTUN_ECDSA
+	{ PK_SK_ECDSA, "sk-ecdsa-sha2-nistp256@openssh.com", CRY_P256, "nistp256", pk_sk_ecdsa_parse, pk_ecdsa_verify, 1 },
 #endif
 };
 
@@ -38,6 +42,10 @@ static const struct pk_sigalg pk_sigalgs[] = {
 	{ "rsa-sha2-256", PK_RSA, CRY_SHA256, 0 },
 	{ "ssh-rsa", PK_RSA, CRY_SHA1, 1 },
 #endif
+	{ "sk-ssh-ed25519@openssh.com", PK_SK_ED25519, 0, 0 },
+#if SSHTUN_ECDSA
+	{ "sk-ecdsa-sha2-nistp256@openssh.com", PK_SK_ECDSA, CRY_SHA256, 0 },
+#endif
 };
 
 /* The names of pk_sigalgs, comma-separated (the longest names fit easily). */
@@ -47,6 +55,10 @@ static const char pk_sigalg_list[] = "ssh-ed25519"
 #endif
 #if SSHTUN_RSA
 	",rsa-sha2-512,rsa-sha2-256,ssh-rsa"
+#endif
+	",sk-ssh-ed25519@openssh.com"
+#if SSHTUN_ECDSA
+	",sk-ecdsa-sha2-nistp256@openssh.com"
 #endif
 	;
 
@@ -173,6 +185,8 @@ int pubkey_verify_alg(const struct pubkey *k, const char *alg, const uint8_t *si
 	const struct pk_sigalg *s;
 	struct wire_r r;
 	struct wire_view name, raw;
+	uint8_t flags = 0;
+	uint32_t counter = 0;
 
 	if (!k || (!sig && siglen) || (!data && n)) {
 		return SSHTUN_ERR_INVAL;
@@ -184,6 +198,10 @@ int pubkey_verify_alg(const struct pubkey *k, const char *alg, const uint8_t *si
 	wire_r_init(&r, sig, siglen);
 	wire_get_string(&r, &name);
 	wire_get_string(&r, &raw);
+	if (t->sk) {
+		wire_get_u8(&r, &flags);
+		wire_get_u32(&r, &counter);
+	}
 	if (wire_end(&r)) {
 		return SSHTUN_ERR_BAD_FORMAT;
 	}
@@ -191,6 +209,13 @@ int pubkey_verify_alg(const struct pubkey *k, const char *alg, const uint8_t *si
 	/* A signature of another algorithm, or of one the caller did not ask for, is no valid signature here. */
 	if (!s || s->type != k->type || (alg && !wire_view_eq(&name, alg)) || (!alg && s->sha1)) {
 		return SSHTUN_ERR_HOSTKEY_SIG;
+	}
+	if (t->sk) {
+		/* The security key signed its own message over the data (PROTOCOL.u2f); the server checks the flags. */
+		uint8_t msg[69];
+		int err = pk_sk_message(k, flags, counter, data, n, msg);
+
+		return err ? err : t->verify(t, k, s->hash, &raw, msg, sizeof(msg));
 	}
 	return t->verify(t, k, s->hash, &raw, data, n);
 }

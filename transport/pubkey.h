@@ -15,14 +15,19 @@ enum pubkey_type {
 	PK_ECDSA_P256,
 	PK_ECDSA_P384,
 	PK_ECDSA_P521,
-	PK_RSA
+	PK_RSA,
+	PK_SK_ED25519,		/* FIDO security keys (sk-*@openssh.com): through ssh-agent only */
+	PK_SK_ECDSA
 };
 enum { PK_BLOB_MAX = 4096, PK_FP_MAX = 64, PK_NAME_MAX = 64 };
 
 struct pubkey {
 	int type;
 	unsigned bits;		/* 256 for Ed25519 and P-256, 384, 521; the modulus' bits for RSA */
-	/* The key's numbers, as offsets into blob: the Ed25519 key, the ECDSA point or the RSA exponent (a); RSA's modulus (b). */
+	/*
+	 * The key's numbers, as offsets into blob: the Ed25519 key, the ECDSA point or the RSA exponent (a); RSA's
+	 * modulus, or a security key's application string (b).
+	 */
 	uint16_t a_off, a_len, b_off, b_len;
 	uint8_t blob[PK_BLOB_MAX];	/* the key blob as sent on the wire */
 	size_t bloblen;

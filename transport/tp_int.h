@@ -20,7 +20,8 @@ enum tp_kex_state {
 	KX_NONE = 0,	/* no exchange running */
 	KX_SENT_INIT,	/* our KEXINIT sent, server's not yet seen */
 	KX_WAIT_REPLY,	/* both KEXINITs seen, our ECDH_INIT sent */
-	KX_WAIT_NEWKEYS	/* our NEWKEYS sent, waiting for the server's */
+	KX_WAIT_NEWKEYS,	/* our NEWKEYS sent, waiting for the server's */
+	KX_WAIT_HOSTKEY		/* the reply checked out; the host key callback asks the user (tp_hostkey_answer) */
 };
 
 /* One direction's packet protection. cipher NULL: plaintext (before the first NEWKEYS). */
@@ -100,6 +101,10 @@ struct tp {
 	uint8_t kex_priv[KEX_PRIV_MAX];
 	uint8_t kex_q[KEX_Q_MAX];
 	size_t kex_qlen;
+	/* While the user is asked about the host key: the shared secret (as mpint) and the exchange hash. */
+	struct wire_w pend_kmp;
+	uint8_t pend_h[CRY_HASH_MAX];
+	size_t pend_hlen;
 	uint8_t session_id[CRY_HASH_MAX];
 	size_t session_id_len;
 	uint64_t kex_time;	/* when the last kex finished (tp_tick clock) */
@@ -111,6 +116,9 @@ struct tp {
 	/* EXT_INFO. */
 	char server_sig_algs[512];
 	int ext_ping;
+	int ext_hostbound;	/* publickey-hostbound@openssh.com "0" */
+	uint8_t hostkey_blob[PK_BLOB_MAX];	/* the server's host key of the first exchange (K_S) */
+	size_t hostkey_len;
 	char disconnect_reason[256];
 
 	/* Padding bytes, drawn in blocks from a user-space ChaCha20 generator keyed from the OS (no syscall per refill). */

@@ -29,6 +29,7 @@ struct tp *tp_new(const struct tp_config *cfg)
 	wire_w_init(&tp->pending, PENDING_MAX);
 	wire_w_init(&tp->my_kexinit, 0);
 	wire_w_init(&tp->peer_kexinit, 0);
+	wire_w_init(&tp->pend_kmp, KEX_K_MAX + 8);
 	snprintf(tp->client_version, sizeof(tp->client_version), "SSH-2.0-sshtun_%s", SSHTUN_VERSION);
 	if (!tp->in || cry_init() != 0) {
 		tp_free(tp);
@@ -49,6 +50,11 @@ void tp_free(struct tp *tp)
 	wire_w_free(&tp->pending);
 	wire_w_free(&tp->my_kexinit);
 	wire_w_free(&tp->peer_kexinit);
+	if (tp->pend_kmp.p) {
+		cry_wipe(tp->pend_kmp.p, tp->pend_kmp.cap);
+	}
+	wire_w_free(&tp->pend_kmp);
+	cry_wipe(tp->pend_h, sizeof(tp->pend_h));
 	/* Only what was ever filled: wiping the whole 512 KiB touched every page of a short-lived transport. */
 	if (tp->in) {
 		cry_wipe(tp->in, tp->in_used);
@@ -245,6 +251,8 @@ static int on_ext_info(struct tp *tp, const uint8_t *p, size_t len)
 			lg_sanitize(tp->server_sig_algs, sizeof(tp->server_sig_algs), value.p, value.n);
 		} else if (wire_view_eq(&name, "ping@openssh.com")) {
 			tp->ext_ping = 1;
+		} else if (wire_view_eq(&name, "publickey-hostbound@openssh.com") && wire_view_eq(&value, "0")) {
+			tp->ext_hostbound = 1;
 		}
 	}
 	if (wire_end(&r) != 0) {
@@ -339,6 +347,9 @@ int tp_poll(struct tp *tp, struct tp_msg *m)
 		return r;
 	}
 	for (;;) {
+		if (tp->kx == KX_WAIT_HOSTKEY) {
+			return 0;	/* the rest of the input waits for the host key decision */
+		}
 		r = tp_pkt_next(tp, &p, &len);
 		if (r <= 0) {
 			if (r < 0) {
@@ -507,6 +518,11 @@ size_t tp_send_room(const struct tp *tp)
 	return used >= tp->out_max ? 0 : tp->out_max - used;
 }
 
+int tp_hostkey_waiting(const struct tp *tp)
+{
+	return tp->kx == KX_WAIT_HOSTKEY;
+}
+
 int tp_is_ready(const struct tp *tp)
 {
 	return tp->first_kex_done && tp->state == TP_RUN;
@@ -563,7 +579,14 @@ const uint8_t *tp_session_id(const struct tp *tp, size_t *len)
 
 int tp_server_has_ext(const struct tp *tp, const char *name)
 {
-	return strcmp(name, "ping@openssh.com") == 0 && tp->ext_ping;
+	return (strcmp(name, "ping@openssh.com") == 0 && tp->ext_ping) ||
+	       (strcmp(name, "publickey-hostbound@openssh.com") == 0 && tp->ext_hostbound);
+}
+
+const uint8_t *tp_hostkey_blob(const struct tp *tp, size_t *len)
+{
+	*len = tp->hostkey_len;
+	return tp->hostkey_blob;
 }
 
 const char *tp_server_sig_algs(const struct tp *tp)

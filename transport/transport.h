@@ -26,7 +26,10 @@ enum {
 	SSH_MSG_USERAUTH_FAILURE = 51,
 	SSH_MSG_USERAUTH_SUCCESS = 52,
 	SSH_MSG_USERAUTH_BANNER = 53,
-	SSH_MSG_USERAUTH_PK_OK = 60,
+	SSH_MSG_USERAUTH_PK_OK = 60,		/* the same number means INFO_REQUEST and PASSWD_CHANGEREQ: by method */
+	SSH_MSG_USERAUTH_INFO_REQUEST = 60,
+	SSH_MSG_USERAUTH_PASSWD_CHANGEREQ = 60,
+	SSH_MSG_USERAUTH_INFO_RESPONSE = 61,
 	SSH_MSG_GLOBAL_REQUEST = 80,
 	SSH_MSG_REQUEST_SUCCESS = 81,
 	SSH_MSG_REQUEST_FAILURE = 82,
@@ -57,18 +60,28 @@ enum {
 
 struct tp;
 
+/* In tp_config.hostkey_prefer: known_hosts trusts a CA for this host, so certificates are asked for first. */
+#define KH_PREFER_CERTS "@cert-authority"
+
 /*
  * Called once per key exchange with the server's host key, after its signature
  * over the exchange hash verified. Return 0 to trust it, or a negative
- * SSHTUN_ERR_* to refuse (the transport then disconnects with that error).
+ * SSHTUN_ERR_* to refuse (the transport then disconnects with that error), or
+ * SSHTUN_ERR_AGAIN to decide later: the transport then takes no input until
+ * tp_hostkey_answer() (key and cert are valid only during the call: copy them).
+ * With a certificate the transport has checked its structure and that the certified key signed the exchange;
+ * whether its CA is trusted, its signature, validity and principals are the callback's to check.
  */
-typedef int (*tp_hostkey_fn)(void *ud, const struct pubkey *key);
+struct cert;
+/* key is the plain host key; cert the server's host certificate when a certificate algorithm was negotiated (else NULL). */
+typedef int (*tp_hostkey_fn)(void *ud, const struct pubkey *key, const struct cert *cert);
 
 struct tp_config {
 	const char *ciphers;		/* ssh_config Ciphers spec (+,-,^ allowed); NULL: defaults */
 	const char *kex_algorithms;	/* KexAlgorithms spec; NULL: defaults */
 	const char *hostkey_algorithms;	/* HostKeyAlgorithms spec; NULL: defaults, reordered by hostkey_prefer */
-	const char *hostkey_prefer;	/* key type names known_hosts holds for this host (comma-separated), or NULL */
+	const char *hostkey_prefer;	/* key type names known_hosts holds for this host (comma-separated), and
+					   KH_PREFER_CERTS if a @cert-authority line names it; or NULL */
 	unsigned required_rsa_bits;	/* RequiredRSASize: smaller RSA host keys are refused; 0: 2048 */
 	uint64_t rekey_bytes;		/* 0: the cipher's safe default */
 	uint32_t rekey_seconds;		/* 0: none */
@@ -135,6 +148,10 @@ size_t tp_send_room(const struct tp *tp);
 int tp_is_ready(const struct tp *tp);
 /* 1 while a key exchange is under way (application data is queued, not sent). */
 int tp_in_kex(const struct tp *tp);
+/* The decision the host key callback put off: 0 trusts the key, an error refuses it (and closes the transport). */
+int tp_hostkey_answer(struct tp *tp, int err);
+/* 1 while the transport waits for tp_hostkey_answer. */
+int tp_hostkey_waiting(const struct tp *tp);
 /* Starts a key exchange now (if none is running). */
 int tp_rekey(struct tp *tp);
 /* Lets the transport start a rekey due to time; now is CLOCK_MONOTONIC seconds. */
@@ -149,8 +166,10 @@ const char *tp_server_version(const struct tp *tp);
 const char *tp_cipher_name(const struct tp *tp);	/* client to server */
 const char *tp_kex_name(const struct tp *tp);
 const uint8_t *tp_session_id(const struct tp *tp, size_t *len);
-/* 1 if the server announced ext (e.g. "ping@openssh.com") in EXT_INFO. */
+/* 1 if the server announced ext ("ping@openssh.com", "publickey-hostbound@openssh.com") in EXT_INFO. */
 int tp_server_has_ext(const struct tp *tp, const char *name);
+/* The server's host key blob as the first key exchange received it (len 0 before). */
+const uint8_t *tp_hostkey_blob(const struct tp *tp, size_t *len);
 /* The server's server-sig-algs (empty if none). */
 const char *tp_server_sig_algs(const struct tp *tp);
 /* The DISCONNECT reason text the server sent, or "". */

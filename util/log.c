@@ -36,3 +36,20 @@ void lg_sanitize(char *out, unsigned long outlen, const void *in, unsigned long 
 	}
 	out[i] = '\0';
 }
+
+void lg_sanitize_lines(char *out, unsigned long outlen, const void *in, unsigned long inlen)
+{
+	const unsigned char *p = in;
+	unsigned long i, o = 0;
+
+	if (outlen == 0) {
+		return;
+	}
+	for (i = 0; i < inlen && o + 1 < outlen; i++) {
+		if (p[i] == '\r') {
+			continue;
+		}
+		out[o++] = p[i] == '\n' ? '\n' : p[i] == '\t' ? ' ' : (p[i] >= 0x20 && p[i] < 0x7f) ? (char)p[i] : '?';
+	}
+	out[o] = '\0';
+}

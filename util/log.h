@@ -40,5 +40,7 @@ static inline int lg_on(const struct lg *l, int level)
 
 /* Makes untrusted text printable: copies at most outlen-1 bytes, replacing control and non-ASCII bytes by '?'. */
 void lg_sanitize(char *out, unsigned long outlen, const void *in, unsigned long inlen);
+/* The same, but line ends stay (\r is dropped, a tab becomes a space): for text meant to be shown as lines. */
+void lg_sanitize_lines(char *out, unsigned long outlen, const void *in, unsigned long inlen);
 
 #endif

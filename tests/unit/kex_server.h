@@ -5,11 +5,14 @@
  * computes the exchange hash, the keys or a signature wrongly fails here.
  *
  * The host key is a struct ks_key: its algorithm name, its public key blob (K_S) and a function that makes
- * an SSH signature blob. ks_key_ed25519 makes an Ed25519 one; another type (ECDSA, RSA, a certificate) is a
- * struct ks_key with its own blob and sign function, nothing else changes.
+ * an SSH signature blob under the name sig_alg. ks_key_ed25519 makes an Ed25519 one from a seed;
+ * ks_key_private one of any type from a private key file's key (ssh/key.h), signing with the hash its own
+ * table (ks_sigalgs) gives the name; another kind (a certificate) is a struct ks_key with its own blob and
+ * sign function, nothing else changes.
  *
  * Steps, for a test that wants to misbehave in one of them:
- *   ks_init        a client transport (tp_new, tp_start) whose host key callback records into the server
+ *   ks_init        a client transport (tp_new, tp_start) whose host key callback records into the server;
+ *                  ks_init_cfg with the client's configuration (HostKeyAlgorithms, RequiredRSASize, ...)
  *   ks_hello       version lines and KEXINITs both ways, the client's KEX_ECDH_INIT (Q_C); makes Q_S and K
  *   ks_hash        the exchange hash H over any K_S and Q_S (the rest as exchanged)
  *   ks_reply       KEX_ECDH_REPLY with any K_S and signature blob (and s->q_s)
@@ -17,7 +20,8 @@
  *   ks_send        frames (and seals, once NEWKEYS went out) a payload and feeds it to the client
  *   ks_recv        takes (and opens) the client's next packet from its output
  * and the honest paths: ks_kex_reply (H, signature, reply, keys, NEWKEYS), ks_handshake (all of it, until
- * both sides have taken the new keys), ks_auth_run (the userauth server against struct ua).
+ * both sides have taken the new keys), ks_auth_run (the userauth server against struct ua). After ks_hello,
+ * ks_namelist reads a name-list of either KEXINIT and ks_negotiated the algorithm RFC 4253 7.1 makes of them.
  * Every helper returns 0 (ks_recv: 1 with a packet, 0 if none) or a negative SSHTUN_ERR_*.
  */
 #ifndef TESTS_KEX_SERVER_H
@@ -32,6 +36,7 @@
 
 #include "crypto/cipher.h"
 #include "crypto/crypto.h"
+#include "ssh/key.h"
 #include "sshtun_err.h"
 #include "transport/transport.h"
 #include "transport/userauth.h"
@@ -53,13 +58,25 @@ static const char ks_ed25519[] = "ssh-ed25519";
 struct ks_key {
 	/* The algorithm as offered in KEXINIT ("ssh-ed25519", "rsa-sha2-256", "ssh-ed25519-cert-v01@openssh.com"). */
 	const char *alg;
+	/*
+	 * The signature algorithm its signatures are made with and named by (NULL: alg). A test sets another to
+	 * make a server that signs under a name other than the negotiated one (ks_key_private then also hashes
+	 * as that name says, whatever the key's type).
+	 */
+	const char *sig_alg;
 	uint8_t blob[KS_BLOB_MAX];	/* the public key blob (K_S for a host key) */
 	size_t bloblen;
 	/* Appends the SSH signature blob (string algorithm name, string signature) of data to sig. */
 	int (*sign)(const struct ks_key *k, const uint8_t *data, size_t n, struct wire_w *sig);
 	uint8_t sk[64];			/* the Ed25519 signer's secret key (libsodium's seed || pk) */
-	void *ud;			/* for other signers: their key (an EVP_PKEY, a certificate's key) */
+	void *ud;			/* for other signers: their key (a struct privkey, a certificate's key) */
 };
+
+/* The name k's signatures carry. */
+static inline const char *ks_sig_alg(const struct ks_key *k)
+{
+	return k->sig_alg ? k->sig_alg : k->alg;
+}
 
 static inline int ks_ed25519_sign(const struct ks_key *k, const uint8_t *data, size_t n, struct wire_w *sig)
 {
@@ -67,7 +84,7 @@ static inline int ks_ed25519_sign(const struct ks_key *k, const uint8_t *data, s
 	int r = cry_ed25519_sign(raw, k->sk, data, n);
 
 	if (r == 0) {
-		wire_put_cstring(sig, ks_ed25519);
+		wire_put_cstring(sig, ks_sig_alg(k));
 		r = wire_put_string(sig, raw, sizeof(raw));
 	}
 	cry_wipe(raw, sizeof(raw));
@@ -93,6 +110,97 @@ static inline int ks_key_ed25519(struct ks_key *k, uint8_t seed)
 	wire_put_string(&w, pk, sizeof(pk));
 	k->bloblen = w.len;
 	return wire_w_err(&w);
+}
+
+/*
+ * The signature algorithms the server signs with, and the hash each name means (RFC 8709 Ed25519 hashes
+ * inside; RFC 5656 6.2.1: P-256 SHA-256, P-384 SHA-384, P-521 SHA-512; RFC 8332 3; RFC 4253 6.6 ssh-rsa
+ * SHA-1). The server's own table, not the client's: a client that hashes with another fails.
+ */
+static const struct ks_sigalg {
+	const char *name;
+	int hash;
+} ks_sigalgs[] = {
+	{ "ssh-ed25519", 0 },
+	{ "ecdsa-sha2-nistp256", CRY_SHA256 },
+	{ "ecdsa-sha2-nistp384", CRY_SHA384 },
+	{ "ecdsa-sha2-nistp521", CRY_SHA512 },
+	{ "rsa-sha2-512", CRY_SHA512 },
+	{ "rsa-sha2-256", CRY_SHA256 },
+	{ "ssh-rsa", CRY_SHA1 },
+};
+
+/* The hash name means (0 for Ed25519), or SSHTUN_ERR_NOT_SUPPORTED. */
+static inline int ks_sigalg_hash(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(ks_sigalgs) / sizeof(ks_sigalgs[0]); i++) {
+		if (strcmp(ks_sigalgs[i].name, name) == 0) {
+			return ks_sigalgs[i].hash;
+		}
+	}
+	return SSHTUN_ERR_NOT_SUPPORTED;
+}
+
+/*
+ * The signer of ks_key_private: k->ud is a struct privkey. The raw signature as its type makes it: Ed25519's
+ * 64 bytes; ECDSA's mpint r, mpint s (RFC 5656 3.1.2); RSA's PKCS #1 v1.5 signature, as long as the modulus
+ * (RFC 8332 3). Hashed as ks_sig_alg(k) says, even when that is not the key's own algorithm.
+ */
+static inline int ks_privkey_sign(const struct ks_key *k, const uint8_t *data, size_t n, struct wire_w *sig)
+{
+	const struct privkey *pk = k->ud;
+	const char *alg = ks_sig_alg(k);
+	int hash = ks_sigalg_hash(alg), r;
+	struct wire_w raw;
+
+	if (hash < 0) {
+		return hash;
+	}
+	wire_w_init(&raw, 0);
+	if (pk->pub.type == PK_ED25519) {
+		uint8_t *p = wire_put_space(&raw, 64);
+
+		r = p ? cry_ed25519_sign(p, pk->ed25519_sk, data, n) : wire_w_err(&raw);
+	} else if (pk->pub.type == PK_RSA) {
+		uint8_t *p = wire_put_space(&raw, CRY_RSA_SIG_MAX);
+		size_t len = 0;
+
+		r = p ? cry_rsa_sign(pk->pk, hash, data, n, p, CRY_RSA_SIG_MAX, &len) : wire_w_err(&raw);
+		raw.len = r == 0 ? len : 0;
+	} else {
+		uint8_t er[CRY_ECDSA_SCALAR_MAX], es[CRY_ECDSA_SCALAR_MAX];
+		size_t rlen = 0, slen = 0;
+
+		r = cry_ecdsa_sign(pk->pk, hash, data, n, er, &rlen, es, &slen);
+		if (r == 0) {
+			wire_put_mpint(&raw, er, rlen);
+			r = wire_put_mpint(&raw, es, slen);
+		}
+	}
+	if (r == 0) {
+		wire_put_cstring(sig, alg);
+		r = wire_put_string(sig, raw.p, raw.len);
+	}
+	wire_w_free(&raw);
+	return r;
+}
+
+/*
+ * A key of any type from a private key (key_load_private; it must outlive k), offered as alg (NULL: the key
+ * type's own algorithm, rsa-sha2-512 for RSA) and signing under alg.
+ */
+static inline int ks_key_private(struct ks_key *k, const struct privkey *pk, const char *alg)
+{
+	memset(k, 0, sizeof(*k));
+	if (pk->pub.bloblen > sizeof(k->blob)) {
+		return SSHTUN_ERR_TOO_LONG;
+	}
+	k->alg = alg ? alg : pk->pub.type == PK_RSA ? "rsa-sha2-512" : pubkey_type_name(pk->pub.type);
+	k->sign = ks_privkey_sign;
+	k->ud = (void *)pk;
+	memcpy(k->blob, pk->pub.blob, pk->pub.bloblen);
+	k->bloblen = pk->pub.bloblen;
+	return 0;
 }
 
 /* Splits an SSH signature blob into its algorithm name and raw signature (views into blob). */
@@ -174,10 +282,11 @@ struct ks {
 	uint8_t msg[KS_BUF];		/* a payload ks_auth_serve took */
 };
 
-static inline int ks_hostkey_cb(void *ud, const struct pubkey *key)
+static inline int ks_hostkey_cb(void *ud, const struct pubkey *key, const struct cert *cert)
 {
 	struct ks *s = ud;
 
+	(void)cert;
 	s->hostkey_calls++;
 	s->hostkey_seen_len = 0;
 	if (key->bloblen <= sizeof(s->hostkey_seen)) {
@@ -188,11 +297,13 @@ static inline int ks_hostkey_cb(void *ud, const struct pubkey *key)
 }
 
 /*
- * A client transport, started (its version line and KEXINIT queued), and a server that will offer
+ * A client transport configured as base (NULL: all defaults; its host key callback and ud are replaced by
+ * the server's recorder), started (its version line and KEXINIT queued), and a server that will offer
  * curve25519-sha256, hostkey's algorithm and cipher (NULL: chacha20-poly1305@openssh.com); strict kex if
- * strict. hostkey must outlive s.
+ * strict. hostkey and base's strings must outlive s.
  */
-static inline int ks_init(struct ks *s, const struct ks_key *hostkey, const char *cipher, int strict)
+static inline int ks_init_cfg(struct ks *s, const struct ks_key *hostkey, const char *cipher, int strict,
+	const struct tp_config *base)
 {
 	struct tp_config cfg;
 
@@ -207,7 +318,11 @@ static inline int ks_init(struct ks *s, const struct ks_key *hostkey, const char
 	s->strict = strict;
 	wire_w_init(&s->i_c, 0);
 	wire_w_init(&s->i_s, 0);
-	memset(&cfg, 0, sizeof(cfg));
+	if (base) {
+		cfg = *base;
+	} else {
+		memset(&cfg, 0, sizeof(cfg));
+	}
 	cfg.hostkey_cb = ks_hostkey_cb;
 	cfg.ud = s;
 	s->tp = tp_new(&cfg);
@@ -215,6 +330,12 @@ static inline int ks_init(struct ks *s, const struct ks_key *hostkey, const char
 		return SSHTUN_ERR_NOMEM;
 	}
 	return tp_start(s->tp);
+}
+
+/* ks_init_cfg with the client's default configuration. */
+static inline int ks_init(struct ks *s, const struct ks_key *hostkey, const char *cipher, int strict)
+{
+	return ks_init_cfg(s, hostkey, cipher, strict, NULL);
 }
 
 static inline void ks_dir_wipe(struct ks_dir *d)
@@ -439,6 +560,70 @@ static inline int ks_hello(struct ks *s)
 		return e;
 	}
 	return cry_x25519(s->k, s->x_priv, s->q_c);
+}
+
+/*
+ * The name-list i (0 kex, 1 host key, 2-3 ciphers, ...; RFC 4253 7.1) of a KEXINIT payload (s->i_c, s->i_s)
+ * into out, NUL-terminated (cap bytes).
+ */
+static inline int ks_namelist(const struct wire_w *kexinit, unsigned i, char *out, size_t cap)
+{
+	struct wire_r r;
+	struct wire_view v = { 0 };
+	uint8_t type = 0;
+
+	if (i >= 10 || cap == 0) {
+		return SSHTUN_ERR_INVAL;
+	}
+	out[0] = '\0';
+	wire_r_init(&r, kexinit->p, kexinit->len);
+	wire_get_u8(&r, &type);
+	wire_skip(&r, 16);
+	for (unsigned j = 0; j <= i; j++) {
+		wire_get_namelist(&r, &v);
+	}
+	if (wire_err(&r) != 0 || type != SSH_MSG_KEXINIT) {
+		return SSHTUN_ERR_BAD_FORMAT;
+	}
+	if (v.n >= cap) {
+		return SSHTUN_ERR_TOO_LONG;
+	}
+	memcpy(out, v.p, v.n);
+	out[v.n] = '\0';
+	return 0;
+}
+
+/*
+ * The algorithm of name-list i that both KEXINITs lead to (RFC 4253 7.1): the first of the client's that
+ * the server's list holds, into out. SSHTUN_ERR_KEX_NOMATCH if none.
+ */
+static inline int ks_negotiated(const struct ks *s, unsigned i, char *out, size_t cap)
+{
+	char c[1024], sv[1024];
+	int r;
+
+	if ((r = ks_namelist(&s->i_c, i, c, sizeof(c))) != 0 || (r = ks_namelist(&s->i_s, i, sv, sizeof(sv))) != 0) {
+		return r;
+	}
+	for (const char *p = c; *p;) {
+		size_t n = strcspn(p, ",");
+
+		for (const char *q = sv; *q;) {
+			size_t m = strcspn(q, ",");
+
+			if (m == n && memcmp(p, q, n) == 0) {
+				if (n >= cap) {
+					return SSHTUN_ERR_TOO_LONG;
+				}
+				memcpy(out, p, n);
+				out[n] = '\0';
+				return 0;
+			}
+			q += m + (q[m] == ',');
+		}
+		p += n + (p[n] == ',');
+	}
+	return SSHTUN_ERR_KEX_NOMATCH;
 }
 
 /*

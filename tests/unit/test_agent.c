@@ -100,19 +100,19 @@ static int group_setup(void **state)
 		return -1;
 	}
 	snprintf(p, sizeof(p), "%s/k", f.dir);
-	if (key_load_private(&f.key, p, NULL) != 0) {
+	if (key_load_private(&f.key, p, NULL, NULL) != 0) {
 		return -1;
 	}
 	snprintf(p, sizeof(p), "%s/r", f.dir);
-	if (key_load_private(&f.rsa, p, NULL) != 0) {
+	if (key_load_private(&f.rsa, p, NULL, NULL) != 0) {
 		return -1;
 	}
 	snprintf(p, sizeof(p), "%s/e", f.dir);
-	if (key_load_private(&f.ecdsa, p, NULL) != 0) {
+	if (key_load_private(&f.ecdsa, p, NULL, NULL) != 0) {
 		return -1;
 	}
 	snprintf(p, sizeof(p), "%s/o", f.dir);
-	return key_load_private(&f.other, p, NULL) == 0 ? 0 : -1;
+	return key_load_private(&f.other, p, NULL, NULL) == 0 ? 0 : -1;
 }
 
 static int group_teardown(void **state)
@@ -321,6 +321,133 @@ static void test_scripted_peer(void **state)
 	wire_w_free(&msg);
 }
 
+/*
+ * FIDO security keys are used through the agent (PROTOCOL.u2f): an agent listing an sk-ssh-ed25519 and an
+ * sk-ecdsa-sha2-nistp256 key, and answering with their signatures (flags, counter, and the signature over
+ * SHA256(application) || flags || counter || SHA256(data)), made here with the keys behind them. The reply is
+ * taken with the event loop's calls (agent_sign_start, agent_io, agent_sign_finish). A changed counter,
+ * or a signature over the data itself, does not verify.
+ */
+static void sk_blob(struct wire_w *w, const char *type, const uint8_t *pub, size_t publen, int ecdsa)
+{
+	wire_put_cstring(w, type);
+	if (ecdsa) {
+		wire_put_cstring(w, "nistp256");
+	}
+	wire_put_string(w, pub, publen);
+	wire_put_cstring(w, "ssh:");
+}
+
+/* Signs as a security key would: over SHA256(app) || flags || counter || SHA256(data). */
+static void sk_sign(const struct privkey *k, int ecdsa, uint8_t flags, uint32_t counter, const uint8_t *data, size_t n,
+	int over_data, struct wire_w *sig)
+{
+	uint8_t msg[69];
+	struct wire_w raw, inner;
+	struct wire_r r;
+	struct wire_view name, rawsig;
+
+	assert_int_equal(cry_hash(CRY_SHA256, "ssh:", 4, msg), 0);
+	msg[32] = flags;
+	wire_poke_u32(msg + 33, counter);
+	assert_int_equal(cry_hash(CRY_SHA256, data, n, msg + 37), 0);
+	wire_w_init(&raw, 0);
+	wire_w_init(&inner, 0);
+	if (over_data) {
+		assert_int_equal(key_sign(k, NULL, data, n, &raw), 0);
+	} else {
+		assert_int_equal(key_sign(k, NULL, msg, sizeof(msg), &raw), 0);
+	}
+	wire_r_init(&r, raw.p, raw.len);
+	wire_get_string(&r, &name);
+	wire_get_string(&r, &rawsig);
+	assert_int_equal(wire_end(&r), 0);
+	wire_put_cstring(sig, ecdsa ? "sk-ecdsa-sha2-nistp256@openssh.com" : "sk-ssh-ed25519@openssh.com");
+	wire_put_string(sig, rawsig.p, rawsig.n);
+	wire_put_u8(sig, flags);
+	wire_put_u32(sig, counter);
+	wire_w_free(&raw);
+	wire_w_free(&inner);
+}
+
+static void test_security_keys(void **state)
+{
+	static const uint8_t data[] = "session id and request";
+	struct privkey ec;
+	struct agent_id ids[4];
+	struct wire_w w, blob[2], sig, out;
+	char path[200], cmd[300];
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "%s/e256", fx(state)->dir);
+	snprintf(cmd, sizeof(cmd), "ssh-keygen -q -t ecdsa -b 256 -N '' -f %s </dev/null >/dev/null", path);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(key_load_private(&ec, path, NULL, NULL), 0);
+	for (int i = 0; i < 2; i++) {
+		wire_w_init(&blob[i], 0);
+	}
+	sk_blob(&blob[0], "sk-ssh-ed25519@openssh.com", fx(state)->key.pub.blob + fx(state)->key.pub.a_off, 32, 0);
+	sk_blob(&blob[1], "sk-ecdsa-sha2-nistp256@openssh.com", ec.pub.blob + ec.pub.a_off, ec.pub.a_len, 1);
+	/* The identities answer lists both; they parse as security keys. */
+	wire_w_init(&w, 0);
+	wire_put_u8(&w, 12);
+	wire_put_u32(&w, 2);
+	for (int i = 0; i < 2; i++) {
+		wire_put_string(&w, blob[i].p, blob[i].len);
+		wire_put_cstring(&w, i ? "fido-ecdsa" : "fido-ed25519");
+	}
+	assert_int_equal(agent_parse_identities(w.p, w.len, ids, 4, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ids[0].key.type, PK_SK_ED25519);
+	assert_int_equal(ids[1].key.type, PK_SK_ECDSA);
+	assert_string_equal(pubkey_type_name(ids[1].key.type), "sk-ecdsa-sha2-nistp256@openssh.com");
+	for (int i = 0; i < 2; i++) {
+		const struct privkey *k = i ? &ec : &fx(state)->key;
+		const char *alg = pubkey_type_name(ids[i].key.type);
+
+		for (int variant = 0; variant < 3; variant++) {
+			struct agent a;
+			int sv[2], rc;
+
+			memset(&a, 0, sizeof(a));
+			wire_w_init(&sig, 0);
+			wire_w_init(&out, 0);
+			sk_sign(k, i, 0x01, 42, data, sizeof(data), variant == 2, &sig);
+			if (variant == 1) {
+				sig.p[sig.len - 1] ^= 1;	/* the counter as sent differs from the one signed */
+			}
+			wire_w_reset(&w);
+			wire_put_u8(&w, 14);
+			wire_put_string(&w, sig.p, sig.len);
+			scripted(&a, sv, w.p, w.len);
+			assert_int_equal(agent_sign_start(&a, ids[i].key.blob, ids[i].key.bloblen, alg, data, sizeof(data)), 0);
+			while ((rc = agent_io(&a)) == 0) {
+				usleep(1000);
+			}
+			assert_int_equal(rc, 1);
+			rc = agent_sign_finish(&a, &ids[i].key, alg, data, sizeof(data), &out);
+			if (variant == 0) {
+				assert_int_equal(rc, 0);
+				assert_int_equal(out.len, sig.len);
+				assert_memory_equal(out.p, sig.p, sig.len);
+				assert_int_equal(pubkey_verify(&ids[i].key, out.p, out.len, data, sizeof(data)), 0);
+			} else {
+				assert_int_equal(rc, SSHTUN_ERR_AGENT);
+				assert_int_equal(out.len, 0);
+			}
+			agent_free(&a);
+			close(sv[1]);
+			wire_w_free(&sig);
+			wire_w_free(&out);
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		wire_w_free(&blob[i]);
+	}
+	wire_w_free(&w);
+	key_wipe(&ec);
+}
+
 /* ---- agent_parse_identities on crafted answers ---- */
 
 static void put_id(struct wire_w *w, const struct pubkey *k, const char *comment)
@@ -399,6 +526,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_list_and_sign),
 		cmocka_unit_test(test_sign_every_type),
+		cmocka_unit_test(test_security_keys),
 		cmocka_unit_test(test_open_paths),
 		cmocka_unit_test(test_scripted_peer),
 		cmocka_unit_test(test_parse_identities),

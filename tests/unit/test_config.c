@@ -321,6 +321,9 @@ static void test_read_file(void **st)
 	assert_int_equal(cfg_read_file(&f->c, path, 1, &f->log), SSHTUN_ERR_CONFIG);
 	assert_non_null(strstr(f->lb.text, "permissions"));
 	assert_int_equal(cfg_read_file(&f->c, f->dir, 0, &f->log), SSHTUN_ERR_CONFIG);
+	/* -F /dev/null: a character device (owned by root, writable by all) is read as an empty file, as ssh reads it. */
+	assert_int_equal(cfg_read_file(&f->c, "/dev/null", 0, &f->log), 0);
+	assert_int_equal(cfg_read_file(&f->c, "/dev/null", 1, &f->log), 0);
 	rm_tree(f->dir);
 	fx_free(f);
 }
@@ -372,6 +375,19 @@ static void test_keyword_values(void **st)
 		{ "TunnelMTU 1400", 1 }, { "TunnelMTU 68", 1 }, { "TunnelMTU 65535", 1 }, { "TunnelMTU 0", 1 },
 		{ "TunnelMTU 67", 0 }, { "TunnelMTU 65536", 0 },
 		{ "TunnelAckThinning no", 1 }, { "TunnelAckThinning yes", 1 }, { "TunnelAckThinning maybe", 0 },
+		{ "HostKeyAlgorithms +ssh-rsa", 1 }, { "HostKeyAlgorithms ssh-ed25519,,x", 0 },
+		{ "PubkeyAcceptedAlgorithms -ssh-rsa*", 1 }, { "PubkeyAcceptedKeyTypes ssh-ed25519", 1 },
+		{ "RequiredRSASize 2048", 1 }, { "RequiredRSASize 1023", 0 }, { "RequiredRSASize 16385", 0 },
+		{ "BatchMode yes", 1 }, { "BatchMode sometimes", 0 },
+		{ "NumberOfPasswordPrompts 0", 1 }, { "NumberOfPasswordPrompts 101", 0 },
+		{ "PasswordAuthentication no", 1 }, { "KbdInteractiveAuthentication yes", 1 },
+		{ "ChallengeResponseAuthentication no", 1 }, { "PubkeyAuthentication maybe", 0 },
+		{ "PreferredAuthentications password,publickey", 1 }, { "PreferredAuthentications +password", 0 },
+		{ "HashKnownHosts yes", 1 }, { "HostKeyAlias vpn-gw", 1 }, { "HostKeyAlias *.gw", 0 },
+		{ "HostKeyAlias \"a b\"", 0 },
+		{ "AddKeysToAgent yes", 1 }, { "AddKeysToAgent confirm 1h", 1 }, { "AddKeysToAgent 30m", 1 },
+		{ "AddKeysToAgent ask", 1 }, { "AddKeysToAgent no 1h", 0 }, { "AddKeysToAgent 30m 1h", 0 },
+		{ "AddKeysToAgent sometimes", 0 }, { "AddKeysToAgent confirm soon", 0 },
 	};
 
 	(void)st;

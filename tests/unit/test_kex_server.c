@@ -3,15 +3,91 @@
  * (tests/unit/kex_server.h): a whole good exchange, and each way a server's KEX_ECDH_REPLY can be wrong (a
  * signature that does not verify, by another key, under another algorithm name, over another exchange hash;
  * a host key blob of another type or malformed), a host key the callback refuses, a PK_OK for a key not
- * offered, and the session id the user's signature covers.
+ * offered, and the session id the user's signature covers. Then host keys of every type (ECDSA P-256/384/521,
+ * RSA, made by ssh-keygen once for the run): each negotiated and accepted alone, the RSA signature
+ * algorithms, ssh-rsa only on request, RequiredRSASize, a K_S or a signature of another type than the
+ * negotiated algorithm, HostKeyAlgorithms ordering by the key types known_hosts holds.
  */
 #include "tests/unit/testutil.h"
 #include "tests/unit/kex_server.h"
+
+#include <unistd.h>
+
+/* ---- host keys of every type, made by ssh-keygen once for the whole run (RSA key generation is slow) ---- */
+
+enum { HK_ED25519, HK_P256, HK_P384, HK_P521, HK_RSA2048, HK_RSA1024, HK_COUNT };
+
+static const struct hk_file {
+	const char *name, *keygen;
+	unsigned bits;		/* 0: ssh-keygen's only size */
+} hk_files[HK_COUNT] = {
+	{ "ed25519", "ed25519", 0 },
+	{ "p256", "ecdsa", 256 },
+	{ "p384", "ecdsa", 384 },
+	{ "p521", "ecdsa", 521 },
+	{ "rsa2048", "rsa", 2048 },
+	{ "rsa1024", "rsa", 1024 },
+};
+
+static struct {
+	char dir[64];
+	struct privkey k[HK_COUNT];
+} hk;
+
+static int group_teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	for (size_t i = 0; i < HK_COUNT; i++) {
+		key_wipe(&hk.k[i]);
+	}
+	if (!hk.dir[0]) {
+		return 0;
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", hk.dir);
+	hk.dir[0] = '\0';
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int group_setup(void **state)
+{
+	char cmd[2048], path[128];
+	size_t len = 0;
+
+	strcpy(hk.dir, "/tmp/sshtun-kexkeys-XXXXXX");
+	if (cry_init() != 0 || !mkdtemp(hk.dir)) {
+		hk.dir[0] = '\0';
+		return -1;
+	}
+	for (size_t i = 0; i < HK_COUNT && len < sizeof(cmd); i++) {
+		char bits[16] = "";
+
+		if (hk_files[i].bits) {
+			snprintf(bits, sizeof(bits), " -b %u", hk_files[i].bits);
+		}
+		len += (size_t)snprintf(cmd + len, sizeof(cmd) - len, "%sssh-keygen -q -t %s%s -N '' -C %s -f %s/%s </dev/null >/dev/null",
+			i ? " && " : "", hk_files[i].keygen, bits, hk_files[i].name, hk.dir, hk_files[i].name);
+	}
+	if (len >= sizeof(cmd) || system(cmd) != 0) {
+		group_teardown(state);
+		return -1;
+	}
+	for (size_t i = 0; i < HK_COUNT; i++) {
+		snprintf(path, sizeof(path), "%s/%s", hk.dir, hk_files[i].name);
+		if (key_load_private(&hk.k[i], path, NULL, NULL) != 0) {
+			group_teardown(state);
+			return -1;
+		}
+	}
+	return 0;
+}
 
 struct fix {
 	struct ks_key host;	/* the server's host key */
 	struct ks_key other;	/* a key the server does not have */
 	struct ks_key user;	/* the client's user key */
+	struct ks_key a, b;	/* host keys of the group's files (hostkey()) */
 	struct ks s;
 };
 
@@ -527,6 +603,438 @@ static void test_userauth_signature_covers_session_id(void **state)
 	assert_int_not_equal(ks_auth_verify(&a, s->session_id, s->session_id_len), 0);
 }
 
+/* ---- host keys of every type ---- */
+
+/* The client's default: certificates first (OpenSSH's order), then the plain algorithms. */
+#define HK_CERTS "ssh-ed25519-cert-v01@openssh.com,ecdsa-sha2-nistp256-cert-v01@openssh.com," \
+	"ecdsa-sha2-nistp384-cert-v01@openssh.com,ecdsa-sha2-nistp521-cert-v01@openssh.com," \
+	"rsa-sha2-512-cert-v01@openssh.com,rsa-sha2-256-cert-v01@openssh.com"
+static const char hk_default[] =
+	HK_CERTS ",ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256";
+
+/* k is the group's host key i, offered and signing as alg (NULL: the key's own algorithm). */
+static struct ks_key *hostkey(struct ks_key *k, int i, const char *alg)
+{
+	assert_int_equal(ks_key_private(k, &hk.k[i], alg), 0);
+	return k;
+}
+
+/*
+ * A fresh client configured as cfg (NULL: defaults) and a server with host key host offering offer (NULL:
+ * host's algorithm) as its host key algorithms, through both KEXINITs and the client's KEX_ECDH_INIT.
+ */
+static struct ks *hello_cfg(struct fix *f, const struct ks_key *host, const char *offer, const struct tp_config *cfg)
+{
+	ks_free(&f->s);
+	assert_int_equal(ks_init_cfg(&f->s, host, NULL, 1, cfg), 0);
+	if (offer) {
+		f->s.hostkey_algs = offer;
+	}
+	assert_int_equal(ks_hello(&f->s), 0);
+	return &f->s;
+}
+
+/* Both KEXINITs lead to the host key algorithm want (the client's list first, RFC 4253 7.1). */
+static void assert_negotiated(const struct ks *s, const char *want)
+{
+	char got[64];
+
+	assert_int_equal(ks_negotiated(s, 1, got, sizeof(got)), 0);
+	assert_string_equal(got, want);
+}
+
+/* The client's KEXINIT offers exactly these host key algorithms, in this order. */
+static void assert_client_hostkeys(const struct ks *s, const char *want)
+{
+	char got[1024];
+
+	assert_int_equal(ks_namelist(&s->i_c, 1, got, sizeof(got)), 0);
+	assert_string_equal(got, want);
+}
+
+/*
+ * The honest rest of the exchange after hello, with s->hostkey: the client takes the reply and sends
+ * NEWKEYS, is ready, its callback saw the host key once as sent, both took the same session id, and one
+ * message crosses each way under the new keys.
+ */
+static void finish_good(struct ks *s)
+{
+	const uint8_t *sid;
+	size_t sidlen = 0, n = 0;
+	struct tp_msg m;
+
+	assert_int_equal(ks_kex_reply(s), 0);
+	assert_int_equal(tp_poll(s->tp, &m), 0);
+	assert_int_equal(ks_recv(s, s->buf, sizeof(s->buf), &n), 1);
+	assert_int_equal(n, 1);
+	assert_int_equal(s->buf[0], SSH_MSG_NEWKEYS);
+	assert_true(tp_is_ready(s->tp));
+	assert_int_equal(tp_kex_count(s->tp), 1);
+	assert_int_equal(s->hostkey_calls, 1);
+	assert_int_equal(s->hostkey_seen_len, s->hostkey->bloblen);
+	assert_memory_equal(s->hostkey_seen, s->hostkey->blob, s->hostkey->bloblen);
+	sid = tp_session_id(s->tp, &sidlen);
+	assert_int_equal(sidlen, KS_H_LEN);
+	assert_memory_equal(sid, s->session_id, KS_H_LEN);
+	round_trip(s);
+	assert_false(tp_is_closed(s->tp));
+}
+
+/* A KEX_ECDH_REPLY whose K_S is blob_key's and whose signature, over H with that K_S, is signer's. */
+static void reply_signed(struct ks *s, const struct ks_key *blob_key, const struct ks_key *signer)
+{
+	uint8_t h[KS_H_LEN];
+	struct wire_w sig;
+
+	assert_int_equal(ks_hash(s, blob_key->blob, blob_key->bloblen, s->q_s, sizeof(s->q_s), h), 0);
+	sign(signer, h, &sig);
+	reply(s, blob_key->blob, blob_key->bloblen, sig.p, sig.len, h);
+	wire_w_free(&sig);
+}
+
+/* (1) Each host key type, the only one the server offers: negotiated, its signature verified, the callback saw it. */
+static void test_hostkey_each_type(void **state)
+{
+	struct fix *f = *state;
+	static const struct {
+		int key;
+		const char *alg;
+	} cases[] = {
+		{ HK_ED25519, "ssh-ed25519" },
+		{ HK_P256, "ecdsa-sha2-nistp256" },
+		{ HK_P384, "ecdsa-sha2-nistp384" },
+		{ HK_P521, "ecdsa-sha2-nistp521" },
+		{ HK_RSA2048, "rsa-sha2-512" },
+		{ HK_RSA2048, "rsa-sha2-256" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ks *s = hello_cfg(f, hostkey(&f->a, cases[i].key, cases[i].alg), NULL, NULL);
+
+		assert_client_hostkeys(s, hk_default);
+		assert_negotiated(s, cases[i].alg);
+		finish_good(s);
+	}
+}
+
+/*
+ * (2) rsa-sha2-256 and rsa-sha2-512 are chosen from the server's list by the client's order, and the RSA key
+ * must then sign under exactly the chosen one: a valid signature of the same key under the other is refused.
+ */
+static void test_rsa_sha2_negotiated(void **state)
+{
+	struct fix *f = *state;
+	static const struct {
+		const char *offer, *chosen, *other;
+	} cases[] = {
+		{ "rsa-sha2-256", "rsa-sha2-256", "rsa-sha2-512" },
+		{ "rsa-sha2-512", "rsa-sha2-512", "rsa-sha2-256" },
+		/* Both, the server preferring SHA-256: the client's preference, SHA-512, decides. */
+		{ "rsa-sha2-256,rsa-sha2-512", "rsa-sha2-512", "rsa-sha2-256" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ks *s = hello_cfg(f, hostkey(&f->a, HK_RSA2048, cases[i].chosen), cases[i].offer, NULL);
+
+		assert_negotiated(s, cases[i].chosen);
+		finish_good(s);
+
+		s = hello_cfg(f, hostkey(&f->a, HK_RSA2048, cases[i].chosen), cases[i].offer, NULL);
+		assert_negotiated(s, cases[i].chosen);
+		f->a.sig_alg = cases[i].other;
+		reply_signed(s, &f->a, &f->a);
+		expect_bad_sig(s);
+	}
+}
+
+/*
+ * (3) A valid ssh-rsa (SHA-1) signature by the RSA host key when rsa-sha2-512 or rsa-sha2-256 was negotiated:
+ * refused, also when HostKeyAlgorithms allows ssh-rsa and the server offers it too.
+ */
+static void test_rsa_sha1_signature_refused(void **state)
+{
+	struct fix *f = *state;
+	static const struct {
+		const char *allow, *offer, *chosen;
+	} cases[] = {
+		{ NULL, "rsa-sha2-512", "rsa-sha2-512" },
+		{ NULL, "rsa-sha2-256", "rsa-sha2-256" },
+		{ "+ssh-rsa", "ssh-rsa,rsa-sha2-512", "rsa-sha2-512" },
+		{ "+ssh-rsa", "ssh-rsa,rsa-sha2-256", "rsa-sha2-256" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tp_config cfg = { .hostkey_algorithms = cases[i].allow };
+		struct ks *s = hello_cfg(f, hostkey(&f->a, HK_RSA2048, cases[i].chosen), cases[i].offer, &cfg);
+
+		assert_negotiated(s, cases[i].chosen);
+		f->a.sig_alg = "ssh-rsa";
+		reply_signed(s, &f->a, &f->a);
+		expect_bad_sig(s);
+	}
+}
+
+/*
+ * (4) A server that offers only ssh-rsa: no host key algorithm in common by default (the client does not offer
+ * it); with HostKeyAlgorithms +ssh-rsa, or naming it, the exchange completes with an ssh-rsa signature.
+ */
+static void test_ssh_rsa_only_on_request(void **state)
+{
+	struct fix *f = *state;
+	static const char *const allow[] = { "+ssh-rsa", "ssh-rsa", "ssh-ed25519,ssh-rsa" };
+	struct ks *s = &f->s;
+
+	ks_free(s);
+	assert_int_equal(ks_init(s, hostkey(&f->a, HK_RSA2048, "ssh-rsa"), NULL, 1), 0);
+	assert_int_equal(ks_hello(s), SSHTUN_ERR_KEX_NOMATCH);
+	assert_client_hostkeys(s, hk_default);
+	expect_refused(s, SSHTUN_ERR_KEX_NOMATCH, SSH_DISCONNECT_KEY_EXCHANGE_FAILED);
+	assert_int_equal(s->hostkey_calls, 0);
+
+	for (size_t i = 0; i < sizeof(allow) / sizeof(allow[0]); i++) {
+		struct tp_config cfg = { .hostkey_algorithms = allow[i] };
+
+		s = hello_cfg(f, hostkey(&f->a, HK_RSA2048, "ssh-rsa"), NULL, &cfg);
+		assert_negotiated(s, "ssh-rsa");
+		finish_good(s);
+	}
+	/* Allowed, but a server that offers SHA-2 too gets SHA-2: ssh-rsa is appended, last in the client's order. */
+	{
+		struct tp_config cfg = { .hostkey_algorithms = "+ssh-rsa" };
+
+		s = hello_cfg(f, hostkey(&f->a, HK_RSA2048, "rsa-sha2-256"), "ssh-rsa,rsa-sha2-256", &cfg);
+		assert_client_hostkeys(s, HK_CERTS ",ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,"
+					  "rsa-sha2-512,rsa-sha2-256,ssh-rsa");
+		assert_negotiated(s, "rsa-sha2-256");
+		finish_good(s);
+	}
+}
+
+/*
+ * (5) RequiredRSASize: an RSA host key under it is refused (SSHTUN_ERR_HOSTKEY_WEAK, the callback never
+ * asked) however good its signature; 2048 by default, a 1024-bit key passes when it is set to 1024.
+ */
+static void test_rsa_hostkey_size(void **state)
+{
+	struct fix *f = *state;
+	static const struct {
+		int key;
+		unsigned required;
+		int accepted;
+	} cases[] = {
+		{ HK_RSA1024, 0, 0 },
+		{ HK_RSA1024, 2048, 0 },
+		{ HK_RSA1024, 1025, 0 },
+		{ HK_RSA1024, 1024, 1 },
+		{ HK_RSA2048, 0, 1 },
+		{ HK_RSA2048, 2048, 1 },
+		{ HK_RSA2048, 2049, 0 },
+		{ HK_RSA2048, 3072, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tp_config cfg = { .required_rsa_bits = cases[i].required };
+		struct ks *s = hello_cfg(f, hostkey(&f->a, cases[i].key, "rsa-sha2-512"), NULL, &cfg);
+
+		if (cases[i].accepted) {
+			finish_good(s);
+			continue;
+		}
+		assert_int_equal(ks_kex_reply(s), 0);
+		expect_refused(s, SSHTUN_ERR_HOSTKEY_WEAK, SSH_DISCONNECT_KEY_EXCHANGE_FAILED);
+		assert_int_equal(s->hostkey_calls, 0);
+	}
+}
+
+/*
+ * (6) K_S of another type than the negotiated algorithm's, with a valid signature by that key over H with that
+ * K_S (under its own name, or under the negotiated name): refused as a host key of the wrong type
+ * (SSHTUN_ERR_KEX_FAILED), before the signature, the RSA size or the callback are looked at.
+ */
+static void test_hostkey_type_not_negotiated(void **state)
+{
+	struct fix *f = *state;
+	static const struct {
+		const char *offer;
+		int key;
+		const char *sig_alg;	/* NULL: the key's own */
+	} cases[] = {
+		{ "ecdsa-sha2-nistp256", HK_P384, NULL },
+		{ "ecdsa-sha2-nistp256", HK_P384, "ecdsa-sha2-nistp256" },
+		{ "ecdsa-sha2-nistp384", HK_P256, NULL },
+		{ "ecdsa-sha2-nistp521", HK_P384, NULL },
+		{ "ssh-ed25519", HK_P256, NULL },
+		{ "ssh-ed25519", HK_RSA2048, NULL },
+		{ "ecdsa-sha2-nistp521", HK_RSA2048, NULL },
+		{ "rsa-sha2-512", HK_ED25519, NULL },
+		{ "rsa-sha2-256", HK_P521, NULL },
+		{ "rsa-sha2-512", HK_P256, "rsa-sha2-512" },
+		/* Of the wrong type and too small: the type is what is refused. */
+		{ "ecdsa-sha2-nistp256", HK_RSA1024, NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ks *s = hello_cfg(f, hostkey(&f->a, cases[i].key, NULL), cases[i].offer, NULL);
+
+		assert_negotiated(s, cases[i].offer);
+		if (cases[i].sig_alg) {
+			f->a.sig_alg = cases[i].sig_alg;
+		}
+		reply_signed(s, &f->a, &f->a);
+		expect_refused(s, SSHTUN_ERR_KEX_FAILED, SSH_DISCONNECT_KEY_EXCHANGE_FAILED);
+		assert_int_equal(s->hostkey_calls, 0);
+	}
+}
+
+/*
+ * (7) An ECDSA key's valid signature presented under another curve's name (hashed as that name says, or as
+ * the key's own), the negotiated algorithm being the key's own: refused.
+ */
+static void test_ecdsa_signature_other_curve_name(void **state)
+{
+	struct fix *f = *state;
+	static const struct {
+		int key;
+		const char *sig_alg;
+		int hash;
+	} cases[] = {
+		{ HK_P256, "ecdsa-sha2-nistp384", CRY_SHA384 },
+		{ HK_P256, "ecdsa-sha2-nistp384", CRY_SHA256 },
+		{ HK_P256, "ecdsa-sha2-nistp521", CRY_SHA512 },
+		{ HK_P384, "ecdsa-sha2-nistp256", CRY_SHA256 },
+		{ HK_P384, "ecdsa-sha2-nistp256", CRY_SHA384 },
+		{ HK_P521, "ecdsa-sha2-nistp384", CRY_SHA384 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ks *s = hello_cfg(f, hostkey(&f->a, cases[i].key, NULL), NULL, NULL);
+		uint8_t h[KS_H_LEN], r[CRY_ECDSA_SCALAR_MAX], sv[CRY_ECDSA_SCALAR_MAX];
+		size_t rlen = 0, slen = 0;
+		struct wire_w raw, sig;
+
+		assert_negotiated(s, f->a.alg);
+		assert_int_equal(ks_hash(s, f->a.blob, f->a.bloblen, s->q_s, sizeof(s->q_s), h), 0);
+		assert_int_equal(cry_ecdsa_sign(hk.k[cases[i].key].pk, cases[i].hash, h, sizeof(h), r, &rlen, sv, &slen), 0);
+		wire_w_init(&raw, 0);
+		wire_put_mpint(&raw, r, rlen);
+		wire_put_mpint(&raw, sv, slen);
+		wire_w_init(&sig, 0);
+		wire_put_cstring(&sig, cases[i].sig_alg);
+		wire_put_string(&sig, raw.p, raw.len);
+		assert_int_equal(wire_w_err(&raw), 0);
+		assert_int_equal(wire_w_err(&sig), 0);
+		reply(s, f->a.blob, f->a.bloblen, sig.p, sig.len, h);
+		wire_w_free(&raw);
+		wire_w_free(&sig);
+		expect_bad_sig(s);
+	}
+}
+
+/*
+ * (8) HostKeyAlgorithms left to the defaults: the algorithms of the key types known_hosts holds
+ * (hostkey_prefer) go first, each group in the default order, and decide what a server offering several
+ * gets; with HostKeyAlgorithms set, the list is as configured and hostkey_prefer is ignored.
+ */
+static void test_hostkey_prefer(void **state)
+{
+	struct fix *f = *state;
+	static const char offer[] = "ssh-ed25519,ecdsa-sha2-nistp256,rsa-sha2-512";
+	static const struct {
+		const char *prefer, *algorithms, *list, *chosen;
+	} cases[] = {
+		{ NULL, NULL, hk_default, "ssh-ed25519" },
+		{ "ssh-ed25519", NULL,
+			"ssh-ed25519," HK_CERTS ",ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256",
+			"ssh-ed25519" },
+		/* A @cert-authority line for the host: certificates first (they are first by default too). */
+		{ KH_PREFER_CERTS, NULL, hk_default, "ssh-ed25519" },
+		{ KH_PREFER_CERTS ",ecdsa-sha2-nistp256", NULL,
+			HK_CERTS ",ecdsa-sha2-nistp256,ssh-ed25519,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256",
+			"ecdsa-sha2-nistp256" },
+		{ "ecdsa-sha2-nistp256", NULL,
+			"ecdsa-sha2-nistp256," HK_CERTS ",ssh-ed25519,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256",
+			"ecdsa-sha2-nistp256" },
+		{ "ssh-rsa", NULL,
+			"rsa-sha2-512,rsa-sha2-256," HK_CERTS ",ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521",
+			"rsa-sha2-512" },
+		{ "ssh-rsa,ecdsa-sha2-nistp521", NULL,
+			"ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256," HK_CERTS ",ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384",
+			"rsa-sha2-512" },
+		{ "ecdsa-sha2-nistp384,ecdsa-sha2-nistp256", NULL,
+			"ecdsa-sha2-nistp256,ecdsa-sha2-nistp384," HK_CERTS ",ssh-ed25519,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256",
+			"ecdsa-sha2-nistp256" },
+		/* A type this build has no algorithm for changes nothing. */
+		{ "ssh-dss", NULL, hk_default, "ssh-ed25519" },
+		/* HostKeyAlgorithms set: as configured, whatever known_hosts holds. */
+		{ "ecdsa-sha2-nistp256", "ssh-ed25519,ecdsa-sha2-nistp256", "ssh-ed25519,ecdsa-sha2-nistp256", "ssh-ed25519" },
+		{ "ssh-rsa", "+ssh-rsa",
+			HK_CERTS ",ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256,ssh-rsa",
+			"ssh-ed25519" },
+		{ "ssh-ed25519", "-ssh-ed25519", HK_CERTS ",ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256",
+			"ecdsa-sha2-nistp256" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tp_config cfg = { .hostkey_algorithms = cases[i].algorithms, .hostkey_prefer = cases[i].prefer };
+		int key = strcmp(cases[i].chosen, "ssh-ed25519") == 0 ? HK_ED25519 : strcmp(cases[i].chosen, "rsa-sha2-512") == 0 ? HK_RSA2048 : HK_P256;
+		int wrong = key == HK_ED25519 ? HK_P256 : HK_ED25519;
+		struct ks *s = hello_cfg(f, hostkey(&f->a, key, cases[i].chosen), offer, &cfg);
+
+		assert_client_hostkeys(s, cases[i].list);
+		assert_negotiated(s, cases[i].chosen);
+		finish_good(s);
+
+		/* The server answering with the key of another algorithm it offered: not what was negotiated. */
+		s = hello_cfg(f, hostkey(&f->a, key, cases[i].chosen), offer, &cfg);
+		reply_signed(s, hostkey(&f->b, wrong, NULL), &f->b);
+		expect_refused(s, SSHTUN_ERR_KEX_FAILED, SSH_DISCONNECT_KEY_EXCHANGE_FAILED);
+		assert_int_equal(s->hostkey_calls, 0);
+	}
+}
+
+/* (9) An ECDSA or RSA host key's signature with one bit flipped (in r, in s; in the RSA signature's first, middle, last bytes). */
+static void test_sig_bit_flipped_ecdsa_rsa(void **state)
+{
+	struct fix *f = *state;
+	static const struct {
+		int key;
+		const char *alg;
+	} cases[] = {
+		{ HK_P256, NULL },
+		{ HK_P384, NULL },
+		{ HK_P521, NULL },
+		{ HK_RSA2048, "rsa-sha2-512" },
+		{ HK_RSA2048, "rsa-sha2-256" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (int where = 0; where < 3; where++) {
+			struct ks *s = hello_cfg(f, hostkey(&f->a, cases[i].key, cases[i].alg), NULL, NULL);
+			uint8_t h[KS_H_LEN];
+			struct wire_view alg, raw;
+			struct wire_w sig;
+			size_t off;
+
+			assert_int_equal(ks_hash(s, f->a.blob, f->a.bloblen, s->q_s, sizeof(s->q_s), h), 0);
+			sign(&f->a, h, &sig);
+			assert_int_equal(ks_sig_split(sig.p, sig.len, &alg, &raw), 0);
+			off = (size_t)(raw.p - sig.p);
+			if (where == 0) {
+				/* RSA: the first byte; ECDSA: the last byte of r (after its length). */
+				off += cases[i].key == HK_RSA2048 ? 0 : 4 + wire_peek_u32(raw.p) - 1;
+			} else if (where == 1) {
+				off += raw.n / 2;
+			} else {
+				off += raw.n - 1;
+			}
+			sig.p[off] ^= (uint8_t)(1u << (where * 3));
+			reply(s, f->a.blob, f->a.bloblen, sig.p, sig.len, h);
+			wire_w_free(&sig);
+			expect_bad_sig(s);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -545,6 +1053,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tampered_packet, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_userauth_pk_ok_other_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_userauth_signature_covers_session_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostkey_each_type, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rsa_sha2_negotiated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rsa_sha1_signature_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ssh_rsa_only_on_request, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rsa_hostkey_size, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostkey_type_not_negotiated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ecdsa_signature_other_curve_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostkey_prefer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sig_bit_flipped_ecdsa_rsa, setup, teardown),
 	};
 
 	/* A fuzzing build's X25519 and Ed25519 verification are fixed values: nothing here would mean anything. */
@@ -552,5 +1069,5 @@ int main(void)
 		print_message("test_kex_server: skipped (fuzzing build: fixed-value crypto)\n");
 		return 0;
 	}
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -66,6 +66,36 @@ static int group_setup(void **state)
 	if (t_run("ssh-keygen -q -t rsa -b 2048 -N '' -f %s </dev/null >/dev/null", p) != 0) {
 		return -1;
 	}
+	{
+		static const char *const pem[][2] = {
+			{ "pem_rsa", "ssh-keygen -q -t rsa -b 2048 -m PEM -N '' -f %s </dev/null >/dev/null" },
+			{ "pem_ec", "ssh-keygen -q -t ecdsa -b 384 -m PEM -N '' -f %s </dev/null >/dev/null" },
+			{ "p8_ec", "ssh-keygen -q -t ecdsa -b 256 -m PKCS8 -N '' -f %s </dev/null >/dev/null" },
+			{ "p8_rsa", "ssh-keygen -q -t rsa -b 2048 -m PKCS8 -N '' -f %s </dev/null >/dev/null" },
+			{ "pem_rsa_enc", "ssh-keygen -q -t rsa -b 2048 -m PEM -N secretpass -f %s </dev/null >/dev/null" },
+			{ "p8_ec_enc", "ssh-keygen -q -t ecdsa -b 521 -m PKCS8 -N secretpass -f %s </dev/null >/dev/null" },
+			{ "p8_ed", "openssl genpkey -algorithm ed25519 -out %s 2>/dev/null && chmod 600 %s" },
+		};
+
+		for (size_t i = 0; i < sizeof(pem) / sizeof(pem[0]); i++) {
+			t_path(state, p, sizeof(p), pem[i][0]);
+			if (t_run(pem[i][1], p) != 0) {
+				return -1;
+			}
+		}
+	}
+	t_path(state, p, sizeof(p), "kp_gcm");
+	if (t_run("ssh-keygen -q -t ed25519 -N secretpass -Z aes256-gcm@openssh.com -f %s </dev/null >/dev/null", p) != 0) {
+		return -1;
+	}
+	t_path(state, p, sizeof(p), "kp_ecdsa");
+	if (t_run("ssh-keygen -q -t ecdsa -b 521 -N secretpass -f %s </dev/null >/dev/null", p) != 0) {
+		return -1;
+	}
+	t_path(state, p, sizeof(p), "kp_rsa");
+	if (t_run("ssh-keygen -q -t rsa -b 2048 -N secretpass -Z aes128-ctr -f %s </dev/null >/dev/null", p) != 0) {
+		return -1;
+	}
 	for (size_t i = 0; i < sizeof(typed) / sizeof(typed[0]); i++) {
 		char cmd[256];
 
@@ -94,7 +124,7 @@ static void load_k(void **state, struct privkey *k)
 	char p[128];
 
 	t_path(state, p, sizeof(p), "k");
-	assert_int_equal(key_load_private(k, p, NULL), 0);
+	assert_int_equal(key_load_private(k, p, NULL, NULL), 0);
 }
 
 static void test_load_matches_pub_file(void **state)
@@ -171,14 +201,147 @@ static void test_sign_verify_and_tamper(void **state)
 	key_wipe(&k);
 }
 
-static void test_passphrase_key_encrypted(void **state)
+/*
+ * Passphrase-protected files as ssh-keygen writes them (aes256-ctr by default, aes256-gcm@openssh.com with -Z):
+ * without the passphrase only the public key is read; a wrong one is told apart from a damaged file; the right
+ * one gives a key that signs like the unencrypted file's.
+ */
+static void test_passphrase_keys(void **state)
 {
+	static const char *const files[] = { "kp", "kp_gcm", "kp_ecdsa", "kp_rsa" };
+	static const uint8_t msg[] = "m";
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct privkey k;
+		struct pubkey pub;
+		struct wire_w sig;
+		char p[128];
+
+		t_path(state, p, sizeof(p), files[i]);
+		assert_int_equal(key_load_private(&k, p, NULL, NULL), SSHTUN_ERR_KEY_ENCRYPTED);
+		strcat(p, ".pub");
+		assert_int_equal(key_load_public(&pub, p), 0);
+		assert_true(pubkey_equal(&k.pub, &pub));
+		assert_null(k.pk);
+		t_path(state, p, sizeof(p), files[i]);
+		assert_int_equal(key_load_private(&k, p, "secretpas", NULL), SSHTUN_ERR_KEY_BAD_PASS);
+		assert_int_equal(k.pub.type, PK_NONE);
+		assert_int_equal(key_load_private(&k, p, "", NULL), SSHTUN_ERR_KEY_BAD_PASS);
+		assert_int_equal(key_load_private(&k, p, "secretpass", NULL), 0);
+		assert_true(pubkey_equal(&k.pub, &pub));
+		wire_w_init(&sig, 0);
+		assert_int_equal(key_sign(&k, NULL, msg, sizeof(msg), &sig), 0);
+		assert_int_equal(pubkey_verify(&pub, sig.p, sig.len, msg, sizeof(msg)), 0);
+		wire_w_free(&sig);
+		key_wipe(&k);
+	}
+}
+
+/*
+ * PEM key files through libcrypto (PKCS#1 RSA, SEC1 EC, PKCS#8, encrypted legacy PEM and PKCS#8, an Ed25519
+ * PKCS#8 file from openssl): the key is the one ssh-keygen's .pub names, and it signs.
+ */
+static void test_pem_keys(void **state)
+{
+	static const struct {
+		const char *file;
+		int type, encrypted;
+	} files[] = {
+		{ "pem_rsa", PK_RSA, 0 }, { "pem_ec", PK_ECDSA_P384, 0 }, { "p8_ec", PK_ECDSA_P256, 0 }, { "p8_rsa", PK_RSA, 0 },
+		{ "pem_rsa_enc", PK_RSA, 1 }, { "p8_ec_enc", PK_ECDSA_P521, 1 }, { "p8_ed", PK_ED25519, 0 },
+	};
+	static const uint8_t msg[] = "m";
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct privkey k;
+		struct pubkey pub;
+		struct wire_w sig;
+		char p[128], pp[140];
+
+		t_path(state, p, sizeof(p), files[i].file);
+		if (files[i].encrypted) {
+			assert_int_equal(key_load_private(&k, p, NULL, NULL), SSHTUN_ERR_KEY_ENCRYPTED);
+			assert_int_equal(k.pub.type, PK_NONE);	/* PEM hides the public key: KEY.pub gives it */
+			assert_int_equal(key_load_private(&k, p, "secretpas", NULL), SSHTUN_ERR_KEY_BAD_PASS);
+			assert_int_equal(key_load_private(&k, p, "secretpass", NULL), 0);
+		} else {
+			assert_int_equal(key_load_private(&k, p, NULL, NULL), 0);
+		}
+		assert_int_equal(k.pub.type, files[i].type);
+		if (files[i].type == PK_ED25519) {
+			/* openssl's own view of the public key: the last 32 bytes of its DER. */
+			char cmd[300], hex[65];
+			FILE *f;
+
+			snprintf(cmd, sizeof(cmd), "openssl pkey -in %s -pubout -outform DER | tail -c 32 | od -An -tx1 | tr -d ' \\n'", p);
+			f = popen(cmd, "r");
+			assert_non_null(f);
+			assert_non_null(fgets(hex, sizeof(hex), f));
+			pclose(f);
+			for (int b = 0; b < 32; b++) {
+				unsigned v;
+
+				assert_int_equal(sscanf(hex + 2 * b, "%2x", &v), 1);
+				assert_int_equal(k.pub.blob[k.pub.a_off + b], v);
+			}
+		} else {
+			snprintf(pp, sizeof(pp), "%s.pub", p);
+			assert_int_equal(key_load_public(&pub, pp), 0);
+			assert_true(pubkey_equal(&k.pub, &pub));
+		}
+		wire_w_init(&sig, 0);
+		assert_int_equal(key_sign(&k, NULL, msg, sizeof(msg), &sig), 0);
+		assert_int_equal(pubkey_verify(&k.pub, sig.p, sig.len, msg, sizeof(msg)), 0);
+		wire_w_free(&sig);
+		key_wipe(&k);
+	}
+	/* A PEM armour around nonsense is a damaged file, not a crash. */
+	{
+		static const char junk[] = "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n";
+		struct privkey k;
+
+		assert_int_equal(key_parse_private(&k, (const uint8_t *)junk, sizeof(junk) - 1, NULL), SSHTUN_ERR_KEY_FILE);
+	}
+}
+
+/* A file asking for more bcrypt rounds than sshtun spends is refused at once, before any work. */
+static void test_passphrase_rounds_limit(void **state)
+{
+	struct wire_w text, b64;
 	struct privkey k;
-	char p[128];
+	uint8_t bin[4096];
+	size_t binlen = 0, off = 0;
+	char p[128], line[80];
+	FILE *f;
+	int len;
 
 	t_path(state, p, sizeof(p), "kp");
-	assert_int_equal(key_load_private(&k, p, NULL), SSHTUN_ERR_KEY_ENCRYPTED);
-	assert_int_equal(k.pub.type, PK_NONE);
+	f = fopen(p, "r");
+	assert_non_null(f);
+	wire_w_init(&b64, 0);
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] != '-') {
+			wire_put_raw(&b64, line, strcspn(line, "\n"));
+		}
+	}
+	fclose(f);
+	assert_int_equal(cry_base64_decode(bin, sizeof(bin), &binlen, (const char *)b64.p, b64.len), 0);
+	/* magic(15) string "aes256-ctr" string "bcrypt" u32 optlen string salt(16), then rounds. */
+	off = 15 + 4 + 10 + 4 + 6 + 4 + 4 + 16;
+	assert_int_equal(wire_peek_u32(bin + off), 16);
+	wire_poke_u32(bin + off, 4096);
+	wire_w_init(&text, 0);
+	wire_put_raw(&text, "-----BEGIN OPENSSH PRIVATE KEY-----\n", 36);
+	len = cry_base64_encode((char *)wire_put_space(&text, binlen * 2 + 8), binlen * 2 + 8, bin, binlen, 1);
+	assert_true(len > 0);
+	text.len -= binlen * 2 + 8 - (size_t)len;
+	wire_put_raw(&text, "\n-----END OPENSSH PRIVATE KEY-----\n", 35);
+	assert_int_equal(key_parse_private(&k, text.p, text.len, "secretpass"), SSHTUN_ERR_LIMIT);
+	/* Without a passphrase the public part is still read: the limit applies only to work actually done. */
+	assert_int_equal(key_parse_private(&k, text.p, text.len, NULL), SSHTUN_ERR_KEY_ENCRYPTED);
+	assert_int_equal(k.pub.type, PK_ED25519);
+	wire_w_free(&text);
+	wire_w_free(&b64);
 }
 
 /*
@@ -200,7 +363,7 @@ static void test_every_type(void **state)
 		FILE *f;
 
 		t_path(state, p, sizeof(p), t->file);
-		assert_int_equal(key_load_private(&k, p, NULL), 0);
+		assert_int_equal(key_load_private(&k, p, NULL, NULL), 0);
 		assert_int_equal(k.pub.type, t->type);
 		assert_int_equal(k.pub.bits, t->bits);
 		assert_string_equal(k.comment, t->file);
@@ -262,7 +425,7 @@ static void test_ecdsa_rsa_signature_forms(void **state)
 
 	/* ECDSA: r or s zero, or longer than the curve's order, never verifies. */
 	t_path(state, p, sizeof(p), "e256");
-	assert_int_equal(key_load_private(&k, p, NULL), 0);
+	assert_int_equal(key_load_private(&k, p, NULL, NULL), 0);
 	wire_w_init(&sig, 0);
 	wire_w_init(&fake, 0);
 	assert_int_equal(key_sign(&k, NULL, msg, sizeof(msg), &sig), 0);
@@ -303,7 +466,7 @@ static void test_ecdsa_rsa_signature_forms(void **state)
 
 	/* RSA: a signature with its leading zero bytes dropped is the same number and verifies; a longer one does not. */
 	t_path(state, p, sizeof(p), "kr");
-	assert_int_equal(key_load_private(&k, p, NULL), 0);
+	assert_int_equal(key_load_private(&k, p, NULL, NULL), 0);
 	for (int tries = 0; tries < 2000; tries++) {
 		uint8_t m[8];
 
@@ -348,7 +511,7 @@ static void test_bad_blobs(void **state)
 	static const uint8_t three[] = { 3 }, one[] = { 1 }, even[128] = { 0x80 }, e65537[] = { 1, 0, 1 };
 
 	t_path(state, p, sizeof(p), "e256");
-	assert_int_equal(key_load_private(&k, p, NULL), 0);
+	assert_int_equal(key_load_private(&k, p, NULL, NULL), 0);
 	assert_int_equal(k.pub.a_len, 65);
 	memcpy(q, k.pub.blob + k.pub.a_off, sizeof(q));
 	wire_w_init(&w, 0);
@@ -387,7 +550,7 @@ static void test_bad_blobs(void **state)
 	wire_put_mpint(&w, even, sizeof(even));
 	assert_int_equal(pubkey_from_blob(&pub, w.p, w.len), SSHTUN_ERR_BAD_FORMAT);
 	t_path(state, p, sizeof(p), "kr");
-	assert_int_equal(key_load_private(&k, p, NULL), 0);
+	assert_int_equal(key_load_private(&k, p, NULL, NULL), 0);
 	wire_w_reset(&w);
 	wire_put_cstring(&w, "ssh-rsa");
 	wire_put_mpint(&w, one, sizeof(one));
@@ -436,17 +599,17 @@ static void test_open_mode_refused(void **state)
 	t_path(state, q, sizeof(q), "k_open");
 	snprintf(cmd, sizeof(cmd), "cp %s %s && chmod 0644 %s", p, q, q);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(key_load_private(&k, q, &log), SSHTUN_ERR_KEY_FILE);
+	assert_int_equal(key_load_private(&k, q, NULL, &log), SSHTUN_ERR_KEY_FILE);
 	assert_int_equal(cap.n, 1);
 	assert_non_null(strstr(cap.last, "UNPROTECTED PRIVATE KEY FILE"));
 	assert_non_null(strstr(cap.last, "chmod 600"));
 	assert_non_null(strstr(cap.last, q));
 	assert_int_equal(chmod(q, 0600), 0);
-	assert_int_equal(key_load_private(&k, q, &log), 0);
+	assert_int_equal(key_load_private(&k, q, NULL, &log), 0);
 	key_wipe(&k);
 	/* A missing file fails quietly (only a debug line): default identities often do not exist. */
 	t_path(state, q, sizeof(q), "does-not-exist");
-	assert_int_equal(key_load_private(&k, q, &log), SSHTUN_ERR_KEY_FILE);
+	assert_int_equal(key_load_private(&k, q, NULL, &log), SSHTUN_ERR_KEY_FILE);
 	assert_int_equal(cap.n, 1);
 }
 
@@ -519,7 +682,7 @@ static int parse_built(unsigned flags)
 	int err;
 
 	build_key(&text, flags);
-	err = key_parse_private(&k, text.p, text.len);
+	err = key_parse_private(&k, text.p, text.len, NULL);
 	if (err == 0) {
 		assert_string_equal(k.comment, "crafted");
 	} else {
@@ -555,29 +718,29 @@ static void test_damaged_armour(void **state)
 	memcpy(buf, text.p, n);
 	/* Truncated at several points. */
 	for (size_t cut = 0; cut < n - 40; cut += 37) {
-		assert_int_equal(key_parse_private(&k, buf, cut), SSHTUN_ERR_KEY_FILE);
+		assert_int_equal(key_parse_private(&k, buf, cut, NULL), SSHTUN_ERR_KEY_FILE);
 	}
 	/* Body lines cut short (END line kept). */
 	memcpy(buf, text.p, 36 + 72);
 	memcpy(buf + 36 + 72, "-----END OPENSSH PRIVATE KEY-----\n", 34);
-	assert_int_equal(key_parse_private(&k, buf, 36 + 72 + 34), SSHTUN_ERR_KEY_FILE);
+	assert_int_equal(key_parse_private(&k, buf, 36 + 72 + 34, NULL), SSHTUN_ERR_KEY_FILE);
 	/* Bad BEGIN line. */
 	memcpy(buf, text.p, n);
 	buf[11] = 'X';
-	assert_int_equal(key_parse_private(&k, buf, n), SSHTUN_ERR_KEY_FILE);
+	assert_int_equal(key_parse_private(&k, buf, n, NULL), SSHTUN_ERR_KEY_FILE);
 	/* Bad character inside the base64. */
 	memcpy(buf, text.p, n);
 	buf[50] = '*';
-	assert_int_equal(key_parse_private(&k, buf, n), SSHTUN_ERR_KEY_FILE);
+	assert_int_equal(key_parse_private(&k, buf, n, NULL), SSHTUN_ERR_KEY_FILE);
 	/* Garbage after END. */
 	memcpy(buf, text.p, n);
 	memcpy(buf + n, "junk\n", 5);
-	assert_int_equal(key_parse_private(&k, buf, n + 5), SSHTUN_ERR_KEY_FILE);
+	assert_int_equal(key_parse_private(&k, buf, n + 5, NULL), SSHTUN_ERR_KEY_FILE);
 	/* Trailing blank lines are fine. */
 	memcpy(buf + n, "\n\n", 2);
-	assert_int_equal(key_parse_private(&k, buf, n + 2), 0);
+	assert_int_equal(key_parse_private(&k, buf, n + 2, NULL), 0);
 	key_wipe(&k);
-	assert_int_equal(key_parse_private(&k, (const uint8_t *)"", 0), SSHTUN_ERR_KEY_FILE);
+	assert_int_equal(key_parse_private(&k, (const uint8_t *)"", 0, NULL), SSHTUN_ERR_KEY_FILE);
 	wire_w_free(&text);
 }
 
@@ -631,7 +794,9 @@ int main(void)
 		cmocka_unit_test(test_load_matches_pub_file),
 		cmocka_unit_test(test_fingerprint_like_ssh_keygen),
 		cmocka_unit_test(test_sign_verify_and_tamper),
-		cmocka_unit_test(test_passphrase_key_encrypted),
+		cmocka_unit_test(test_passphrase_keys),
+		cmocka_unit_test(test_passphrase_rounds_limit),
+		cmocka_unit_test(test_pem_keys),
 		cmocka_unit_test(test_every_type),
 		cmocka_unit_test(test_ecdsa_rsa_signature_forms),
 		cmocka_unit_test(test_bad_blobs),

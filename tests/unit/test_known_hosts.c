@@ -301,12 +301,12 @@ static void test_add_then_check(void **state)
 	t_path(state, dir, sizeof(dir), "newdir");
 	snprintf(p, sizeof(p), "%s/known_hosts", dir);
 	assert_int_equal(check1(state, "newdir/known_hosts", "New.Host", 22, 0, &res), KH_NOT_FOUND);
-	assert_int_equal(kh_add(p, "New.Host", 22, &fx(state)->k[0]), 0);
+	assert_int_equal(kh_add(p, "New.Host", 22, &fx(state)->k[0], 0), 0);
 	assert_int_equal(stat(dir, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
-	assert_int_equal(kh_add(p, "gw", 2222, &fx(state)->k[1]), 0);
+	assert_int_equal(kh_add(p, "gw", 2222, &fx(state)->k[1], 0), 0);
 	f = fopen(p, "r");
 	assert_non_null(f);
 	n = fread(buf, 1, sizeof(buf) - 1, f);
@@ -324,14 +324,28 @@ static void test_add_then_check(void **state)
 	/* A last line without its newline is ended before the new entry. */
 	write_kh(state, "nonl", "h ssh-ed25519 %0");
 	t_path(state, p, sizeof(p), "nonl");
-	assert_int_equal(kh_add(p, "h2", 22, &fx(state)->k[1]), 0);
+	assert_int_equal(kh_add(p, "h2", 22, &fx(state)->k[1], 0), 0);
 	assert_int_equal(check1(state, "nonl", "h", 22, 0, &res), KH_MATCH);
 	assert_int_equal(check1(state, "nonl", "h2", 22, 1, &res), KH_MATCH);
 	/* Names that would corrupt the file or become patterns are refused. */
-	assert_int_equal(kh_add(p, "a b", 22, &fx(state)->k[1]), SSHTUN_ERR_INVAL);
-	assert_int_equal(kh_add(p, "*", 22, &fx(state)->k[1]), SSHTUN_ERR_INVAL);
-	assert_int_equal(kh_add(p, "a\nb", 22, &fx(state)->k[1]), SSHTUN_ERR_INVAL);
-	assert_int_equal(kh_add(p, "h", 0, &fx(state)->k[1]), SSHTUN_ERR_INVAL);
+	assert_int_equal(kh_add(p, "a b", 22, &fx(state)->k[1], 0), SSHTUN_ERR_INVAL);
+	assert_int_equal(kh_add(p, "*", 22, &fx(state)->k[1], 0), SSHTUN_ERR_INVAL);
+	assert_int_equal(kh_add(p, "a\nb", 22, &fx(state)->k[1], 0), SSHTUN_ERR_INVAL);
+	assert_int_equal(kh_add(p, "h", 0, &fx(state)->k[1], 0), SSHTUN_ERR_INVAL);
+	/* HashKnownHosts: the name is hashed as ssh does; we find it, ssh-keygen -F finds it, the name is not in the file. */
+	t_path(state, p, sizeof(p), "hashed_new");
+	assert_int_equal(kh_add(p, "Secret.Host", 2222, &fx(state)->k[2], 1), 0);
+	f = fopen(p, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	assert_int_equal(strncmp(buf, "|1|", 3), 0);
+	assert_null(strstr(buf, "secret"));
+	assert_int_equal(check1(state, "hashed_new", "secret.host", 2222, 2, &res), KH_MATCH);
+	assert_int_equal(check1(state, "hashed_new", "secret.host", 22, 2, &res), KH_NOT_FOUND);
+	snprintf(cmd, sizeof(cmd), "ssh-keygen -F '[secret.host]:2222' -f %s >/dev/null 2>&1", p);
+	assert_int_equal(system(cmd), 0);
 }
 
 int main(void)

@@ -10,6 +10,10 @@
  * parser is compiled in here (as wireguard-tools' fuzzers include ../config.c).
  */
 #include "cli/options.h"
+/* The test looks into the handle the options went into (the CLI itself only uses the public API). */
+#include "ssh/conn_int.h"
+
+#define CFG(rn) (((struct sshtun *)(rn).o.h)->cfg)
 
 /* Runs cli_parse on a NULL-terminated list, capturing what it prints to stderr. */
 struct run {
@@ -80,18 +84,15 @@ static void test_basic(void **st)
 	RUN(&rn, "-p", "2222", "-l", "alice", "-i", "/k/a", "-i", "/k b", "gw.example");
 	assert_int_equal(rn.r, 0);
 	assert_string_equal(rn.err, "");
-	assert_string_equal(rn.o.cfg.host, "gw.example");
-	assert_int_equal(rn.o.cfg.port, 2222);
-	assert_string_equal(rn.o.cfg.user, "alice");
-	assert_int_equal(rn.o.cfg.n_identity_files, 2);
-	assert_string_equal(rn.o.cfg.identity_files[1], "/k b");
+	assert_string_equal(rn.o.host, "gw.example");
+	assert_int_equal(CFG(rn).port, 2222);
+	assert_string_equal(CFG(rn).user, "alice");
+	assert_int_equal(CFG(rn).n_identity_files, 2);
+	assert_string_equal(CFG(rn).identity_files[1], "/k b");
 	assert_null(rn.o.config_file);
 	assert_int_equal(rn.o.verbose, 0);
-	/* The same options as config lines, in order, for the library. */
+	/* Each option went into the handle as one config line. */
 	assert_int_equal(rn.o.n_lines, 4);
-	assert_string_equal(rn.o.lines[0], "Port \"2222\"");
-	assert_string_equal(rn.o.lines[1], "User \"alice\"");
-	assert_string_equal(rn.o.lines[3], "IdentityFile \"/k b\"");
 	cli_opts_free(&rn.o);
 }
 
@@ -102,19 +103,19 @@ static void test_user_at_host(void **st)
 	(void)st;
 	RUN(&rn, "root@198.18.0.2");
 	assert_int_equal(rn.r, 0);
-	assert_string_equal(rn.o.cfg.host, "198.18.0.2");
-	assert_string_equal(rn.o.cfg.user, "root");
+	assert_string_equal(rn.o.host, "198.18.0.2");
+	assert_string_equal(CFG(rn).user, "root");
 	cli_opts_free(&rn.o);
 
 	/* As ssh: -l wins over user@ wherever it stands; the last '@' splits. */
 	RUN(&rn, "bob@h", "-l", "carol");
 	assert_int_equal(rn.r, 0);
-	assert_string_equal(rn.o.cfg.user, "carol");
+	assert_string_equal(CFG(rn).user, "carol");
 	cli_opts_free(&rn.o);
 	RUN(&rn, "me@corp@h");
 	assert_int_equal(rn.r, 0);
-	assert_string_equal(rn.o.cfg.user, "me@corp");
-	assert_string_equal(rn.o.cfg.host, "h");
+	assert_string_equal(CFG(rn).user, "me@corp");
+	assert_string_equal(rn.o.host, "h");
 	cli_opts_free(&rn.o);
 
 	RUN(&rn, "@h");
@@ -177,13 +178,11 @@ static void test_o_options(void **st)
 	RUN(&rn, "-o", "Port=7", "-p", "8", "-o", "TunnelAddress 198.18.9.1/30", "-o", "TunnelPeer=198.18.9.2",
 	    "-o", "ServerAliveInterval = 15", "h");
 	assert_int_equal(rn.r, 0);
-	assert_int_equal(rn.o.cfg.port, 7);	/* first wins */
-	assert_string_equal(rn.o.cfg.tunnel_address, "198.18.9.1/30");
-	assert_string_equal(rn.o.cfg.tunnel_peer, "198.18.9.2");
-	assert_int_equal(rn.o.cfg.server_alive_interval, 15);
+	assert_int_equal(CFG(rn).port, 7);	/* first wins */
+	assert_string_equal(CFG(rn).tunnel_address, "198.18.9.1/30");
+	assert_string_equal(CFG(rn).tunnel_peer, "198.18.9.2");
+	assert_int_equal(CFG(rn).server_alive_interval, 15);
 	assert_int_equal(rn.o.n_lines, 5);
-	assert_string_equal(rn.o.lines[0], "Port=7");
-	assert_string_equal(rn.o.lines[4], "ServerAliveInterval = 15");
 	cli_opts_free(&rn.o);
 
 	RUN(&rn, "-o", "Frobnicate=yes", "h");
@@ -218,9 +217,9 @@ static void test_w_variants(void **st)
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		RUN(&rn, "-w", ok[i].arg, "h");
 		assert_int_equal(rn.r, 0);
-		assert_int_equal(rn.o.cfg.tun_local, ok[i].local);
-		assert_int_equal(rn.o.cfg.tun_remote, ok[i].remote);
-		assert_int_equal(rn.o.cfg.tunnel, CFG_TUNNEL_P2P);
+		assert_int_equal(CFG(rn).tun_local, ok[i].local);
+		assert_int_equal(CFG(rn).tun_remote, ok[i].remote);
+		assert_int_equal(CFG(rn).tunnel, CFG_TUNNEL_P2P);
 		cli_opts_free(&rn.o);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -230,12 +229,12 @@ static void test_w_variants(void **st)
 	/* A mode given before -w stays; without -w the tunnel mode is left for the files. */
 	RUN(&rn, "-o", "Tunnel=ethernet", "-w", "1:1", "h");
 	assert_int_equal(rn.r, 0);
-	assert_int_equal(rn.o.cfg.tunnel, CFG_TUNNEL_ETHERNET);
+	assert_int_equal(CFG(rn).tunnel, CFG_TUNNEL_ETHERNET);
 	cli_opts_free(&rn.o);
 	RUN(&rn, "h");
 	assert_int_equal(rn.r, 0);
-	assert_int_equal(rn.o.cfg.tunnel, CFG_TUNNEL_UNSET);
-	assert_int_equal(rn.o.cfg.tun_local, CFG_UNSET);
+	assert_int_equal(CFG(rn).tunnel, CFG_TUNNEL_UNSET);
+	assert_int_equal(CFG(rn).tun_local, CFG_UNSET);
 	cli_opts_free(&rn.o);
 }
 
@@ -247,22 +246,19 @@ static void test_flags(void **st)
 	RUN(&rn, "-vvv", "-4", "-F", "/tmp/cfg", "h");
 	assert_int_equal(rn.r, 0);
 	assert_int_equal(rn.o.verbose, 3);
-	assert_int_equal(rn.o.cfg.log_level, LG_DEBUG3);
-	assert_int_equal(rn.o.cfg.address_family, AF_INET);
+	assert_int_equal(CFG(rn).address_family, AF_INET);
 	assert_string_equal(rn.o.config_file, "/tmp/cfg");
 	cli_opts_free(&rn.o);
 
 	RUN(&rn, "-v", "h", "-v", "-6");	/* options after the host, as ssh allows */
 	assert_int_equal(rn.r, 0);
 	assert_int_equal(rn.o.verbose, 2);
-	assert_int_equal(rn.o.cfg.log_level, LG_DEBUG2);
-	assert_int_equal(rn.o.cfg.address_family, AF_INET6);
+	assert_int_equal(CFG(rn).address_family, AF_INET6);
 	cli_opts_free(&rn.o);
 
 	RUN(&rn, "-q", "h");
 	assert_int_equal(rn.r, 0);
 	assert_int_equal(rn.o.quiet, 1);
-	assert_int_equal(rn.o.cfg.log_level, LG_ERROR);
 	cli_opts_free(&rn.o);
 
 	RUN(&rn, "-F", "", "h");
@@ -277,8 +273,8 @@ static void test_quoted_values(void **st)
 	/* Values from -i/-l/-p/-w reach cfg_apply quoted: blanks, quotes, '#' and '\\' stay literal. */
 	RUN(&rn, "-i", "/k/a \"b\" #c\\d", "-l", "x#y", "h");
 	assert_int_equal(rn.r, 0);
-	assert_string_equal(rn.o.cfg.identity_files[0], "/k/a \"b\" #c\\d");
-	assert_string_equal(rn.o.cfg.user, "x#y");
+	assert_string_equal(CFG(rn).identity_files[0], "/k/a \"b\" #c\\d");
+	assert_string_equal(CFG(rn).user, "x#y");
 	cli_opts_free(&rn.o);
 	/* Too many options for o->lines. */
 	{
@@ -303,7 +299,7 @@ static void test_help_version(void **st)
 	RUN(&rn, "--help");
 	assert_int_equal(rn.r, 0);
 	assert_int_equal(rn.o.help, 1);
-	assert_null(rn.o.cfg.host);
+	assert_null(rn.o.host);
 	cli_opts_free(&rn.o);
 	RUN(&rn, "-h");
 	assert_int_equal(rn.o.help, 1);
