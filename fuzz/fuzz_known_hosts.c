@@ -1,6 +1,9 @@
 /* sshtun: libFuzzer target for known_hosts lines (kh_match_line). */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+#include <openssl/err.h>
 
 #include "crypto/crypto.h"
 #include "ssh/known_hosts.h"
@@ -10,9 +13,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Names as kh_check forms them: a plain host, an address, a [host]:port. */
 static const char *const names[] = { "example.com", "10.0.0.5", "[gw.example.org]:2222" };
 
+/* A key of a type the build knows: its name maps back to it. */
+static int real_key(const struct pubkey *k)
+{
+	const char *name = pubkey_type_name(k->type);
+
+	return k->type != PK_NONE && pubkey_type_by_name(name, strlen(name)) == k->type;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct pubkey k;
+	struct pubkey k, k2;
 	int marker = 0;
 
 	if (cry_init() != 0) {
@@ -21,10 +32,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		int m = kh_match_line((const char *)data, size, names[i], &k, &marker);
 
-		/* A match always comes with a usable key and a known marker. */
-		if (m == 1 && (k.type == PK_NONE || marker < 0 || marker > 2)) {
+		/*
+		 * A match always comes with a usable key (a real type, whose own blob parses to the same key)
+		 * and a known marker.
+		 */
+		if (m == 1 && (!real_key(&k) || marker < 0 || marker > 2)) {
+			__builtin_trap();
+		}
+		if (m == 1 && (pubkey_from_blob(&k2, k.blob, k.bloblen) != 0 || !pubkey_equal(&k2, &k))) {
+			__builtin_trap();
+		}
+		/* No match, no key left behind (the marker may be: callers look at it only on a match). */
+		if (m != 1 && k.type != PK_NONE) {
 			__builtin_trap();
 		}
 	}
+	ERR_clear_error();	/* see fuzz_pubkey.c */
 	return 0;
 }
