@@ -70,6 +70,14 @@ static void gcm_iv_next(uint8_t iv[GCM_IVLEN])
  * Seal side: loads c->iv into libcrypto (as the whole "fixed" IV) and primes
  * GCM with it; libcrypto's copy then holds c->iv + 1, as after a seal.
  */
+/*
+ * The parameter names libcrypto looks up with strcmp on every packet: aligned, so that where the linker happens
+ * to put them (near the end of a page) never sends strcmp down its slow path.
+ */
+static const char gcm_p_tag[32] __attribute__((aligned(32))) = OSSL_CIPHER_PARAM_AEAD_TAG;
+static const char gcm_p_iv_gen[32] __attribute__((aligned(32))) = OSSL_CIPHER_PARAM_AEAD_TLS1_GET_IV_GEN;
+static const char gcm_p_iv_inv[32] __attribute__((aligned(32))) = OSSL_CIPHER_PARAM_AEAD_TLS1_SET_IV_INV;
+
 static int gcm_prime(struct gcm_ctx *c)
 {
 	uint8_t inv[GCM_INV];
@@ -79,7 +87,7 @@ static int gcm_prime(struct gcm_ctx *c)
 	if (EVP_CIPHER_CTX_ctrl(c->evp, EVP_CTRL_GCM_SET_IV_FIXED, -1, c->iv) != 1) {
 		return SSHTUN_ERR_CRYPTO;
 	}
-	p[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_GET_IV_GEN, inv, sizeof(inv));
+	p[0] = OSSL_PARAM_construct_octet_string((char *)gcm_p_iv_gen, inv, sizeof(inv));
 	p[1] = OSSL_PARAM_construct_end();
 	if (EVP_CIPHER_CTX_get_params(c->evp, p) != 1 || memcmp(inv, c->iv + GCM_FIXED, GCM_INV) != 0) {
 		return SSHTUN_ERR_CRYPTO;
@@ -199,8 +207,8 @@ static int gcm_seal(void *vctx, uint32_t seq, uint8_t *pkt, size_t len, uint8_t 
 		goto out;
 	}
 	/* One call: this packet's tag, and GCM primed with the next IV (libcrypto's counter moves on). */
-	p[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag, GCM_TAG);
-	p[1] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_GET_IV_GEN, inv, sizeof(inv));
+	p[0] = OSSL_PARAM_construct_octet_string((char *)gcm_p_tag, tag, GCM_TAG);
+	p[1] = OSSL_PARAM_construct_octet_string((char *)gcm_p_iv_gen, inv, sizeof(inv));
 	p[2] = OSSL_PARAM_construct_end();
 	if (EVP_CIPHER_CTX_get_params(c->evp, p) != 1) {
 		goto out;
@@ -233,8 +241,8 @@ static int gcm_open(void *vctx, uint32_t seq, uint8_t *pkt, size_t len, const ui
 	memcpy(inv, c->iv + GCM_FIXED, GCM_INV);
 	r = SSHTUN_ERR_CRYPTO;
 	/* One call: the expected tag, and our invocation counter, which loads this packet's IV into GCM. */
-	p[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, want, GCM_TAG);
-	p[1] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_SET_IV_INV, inv, sizeof(inv));
+	p[0] = OSSL_PARAM_construct_octet_string((char *)gcm_p_tag, want, GCM_TAG);
+	p[1] = OSSL_PARAM_construct_octet_string((char *)gcm_p_iv_inv, inv, sizeof(inv));
 	p[2] = OSSL_PARAM_construct_end();
 	if (EVP_CIPHER_CTX_set_params(c->evp, p) != 1 ||
 	    EVP_CipherUpdate(c->evp, NULL, &outl, pkt, GCM_AAD) != 1) {
