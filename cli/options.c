@@ -229,7 +229,16 @@ static int parse(struct cli_opts *o, int argc, char **argv)
 		printable(bad, sizeof(bad), argv[optind + 1]);
 		return usage_error("unexpected argument \"%s\" (sshtun runs no remote command)", bad);
 	}
-	return set_destination(o, argv[optind]);
+	if ((r = set_destination(o, argv[optind])) != 0) {
+		return r;
+	}
+	/* -v and -q are LogLevel given on the command line: first value wins, as with -o LogLevel. */
+	if (o->verbose > 0) {
+		static const char *const levels[] = { "LogLevel DEBUG1", "LogLevel DEBUG2", "LogLevel DEBUG3" };
+
+		return apply_line(o, levels[o->verbose >= 3 ? 2 : o->verbose - 1], "-v");
+	}
+	return o->quiet ? apply_line(o, "LogLevel QUIET", "-q") : 0;
 }
 
 int cli_parse(struct cli_opts *o, int argc, char **argv)

@@ -26,8 +26,8 @@ extern "C" {
  *   sshtun_stop(h) (from anywhere) begins a clean close; sshtun_del(h) frees.
  * No function blocks for long: all network and device I/O is non-blocking,
  * ssh-agent requests included (an agent may wait for its user's
- * confirmation). Name resolution in sshtun_start and AddKeysToAgent's
- * hand-over are the exceptions: short local round trips. Questions for the
+ * confirmation). Name resolution in sshtun_start is the exception.
+ * Questions for the
  * user (passphrases, passwords, keyboard-interactive, a new host key) are
  * events: see sshtun_set_prompt_cb. Handles are independent; a
  * process may run many. A handle is not thread-safe: call it from one thread.

@@ -353,6 +353,56 @@ int agent_list(struct agent *a, struct agent_id *ids, size_t max, size_t *n)
 	return err ? SSHTUN_ERR_AGENT : 0;
 }
 
+static int agent_start(struct agent *a, struct wire_w *body);
+
+/* ADD_IDENTITY (or ADD_ID_CONSTRAINED with a lifetime or confirmation) for keyfields. */
+static void agent_add_body(struct wire_w *body, const struct wire_w *keyfields, const char *comment, uint32_t lifetime,
+	int confirm)
+{
+	wire_put_u8(body, lifetime || confirm ? AGENTC_ADD_ID_CONSTRAINED : AGENTC_ADD_IDENTITY);
+	wire_put_raw(body, keyfields->p, keyfields->len);
+	wire_put_cstring(body, comment);
+	if (lifetime) {
+		wire_put_u8(body, AGENT_CONSTRAIN_LIFETIME);
+		wire_put_u32(body, lifetime);
+	}
+	if (confirm) {
+		wire_put_u8(body, AGENT_CONSTRAIN_CONFIRM);
+	}
+}
+
+int agent_add_start(struct agent *a, const struct wire_w *keyfields, const char *comment, uint32_t lifetime, int confirm)
+{
+	struct wire_w body;
+	int err;
+
+	if (!a || !keyfields || !comment) {
+		return SSHTUN_ERR_INVAL;
+	}
+	wire_w_init(&body, 0);
+	agent_add_body(&body, keyfields, comment, lifetime, confirm);
+	err = agent_start(a, &body);
+	return err;
+}
+
+int agent_add_finish(struct agent *a)
+{
+	int err;
+
+	if (!a->busy || !a->done) {
+		return SSHTUN_ERR_STATE;
+	}
+	a->busy = 0;
+	err = a->err ? SSHTUN_ERR_AGENT :
+		a->reply.len == 5 && a->reply.p[4] == AGENT_SUCCESS ? 0 : SSHTUN_ERR_AGENT;
+	if (a->req.p) {
+		cry_wipe(a->req.p, a->req.cap);	/* it held the private key */
+	}
+	wire_w_free(&a->req);
+	wire_w_free(&a->reply);
+	return err;
+}
+
 int agent_add(struct agent *a, const struct wire_w *keyfields, const char *comment, uint32_t lifetime, int confirm)
 {
 	struct wire_w body, reply;
@@ -363,16 +413,7 @@ int agent_add(struct agent *a, const struct wire_w *keyfields, const char *comme
 	}
 	wire_w_init(&body, 0);
 	wire_w_init(&reply, AGENT_MAX_REPLY);
-	wire_put_u8(&body, lifetime || confirm ? AGENTC_ADD_ID_CONSTRAINED : AGENTC_ADD_IDENTITY);
-	wire_put_raw(&body, keyfields->p, keyfields->len);
-	wire_put_cstring(&body, comment);
-	if (lifetime) {
-		wire_put_u8(&body, AGENT_CONSTRAIN_LIFETIME);
-		wire_put_u32(&body, lifetime);
-	}
-	if (confirm) {
-		wire_put_u8(&body, AGENT_CONSTRAIN_CONFIRM);
-	}
+	agent_add_body(&body, keyfields, comment, lifetime, confirm);
 	err = agent_request(a, &body, &reply, AGENT_IO_TIMEOUT_MS);
 	if (err == 0 && (reply.len != 1 || reply.p[0] != AGENT_SUCCESS)) {
 		err = SSHTUN_ERR_AGENT;
@@ -435,6 +476,9 @@ static int agent_start(struct agent *a, struct wire_w *body)
 	int err;
 
 	if (a->fd < 0 || a->busy) {
+		if (body->p) {
+			cry_wipe(body->p, body->cap);
+		}
 		wire_w_free(body);
 		return SSHTUN_ERR_STATE;
 	}
@@ -445,6 +489,9 @@ static int agent_start(struct agent *a, struct wire_w *body)
 	wire_put_u32(&a->req, (uint32_t)body->len);
 	wire_put_raw(&a->req, body->p, body->len);
 	err = wire_w_err(body) ? wire_w_err(body) : wire_w_err(&a->req);
+	if (body->p) {
+		cry_wipe(body->p, body->cap);	/* an ADD_IDENTITY holds a private key */
+	}
 	wire_w_free(body);
 	if (err) {
 		return err;

@@ -63,6 +63,9 @@ int agent_sign_finish(struct agent *a, const struct pubkey *key, const char *alg
  * seconds (0: none) and confirm (ask before each use) as constraints. Blocking, with a short deadline.
  */
 int agent_add(struct agent *a, const struct wire_w *keyfields, const char *comment, uint32_t lifetime, int confirm);
+/* The same on the event loop: start, agent_io until it returns 1, then finish (0 if the agent took the key). */
+int agent_add_start(struct agent *a, const struct wire_w *keyfields, const char *comment, uint32_t lifetime, int confirm);
+int agent_add_finish(struct agent *a);
 /* Frees the certificates agent_list or agent_parse_identities allocated for n identities. */
 void agent_ids_free(struct agent_id *ids, size_t n);
 /* Parses an IDENTITIES_ANSWER message body (after the length, incl. the type byte). Exposed for fuzzing. */

@@ -135,9 +135,15 @@ static int start(struct sshtun *h)
 	int unit = h->cfg.tun_local < 0 || h->cfg.tun_local == CFG_TUN_ANY ? TUN_ANY : h->cfg.tun_local;
 	int r;
 
+	int log_level = h->cfg.log_level;	/* LogLevel as the configuration gave it, CFG_UNSET if not */
+
 	if ((r = cfg_finish(&h->cfg, &h->log)) != 0) {
 		conn_fail(h, r, "invalid configuration (see the message above)");
 		return r;
+	}
+	/* An explicit LogLevel (QUIET hides the server's banner, DEBUG3 shows everything) rules the log from here. */
+	if (log_level != CFG_UNSET) {
+		h->log.level = log_level;
 	}
 	if (h->cfg.tunnel_address) {
 		if ((r = tun_addr_parse(&h->addr, h->cfg.tunnel_address)) != 0) {

@@ -36,6 +36,7 @@ struct conn_file {
 	int tries;		/* passphrases tried */
 	int gave_up;		/* no passphrase to be had: the key is skipped */
 	int agent_decided;	/* AddKeysToAgent was applied (or asked and answered) for this key */
+	int adding;		/* handed to the agent, its answer not yet in */
 };
 
 /* The one question that may be waiting (prompt.c). */

@@ -13,6 +13,7 @@
 
 static int ask_passphrase(struct conn_file *f);
 static int load_files(struct sshtun *h);
+static int added_to_agent(struct conn_file *f);
 
 /* The passphrase (or none) came: unlock the key, ask again after a wrong one, then let userauth go on. */
 static int on_passphrase(struct sshtun *h, void *ctx, const char *const *answers, unsigned n)
@@ -61,8 +62,11 @@ static int ask_passphrase(struct conn_file *f)
 	return conn_ask(f->h, SSHTUN_PROMPT_PASSPHRASE, f->path, "", 1, qs, echo, on_passphrase, f);
 }
 
-/* AddKeysToAgent: the key, now loaded from its file, goes to the agent (with confirm and lifetime as set). */
-static void add_to_agent(struct conn_file *f)
+/*
+ * AddKeysToAgent: the key, now loaded from its file, goes to the agent (with confirm and lifetime as set), on
+ * the event loop: SSHTUN_ERR_AGAIN while the agent has not answered (f->adding), 0 once it did or could not.
+ */
+static int add_to_agent(struct conn_file *f)
 {
 	struct sshtun *h = f->h;
 	struct wire_w w;
@@ -71,18 +75,38 @@ static void add_to_agent(struct conn_file *f)
 	wire_w_init(&w, 0);
 	r = key_put_private(&f->key, &w);
 	if (r == 0) {
-		r = agent_add(&h->agent, &w, f->path, (uint32_t)h->cfg.add_keys_lifetime,
+		r = agent_add_start(&h->agent, &w, f->path, (uint32_t)h->cfg.add_keys_lifetime,
 			h->cfg.add_keys_to_agent == CFG_ADD_CONFIRM);
 	}
 	if (w.p) {
 		cry_wipe(w.p, w.cap);
 	}
 	wire_w_free(&w);
+	if (r != 0) {
+		LG_W(&h->log, "could not add %s to ssh-agent: %s", f->path, sshtun_strerror(r));
+		return 0;
+	}
+	f->adding = 1;
+	if (agent_io(&h->agent) == 0) {
+		return io_watch_agent(h) == 0 ? SSHTUN_ERR_AGAIN : 0;
+	}
+	return added_to_agent(f);
+}
+
+/* The agent's answer to the key handed over. */
+static int added_to_agent(struct conn_file *f)
+{
+	struct sshtun *h = f->h;
+	int r = agent_add_finish(&h->agent);
+
+	f->adding = 0;
+	io_watch_agent(h);
 	if (r == 0) {
 		LG_I(&h->log, "Identity added: %s (%s)", f->path, pubkey_type_name(f->key.pub.type));
 	} else {
 		LG_W(&h->log, "could not add %s to ssh-agent: %s", f->path, sshtun_strerror(r));
 	}
+	return 0;
 }
 
 static int on_add_answer(struct sshtun *h, void *ctx, const char *const *answers, unsigned n)
@@ -90,8 +114,8 @@ static int on_add_answer(struct sshtun *h, void *ctx, const char *const *answers
 	struct conn_file *f = ctx;
 
 	(void)n;
-	if (answers && strcasecmp(answers[0], "yes") == 0 && h->have_agent) {
-		add_to_agent(f);
+	if (answers && strcasecmp(answers[0], "yes") == 0 && h->have_agent && add_to_agent(f) == SSHTUN_ERR_AGAIN) {
+		return 0;	/* the agent's answer resumes userauth */
 	}
 	return conn_auth_resume(h);
 }
@@ -104,6 +128,9 @@ static int maybe_add_to_agent(struct conn_file *f)
 	const char *qs[1] = { q };
 	int echo[1] = { 1 }, r;
 
+	if (f->adding) {
+		return h->agent.busy && h->agent.done ? added_to_agent(f) : SSHTUN_ERR_AGAIN;
+	}
 	if (f->agent_decided || h->cfg.add_keys_to_agent == CFG_ADD_NO) {
 		return 0;
 	}
@@ -113,8 +140,7 @@ static int maybe_add_to_agent(struct conn_file *f)
 		return 0;
 	}
 	if (h->cfg.add_keys_to_agent != CFG_ADD_ASK) {
-		add_to_agent(f);
-		return 0;
+		return add_to_agent(f);
 	}
 	snprintf(q, sizeof(q), "Add key %s (%s) to agent? (yes/no) ", f->path, pubkey_type_name(f->key.pub.type));
 	r = conn_ask(h, SSHTUN_PROMPT_CONFIRM, f->path, "", 1, qs, echo, on_add_answer, f);

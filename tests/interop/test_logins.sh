@@ -163,6 +163,10 @@ fi
 grep -q "sshtun: Welcome to the sshtun test rig." "$RIG_DIR/password login.log" &&
 	grep -q "sshtun: Authorised use only." "$RIG_DIR/password login.log" &&
 	tap_ok "the server's banner is shown, line by line" || tap_not_ok "the server's banner is shown, line by line"
+out=$(rig_client env SSH_ASKPASS="$K/ask_pw" SSH_ASKPASS_REQUIRE=force setsid -w timeout 30 "$SSHTUN" -F "$RIG_DIR/login_config" \
+	-p "$PORT" -o LogLevel=QUIET -o PasswordAuthentication=no "$RIG_SERVER_IP" 2>&1 </dev/null)
+echo "$out" | grep -q "Welcome to the sshtun test rig" && tap_not_ok "LogLevel QUIET: no banner" ||
+	tap_ok "LogLevel QUIET: the banner is not shown"
 refused "wrong password" 5 "tried password" "$K/ask_bad"
 [ "$(grep -c "password: $" "$K/ask_bad.asked")" = 3 ] && grep -q "^Permission denied, please try again.$" "$K/ask_bad.asked" &&
 	tap_ok "wrong password: asked 3 times (NumberOfPasswordPrompts), again with ssh's words" ||

@@ -246,6 +246,7 @@ static void test_flags(void **st)
 	RUN(&rn, "-vvv", "-4", "-F", "/tmp/cfg", "h");
 	assert_int_equal(rn.r, 0);
 	assert_int_equal(rn.o.verbose, 3);
+	assert_int_equal(CFG(rn).log_level, LG_DEBUG3);	/* -v is LogLevel from the command line */
 	assert_int_equal(CFG(rn).address_family, AF_INET);
 	assert_string_equal(rn.o.config_file, "/tmp/cfg");
 	cli_opts_free(&rn.o);
@@ -259,6 +260,7 @@ static void test_flags(void **st)
 	RUN(&rn, "-q", "h");
 	assert_int_equal(rn.r, 0);
 	assert_int_equal(rn.o.quiet, 1);
+	assert_int_equal(CFG(rn).log_level, LG_ERROR);
 	cli_opts_free(&rn.o);
 
 	RUN(&rn, "-F", "", "h");
