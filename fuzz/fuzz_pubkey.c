@@ -22,7 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * Fixed valid keys, one of each type (ssh-keygen test keys, not secrets: their private halves are the privkey
  * seeds fuzz/corpus/privkey/seed-ed25519, seed-ecdsa256, ...), so that signature blobs of every algorithm
  * reach each type's verify code even when the input's own key blob is not valid. The pubkey seeds
- * seed-*-sig hold valid signatures by these keys.
+ * seed-*-sig hold valid signatures by these keys. The security keys (sk-*@openssh.com, application "ssh:")
+ * are the ECDSA P-256 and Ed25519 keys standing in for a FIDO token's; a build that lacks a type skips it.
  */
 static const char *const fixed_lines[] = {
 	"ssh-ed25519 "
@@ -46,6 +47,14 @@ static const char *const fixed_lines[] = {
 		"VN1s5xjjxBPflvG9NB3l2v53149CtV4ls7tiVMt36iBrvn0fR6qsdx2O/2XLnnRHJ0i/NIPFhxXHIx8us/DuIEX4oKtTQOvq"
 		"MJpnzK3VQvh/BhyGm+tNOYyT/IJX2aB0VLpy7V42om2okmaFPc4CowiWoZZRfivEP88NkeFYq8+8aFIaXzy7qnMi/M2ftGbd"
 		"+dK/goFEnbr0qzntCyRbsMrKIcXoFduDh+BoH59xgz/kbhmPtUXEM77S+sHTpZKjFLidOnWO80I10w1Fwfq3"
+	,
+	"sk-ecdsa-sha2-nistp256@openssh.com "
+		"AAAAInNrLWVjZHNhLXNoYTItbmlzdHAyNTZAb3BlbnNzaC5jb20AAAAIbmlzdHAyNTYAAABBBNKcrKQN2W2+h6rw/Q/3BPdI"
+		"r77iKtI0lL0YVcJAD7FVmfl4LFh23xizkW9WZVyC3uhZx8bpAX28minEFvXDD8UAAAAEc3NoOg=="
+	,
+	"sk-ssh-ed25519@openssh.com "
+		"AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29tAAAAIFZh9NIuY1Y1oE/muW510ZhzAWFgPOTh2WAdM3CgPPi2AAAABHNz"
+		"aDo="
 	,
 };
 
