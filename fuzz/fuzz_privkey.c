@@ -1,4 +1,8 @@
-/* sshtun: libFuzzer target for OpenSSH private key files (key_parse_private, then key_sign with what parsed). */
+/*
+ * sshtun: libFuzzer target for private key files, OpenSSH's and PEM (key_parse_private, then key_sign with what
+ * parsed); encrypted ones are also tried with the passphrase the seeds use ("fuzzpass"; a fuzzing build spends
+ * at most 2 bcrypt rounds).
+ */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,8 +28,14 @@ static void parse(const uint8_t *text, size_t n)
 	static const uint8_t msg[] = "sshtun fuzz: data to sign";
 	struct privkey k;
 	struct wire_w sig;
+	int r = key_parse_private(&k, text, n, NULL);
 
-	if (key_parse_private(&k, text, n, NULL) == 0) {
+	/* An encrypted file: once more with the seeds' passphrase, so decryption (bcrypt-pbkdf, AES-CTR/GCM, PEM's) runs. */
+	if (r == SSHTUN_ERR_KEY_ENCRYPTED) {
+		key_wipe(&k);
+		r = key_parse_private(&k, text, n, "fuzzpass");
+	}
+	if (r == 0) {
 		if (k.pub.type < PK_ED25519 || k.pub.type > PK_RSA || (k.pub.type != PK_ED25519 && k.pk == NULL) ||
 		    memchr(k.comment, 0, sizeof(k.comment)) == NULL) {
 			__builtin_trap();
