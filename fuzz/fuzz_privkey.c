@@ -12,6 +12,7 @@
 
 #include "crypto/crypto.h"
 #include "ssh/key.h"
+#include "sshtun_err.h"
 #include "util/wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
