@@ -79,11 +79,25 @@ int cry_pem_private(const uint8_t *text, size_t n, const char *pass, struct cry_
 	}
 	switch (EVP_PKEY_get_base_id(k)) {
 	case EVP_PKEY_RSA:
-		*kind = CRY_PEM_RSA;
+	case EVP_PKEY_EC: {
+		/*
+		 * libcrypto takes a PEM key's numbers as they are: a damaged file (CRT values that do not fit n and d, a
+		 * point that is not d G) would load and only ever make signatures that fail. Check they are one key,
+		 * as for OpenSSH's format (the fuzzer found such a file).
+		 */
+		EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k, NULL);
+		int ok = ctx && EVP_PKEY_pairwise_check(ctx) == 1 &&
+			 (EVP_PKEY_get_base_id(k) != EVP_PKEY_EC || EVP_PKEY_public_check(ctx) == 1);
+
+		EVP_PKEY_CTX_free(ctx);
+		ERR_clear_error();
+		if (!ok) {
+			EVP_PKEY_free(k);
+			return SSHTUN_ERR_KEY_FILE;
+		}
+		*kind = EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA ? CRY_PEM_RSA : CRY_PEM_EC;
 		break;
-	case EVP_PKEY_EC:
-		*kind = CRY_PEM_EC;
-		break;
+	}
 	case EVP_PKEY_ED25519: {
 		size_t len = 32;
 
