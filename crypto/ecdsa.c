@@ -7,6 +7,7 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/param_build.h>
 
 #include "sshtun_err.h"
@@ -67,6 +68,7 @@ static EVP_PKEY *ecdsa_public(const struct ecdsa_curve *c, const uint8_t *q, siz
 	EVP_PKEY_CTX_free(ctx);
 	if (!ok) {
 		EVP_PKEY_free(k);
+		ERR_clear_error();
 		return NULL;
 	}
 	return k;
@@ -165,6 +167,9 @@ int cry_ecdsa_private(struct cry_pkey **out, int curve, const uint8_t *q, size_t
 	k = NULL;
 	err = 0;
 out:
+	if (err) {
+		ERR_clear_error();
+	}
 	EVP_PKEY_CTX_free(ctx);
 	EVP_PKEY_free(k);
 	OSSL_PARAM_free(params);	/* the private numbers in it came from secure BIGNUMs: cleared as freed */

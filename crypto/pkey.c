@@ -1,6 +1,7 @@
 /* sshtun: libcrypto key objects and EVP signing, shared by ECDSA (crypto/ecdsa.c) and RSA (crypto/rsa.c). */
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 
 #include "sshtun_err.h"
@@ -34,6 +35,9 @@ EVP_PKEY *pkey_fromdata(const char *type, int selection, OSSL_PARAM *params)
 		k = NULL;
 	}
 	EVP_PKEY_CTX_free(ctx);
+	if (!k) {
+		ERR_clear_error();	/* the queue is per thread and grows: a refused key leaves nothing behind */
+	}
 	return k;
 }
 
@@ -54,6 +58,9 @@ int pkey_verify(EVP_PKEY *k, int hash, const uint8_t *sig, size_t siglen, const 
 		ok = EVP_DigestVerify(ctx, sig, siglen, msg ? msg : pkey_empty, len) == 1;
 	}
 	EVP_MD_CTX_free(ctx);
+	if (!ok) {
+		ERR_clear_error();	/* a signature that does not verify leaves nothing in libcrypto's error queue */
+	}
 	return ok ? 0 : SSHTUN_ERR_HOSTKEY_SIG;
 }
 

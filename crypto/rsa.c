@@ -7,6 +7,7 @@
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/param_build.h>
 
 #include "sshtun_err.h"
@@ -161,6 +162,9 @@ int cry_rsa_private(struct cry_pkey **out, const struct cry_rsa_parts *parts)
 	k = NULL;
 	err = 0;
 out:
+	if (err) {
+		ERR_clear_error();
+	}
 	EVP_PKEY_CTX_free(ctx);
 	EVP_PKEY_free(k);
 	OSSL_PARAM_free(params);	/* the private numbers in it came from secure BIGNUMs: cleared as freed */
