@@ -36,141 +36,28 @@ enum {
 	AGENT_PATH_SHOW = 256
 };
 
-/* ---- socket I/O with a deadline ---- */
-
-static long agent_ms_left(const struct timespec *deadline)
+/*
+ * Blocking use, for tools and tests: the same request as the event loop makes, waited for here with poll()
+ * up to timeout_ms. Returns once agent_io says the reply is in (or the request failed).
+ */
+static int agent_wait_reply(struct agent *a, int timeout_ms)
 {
-	struct timespec now;
-	long ms;
+	struct timespec t0, now;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (long)(deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
-	return ms > 0 ? ms : 0;
-}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (agent_io(a) == 0) {
+		struct pollfd pfd = { .fd = a->fd, .events = (short)agent_io_events(a), .revents = 0 };
+		long ms;
 
-/* Waits until fd is ready for events; SSHTUN_ERR_TIMEOUT when the deadline passes. */
-static int agent_wait(int fd, short events, const struct timespec *deadline)
-{
-	struct pollfd pfd = { .fd = fd, .events = events, .revents = 0 };
-	long ms;
-	int rc;
-
-	for (;;) {
-		ms = agent_ms_left(deadline);
-		if (ms == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = timeout_ms - ((long)(now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000);
+		if (ms <= 0 || (poll(&pfd, 1, (int)ms) < 0 && errno != EINTR)) {
+			LG_W(a->log, "ssh-agent: no answer in time");
+			agent_free(a);	/* the stream is out of step now */
 			return SSHTUN_ERR_TIMEOUT;
 		}
-		rc = poll(&pfd, 1, (int)ms);
-		if (rc > 0) {
-			return 0;	/* ready, or an error/hang-up the next call reports */
-		}
-		if (rc < 0 && errno != EINTR) {
-			return SSHTUN_ERR_SYS;
-		}
-	}
-}
-
-static int agent_send_all(int fd, const uint8_t *p, size_t n, const struct timespec *deadline)
-{
-	size_t off = 0;
-	ssize_t put;
-	int err;
-
-	while (off < n) {
-		put = send(fd, p + off, n - off, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (put > 0) {
-			off += (size_t)put;
-			continue;
-		}
-		if (put < 0 && errno == EINTR) {
-			continue;
-		}
-		if (put < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			err = agent_wait(fd, POLLOUT, deadline);
-			if (err) {
-				return err;
-			}
-			continue;
-		}
-		return SSHTUN_ERR_CLOSED;
 	}
 	return 0;
-}
-
-static int agent_recv_all(int fd, uint8_t *p, size_t n, const struct timespec *deadline)
-{
-	size_t off = 0;
-	ssize_t got;
-	int err;
-
-	while (off < n) {
-		err = agent_wait(fd, POLLIN, deadline);
-		if (err) {
-			return err;
-		}
-		got = recv(fd, p + off, n - off, MSG_DONTWAIT);
-		if (got > 0) {
-			off += (size_t)got;
-			continue;
-		}
-		if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) {
-			continue;
-		}
-		return SSHTUN_ERR_CLOSED;	/* EOF or a socket error */
-	}
-	return 0;
-}
-
-/* Sends one message (body = type byte and payload) and reads the reply body into reply. */
-static int agent_request(struct agent *a, const struct wire_w *body, struct wire_w *reply, int timeout_ms)
-{
-	struct timespec deadline;
-	uint8_t hdr[4];
-	uint8_t *space;
-	uint32_t len;
-	int err;
-
-	if (a->fd < 0) {
-		return SSHTUN_ERR_STATE;
-	}
-	if (wire_w_err(body)) {
-		return wire_w_err(body);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	wire_poke_u32(hdr, (uint32_t)body->len);
-	err = agent_send_all(a->fd, hdr, sizeof(hdr), &deadline);
-	if (err == 0) {
-		err = agent_send_all(a->fd, body->p, body->len, &deadline);
-	}
-	if (err == 0) {
-		err = agent_recv_all(a->fd, hdr, sizeof(hdr), &deadline);
-	}
-	if (err) {
-		LG_W(a->log, "ssh-agent: %s", err == SSHTUN_ERR_TIMEOUT ? "no answer in time" : "connection lost");
-		goto out;
-	}
-	len = wire_peek_u32(hdr);
-	if (len == 0 || len > AGENT_MAX_REPLY) {
-		LG_W(a->log, "ssh-agent: reply of %lu bytes refused", (unsigned long)len);
-		err = SSHTUN_ERR_LIMIT;
-		goto out;
-	}
-	space = wire_put_space(reply, len);
-	if (!space) {
-		err = wire_w_err(reply);
-		goto out;
-	}
-	err = agent_recv_all(a->fd, space, len, &deadline);
-	if (err) {
-		LG_W(a->log, "ssh-agent: %s", err == SSHTUN_ERR_TIMEOUT ? "reply not complete in time" : "connection lost");
-	}
-out:
-	if (err) {
-		/* The stream is out of step now: later requests must not read this reply's remains. */
-		agent_close(a);
-	}
-	return err;
 }
 
 /* ---- public API ---- */
@@ -328,28 +215,19 @@ void agent_ids_free(struct agent_id *ids, size_t n)
 
 int agent_list(struct agent *a, struct agent_id *ids, size_t max, size_t *n)
 {
-	struct wire_w body, reply;
 	int err;
 
 	if (!a || !n || (!ids && max)) {
 		return SSHTUN_ERR_INVAL;
 	}
 	*n = 0;
-	wire_w_init(&body, 0);
-	wire_w_init(&reply, AGENT_MAX_REPLY);
-	wire_put_u8(&body, AGENTC_REQUEST_IDENTITIES);
-	err = agent_request(a, &body, &reply, AGENT_IO_TIMEOUT_MS);
+	err = agent_list_start(a);
 	if (err == 0) {
-		err = agent_parse_identities(reply.p, reply.len, ids, max, n);
-		if (err && err != SSHTUN_ERR_AGENT) {
-			LG_W(a->log, "ssh-agent: bad identities answer: %s", sshtun_strerror(err));
-		}
+		err = agent_wait_reply(a, AGENT_IO_TIMEOUT_MS);
 	}
 	if (err == 0) {
-		LG_D1(a->log, "ssh-agent: %zu usable identities", *n);
+		err = agent_list_finish(a, ids, max, n);
 	}
-	wire_w_free(&body);
-	wire_w_free(&reply);
 	return err ? SSHTUN_ERR_AGENT : 0;
 }
 
@@ -400,29 +278,6 @@ int agent_add_finish(struct agent *a)
 	}
 	wire_w_free(&a->req);
 	wire_w_free(&a->reply);
-	return err;
-}
-
-int agent_add(struct agent *a, const struct wire_w *keyfields, const char *comment, uint32_t lifetime, int confirm)
-{
-	struct wire_w body, reply;
-	int err;
-
-	if (!a || !keyfields || !comment) {
-		return SSHTUN_ERR_INVAL;
-	}
-	wire_w_init(&body, 0);
-	wire_w_init(&reply, AGENT_MAX_REPLY);
-	agent_add_body(&body, keyfields, comment, lifetime, confirm);
-	err = agent_request(a, &body, &reply, AGENT_IO_TIMEOUT_MS);
-	if (err == 0 && (reply.len != 1 || reply.p[0] != AGENT_SUCCESS)) {
-		err = SSHTUN_ERR_AGENT;
-	}
-	if (body.p) {
-		cry_wipe(body.p, body.cap);
-	}
-	wire_w_free(&body);
-	wire_w_free(&reply);
 	return err;
 }
 
@@ -640,22 +495,14 @@ int agent_sign_finish(struct agent *a, const struct pubkey *key, const char *alg
 
 int agent_sign(struct agent *a, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig)
 {
-	struct wire_w body, reply;
 	int err;
 
 	if (!a || !key || !alg || !sig || (!data && n) || key->bloblen == 0 || key->bloblen > PK_BLOB_MAX) {
 		return SSHTUN_ERR_INVAL;
 	}
-	wire_w_init(&body, 0);
-	wire_w_init(&reply, AGENT_MAX_REPLY);
-	agent_sign_body(&body, key->blob, key->bloblen, alg, data, n);
-	err = agent_request(a, &body, &reply, AGENT_SIGN_TIMEOUT_MS);
-	if (err) {
-		err = SSHTUN_ERR_AGENT;
-	} else {
-		err = agent_take_signature(a, &reply, key, alg, data, n, sig);
+	err = agent_sign_start(a, key->blob, key->bloblen, alg, data, n);
+	if (err == 0) {
+		err = agent_wait_reply(a, AGENT_SIGN_TIMEOUT_MS);
 	}
-	wire_w_free(&body);
-	wire_w_free(&reply);
-	return err;
+	return err ? SSHTUN_ERR_AGENT : agent_sign_finish(a, key, alg, data, n, sig);
 }

@@ -35,11 +35,14 @@ int agent_open(struct agent *a, const char *path, const struct lg *log);
 void agent_close(struct agent *a);
 /* Closes and frees what a request in flight holds. */
 void agent_free(struct agent *a);
-/* Lists identities (SSH2_AGENTC_REQUEST_IDENTITIES); keys of types we cannot use are skipped. */
+/*
+ * Blocking forms of the requests below, for tools and tests (the library itself only uses the event-loop
+ * forms): list identities (keys of types we cannot use are skipped), and sign.
+ */
 int agent_list(struct agent *a, struct agent_id *ids, size_t max, size_t *n);
 /*
- * Asks the agent to sign data with key under signature algorithm alg (for RSA keys it asks for SHA-2 with
- * the protocol's flags); appends the signature blob (string alg, string sig) to sig once it verifies.
+ * Signs data with key under signature algorithm alg (for RSA keys SHA-2 through the protocol's flags); appends
+ * the signature blob (string alg, string sig) to sig once it verifies.
  */
 int agent_sign(struct agent *a, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig);
 /*
@@ -59,11 +62,10 @@ unsigned agent_io_events(const struct agent *a);
 int agent_sign_finish(struct agent *a, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n,
 	struct wire_w *sig);
 /*
- * Hands a private key to the agent (AddKeysToAgent): keyfields as key_put_private writes them; lifetime in
- * seconds (0: none) and confirm (ask before each use) as constraints. Blocking, with a short deadline.
+ * Hands a private key to the agent (AddKeysToAgent) on the event loop: keyfields as key_put_private writes
+ * them; lifetime in seconds (0: none) and confirm (ask before each use) as constraints. Start, agent_io until
+ * it returns 1, then finish (0 if the agent took the key).
  */
-int agent_add(struct agent *a, const struct wire_w *keyfields, const char *comment, uint32_t lifetime, int confirm);
-/* The same on the event loop: start, agent_io until it returns 1, then finish (0 if the agent took the key). */
 int agent_add_start(struct agent *a, const struct wire_w *keyfields, const char *comment, uint32_t lifetime, int confirm);
 int agent_add_finish(struct agent *a);
 /* Frees the certificates agent_list or agent_parse_identities allocated for n identities. */

@@ -26,22 +26,6 @@ enum {
 
 static const char kh_hash_magic[] = "|1|";
 
-/* 1 if name is one of the comma-separated list. */
-static int kh_listed(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = list; *p;) {
-		size_t len = strcspn(p, ",");
-
-		if (len == n && memcmp(p, name, n) == 0) {
-			return 1;
-		}
-		p += len + (p[len] == ',');
-	}
-	return 0;
-}
-
 /* ---- host matching ---- */
 
 /* Plain pattern list "a,b*,!c": 1 if a positive pattern matches and no negated one does. */
@@ -393,7 +377,7 @@ static void kh_types_in(const struct wire_w *text, const char *name, char *out, 
 		}
 		type = marker == KH_MARK_CA ? KH_PREFER_CERTS : pubkey_type_name(k.type);
 		tlen = strlen(type);
-		if (kh_listed(out, type) || cur + tlen + 2 > outlen) {
+		if (tp_alglist_has(out, type) || cur + tlen + 2 > outlen) {
 			continue;
 		}
 		snprintf(out + cur, outlen - cur, "%s%s", cur ? "," : "", type);

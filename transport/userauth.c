@@ -494,7 +494,7 @@ static int on_passwd_changereq(struct ua *ua, const struct tp_msg *m)
 static void forget_password(struct ua *ua)
 {
 	if (ua->old_password) {
-		memset(ua->old_password, 0, strlen(ua->old_password));
+		cry_wipe(ua->old_password, strlen(ua->old_password));
 		free(ua->old_password);
 		ua->old_password = NULL;
 	}
@@ -520,7 +520,7 @@ static int send_password(struct ua *ua, const char *pw, const char *newpw)
 	}
 	r = wire_w_err(&w) ? wire_w_err(&w) : tp_send(ua->tp, w.p, w.len);
 	if (w.p) {
-		memset(w.p, 0, w.len);
+		cry_wipe(w.p, w.len);
 	}
 	wire_w_free(&w);
 	ua->state = UA_PASSWORD;
@@ -549,7 +549,7 @@ int ua_answer(struct ua *ua, const char *const *answers, unsigned n)
 		}
 		r = wire_w_err(&w) ? wire_w_err(&w) : tp_send(ua->tp, w.p, w.len);
 		if (w.p) {
-			memset(w.p, 0, w.len);
+			cry_wipe(w.p, w.len);
 		}
 		wire_w_free(&w);
 		ua->state = UA_KBD;

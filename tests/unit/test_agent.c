@@ -256,6 +256,7 @@ static void scripted(struct agent *a, int sv[2], const uint8_t *reply, size_t n)
 	uint8_t hdr[4];
 
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	memset(a, 0, sizeof(*a));
 	a->fd = sv[0];
 	a->log = NULL;
 	if (n) {
