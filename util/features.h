@@ -17,4 +17,44 @@
 #define SSHTUN_RSA 1
 #endif
 
+/* Key exchange: mlkem768x25519-sha256 (ML-KEM-768, FIPS 203, written in crypto/mlkem768.c, over Keccak in crypto/keccak.c). */
+#ifndef SSHTUN_MLKEM
+#define SSHTUN_MLKEM 1
+#endif
+
+/* Key exchange: sntrup761x25519-sha512(@openssh.com) (Streamlined NTRU Prime 761, written in crypto/sntrup761.c). */
+#ifndef SSHTUN_SNTRUP
+#define SSHTUN_SNTRUP 1
+#endif
+
+/* Key exchange: ecdh-sha2-nistp256/384/521 (libcrypto). */
+#ifndef SSHTUN_ECDH_NIST
+#define SSHTUN_ECDH_NIST 1
+#endif
+
+/* Key exchange: diffie-hellman-group14-sha256, group16/18-sha512 and group-exchange-sha256 (libcrypto's BIGNUM). */
+#ifndef SSHTUN_DH
+#define SSHTUN_DH 1
+#endif
+
+/* Ciphers aes128/192/256-ctr with the HMAC-SHA2 MACs (libcrypto). */
+#ifndef SSHTUN_CTR
+#define SSHTUN_CTR 1
+#endif
+
+/* MACs umac-64 and umac-128 (@openssh.com, plain and -etm; RFC 4418, written in crypto/umac.c). Needs SSHTUN_CTR. */
+#ifndef SSHTUN_UMAC
+#define SSHTUN_UMAC 1
+#endif
+
+/* MACs hmac-sha1 and hmac-sha1-etm@openssh.com: built in, but offered only when MACs names them. */
+#ifndef SSHTUN_HMAC_SHA1
+#define SSHTUN_HMAC_SHA1 1
+#endif
+
+/* Compression: zlib@openssh.com and zlib (zlib). */
+#ifndef SSHTUN_ZLIB
+#define SSHTUN_ZLIB 1
+#endif
+
 #endif
