@@ -62,6 +62,42 @@ int cry_x25519_keypair(uint8_t priv[32], uint8_t pub[32]);
 /* shared = X25519(priv, peer); SSHTUN_ERR_KEX_FAILED if the result is all zero (low-order point). */
 int cry_x25519(uint8_t shared[32], const uint8_t priv[32], const uint8_t peer[32]);
 
+/*
+ * ---- ephemeral ECDH over NIST P-256/384/521 (RFC 5656 4), through libcrypto; present with SSHTUN_ECDH_NIST ----
+ * d is the private scalar (the curve's scalar length, CRY_ECDSA_SCALAR_MAX at most); points are uncompressed.
+ */
+enum { CRY_ECDH_POINT_MAX = 1 + 2 * 66 };
+/* A new key pair: d uniform in [1, n-1], q = d G. */
+int cry_ecdh_keypair(int curve, uint8_t *d, uint8_t *q, size_t qmax, size_t *qlen);
+/* k = the x coordinate of d * peer (the field's length); SSHTUN_ERR_KEX_FAILED if peer is no point of the curve. */
+int cry_ecdh_shared(int curve, const uint8_t *d, const uint8_t *peer, size_t peerlen, uint8_t *k, size_t kmax,
+	size_t *klen);
+
+/*
+ * ---- finite-field Diffie-Hellman (RFC 4253 8, RFC 3526 groups, RFC 4419 group exchange); with SSHTUN_DH ----
+ * A group is a fixed RFC 3526 group (id) or, with id 0, a server's p and g (big-endian magnitudes). Numbers
+ * come back as minimal big-endian magnitudes (an mpint without its sign byte).
+ */
+enum { CRY_DH_GROUP14 = 14, CRY_DH_GROUP16 = 16, CRY_DH_GROUP18 = 18 };
+enum { CRY_DH_EXP_BYTES = 64, CRY_DH_MAX_BYTES = 8192 / 8 };
+struct cry_dh_group {
+	int id;
+	const uint8_t *p, *g;
+	size_t plen, glen;
+};
+/* Bytes of the group's modulus. */
+size_t cry_dh_group_bytes(const struct cry_dh_group *grp);
+/* A random exponent x and e = g^x mod p. */
+int cry_dh_keypair(const struct cry_dh_group *grp, uint8_t x[CRY_DH_EXP_BYTES], uint8_t *e, size_t emax, size_t *elen);
+/* k = f^x mod p; SSHTUN_ERR_KEX_FAILED unless 1 < f < p-1. */
+int cry_dh_shared(const struct cry_dh_group *grp, const uint8_t x[CRY_DH_EXP_BYTES], const uint8_t *f, size_t flen,
+	uint8_t *k, size_t kmax, size_t *klen);
+/*
+ * A server's group (id 0): 0 if p has min_bits..max_bits bits, is a safe prime, and 1 < g < p-1; *bits is set.
+ * SSHTUN_ERR_KEX_FAILED otherwise. Takes about a second for 8192 bits.
+ */
+int cry_dh_check_group(const struct cry_dh_group *grp, unsigned min_bits, unsigned max_bits, unsigned *bits);
+
 /* ---- signatures ---- */
 /* 0 if sig (64 bytes) is a valid Ed25519 signature of msg under pk; SSHTUN_ERR_HOSTKEY_SIG if not. */
 int cry_ed25519_verify(const uint8_t pk[32], const uint8_t sig[64], const void *msg, size_t len);

@@ -9,32 +9,17 @@
 /* RequiredRSASize when the configuration names none: smaller RSA host keys are refused. */
 enum { RSA_BITS_DEFAULT = 2048 };
 
-static int c25519_init(uint8_t *priv, uint8_t *q, size_t qmax, size_t *qlen)
-{
-	if (qmax < 32) {
-		return SSHTUN_ERR_INVAL;
-	}
-	*qlen = 32;
-	return cry_x25519_keypair(priv, q);
-}
-
-static int c25519_shared(const uint8_t *priv, const uint8_t *qs, size_t qslen, uint8_t *k, size_t kmax, size_t *klen)
-{
-	if (qslen != 32 || kmax < 32) {
-		return SSHTUN_ERR_KEX_FAILED;
-	}
-	*klen = 32;
-	return cry_x25519(k, priv, qs);
-}
-
-static const struct tp_kex_alg kex_c25519 = { "curve25519-sha256", CRY_SHA256, c25519_init, c25519_shared };
-static const struct tp_kex_alg kex_c25519_libssh = { "curve25519-sha256@libssh.org", CRY_SHA256, c25519_init, c25519_shared };
-
-const struct tp_kex_alg *const tp_kex_algs[] = { &kex_c25519, &kex_c25519_libssh, NULL };
-
 void tp_kex_wipe(struct tp *tp)
 {
-	cry_wipe(tp->kex_priv, sizeof(tp->kex_priv));
+	if (tp->kex_priv) {
+		cry_wipe(tp->kex_priv, tp->kex_priv_len);
+		free(tp->kex_priv);
+		tp->kex_priv = NULL;
+	}
+	tp->kex_priv_len = 0;
+	free(tp->kex_q);
+	tp->kex_q = NULL;
+	tp->kex_qlen = 0;
 	cry_wipe(tp->next_tx_key, sizeof(tp->next_tx_key));
 	cry_wipe(tp->next_rx_key, sizeof(tp->next_rx_key));
 	cry_wipe(tp->next_tx_iv, sizeof(tp->next_tx_iv));
@@ -99,10 +84,100 @@ static int derive(struct tp *tp, const struct wire_w *kmp, const uint8_t *h, siz
 	return r;
 }
 
+/* The server's group of a group exchange, as the methods take it; NULL for the other flows. */
+static const struct cry_dh_group *gex_group(const struct tp *tp, struct cry_dh_group *g)
+{
+	if (tp->choice.kex->flow != TP_KEX_GEX) {
+		return NULL;
+	}
+	memset(g, 0, sizeof(*g));
+	g->p = tp->gex_p.p;
+	g->plen = tp->gex_p.len;
+	g->g = tp->gex_g.p;
+	g->glen = tp->gex_g.len;
+	return g;
+}
+
+/* Puts a value of the method as it goes on the wire and into H: a string, or for DH an mpint. */
+static void put_value(const struct tp_kex_alg *a, struct wire_w *w, const uint8_t *v, size_t n)
+{
+	if (a->q_mpint) {
+		wire_put_mpint(w, v, n);
+	} else {
+		wire_put_string(w, v, n);
+	}
+}
+
+/* Makes our ephemeral secret and value, sized by the method's row, and sends it (KEX*_INIT or GEX_INIT). */
+static int send_init(struct tp *tp)
+{
+	const struct tp_kex_alg *a = tp->choice.kex;
+	struct cry_dh_group g;
+	struct wire_w w;
+	int r;
+
+	tp_kex_wipe(tp);
+	tp->kex_priv = malloc(a->priv_len);
+	tp->kex_q = malloc(a->q_max);
+	if (!tp->kex_priv || !tp->kex_q) {
+		return SSHTUN_ERR_NOMEM;
+	}
+	tp->kex_priv_len = a->priv_len;
+	if ((r = a->client_init(a, gex_group(tp, &g), tp->kex_priv, tp->kex_q, &tp->kex_qlen)) != 0) {
+		return r;
+	}
+	wire_w_init(&w, 0);
+	wire_put_u8(&w, a->flow == TP_KEX_GEX ? SSH_MSG_KEX_DH_GEX_INIT : SSH_MSG_KEX_ECDH_INIT);
+	put_value(a, &w, tp->kex_q, tp->kex_qlen);
+	if ((r = wire_w_err(&w)) == 0) {
+		r = tp_pkt_send_raw(tp, w.p, w.len);
+	}
+	wire_w_free(&w);
+	tp->kx = KX_WAIT_REPLY;
+	return r;
+}
+
+/*
+ * The group size to ask for (RFC 4419 3), as OpenSSH's client estimates it: strong enough for the largest
+ * key, block or IV of the ciphers negotiated (NIST SP 800-57 equivalences).
+ */
+static uint32_t gex_wanted(const struct tp_choice *c)
+{
+	size_t need = 0;
+	const struct cry_cipher *cs[2] = { c->enc_c2s, c->enc_s2c };
+
+	for (int i = 0; i < 2; i++) {
+		need = cs[i]->key_len > need ? cs[i]->key_len : need;
+		need = cs[i]->block_size > need ? cs[i]->block_size : need;
+		need = cs[i]->iv_len > need ? cs[i]->iv_len : need;
+	}
+	need *= 8;
+	return need <= 112 ? 2048 : need <= 128 ? 3072 : need <= 192 ? 7680 : 8192;
+}
+
+static int send_gex_request(struct tp *tp)
+{
+	uint8_t m[16];
+	struct wire_w w;
+	int r;
+
+	tp->gex_min = TP_GEX_MIN;
+	tp->gex_max = TP_GEX_MAX;
+	tp->gex_n = gex_wanted(&tp->choice);
+	wire_w_init_fixed(&w, m, sizeof(m));
+	wire_put_u8(&w, SSH_MSG_KEX_DH_GEX_REQUEST);
+	wire_put_u32(&w, tp->gex_min);
+	wire_put_u32(&w, tp->gex_n);
+	wire_put_u32(&w, tp->gex_max);
+	if ((r = wire_w_err(&w)) == 0) {
+		r = tp_pkt_send_raw(tp, w.p, w.len);
+	}
+	tp->kx = KX_WAIT_GROUP;
+	return r;
+}
+
 static int on_kexinit(struct tp *tp, const uint8_t *p, size_t len)
 {
-	uint8_t q[KEX_Q_MAX + 8];
-	struct wire_w w;
 	int r;
 
 	if (tp->kx == KX_NONE) {
@@ -130,23 +205,70 @@ static int on_kexinit(struct tp *tp, const uint8_t *p, size_t len)
 			return tp_fail(tp, SSHTUN_ERR_PROTOCOL, SSH_DISCONNECT_PROTOCOL_ERROR, "strict KEX: KEXINIT was not first");
 		}
 	}
-	if ((r = tp->choice.kex->client_init(tp->kex_priv, tp->kex_q, sizeof(tp->kex_q), &tp->kex_qlen)) != 0) {
-		return r;
-	}
-	wire_w_init_fixed(&w, q, sizeof(q));
-	wire_put_u8(&w, SSH_MSG_KEX_ECDH_INIT);
-	wire_put_string(&w, tp->kex_q, tp->kex_qlen);
-	if ((r = wire_w_err(&w)) == 0) {
-		r = tp_pkt_send_raw(tp, w.p, w.len);
-	}
-	tp->kx = KX_WAIT_REPLY;
-	return r;
+	return tp->choice.kex->flow == TP_KEX_GEX ? send_gex_request(tp) : send_init(tp);
 }
 
-/* H = HASH(V_C, V_S, I_C, I_S, K_S, Q_C, Q_S, K) for ECDH-style exchanges (RFC 5656 4, RFC 8731 3). */
+/* GEX_GROUP (RFC 4419 3): mpint p, mpint g. The group must be of the size asked for, p a safe prime. */
+static int on_gex_group(struct tp *tp, const uint8_t *p, size_t len)
+{
+	struct wire_r r;
+	struct wire_view vp, vg;
+	struct cry_dh_group g;
+	uint8_t type = 0, sum[CRY_HASH_MAX];
+	unsigned bits = 0;
+	int e;
+
+	wire_r_init(&r, p, len);
+	wire_get_u8(&r, &type);
+	wire_get_mpint(&r, &vp);
+	wire_get_mpint(&r, &vg);
+	if ((e = wire_end(&r)) != 0) {
+		return tp_fail(tp, e, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "malformed KEX_DH_GEX_GROUP");
+	}
+	/* mpints of positive numbers may carry a 0x00 sign byte: the magnitude without it. */
+	while (vp.n && vp.p[0] == 0) {
+		vp.p++, vp.n--;
+	}
+	while (vg.n && vg.p[0] == 0) {
+		vg.p++, vg.n--;
+	}
+	if (vp.n > CRY_DH_MAX_BYTES || vg.n > vp.n) {
+		LG_E(tp->log, "the server's Diffie-Hellman group has %zu bits, more than the %u asked for at most", vp.n * 8,
+			tp->gex_max);
+		return tp_fail(tp, SSHTUN_ERR_KEX_FAILED, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "DH group out of range");
+	}
+	wire_w_reset(&tp->gex_p);
+	wire_w_reset(&tp->gex_g);
+	wire_put_raw(&tp->gex_p, vp.p, vp.n);
+	wire_put_raw(&tp->gex_g, vg.p, vg.n);
+	if ((e = wire_w_err(&tp->gex_p)) != 0 || (e = wire_w_err(&tp->gex_g)) != 0) {
+		return e;
+	}
+	/* A rekey that brings the group checked last is not checked again (about a second for 8192 bits). */
+	if ((e = cry_hash(CRY_SHA256, p, len, sum)) != 0) {
+		return e;
+	}
+	if (!cry_memeq(sum, tp->gex_checked, cry_hash_len(CRY_SHA256))) {
+		if (cry_dh_check_group(gex_group(tp, &g), tp->gex_min, tp->gex_max, &bits) != 0) {
+			LG_E(tp->log, "the server's Diffie-Hellman group (%zu bits) is not a safe prime of %u to %u bits "
+				"with a proper generator: refused; the server's moduli file needs repair",
+				vp.n * 8, tp->gex_min, tp->gex_max);
+			return tp_fail(tp, SSHTUN_ERR_KEX_FAILED, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "bad DH group");
+		}
+		memcpy(tp->gex_checked, sum, cry_hash_len(CRY_SHA256));
+		LG_D1(tp->log, "group exchange: the server's %u-bit group checked", bits);
+	}
+	return send_init(tp);
+}
+
+/*
+ * H = HASH(V_C, V_S, I_C, I_S, K_S, [group exchange: min, n, max, p, g,] Q_C, Q_S, K) (RFC 4253 8, RFC 4419 3,
+ * RFC 5656 4, RFC 8731 3); the values and K encoded as the method's row says.
+ */
 static int exchange_hash(struct tp *tp, const struct wire_view *ks, const struct wire_view *qs, const struct wire_w *kmp,
 	uint8_t *h, size_t *hlen)
 {
+	const struct tp_kex_alg *a = tp->choice.kex;
 	struct wire_w w;
 	int r;
 
@@ -156,13 +278,20 @@ static int exchange_hash(struct tp *tp, const struct wire_view *ks, const struct
 	wire_put_string(&w, tp->my_kexinit.p, tp->my_kexinit.len);
 	wire_put_string(&w, tp->peer_kexinit.p, tp->peer_kexinit.len);
 	wire_put_string(&w, ks->p, ks->n);
-	wire_put_string(&w, tp->kex_q, tp->kex_qlen);
-	wire_put_string(&w, qs->p, qs->n);
+	if (a->flow == TP_KEX_GEX) {
+		wire_put_u32(&w, tp->gex_min);
+		wire_put_u32(&w, tp->gex_n);
+		wire_put_u32(&w, tp->gex_max);
+		wire_put_mpint(&w, tp->gex_p.p, tp->gex_p.len);
+		wire_put_mpint(&w, tp->gex_g.p, tp->gex_g.len);
+	}
+	put_value(a, &w, tp->kex_q, tp->kex_qlen);
+	put_value(a, &w, qs->p, qs->n);
 	wire_put_raw(&w, kmp->p, kmp->len);
 	r = wire_w_err(&w);
 	if (r == 0) {
-		r = cry_hash(tp->choice.kex->hash, w.p, w.len, h);
-		*hlen = cry_hash_len(tp->choice.kex->hash);
+		r = cry_hash(a->hash, w.p, w.len, h);
+		*hlen = cry_hash_len(a->hash);
 	}
 	wire_w_free(&w);
 	return r;
@@ -196,7 +325,9 @@ static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
 	struct wire_view ks, qs, sig;
 	struct pubkey *key = NULL;
 	struct cert *cert = NULL;
-	uint8_t type = 0, k[KEX_K_MAX], h[CRY_HASH_MAX];
+	const struct tp_kex_alg *a = tp->choice.kex;
+	struct cry_dh_group g;
+	uint8_t type = 0, *k = NULL, h[CRY_HASH_MAX];
 	size_t klen = 0, hlen = 0;
 	struct wire_w kmp;
 	int e;
@@ -205,11 +336,21 @@ static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
 	wire_r_init(&r, p, len);
 	wire_get_u8(&r, &type);
 	wire_get_string(&r, &ks);
-	wire_get_string(&r, &qs);
+	if (a->q_mpint) {
+		wire_get_mpint(&r, &qs);
+	} else {
+		wire_get_string(&r, &qs);
+	}
 	wire_get_string(&r, &sig);
 	if ((e = wire_end(&r)) != 0) {
-		e = tp_fail(tp, e, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "malformed KEX_ECDH_REPLY");
+		e = tp_fail(tp, e, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "malformed key exchange reply");
 		goto out;
+	}
+	if (a->q_mpint) {
+		/* The magnitude (the hash takes the value again as an mpint, so the sign byte is not lost). */
+		while (qs.n && qs.p[0] == 0) {
+			qs.p++, qs.n--;
+		}
 	}
 	key = calloc(1, sizeof(*key));
 	if (!key) {
@@ -248,11 +389,21 @@ static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
 		memcpy(tp->hostkey_blob, ks.p, ks.n);	/* publickey-hostbound binds userauth to this key */
 		tp->hostkey_len = ks.n;
 	}
-	if ((e = tp->choice.kex->shared(tp->kex_priv, qs.p, qs.n, k, sizeof(k), &klen)) != 0) {
-		e = tp_fail(tp, e, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "bad server ephemeral key");
+	if (!(k = malloc(a->k_max))) {
+		e = SSHTUN_ERR_NOMEM;
 		goto out;
 	}
-	wire_put_mpint(&kmp, k, klen);
+	if (qs.n > a->qs_max || (e = a->shared(a, gex_group(tp, &g), tp->kex_priv, qs.p, qs.n, k, &klen)) != 0) {
+		e = tp_fail(tp, e ? e : SSHTUN_ERR_KEX_FAILED, SSH_DISCONNECT_KEY_EXCHANGE_FAILED,
+			"bad server ephemeral key");
+		goto out;
+	}
+	/* K: an mpint for the classic methods, a string for the hybrids (their K is a hash output). */
+	if (a->k_string) {
+		wire_put_string(&kmp, k, klen);
+	} else {
+		wire_put_mpint(&kmp, k, klen);
+	}
 	if ((e = wire_w_err(&kmp)) != 0 || (e = exchange_hash(tp, &ks, &qs, &kmp, h, &hlen)) != 0) {
 		goto out;
 	}
@@ -277,9 +428,14 @@ static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
 	}
 	e = finish_reply(tp, &kmp, h, hlen);
 out:
-	cry_wipe(k, sizeof(k));
+	if (k) {
+		cry_wipe(k, a->k_max);
+		free(k);
+	}
 	cry_wipe(h, sizeof(h));
-	cry_wipe(tp->kex_priv, sizeof(tp->kex_priv));
+	if (tp->kex_priv) {
+		cry_wipe(tp->kex_priv, tp->kex_priv_len);
+	}
 	wire_w_free(&kmp);
 	free(key);
 	free(cert);
@@ -356,7 +512,11 @@ int tp_kex_handle(struct tp *tp, uint8_t type, const uint8_t *p, size_t len)
 		tp->choice.guess_wrong = 0;	/* the server's guessed packet: ignore it (RFC 4253 7) */
 		return 0;
 	}
-	if (type == SSH_MSG_KEX_ECDH_REPLY && tp->kx == KX_WAIT_REPLY) {
+	if (tp->kx == KX_WAIT_GROUP && type == SSH_MSG_KEX_DH_GEX_GROUP) {
+		return on_gex_group(tp, p, len);
+	}
+	if (tp->kx == KX_WAIT_REPLY &&
+	    type == (tp->choice.kex->flow == TP_KEX_GEX ? SSH_MSG_KEX_DH_GEX_REPLY : SSH_MSG_KEX_ECDH_REPLY)) {
 		return on_reply(tp, p, len);
 	}
 	if (type == SSH_MSG_NEWKEYS && tp->kx == KX_WAIT_NEWKEYS) {

@@ -7,7 +7,11 @@
 #include "transport/tp_int.h"
 #include "util/match.h"
 
-#define KEX_DEFAULT "curve25519-sha256,curve25519-sha256@libssh.org"
+/* OpenSSH 10's client order: post-quantum hybrids first; names this build lacks drop out when resolved. */
+#define KEX_DEFAULT "mlkem768x25519-sha256,sntrup761x25519-sha512,sntrup761x25519-sha512@openssh.com," \
+	"curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521," \
+	"diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512," \
+	"diffie-hellman-group14-sha256"
 /*
  * OpenSSH's default order, certificates first; names this build lacks drop out when the list is resolved.
  * ssh-rsa (SHA-1) and its certificate only on request.
@@ -293,14 +297,12 @@ int tp_kexinit_negotiate(struct tp *tp, const uint8_t *peer, size_t len, struct 
 	if ((e = our_lists(tp, kex, ciphers, hostkeys, sizeof(kex))) != 0) {
 		return e;
 	}
-	if (!pick(kex, &lists[0], name, sizeof(name))) {
-		LG_E(tp->log, "no key exchange method in common; we offer %s", kex);
+	if (!pick(kex, &lists[0], name, sizeof(name)) || !(out->kex = tp_kex_find(name, strlen(name)))) {
+		char theirs[LIST_MAX];
+
+		lg_sanitize(theirs, sizeof(theirs), lists[0].p, lists[0].n);
+		LG_E(tp->log, "no key exchange method in common: the server offers %s, we offer %s", theirs, kex);
 		return SSHTUN_ERR_KEX_NOMATCH;
-	}
-	for (size_t i = 0; tp_kex_algs[i]; i++) {
-		if (strcmp(tp_kex_algs[i]->name, name) == 0) {
-			out->kex = tp_kex_algs[i];
-		}
 	}
 	if (!pick(hostkeys, &lists[1], out->hostkey, sizeof(out->hostkey))) {
 		char theirs[LIST_MAX];
@@ -313,7 +315,10 @@ int tp_kexinit_negotiate(struct tp *tp, const uint8_t *peer, size_t len, struct 
 	}
 	if (!pick(ciphers, &lists[2], name, sizeof(name)) || !(out->enc_c2s = cry_cipher_find(name, strlen(name))) ||
 	    !pick(ciphers, &lists[3], name, sizeof(name)) || !(out->enc_s2c = cry_cipher_find(name, strlen(name)))) {
-		LG_E(tp->log, "no cipher in common; we offer %s", ciphers);
+		char theirs[LIST_MAX];
+
+		lg_sanitize(theirs, sizeof(theirs), out->enc_c2s ? lists[3].p : lists[2].p, out->enc_c2s ? lists[3].n : lists[2].n);
+		LG_E(tp->log, "no cipher in common: the server offers %s, we offer %s", theirs, ciphers);
 		return SSHTUN_ERR_KEX_NOMATCH;
 	}
 	if (!wire_namelist_has(&lists[6], "none") || !wire_namelist_has(&lists[7], "none")) {

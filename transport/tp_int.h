@@ -19,7 +19,8 @@ enum tp_state {
 enum tp_kex_state {
 	KX_NONE = 0,	/* no exchange running */
 	KX_SENT_INIT,	/* our KEXINIT sent, server's not yet seen */
-	KX_WAIT_REPLY,	/* both KEXINITs seen, our ECDH_INIT sent */
+	KX_WAIT_GROUP,	/* group exchange: our GEX_REQUEST sent, waiting for the server's group */
+	KX_WAIT_REPLY,	/* both KEXINITs seen, our INIT (Q_C) sent */
 	KX_WAIT_NEWKEYS,	/* our NEWKEYS sent, waiting for the server's */
 	KX_WAIT_HOSTKEY		/* the reply checked out; the host key callback asks the user (tp_hostkey_answer) */
 };
@@ -33,16 +34,43 @@ struct tp_dir {
 	uint64_t packets;
 };
 
-/* Key exchange algorithm descriptor: the generic driver never names an algorithm. */
+/*
+ * Key exchange method descriptor (one row per method; the code of a method is its own transport/kex_*.c, the
+ * table is transport/kex_table.c). The driver (kex.c) never names a method: it sizes its buffers from the row,
+ * sends the client's value, parses the reply and hashes by the row's flags.
+ */
+enum tp_kex_flow {
+	TP_KEX_DIRECT = 0,	/* KEX(DH|ECDH)_INIT (30) -> REPLY (31): ECDH, X25519, fixed DH groups, hybrids */
+	TP_KEX_GEX		/* RFC 4419: GEX_REQUEST (34) -> GROUP (31), GEX_INIT (32) -> GEX_REPLY (33) */
+};
 struct tp_kex_alg {
 	const char *name;
-	int hash;		/* CRY_SHA256 ... */
-	/* Makes our ephemeral key and writes the client's public value (Q_C) into q (size qmax); sets *qlen. */
-	int (*client_init)(uint8_t *priv, uint8_t *q, size_t qmax, size_t *qlen);
-	/* Computes the shared secret K (as raw big-endian bytes) from our priv and the server's value. */
-	int (*shared)(const uint8_t *priv, const uint8_t *qs, size_t qslen, uint8_t *k, size_t kmax, size_t *klen);
+	int hash;		/* CRY_SHA256 ...: the exchange hash and key derivation */
+	int flow;		/* enum tp_kex_flow */
+	int pq;			/* resists a quantum computer (the hybrid KEMs) */
+	int k_string;		/* K is hashed as a string (the hybrids), not as an mpint */
+	int q_mpint;		/* Q_C, Q_S are mpints (DH's e and f), not strings */
+	size_t priv_len;	/* the client's secret state between init and shared */
+	size_t q_max;		/* the client's value, Q_C */
+	size_t qs_max;		/* the server's value, Q_S */
+	size_t k_max;		/* the shared secret as the method yields it (before its encoding) */
+	const void *param;	/* the method's own constant: a curve, a group */
+	/*
+	 * grp is the server's group for TP_KEX_GEX, NULL otherwise. Buffers are as large as the row says; values
+	 * are raw bytes (for mpints, big-endian magnitudes), the driver encodes them.
+	 */
+	/* Makes the client's ephemeral secret (priv) and value Q_C (q, *qlen). */
+	int (*client_init)(const struct tp_kex_alg *a, const struct cry_dh_group *grp, uint8_t *priv, uint8_t *q,
+		size_t *qlen);
+	/* The shared secret K from priv and the server's value; SSHTUN_ERR_KEX_FAILED for a bad value. */
+	int (*shared)(const struct tp_kex_alg *a, const struct cry_dh_group *grp, const uint8_t *priv, const uint8_t *qs,
+		size_t qslen, uint8_t *k, size_t *klen);
+	/* The server's side, for tests and for the server a test plays: Q_S and K from Q_C. */
+	int (*server)(const struct tp_kex_alg *a, const struct cry_dh_group *grp, const uint8_t *qc, size_t qclen,
+		uint8_t *qs, size_t *qslen, uint8_t *k, size_t *klen);
 };
-enum { KEX_PRIV_MAX = 64, KEX_Q_MAX = 256, KEX_K_MAX = 128 };
+/* Group exchange sizes asked for (RFC 4419 3; OpenSSH's client's bounds). */
+enum { TP_GEX_MIN = 2048, TP_GEX_MAX = 8192 };
 
 /* The result of negotiation (RFC 4253 7.1). */
 struct tp_choice {
@@ -98,9 +126,15 @@ struct tp {
 	struct wire_w peer_kexinit;	/* I_S */
 	struct tp_choice choice;
 	int strict;		/* strict kex in force for this connection */
-	uint8_t kex_priv[KEX_PRIV_MAX];
-	uint8_t kex_q[KEX_Q_MAX];
+	/* This exchange's secret and value, allocated at the sizes of the method's row. */
+	uint8_t *kex_priv;
+	size_t kex_priv_len;
+	uint8_t *kex_q;
 	size_t kex_qlen;
+	/* Group exchange: the sizes asked for, the server's group, and the last group that passed its check. */
+	uint32_t gex_min, gex_n, gex_max;
+	struct wire_w gex_p, gex_g;
+	uint8_t gex_checked[CRY_HASH_MAX];
 	/* While the user is asked about the host key: the shared secret (as mpint) and the exchange hash. */
 	struct wire_w pend_kmp;
 	uint8_t pend_h[CRY_HASH_MAX];
@@ -143,7 +177,9 @@ void tp_dir_clear(struct tp_dir *d);
 int tp_kexinit_build(struct tp *tp, struct wire_w *w);
 int tp_kexinit_negotiate(struct tp *tp, const uint8_t *peer, size_t len, struct tp_choice *out);
 
+/* kex_table.c: every key exchange method this build has, in our order of preference, NULL-terminated. */
 extern const struct tp_kex_alg *const tp_kex_algs[];
+const struct tp_kex_alg *tp_kex_find(const char *name, size_t n);
 
 /* kex.c */
 int tp_kex_start(struct tp *tp);

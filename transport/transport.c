@@ -29,7 +29,9 @@ struct tp *tp_new(const struct tp_config *cfg)
 	wire_w_init(&tp->pending, PENDING_MAX);
 	wire_w_init(&tp->my_kexinit, 0);
 	wire_w_init(&tp->peer_kexinit, 0);
-	wire_w_init(&tp->pend_kmp, KEX_K_MAX + 8);
+	wire_w_init(&tp->pend_kmp, 0);
+	wire_w_init(&tp->gex_p, CRY_DH_MAX_BYTES + 8);
+	wire_w_init(&tp->gex_g, CRY_DH_MAX_BYTES + 8);
 	snprintf(tp->client_version, sizeof(tp->client_version), "SSH-2.0-sshtun_%s", SSHTUN_VERSION);
 	if (!tp->in || cry_init() != 0) {
 		tp_free(tp);
@@ -54,6 +56,8 @@ void tp_free(struct tp *tp)
 		cry_wipe(tp->pend_kmp.p, tp->pend_kmp.cap);
 	}
 	wire_w_free(&tp->pend_kmp);
+	wire_w_free(&tp->gex_p);
+	wire_w_free(&tp->gex_g);
 	cry_wipe(tp->pend_h, sizeof(tp->pend_h));
 	/* Only what was ever filled: wiping the whole 512 KiB touched every page of a short-lived transport. */
 	if (tp->in) {
@@ -530,7 +534,7 @@ int tp_is_ready(const struct tp *tp)
 
 int tp_in_kex(const struct tp *tp)
 {
-	return tp->kx == KX_SENT_INIT || tp->kx == KX_WAIT_REPLY;
+	return tp->kx == KX_SENT_INIT || tp->kx == KX_WAIT_GROUP || tp->kx == KX_WAIT_REPLY;
 }
 
 int tp_rekey(struct tp *tp)

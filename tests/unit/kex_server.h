@@ -1,5 +1,6 @@
 /*
- * sshtun tests: the server's side of a key exchange (curve25519-sha256, RFC 8731 over RFC 4253 7-8) and of
+ * sshtun tests: the server's side of a key exchange (any method of the client's table, through its row's
+ * server function: curve25519-sha256 unless a test sets kex_algs; RFC 4253 7-8, RFC 4419) and of
  * userauth (RFC 4252), played in memory against the real client transport with real crypto. The server
  * derives its keys itself from what crossed the wire: it never reads the client's state, so a client that
  * computes the exchange hash, the keys or a signature wrongly fails here.
@@ -14,7 +15,8 @@
  * Steps, for a test that wants to misbehave in one of them:
  *   ks_init        a client transport (tp_new, tp_start) whose host key callback records into the server;
  *                  ks_init_cfg with the client's configuration (HostKeyAlgorithms, RequiredRSASize, ...)
- *   ks_hello       version lines and KEXINITs both ways, the client's KEX_ECDH_INIT (Q_C); makes Q_S and K
+ *   ks_hello       version lines and KEXINITs both ways, (group exchange: the client's request, the server's
+ *                  group,) the client's INIT (Q_C); makes Q_S and K with the negotiated method's row
  *   ks_hash        the exchange hash H over any K_S and Q_S (the rest as exchanged)
  *   ks_reply       KEX_ECDH_REPLY with any K_S and signature blob (and s->q_s)
  *   ks_take_keys   derives the next keys from H (and sets the session id on the first exchange)
@@ -35,11 +37,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bn.h>
+
 #include "crypto/cipher.h"
 #include "crypto/crypto.h"
 #include "ssh/key.h"
 #include "sshtun_err.h"
 #include "transport/cert.h"
+#include "transport/tp_int.h"
 #include "transport/transport.h"
 #include "transport/userauth.h"
 #include "util/wire.h"
@@ -49,7 +54,9 @@ enum {
 	KS_PKT_MAX = 35000,		/* the largest packet either side handles here (RFC 4253 6.1) */
 	KS_BUF = KS_PKT_MAX + 4 + 255 + CRY_TAG_MAX,
 	KS_X25519 = 32,
-	KS_H_LEN = 32			/* SHA-256 */
+	KS_Q_MAX = 2048,		/* Q_C, Q_S or K of any method (a hybrid's public key, a DH value) */
+	KS_H_LEN = 32,			/* SHA-256: the exchange hash of the default method */
+	KS_H_MAX = 64
 };
 
 static const char ks_server_version[] = "SSH-2.0-TestServer";
@@ -299,6 +306,36 @@ static inline int ks_identity(struct ua_identity *id, const struct ks_key *k, co
 
 /* ---- the server ---- */
 
+/*
+ * What the specifications say of a method, written here from them and not read from the client's row, so a
+ * wrong row fails against this server: the hash (RFC 8731, 5656, 8268, 4419, the hybrids' drafts), whether
+ * Q_C/Q_S are DH mpints, whether K is hashed as a string (the hybrids), whether it is a group exchange.
+ */
+struct ks_method {
+	int hash, q_mpint, k_string, gex;
+};
+
+static inline struct ks_method ks_method_of(const char *name)
+{
+	struct ks_method m = { CRY_SHA256, 0, 0, 0 };
+
+	if (strncmp(name, "mlkem768x25519-", 15) == 0) {
+		m.k_string = 1;
+	} else if (strncmp(name, "sntrup761x25519-", 16) == 0) {
+		m.hash = CRY_SHA512;
+		m.k_string = 1;
+	} else if (strcmp(name, "ecdh-sha2-nistp384") == 0) {
+		m.hash = CRY_SHA384;
+	} else if (strcmp(name, "ecdh-sha2-nistp521") == 0) {
+		m.hash = CRY_SHA512;
+	} else if (strncmp(name, "diffie-hellman-", 15) == 0) {
+		m.q_mpint = 1;
+		m.hash = strstr(name, "sha512") ? CRY_SHA512 : CRY_SHA256;
+		m.gex = strstr(name, "group-exchange") != NULL;
+	}
+	return m;
+}
+
 /* One direction's packet protection on the server's side. cipher NULL: plaintext. */
 struct ks_dir {
 	const struct cry_cipher *cipher;
@@ -334,9 +371,16 @@ struct ks {
 	/* The exchange. */
 	char v_c[256];			/* the client's version line without CR LF */
 	struct wire_w i_c, i_s;		/* the KEXINIT payloads */
-	uint8_t q_c[KS_X25519], q_s[KS_X25519], x_priv[KS_X25519], k[KS_X25519];
-	uint8_t h[KS_H_LEN];		/* H of the last ks_take_keys */
-	uint8_t session_id[KS_H_LEN];
+	const struct tp_kex_alg *kex;	/* the negotiated method (its server function computes Q_S and K) */
+	struct ks_method m;		/* and what its specification says of its encodings */
+	uint8_t q_c[KS_Q_MAX], q_s[KS_Q_MAX], k[KS_Q_MAX];
+	size_t q_c_len, q_s_len, k_len, h_len;
+	/* Group exchange: what the client asked for, and the group the server sends (RFC 3526's 2048-bit one). */
+	uint32_t gex_min, gex_n, gex_max;
+	uint8_t gex_p[KS_Q_MAX], gex_g[KS_Q_MAX];	/* a test may set these (gex_plen != 0) before ks_hello */
+	size_t gex_plen, gex_glen;
+	uint8_t h[KS_H_MAX];		/* H of the last ks_take_keys */
+	uint8_t session_id[KS_H_MAX];
 	size_t session_id_len;
 
 	struct ks_dir tx, rx;		/* server to client, client to server */
@@ -426,7 +470,6 @@ static inline void ks_free(struct ks *s)
 	ks_dir_wipe(&s->rx);
 	wire_w_free(&s->i_c);
 	wire_w_free(&s->i_s);
-	cry_wipe(s->x_priv, sizeof(s->x_priv));
 	cry_wipe(s->k, sizeof(s->k));
 }
 
@@ -582,19 +625,128 @@ static inline int ks_kexinit(struct ks *s)
 	return wire_w_err(&s->i_s);
 }
 
+/* The value of the negotiated method as it goes on the wire and into H: a string, or for DH an mpint. */
+static inline void ks_put_value(const struct ks *s, struct wire_w *w, const uint8_t *v, size_t n)
+{
+	if (s->m.q_mpint) {
+		wire_put_mpint(w, v, n);
+	} else {
+		wire_put_string(w, v, n);
+	}
+}
+
+/* K as the method hashes it: a string for the hybrids, an mpint for the rest. */
+static inline void ks_put_k(const struct ks *s, struct wire_w *w)
+{
+	if (s->m.k_string) {
+		wire_put_string(w, s->k, s->k_len);
+	} else {
+		wire_put_mpint(w, s->k, s->k_len);
+	}
+}
+
+static inline int ks_negotiated(const struct ks *s, unsigned i, char *out, size_t cap);
+
+/*
+ * After both KEXINITs: the negotiated method; for the group exchange the client's GEX_REQUEST and the
+ * server's group; then the client's INIT (Q_C), and Q_S and K by the method's server function.
+ */
+static inline int ks_kex_init(struct ks *s)
+{
+	char name[128];
+	struct cry_dh_group grp = { 0 }, *g = NULL;
+	struct wire_r r;
+	struct wire_view v;
+	uint8_t type = 0, want;
+	size_t n = 0;
+	int e;
+
+	if ((e = ks_negotiated(s, 0, name, sizeof(name))) != 0) {
+		return e;
+	}
+	if (!(s->kex = tp_kex_find(name, strlen(name)))) {
+		return SSHTUN_ERR_NOT_SUPPORTED;
+	}
+	s->m = ks_method_of(name);
+	want = SSH_MSG_KEX_ECDH_INIT;
+	if (s->m.gex) {
+		struct wire_w w;
+
+		if ((e = ks_recv(s, s->buf, sizeof(s->buf), &n)) != 1) {
+			return e < 0 ? e : SSHTUN_ERR_PROTOCOL;
+		}
+		wire_r_init(&r, s->buf, n);
+		wire_get_u8(&r, &type);
+		wire_get_u32(&r, &s->gex_min);
+		wire_get_u32(&r, &s->gex_n);
+		wire_get_u32(&r, &s->gex_max);
+		if (wire_end(&r) != 0 || type != SSH_MSG_KEX_DH_GEX_REQUEST) {
+			return SSHTUN_ERR_PROTOCOL;
+		}
+		if (s->gex_plen == 0) {
+			/* RFC 3526's 2048-bit group, g = 2: a safe prime of a size the client accepts. */
+			BIGNUM *p = BN_get_rfc3526_prime_2048(NULL);
+
+			if (!p) {
+				return SSHTUN_ERR_NOMEM;
+			}
+			s->gex_plen = (size_t)BN_bn2bin(p, s->gex_p);
+			BN_free(p);
+			s->gex_g[0] = 2;
+			s->gex_glen = 1;
+		}
+		wire_w_init(&w, 0);
+		wire_put_u8(&w, SSH_MSG_KEX_DH_GEX_GROUP);
+		wire_put_mpint(&w, s->gex_p, s->gex_plen);
+		wire_put_mpint(&w, s->gex_g, s->gex_glen);
+		e = wire_w_err(&w) ? wire_w_err(&w) : ks_send(s, w.p, w.len);
+		wire_w_free(&w);
+		if (e != 0) {
+			return e;
+		}
+		struct tp_msg m;
+		if ((e = tp_poll(s->tp, &m)) != 0) {
+			return e < 0 ? e : SSHTUN_ERR_PROTOCOL;
+		}
+		grp.p = s->gex_p;
+		grp.plen = s->gex_plen;
+		grp.g = s->gex_g;
+		grp.glen = s->gex_glen;
+		g = &grp;
+		want = SSH_MSG_KEX_DH_GEX_INIT;
+	}
+	if ((e = ks_recv(s, s->buf, sizeof(s->buf), &n)) != 1) {
+		return e < 0 ? e : SSHTUN_ERR_PROTOCOL;
+	}
+	wire_r_init(&r, s->buf, n);
+	wire_get_u8(&r, &type);
+	if (s->m.q_mpint) {
+		wire_get_mpint(&r, &v);
+	} else {
+		wire_get_string(&r, &v);
+	}
+	while (s->m.q_mpint && v.n && v.p[0] == 0) {
+		v.p++, v.n--;
+	}
+	if (wire_end(&r) != 0 || type != want || v.n > sizeof(s->q_c)) {
+		return SSHTUN_ERR_PROTOCOL;
+	}
+	memcpy(s->q_c, v.p, v.n);
+	s->q_c_len = v.n;
+	s->h_len = cry_hash_len(s->m.hash);
+	return s->kex->server(s->kex, g, s->q_c, s->q_c_len, s->q_s, &s->q_s_len, s->k, &s->k_len);
+}
+
 /*
  * The start of an exchange: takes the client's version line and KEXINIT, sends the server's version line
- * and KEXINIT, lets the client run (tp_poll must want more input), takes its KEX_ECDH_INIT (Q_C), makes the
- * server's X25519 key (Q_S) and the shared secret K.
+ * and KEXINIT, lets the client run (tp_poll must want more input), then ks_kex_init.
  */
 static inline int ks_hello(struct ks *s)
 {
 	const uint8_t *p = NULL;
 	size_t avail = tp_output(s->tp, &p), n = 0;
 	const uint8_t *nl = avail ? memchr(p, '\n', avail) : NULL;
-	struct wire_r r;
 	struct tp_msg m;
-	uint8_t type = 0;
 	char line[64];
 	int e;
 
@@ -619,19 +771,7 @@ static inline int ks_hello(struct ks *s)
 	if ((e = tp_poll(s->tp, &m)) != 0) {
 		return e < 0 ? e : SSHTUN_ERR_PROTOCOL;
 	}
-	if ((e = ks_recv(s, s->buf, sizeof(s->buf), &n)) != 1) {
-		return e < 0 ? e : SSHTUN_ERR_PROTOCOL;
-	}
-	wire_r_init(&r, s->buf, n);
-	wire_get_u8(&r, &type);
-	wire_get_string_exact(&r, s->q_c, sizeof(s->q_c));
-	if (wire_end(&r) != 0 || type != SSH_MSG_KEX_ECDH_INIT) {
-		return SSHTUN_ERR_PROTOCOL;
-	}
-	if ((e = cry_x25519_keypair(s->x_priv, s->q_s)) != 0) {
-		return e;
-	}
-	return cry_x25519(s->k, s->x_priv, s->q_c);
+	return ks_kex_init(s);
 }
 
 /*
@@ -703,7 +843,7 @@ static inline int ks_negotiated(const struct ks *s, unsigned i, char *out, size_
  * string Q_S, mpint K) (RFC 4253 8, RFC 5656 4, RFC 8731 3) with the given K_S and Q_S.
  */
 static inline int ks_hash(const struct ks *s, const uint8_t *ks_blob, size_t ks_len, const uint8_t *qs, size_t qs_len,
-	uint8_t h[KS_H_LEN])
+	uint8_t h[KS_H_MAX])
 {
 	struct wire_w w;
 	int r;
@@ -714,12 +854,19 @@ static inline int ks_hash(const struct ks *s, const uint8_t *ks_blob, size_t ks_
 	wire_put_string(&w, s->i_c.p, s->i_c.len);
 	wire_put_string(&w, s->i_s.p, s->i_s.len);
 	wire_put_string(&w, ks_blob, ks_len);
-	wire_put_string(&w, s->q_c, sizeof(s->q_c));
-	wire_put_string(&w, qs, qs_len);
-	wire_put_mpint(&w, s->k, sizeof(s->k));
+	if (s->m.gex) {
+		wire_put_u32(&w, s->gex_min);
+		wire_put_u32(&w, s->gex_n);
+		wire_put_u32(&w, s->gex_max);
+		wire_put_mpint(&w, s->gex_p, s->gex_plen);
+		wire_put_mpint(&w, s->gex_g, s->gex_glen);
+	}
+	ks_put_value(s, &w, s->q_c, s->q_c_len);
+	ks_put_value(s, &w, qs, qs_len);
+	ks_put_k(s, &w);
 	r = wire_w_err(&w);
 	if (r == 0) {
-		r = cry_hash(CRY_SHA256, w.p, w.len, h);
+		r = cry_hash(s->m.hash, w.p, w.len, h);
 	}
 	wire_w_free(&w);
 	return r;
@@ -732,9 +879,9 @@ static inline int ks_reply(struct ks *s, const uint8_t *ks_blob, size_t ks_len, 
 	int r;
 
 	wire_w_init(&w, 0);
-	wire_put_u8(&w, SSH_MSG_KEX_ECDH_REPLY);
+	wire_put_u8(&w, s->m.gex ? SSH_MSG_KEX_DH_GEX_REPLY : SSH_MSG_KEX_ECDH_REPLY);
 	wire_put_string(&w, ks_blob, ks_len);
-	wire_put_string(&w, s->q_s, sizeof(s->q_s));
+	ks_put_value(s, &w, s->q_s, s->q_s_len);
 	wire_put_string(&w, sig, sig_len);
 	r = wire_w_err(&w);
 	if (r == 0) {
@@ -747,7 +894,7 @@ static inline int ks_reply(struct ks *s, const uint8_t *ks_blob, size_t ks_len, 
 /* RFC 4253 7.2: HASH(K || H || x || session_id), extended by HASH(K || H || what came before) to need bytes. */
 static inline int ks_derive(const struct ks *s, const uint8_t *h, char x, uint8_t *out, size_t need)
 {
-	uint8_t acc[CRY_KEY_MAX + KS_H_LEN];
+	uint8_t acc[CRY_KEY_MAX + KS_H_MAX];
 	size_t have = 0;
 	int r = 0;
 
@@ -758,8 +905,8 @@ static inline int ks_derive(const struct ks *s, const uint8_t *h, char x, uint8_
 		struct wire_w w;
 
 		wire_w_init(&w, 0);
-		wire_put_mpint(&w, s->k, sizeof(s->k));
-		wire_put_raw(&w, h, KS_H_LEN);
+		ks_put_k(s, &w);
+		wire_put_raw(&w, h, s->h_len);
 		if (have == 0) {
 			wire_put_u8(&w, (uint8_t)x);
 			wire_put_raw(&w, s->session_id, s->session_id_len);
@@ -768,10 +915,10 @@ static inline int ks_derive(const struct ks *s, const uint8_t *h, char x, uint8_
 		}
 		r = wire_w_err(&w);
 		if (r == 0) {
-			r = cry_hash(CRY_SHA256, w.p, w.len, acc + have);
+			r = cry_hash(s->m.hash, w.p, w.len, acc + have);
 		}
 		wire_w_free(&w);
-		have += KS_H_LEN;
+		have += s->h_len;
 	}
 	if (r == 0) {
 		memcpy(out, acc, need);
@@ -784,7 +931,7 @@ static inline int ks_derive(const struct ks *s, const uint8_t *h, char x, uint8_
  * Derives both directions' next keys from H (kept in s->h; the first H is the session id): client to server
  * IV 'A' and key 'C', server to client IV 'B' and key 'D'. They are taken into use at each side's NEWKEYS.
  */
-static inline int ks_take_keys(struct ks *s, const uint8_t h[KS_H_LEN])
+static inline int ks_take_keys(struct ks *s, const uint8_t h[KS_H_MAX])
 {
 	const struct cry_cipher *c = cry_cipher_find(s->cipher, strlen(s->cipher));
 	int r;
@@ -792,10 +939,10 @@ static inline int ks_take_keys(struct ks *s, const uint8_t h[KS_H_LEN])
 	if (!c) {
 		return SSHTUN_ERR_NOT_SUPPORTED;
 	}
-	memcpy(s->h, h, KS_H_LEN);
+	memcpy(s->h, h, s->h_len);
 	if (s->session_id_len == 0) {
-		memcpy(s->session_id, h, KS_H_LEN);
-		s->session_id_len = KS_H_LEN;
+		memcpy(s->session_id, h, s->h_len);
+		s->session_id_len = s->h_len;
 	}
 	s->rx.next = c;
 	s->tx.next = c;
@@ -811,13 +958,13 @@ static inline int ks_take_keys(struct ks *s, const uint8_t h[KS_H_LEN])
 static inline int ks_kex_reply(struct ks *s)
 {
 	static const uint8_t newkeys = SSH_MSG_NEWKEYS;
-	uint8_t h[KS_H_LEN];
+	uint8_t h[KS_H_MAX];
 	struct wire_w sig;
 	int r;
 
 	wire_w_init(&sig, 0);
-	if ((r = ks_hash(s, s->hostkey->blob, s->hostkey->bloblen, s->q_s, sizeof(s->q_s), h)) == 0 &&
-	    (r = s->hostkey->sign(s->hostkey, h, sizeof(h), &sig)) == 0 && (r = wire_w_err(&sig)) == 0 &&
+	if ((r = ks_hash(s, s->hostkey->blob, s->hostkey->bloblen, s->q_s, s->q_s_len, h)) == 0 &&
+	    (r = s->hostkey->sign(s->hostkey, h, s->h_len, &sig)) == 0 && (r = wire_w_err(&sig)) == 0 &&
 	    (r = ks_reply(s, s->hostkey->blob, s->hostkey->bloblen, sig.p, sig.len)) == 0 && (r = ks_take_keys(s, h)) == 0) {
 		r = ks_send(s, &newkeys, 1);
 	}
@@ -848,6 +995,41 @@ static inline int ks_handshake(struct ks *s)
 		return SSHTUN_ERR_PROTOCOL;
 	}
 	return 0;
+}
+
+/*
+ * A key re-exchange the server starts, after the first: its KEXINIT, the client's answer, the exchange by the
+ * method the lists give, NEWKEYS both ways. The session id stays the first exchange's.
+ */
+static inline int ks_rekey(struct ks *s)
+{
+	struct tp_msg m;
+	size_t n = 0;
+	int r;
+
+	if ((r = ks_kexinit(s)) != 0 || (r = ks_send(s, s->i_s.p, s->i_s.len)) != 0) {
+		return r;
+	}
+	if ((r = tp_poll(s->tp, &m)) != 0) {
+		return r < 0 ? r : SSHTUN_ERR_PROTOCOL;
+	}
+	wire_w_reset(&s->i_c);
+	if ((r = ks_recv(s, s->buf, sizeof(s->buf), &n)) != 1) {
+		return r < 0 ? r : SSHTUN_ERR_PROTOCOL;
+	}
+	if (n < 1 || s->buf[0] != SSH_MSG_KEXINIT || wire_put_raw(&s->i_c, s->buf, n) != 0) {
+		return SSHTUN_ERR_PROTOCOL;
+	}
+	if ((r = ks_kex_init(s)) != 0 || (r = ks_kex_reply(s)) != 0) {
+		return r;
+	}
+	if ((r = tp_poll(s->tp, &m)) != 0) {
+		return r < 0 ? r : SSHTUN_ERR_PROTOCOL;
+	}
+	if ((r = ks_recv(s, s->buf, sizeof(s->buf), &n)) != 1) {
+		return r < 0 ? r : SSHTUN_ERR_PROTOCOL;
+	}
+	return n == 1 && s->buf[0] == SSH_MSG_NEWKEYS && !tp_in_kex(s->tp) ? 0 : SSHTUN_ERR_PROTOCOL;
 }
 
 /* ---- userauth: the server's side (RFC 4252 5-7); it checks Ed25519 user keys' signatures (ks_auth_verify) ---- */

@@ -363,10 +363,10 @@ static void test_sig_bit_flipped(void **state)
 
 	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
 		struct ks *s = hello(f, NULL, 1);
-		uint8_t h[KS_H_LEN];
+		uint8_t h[KS_H_MAX];
 		struct wire_w sig;
 
-		assert_int_equal(ks_hash(s, f->host.blob, f->host.bloblen, s->q_s, sizeof(s->q_s), h), 0);
+		assert_int_equal(ks_hash(s, f->host.blob, f->host.bloblen, s->q_s, s->q_s_len, h), 0);
 		sign(&f->host, h, &sig);
 		sig.p[sig.len - 64 + where[i]] ^= (uint8_t)(1u << (i % 8));
 		reply(s, f->host.blob, f->host.bloblen, sig.p, sig.len, h);
@@ -380,10 +380,10 @@ static void test_sig_by_other_key(void **state)
 {
 	struct fix *f = *state;
 	struct ks *s = hello(f, NULL, 1);
-	uint8_t h[KS_H_LEN];
+	uint8_t h[KS_H_MAX];
 	struct wire_w sig;
 
-	assert_int_equal(ks_hash(s, f->host.blob, f->host.bloblen, s->q_s, sizeof(s->q_s), h), 0);
+	assert_int_equal(ks_hash(s, f->host.blob, f->host.bloblen, s->q_s, s->q_s_len, h), 0);
 	sign(&f->other, h, &sig);
 	reply(s, f->host.blob, f->host.bloblen, sig.p, sig.len, h);
 	wire_w_free(&sig);
@@ -398,11 +398,11 @@ static void test_sig_wrong_algorithm_name(void **state)
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct ks *s = hello(f, NULL, 1);
-		uint8_t h[KS_H_LEN], blob[256];
+		uint8_t h[KS_H_MAX], blob[256];
 		struct wire_view alg, raw;
 		struct wire_w sig, w;
 
-		assert_int_equal(ks_hash(s, f->host.blob, f->host.bloblen, s->q_s, sizeof(s->q_s), h), 0);
+		assert_int_equal(ks_hash(s, f->host.blob, f->host.bloblen, s->q_s, s->q_s_len, h), 0);
 		sign(&f->host, h, &sig);
 		assert_int_equal(ks_sig_split(sig.p, sig.len, &alg, &raw), 0);
 		wire_w_init_fixed(&w, blob, sizeof(blob));
@@ -422,7 +422,7 @@ static void test_sig_over_other_hash(void **state)
 
 	for (int i = 0; i < 2; i++) {
 		struct ks *s = hello(f, NULL, 1);
-		uint8_t h[KS_H_LEN], qs[KS_X25519];
+		uint8_t h[KS_H_MAX], qs[KS_X25519];
 		struct wire_w sig;
 
 		memcpy(qs, s->q_s, sizeof(qs));
@@ -493,11 +493,11 @@ static void test_hostkey_blob_refused(void **state)
 
 	for (size_t i = 0; i < nb; i++) {
 		struct ks *s = hello(f, NULL, 1);
-		uint8_t h[KS_H_LEN];
+		uint8_t h[KS_H_MAX];
 		struct wire_w sig;
 		struct tp_msg m;
 
-		assert_int_equal(ks_hash(s, blobs[i], lens[i], s->q_s, sizeof(s->q_s), h), 0);
+		assert_int_equal(ks_hash(s, blobs[i], lens[i], s->q_s, s->q_s_len, h), 0);
 		sign(&f->host, h, &sig);
 		reply(s, blobs[i], lens[i], sig.p, sig.len, h);
 		wire_w_free(&sig);
@@ -517,11 +517,11 @@ static void test_sig_blob_malformed(void **state)
 
 	for (int i = 0; i < 5; i++) {
 		struct ks *s = hello(f, NULL, 1);
-		uint8_t h[KS_H_LEN], blob[256];
+		uint8_t h[KS_H_MAX], blob[256];
 		struct wire_view alg, raw;
 		struct wire_w sig, w;
 
-		assert_int_equal(ks_hash(s, f->host.blob, f->host.bloblen, s->q_s, sizeof(s->q_s), h), 0);
+		assert_int_equal(ks_hash(s, f->host.blob, f->host.bloblen, s->q_s, s->q_s_len, h), 0);
 		sign(&f->host, h, &sig);
 		assert_int_equal(ks_sig_split(sig.p, sig.len, &alg, &raw), 0);
 		wire_w_init_fixed(&w, blob, sizeof(blob));
@@ -558,11 +558,11 @@ static void test_zero_ephemeral_key(void **state)
 {
 	struct fix *f = *state;
 	struct ks *s = hello(f, NULL, 1);
-	uint8_t h[KS_H_LEN];
+	uint8_t h[KS_H_MAX];
 	struct wire_w sig;
 
-	memset(s->q_s, 0, sizeof(s->q_s));
-	assert_int_equal(ks_hash(s, f->host.blob, f->host.bloblen, s->q_s, sizeof(s->q_s), h), 0);
+	memset(s->q_s, 0, s->q_s_len);
+	assert_int_equal(ks_hash(s, f->host.blob, f->host.bloblen, s->q_s, s->q_s_len, h), 0);
 	sign(&f->host, h, &sig);
 	reply(s, f->host.blob, f->host.bloblen, sig.p, sig.len, h);
 	wire_w_free(&sig);
@@ -751,10 +751,10 @@ static void finish_good(struct ks *s)
 /* A KEX_ECDH_REPLY whose K_S is blob_key's and whose signature, over H with that K_S, is signer's. */
 static void reply_signed(struct ks *s, const struct ks_key *blob_key, const struct ks_key *signer)
 {
-	uint8_t h[KS_H_LEN];
+	uint8_t h[KS_H_MAX];
 	struct wire_w sig;
 
-	assert_int_equal(ks_hash(s, blob_key->blob, blob_key->bloblen, s->q_s, sizeof(s->q_s), h), 0);
+	assert_int_equal(ks_hash(s, blob_key->blob, blob_key->bloblen, s->q_s, s->q_s_len, h), 0);
 	sign(signer, h, &sig);
 	reply(s, blob_key->blob, blob_key->bloblen, sig.p, sig.len, h);
 	wire_w_free(&sig);
@@ -976,12 +976,12 @@ static void test_ecdsa_signature_other_curve_name(void **state)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct ks *s = hello_cfg(f, hostkey(&f->a, cases[i].key, NULL), NULL, NULL);
-		uint8_t h[KS_H_LEN], r[CRY_ECDSA_SCALAR_MAX], sv[CRY_ECDSA_SCALAR_MAX];
+		uint8_t h[KS_H_MAX], r[CRY_ECDSA_SCALAR_MAX], sv[CRY_ECDSA_SCALAR_MAX];
 		size_t rlen = 0, slen = 0;
 		struct wire_w raw, sig;
 
 		assert_negotiated(s, f->a.alg);
-		assert_int_equal(ks_hash(s, f->a.blob, f->a.bloblen, s->q_s, sizeof(s->q_s), h), 0);
+		assert_int_equal(ks_hash(s, f->a.blob, f->a.bloblen, s->q_s, s->q_s_len, h), 0);
 		assert_int_equal(cry_ecdsa_sign(hk.k[cases[i].key].pk, cases[i].hash, h, sizeof(h), r, &rlen, sv, &slen), 0);
 		wire_w_init(&raw, 0);
 		wire_put_mpint(&raw, r, rlen);
@@ -1078,12 +1078,12 @@ static void test_sig_bit_flipped_ecdsa_rsa(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		for (int where = 0; where < 3; where++) {
 			struct ks *s = hello_cfg(f, hostkey(&f->a, cases[i].key, cases[i].alg), NULL, NULL);
-			uint8_t h[KS_H_LEN];
+			uint8_t h[KS_H_MAX];
 			struct wire_view alg, raw;
 			struct wire_w sig;
 			size_t off;
 
-			assert_int_equal(ks_hash(s, f->a.blob, f->a.bloblen, s->q_s, sizeof(s->q_s), h), 0);
+			assert_int_equal(ks_hash(s, f->a.blob, f->a.bloblen, s->q_s, s->q_s_len, h), 0);
 			sign(&f->a, h, &sig);
 			assert_int_equal(ks_sig_split(sig.p, sig.len, &alg, &raw), 0);
 			off = (size_t)(raw.p - sig.p);
@@ -1198,7 +1198,7 @@ static void test_hostcert_sig_refused(void **state)
 
 		for (int v = 0; v < 4; v++) {
 			struct ks *s = hello_cfg(f, certkey(&f->a, hc_cases[i].cert, hc_cases[i].alg), NULL, NULL);
-			uint8_t h[KS_H_LEN], qs[KS_X25519];
+			uint8_t h[KS_H_MAX], qs[KS_X25519];
 			struct wire_w sig, named;
 
 			assert_negotiated(s, hc_cases[i].alg);
