@@ -10,7 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { CRY_SNTRUP761_PK_LEN = 1158, CRY_SNTRUP761_SK_LEN = 1763, CRY_SNTRUP761_CT_LEN = 1039, CRY_SNTRUP761_SS_LEN = 32 };
+enum {
+	CRY_SNTRUP761_PK_LEN = 1158,
+	CRY_SNTRUP761_SK_LEN = 1763,
+	CRY_SNTRUP761_CT_LEN = 1039,
+	CRY_SNTRUP761_SS_LEN = 32
+};
 
 /* Where random bytes come from: cry_random in use, a deterministic generator in known-answer tests. */
 typedef void (*cry_sntrup_rng)(void *ud, void *buf, size_t n);

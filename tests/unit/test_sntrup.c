@@ -93,7 +93,8 @@ static void t_drbg_bytes(void *ud, void *buf, size_t n)
 /* The DRBG itself, against the first seed of every NIST KAT file (randombytes_init with bytes 0..47). */
 static void t_drbg_first_seed(void **state)
 {
-	static const char want[] = "061550234D158C5EC95595FE04EF7A25767F2E24CC2BC479D09D86DC9ABCFDE7056A8C266F9EF97ED08541DBD2E1FFA1";
+	static const char want[] = "061550234D158C5EC95595FE04EF7A25767F2E24CC2BC479"
+		"D09D86DC9ABCFDE7056A8C266F9EF97ED08541DBD2E1FFA1";
 	uint8_t entropy[48], seed[48], w[48];
 	struct t_drbg d;
 
@@ -293,7 +294,8 @@ static void t_round_trip(void **state)
 }
 
 /* The key implicit rejection must give: the first 32 bytes of SHA-512(0 || SHA-512(3 || rho)[0..32) || ct). */
-static void t_rejection_key(uint8_t out[32], const uint8_t sk[CRY_SNTRUP761_SK_LEN], const uint8_t ct[CRY_SNTRUP761_CT_LEN])
+static void t_rejection_key(uint8_t out[32], const uint8_t sk[CRY_SNTRUP761_SK_LEN],
+	const uint8_t ct[CRY_SNTRUP761_CT_LEN])
 {
 	uint8_t buf[1 + 32 + CRY_SNTRUP761_CT_LEN], h[64];
 
