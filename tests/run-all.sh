@@ -1,7 +1,8 @@
 #!/bin/bash
 # sshtun: THE test command. As root on a fresh Debian 12: installs what is missing, builds with gcc
 # (ASan+UBSan, -Werror) and checks that clang -Werror builds too, checks the layers, runs every unit test,
-# every interop test (network namespaces) and a fuzz smoke run, then prints one line "N passed, N failed".
+# the constant-time check (valgrind), every interop test (network namespaces) and a fuzz smoke run, then prints
+# one line "N passed, N failed".
 # Exit status 0 only if nothing failed. Re-runnable; works from a clean clone.
 #   FUZZ_SECONDS=N  seconds per fuzz target (default 15)
 #   SKIP_APT=1      never call apt-get
@@ -20,7 +21,7 @@ TAILPID=
 COPY=
 
 PKGS="build-essential clang pkg-config libsodium-dev libssl-dev zlib1g-dev libcmocka-dev libclang-rt-14-dev
-openssh-server openssh-client iproute2 iputils-ping iperf3 procps netcat-openbsd gnuplot-nox openssl"
+openssh-server openssh-client iproute2 iputils-ping iperf3 procps netcat-openbsd gnuplot-nox openssl valgrind"
 
 # ---- reporting ----
 
@@ -314,6 +315,14 @@ tally() {
 	fi
 }
 
+# The constant-time check: tests/ct/ct_*.c built without sanitizers and run under valgrind (tests/ct-check.sh),
+# one "ok -"/"not ok -" line per program.
+ct_tests() {
+	section "constant time: valgrind over tests/ct"
+	step_live 1200 "$LOGS/ct-check.log" bash tests/ct-check.sh
+	tally "$LOGS/ct-check.log" $? "ct-check"
+}
+
 interop_tests() {
 	local t name log
 
@@ -386,6 +395,7 @@ build_gcc
 build_clang
 check_layers
 unit_tests
+ct_tests
 interop_tests
 fuzz_tests
 [ -n "$COPY" ] && rm -rf "$COPY"

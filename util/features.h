@@ -19,12 +19,12 @@
 
 /* Key exchange: mlkem768x25519-sha256 (ML-KEM-768, FIPS 203, written in crypto/mlkem768.c, over Keccak in crypto/keccak.c). */
 #ifndef SSHTUN_MLKEM
-#define SSHTUN_MLKEM 0
+#define SSHTUN_MLKEM 1
 #endif
 
 /* Key exchange: sntrup761x25519-sha512(@openssh.com) (Streamlined NTRU Prime 761, written in crypto/sntrup761.c). */
 #ifndef SSHTUN_SNTRUP
-#define SSHTUN_SNTRUP 0
+#define SSHTUN_SNTRUP 1
 #endif
 
 /* Key exchange: ecdh-sha2-nistp256/384/521 (libcrypto). */
