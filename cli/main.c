@@ -120,6 +120,30 @@ static int run(struct sshtun **hp)
 	return 0;
 }
 
+/* -Q KIND: what this build supports, one per line (as ssh -Q). */
+static int query(const char *kind)
+{
+	char buf[4096];
+	int r = sshtun_algorithms(kind, buf, sizeof(buf));
+
+	if (r == SSHTUN_ERR_NOT_SUPPORTED) {
+		fprintf(stderr, "sshtun: -Q %s: unknown query; try kex, cipher, mac, compression, key, key-plain, key-cert "
+			"or sig\n", kind);
+		return 2;
+	}
+	if (r != 0) {
+		fprintf(stderr, "sshtun: -Q %s: %s\n", kind, sshtun_strerror(r));
+		return 1;
+	}
+	for (char *p = buf; *p;) {
+		size_t n = strcspn(p, ",");
+
+		printf("%.*s\n", (int)n, p);
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_opts o;
@@ -139,6 +163,11 @@ int main(int argc, char **argv)
 		printf("sshtun %s\n", SSHTUN_VERSION);
 		cli_opts_free(&o);
 		return 0;
+	}
+	if (o.query) {
+		r = query(o.query);
+		cli_opts_free(&o);
+		return r;
 	}
 	h = o.h;	/* the handle cli_parse filled: ours now */
 	o.h = NULL;

@@ -176,6 +176,9 @@ static int one_option(struct cli_opts *o, int ch, const char *arg, int *saw_w)
 	case 'l': return apply_kv(o, "User", arg, "-l");
 	case 'o': return apply_line(o, arg, "-o");
 	case 'p': return apply_kv(o, "Port", arg, "-p");
+	case 'Q':
+		o->query = arg;
+		return 0;
 	case 'w':
 		*saw_w = 1;
 		return apply_kv(o, "TunnelDevice", arg, "-w");
@@ -195,7 +198,7 @@ static int parse(struct cli_opts *o, int argc, char **argv)
 
 	optind = 0;	/* glibc: start afresh, so the parser can run more than once */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":46hqVvF:i:l:o:p:w:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":46hqVvF:i:l:o:p:Q:w:", longopts, NULL)) != -1) {
 		if (ch == '?' || ch == ':') {
 			const char *what = argv[optind - 1];
 
@@ -219,7 +222,7 @@ static int parse(struct cli_opts *o, int argc, char **argv)
 			return r;
 		}
 	}
-	if (o->help || o->version) {
+	if (o->help || o->version || o->query) {
 		return 0;
 	}
 	if (optind >= argc) {
@@ -269,6 +272,7 @@ void cli_opts_free(struct cli_opts *o)
 static const char usage_text[] =
 "usage: sshtun [-46hqVv] [-F configfile] [-i identity_file] [-l login_name]\n"
 "              [-o option] [-p port] [-w local_tun[:remote_tun]] [user@]host\n"
+"       sshtun -Q query\n"
 "\n"
 "A VPN over SSH: sshtun logs in to an OpenSSH server that allows tunnels\n"
 "(PermitTunnel), creates and configures the local tun/tap device itself and\n"
@@ -284,6 +288,8 @@ static const char usage_text[] =
 "  -l login_name    user to log in as (User)\n"
 "  -o option        a configuration line, e.g. -o Port=2222 (may be repeated)\n"
 "  -p port          port to connect to (Port)\n"
+"  -Q query         list what this build supports, one per line, and exit:\n"
+"                   kex, cipher, mac, compression, key, key-plain, key-cert, sig\n"
 "  -q               quiet: print errors only\n"
 "  -V, --version    print the version and exit\n"
 "  -v               more messages (up to -vvv)\n"

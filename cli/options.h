@@ -20,6 +20,7 @@ struct cli_opts {
 	int quiet;			/* -q */
 	int help;			/* --help / -h */
 	int version;			/* -V / --version */
+	const char *query;		/* -Q kind: list what is supported */
 };
 
 /*

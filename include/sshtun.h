@@ -158,6 +158,14 @@ struct sshtun_info {
 /* Facts about the running tunnel. */
 SSHTUN_API int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info);
 
+/*
+ * The algorithms this build supports of a kind, as ssh -Q lists them: "kex", "cipher", "mac", "compression",
+ * "key" (key types, certificates too), "key-plain", "key-cert", "sig" (signature algorithms). Written
+ * comma-separated in the order of preference into buf (len bytes). 0, or SSHTUN_ERR_NOT_SUPPORTED for a
+ * kind it does not know, SSHTUN_ERR_TOO_LONG if buf is too small.
+ */
+SSHTUN_API int sshtun_algorithms(const char *kind, char *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -328,3 +328,21 @@ int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info)
 	info->acks_thinned = h->gro.thinned + h->ackq.thinned;
 	return 0;
 }
+
+int sshtun_algorithms(const char *kind, char *buf, size_t len)
+{
+	char tmp[2048];
+	int r;
+
+	if (!kind || !buf || len == 0) {
+		return SSHTUN_ERR_INVAL;
+	}
+	if ((r = tp_supported(kind, tmp, sizeof(tmp))) != 0) {
+		return r;
+	}
+	if (strlen(tmp) >= len) {
+		return SSHTUN_ERR_TOO_LONG;
+	}
+	memcpy(buf, tmp, strlen(tmp) + 1);
+	return 0;
+}

@@ -147,6 +147,42 @@ static void supported_kex(char *out, size_t outlen)
 	}
 }
 
+int tp_supported(const char *kind, char *out, size_t outlen)
+{
+	char buf[LIST_MAX];
+
+	if (outlen == 0) {
+		return SSHTUN_ERR_INVAL;
+	}
+	out[0] = '\0';
+	if (strcmp(kind, "kex") == 0) {
+		supported_kex(out, outlen);
+	} else if (strcmp(kind, "cipher") == 0) {
+		supported_ciphers(out, outlen);
+	} else if (strcmp(kind, "sig") == 0 || strcmp(kind, "HostKeyAlgorithms") == 0 ||
+		   strcmp(kind, "PubkeyAcceptedAlgorithms") == 0) {
+		snprintf(buf, sizeof(buf), "%s,%s", pubkey_sigalgs_supported(), cert_sigalgs_supported());
+		append(out, outlen, buf, strlen(buf));
+	} else if (strcmp(kind, "key") == 0 || strcmp(kind, "key-plain") == 0 || strcmp(kind, "key-cert") == 0) {
+		for (int t = PK_NONE + 1; t <= PK_SK_ECDSA; t++) {
+			const char *plain = pubkey_type_name(t), *cert = cert_key_type_name(t);
+
+			if (strcmp(plain, "unknown") == 0) {
+				continue;
+			}
+			if (strcmp(kind, "key-cert") != 0) {
+				append(out, outlen, plain, strlen(plain));
+			}
+			if (strcmp(kind, "key-plain") != 0 && cert) {
+				append(out, outlen, cert, strlen(cert));
+			}
+		}
+	} else {
+		return SSHTUN_ERR_NOT_SUPPORTED;
+	}
+	return 0;
+}
+
 /*
  * With the default list, as ssh does: the algorithms of the key types that known_hosts already holds for this
  * host (cfg.hostkey_prefer, key type names) go first, each group in the default order, so a host known by its

@@ -115,6 +115,11 @@ struct tp_msg {
 int tp_alglist_resolve(const char *spec, const char *defaults, const char *supported, char *out, size_t outlen);
 /* 1 if name is one of the comma-separated list. */
 int tp_alglist_has(const char *list, const char *name);
+/*
+ * What this build supports of a kind ("kex", "cipher", "sig", "key", "key-plain", "key-cert"; as ssh -Q),
+ * comma-separated in our order of preference, into out. SSHTUN_ERR_NOT_SUPPORTED for an unknown kind.
+ */
+int tp_supported(const char *kind, char *out, size_t outlen);
 
 /* Creates a transport; copies cfg (strings must outlive it). NULL on allocation failure. */
 struct tp *tp_new(const struct tp_config *cfg);
