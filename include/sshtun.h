@@ -154,6 +154,9 @@ struct sshtun_info {
 	uint64_t drops;		/* frames dropped (window, size, malformed, device full) */
 	unsigned rekeys;
 	uint64_t acks_thinned;	/* pure TCP ACKs not relayed: a later one said more (TunnelAckThinning) */
+	uint32_t rtt_us;	/* the last round trip to the server measured with ping@openssh.com; 0 none */
+	char mac[64];		/* the MAC in use ("" with an AEAD cipher) */
+	char compression[32];	/* "none", "zlib@openssh.com" or "zlib" */
 };
 /* Facts about the running tunnel. */
 SSHTUN_API int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info);

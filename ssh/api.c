@@ -326,6 +326,7 @@ int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info)
 	}
 	info->drops += h->dev_drops;
 	info->acks_thinned = h->gro.thinned + h->ackq.thinned;
+	info->rtt_us = h->rtt_us;
 	return 0;
 }
 

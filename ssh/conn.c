@@ -58,6 +58,10 @@ void conn_teardown_device(struct sshtun *h)
 			h->dev.name, (unsigned long long)h->tun_chan->tx_frames, (unsigned long long)h->tun_chan->rx_frames,
 			(unsigned long long)(h->gro.thinned + h->ackq.thinned));
 	}
+	if (h->pings_sent > 0) {
+		LG_D1(&h->log, "pings: %llu sent, %llu answered, last round trip %u.%03u ms", (unsigned long long)h->pings_sent,
+			(unsigned long long)h->pongs, h->rtt_us / 1000, h->rtt_us % 1000);
+	}
 	if (h->chans.keepalives_sent > 0) {
 		LG_D1(&h->log, "keepalives: %llu sent, %llu answered", (unsigned long long)h->chans.keepalives_sent,
 			(unsigned long long)h->chans.keepalives_answered);
@@ -106,6 +110,7 @@ static void on_opened(void *ud, struct chan *c)
 	}
 	LG_D1(&h->log, "tunnel up: %s%s%s%s%s via %s@%s:%d (%s)", h->dev.name, *addr ? " " : "", addr,
 		*peer ? " peer " : "", peer, h->cfg.user, h->cfg.hostname, h->cfg.port, tp_cipher_name(h->tp));
+	conn_ping(h);	/* a first round trip for the connection's info, where the server answers pings */
 	conn_set_status(h, SSHTUN_UP);
 }
 
@@ -284,9 +289,54 @@ int conn_auth_resume(struct sshtun *h)
 	return auth_result(h, ua_resume(&h->ua));
 }
 
+int conn_ping(struct sshtun *h)
+{
+	uint8_t stamp[8];
+	uint64_t now = io_now_us();
+	int r;
+
+	if (!h->tp || !tp_server_has_ext(h->tp, "ping@openssh.com")) {
+		return SSHTUN_ERR_NOT_SUPPORTED;
+	}
+	for (int i = 0; i < 8; i++) {
+		stamp[i] = (uint8_t)(now >> (56 - 8 * i));
+	}
+	if ((r = tp_ping(h->tp, stamp, sizeof(stamp))) == 0) {
+		h->pings_sent++;
+	}
+	return r;
+}
+
+/* A PONG: if it carries one of our stamps, the round trip it took. Anything else in it is ignored. */
+static void on_pong(struct sshtun *h, const struct tp_msg *m)
+{
+	struct wire_r r;
+	uint8_t type = 0, stamp[8];
+	uint64_t sent = 0, now = io_now_us();
+
+	wire_r_init(&r, m->payload, m->len);
+	wire_get_u8(&r, &type);
+	wire_get_string_exact(&r, stamp, sizeof(stamp));
+	if (wire_end(&r) != 0) {
+		return;
+	}
+	for (int i = 0; i < 8; i++) {
+		sent = sent << 8 | stamp[i];
+	}
+	if (sent <= now && now - sent < 3600ULL * 1000000) {
+		h->pongs++;
+		h->rtt_us = (uint32_t)(now - sent);
+		LG_D2(&h->log, "ping: round trip %u.%03u ms", h->rtt_us / 1000, h->rtt_us % 1000);
+	}
+}
+
 /* One application message from the transport, by connection stage. */
 static int dispatch(struct sshtun *h, const struct tp_msg *m)
 {
+	if (m->type == SSH_MSG_PONG) {
+		on_pong(h, m);
+		return 0;
+	}
 	if (h->status == SSHTUN_AUTHENTICATING) {
 		if (m->type != SSH_MSG_SERVICE_ACCEPT && (m->type < 50 || m->type > 79)) {
 			return SSHTUN_ERR_PROTOCOL;

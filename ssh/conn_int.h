@@ -80,6 +80,9 @@ struct sshtun {
 	uint64_t next_alive_ms;	/* next ServerAlive check */
 	unsigned alive_missed;	/* silent ServerAlive intervals in a row */
 	uint64_t alive_bytes_in;	/* the transport's byte count at the last check */
+	/* ping@openssh.com: PINGs carry our send time (io_now_us, 8 bytes big-endian); the PONG gives the RTT. */
+	uint32_t rtt_us;	/* the last round trip measured; 0 none yet */
+	uint64_t pings_sent, pongs;
 
 	/* Protocol. */
 	struct tp *tp;
@@ -170,6 +173,10 @@ void conn_prompt_free(struct sshtun *h);
 
 /* io.c */
 uint64_t io_now_ms(void);
+/* CLOCK_MONOTONIC in microseconds. */
+uint64_t io_now_us(void);
+/* A PING stamped with the time, when the server announced ping@openssh.com; 0 if sent, else not supported. */
+int conn_ping(struct sshtun *h);
 int io_setup(struct sshtun *h);
 int io_connect(struct sshtun *h);
 int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask);

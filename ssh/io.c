@@ -44,6 +44,14 @@ uint64_t io_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+uint64_t io_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 static int ep_set(struct sshtun *h, int op, int fd, uint32_t events, uint64_t tag)
 {
 	struct epoll_event ev;
@@ -433,7 +441,8 @@ static int on_tick(struct sshtun *h)
 	judge_coalesce(h);
 	/*
 	 * ServerAlive, as ssh(1) does it: anything from the server since the last check (data, an ACK, a reply)
-	 * shows it is alive, so under load nothing is sent; after a silent interval a keepalive goes out, and
+	 * shows it is alive, so under load nothing is sent; after a silent interval a keepalive goes out (a PING
+	 * when the server has ping@openssh.com: it also measures the round trip), and
 	 * more than ServerAliveCountMax silent intervals in a row end the connection.
 	 */
 	if (h->status == SSHTUN_UP && h->cfg.server_alive_interval > 0 && now >= h->next_alive_ms) {
@@ -447,8 +456,8 @@ static int on_tick(struct sshtun *h)
 				h->cfg.server_alive_interval * (h->cfg.server_alive_count_max + 1), h->cfg.server_alive_interval,
 				h->cfg.server_alive_count_max);
 			return SSHTUN_ERR_TIMEOUT;
-		} else {
-			chan_keepalive(&h->chans);
+		} else if (conn_ping(h) != 0) {
+			chan_keepalive(&h->chans);	/* no ping@openssh.com: a global request as ssh sends */
 		}
 		h->alive_bytes_in = in;
 		h->next_alive_ms = now + (uint64_t)h->cfg.server_alive_interval * 1000;

@@ -338,6 +338,43 @@ static int filter(struct tp *tp, uint8_t type)
 	return 0;
 }
 
+/* byte type, string data: a PING or PONG (PROTOCOL 1.9), sent or queued as any message. */
+static int send_ping_pong(struct tp *tp, uint8_t type, const void *data, size_t len)
+{
+	struct wire_w w;
+	int r;
+
+	wire_w_init(&w, 0);
+	wire_put_u8(&w, type);
+	wire_put_string(&w, data, len);
+	if ((r = wire_w_err(&w)) == 0) {
+		r = tp_send(tp, w.p, w.len);
+	}
+	wire_w_free(&w);
+	return r;
+}
+
+/* PING: answered with a PONG carrying the same data, in order (queued while rekeying). */
+static int on_ping(struct tp *tp, const uint8_t *p, size_t len)
+{
+	struct wire_r r;
+	struct wire_view data;
+	uint8_t type = 0;
+
+	wire_r_init(&r, p, len);
+	wire_get_u8(&r, &type);
+	wire_get_string(&r, &data);
+	if (wire_end(&r) != 0) {
+		return tp_fail(tp, SSHTUN_ERR_PROTOCOL, SSH_DISCONNECT_PROTOCOL_ERROR, "malformed PING");
+	}
+	return send_ping_pong(tp, SSH_MSG_PONG, data.p, data.n);
+}
+
+int tp_ping(struct tp *tp, const void *data, size_t len)
+{
+	return tp->ext_ping ? send_ping_pong(tp, SSH_MSG_PING, data, len) : SSHTUN_ERR_NOT_SUPPORTED;
+}
+
 int tp_poll(struct tp *tp, struct tp_msg *m)
 {
 	const uint8_t *p = NULL;
@@ -380,6 +417,11 @@ int tp_poll(struct tp *tp, struct tp_msg *m)
 			continue;
 		case SSH_MSG_EXT_INFO:
 			if ((r = on_ext_info(tp, p, len)) != 0) {
+				return r;
+			}
+			continue;
+		case SSH_MSG_PING:
+			if ((r = on_ping(tp, p, len)) != 0) {
 				return r;
 			}
 			continue;

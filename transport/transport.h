@@ -47,7 +47,9 @@ enum {
 	SSH_MSG_CHANNEL_CLOSE = 97,
 	SSH_MSG_CHANNEL_REQUEST = 98,
 	SSH_MSG_CHANNEL_SUCCESS = 99,
-	SSH_MSG_CHANNEL_FAILURE = 100
+	SSH_MSG_CHANNEL_FAILURE = 100,
+	SSH_MSG_PING = 192,			/* ping@openssh.com (PROTOCOL 1.9) */
+	SSH_MSG_PONG = 193
 };
 
 /* Disconnect reason codes (RFC 4253 11.1). */
@@ -184,6 +186,11 @@ const char *tp_cipher_name(const struct tp *tp);	/* client to server */
 const char *tp_kex_name(const struct tp *tp);
 const uint8_t *tp_session_id(const struct tp *tp, size_t *len);
 /* 1 if the server announced ext ("ping@openssh.com", "publickey-hostbound@openssh.com") in EXT_INFO. */
+/*
+ * Sends SSH_MSG_PING with data (ping@openssh.com; queued during a key exchange). SSHTUN_ERR_NOT_SUPPORTED if
+ * the server did not announce the extension. The server's PONG comes back from tp_poll as a message.
+ */
+int tp_ping(struct tp *tp, const void *data, size_t len);
 int tp_server_has_ext(const struct tp *tp, const char *name);
 /* The server's host key blob as the first key exchange received it (len 0 before). */
 const uint8_t *tp_hostkey_blob(const struct tp *tp, size_t *len);

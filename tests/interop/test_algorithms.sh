@@ -56,6 +56,7 @@ cells() {
 	for k in $("$SSHTUN" -Q cipher); do echo "cipher $k"; done
 	for k in $("$SSHTUN" -Q mac 2>/dev/null); do echo "mac $k"; done
 	for k in $("$SSHTUN" -Q compression 2>/dev/null); do echo "compression $k"; done
+	echo "ext ping@openssh.com"
 }
 
 # The server's offer of a kind (sshd -T prints its effective lists).
@@ -67,6 +68,11 @@ offered() {
 	hostkey) key=hostkeyalgorithms ;;
 	cipher) key=ciphers ;;
 	mac) key=macs ;;
+	ext)
+		# OpenSSH announces ping@openssh.com from 9.5 on; sshd -T does not show it.
+		"$RIG_SSHD" -V 2>&1 | grep -q '^OpenSSH_\([1-9][0-9]\|9\.[5-9]\)' && echo ping@openssh.com
+		return
+		;;
 	compression)
 		# sshd offers zlib@openssh.com (delayed) when Compression is yes; plain zlib no longer (OpenSSH 7.4).
 		"$RIG_SSHD" -T -f "$RIG_SSHD_CONFIG" 2>/dev/null | grep -q '^compression \(yes\|delayed\)' &&
@@ -114,6 +120,7 @@ cell() {
 	cipher) opt=(-o "Ciphers=$alg") want="cipher $alg / $alg" ;;
 	mac) opt=(-o "Ciphers=aes128-ctr" -o "MACs=$alg") want="mac $alg" ;;
 	compression) opt=(-o "Compression=$([ "$alg" = none ] && echo no || echo yes)") want="compression $alg" ;;
+	ext) opt=(-vv -o ServerAliveInterval=1) want="; ping@openssh.com" ;;
 	esac
 	if ! tr ',' '\n' <<<"$(offered "$kind")" | grep -qxF -- "$alg"; then
 		echo "$kind $alg $srv n/a" >>"$RESULTS"
@@ -132,6 +139,8 @@ cell() {
 		why="$MIB MiB not byte for byte"
 	elif [ "$(grep -c 'rekeying after' "$RIG_DIR/$log.log")" -lt 1 ]; then
 		why="no key renewal during the transfer"
+	elif [ "$kind" = ext ] && ! { sleep 2.5; [ "$(grep -c 'ping: round trip' "$RIG_DIR/$log.log")" -ge 2 ]; }; then
+		why="fewer than 2 round trips measured with PING (at tunnel up, then ServerAliveInterval 1)"
 	fi
 	rig_kill "$pid"
 	wait "$pid" 2>/dev/null

@@ -351,6 +351,48 @@ static void test_malformed_ext_info(void **state)
 	tp_free(tp);
 }
 
+/*
+ * ping@openssh.com: a PING from the server is answered at once with a PONG of the same data; the server's PONG
+ * is handed up; tp_ping is refused until the server's EXT_INFO names the extension, then sends a PING.
+ */
+static void test_ping_pong(void **state)
+{
+	struct tp *tp = fake_tp_ready(NULL);
+	static const uint8_t ping[] = { SSH_MSG_PING, 0, 0, 0, 3, 'a', 'b', 'c' };
+	static const uint8_t pong[] = { SSH_MSG_PONG, 0, 0, 0, 2, 'o', 'k' };
+	static const uint8_t bad[] = { SSH_MSG_PING, 0, 0, 0, 9, 'x' };
+	uint8_t out[256], ext[128];
+	struct wire_w w;
+	struct tp_msg m;
+
+	(void)state;
+	fake_feed(tp, ping, sizeof(ping));
+	assert_int_equal(tp_poll(tp, &m), 0);
+	assert_int_equal(fake_take(tp, out, sizeof(out)), sizeof(ping));
+	assert_int_equal(out[0], SSH_MSG_PONG);
+	assert_memory_equal(out + 1, ping + 1, sizeof(ping) - 1);
+	fake_feed(tp, pong, sizeof(pong));
+	assert_int_equal(tp_poll(tp, &m), 1);
+	assert_int_equal(m.type, SSH_MSG_PONG);
+	assert_int_equal(m.len, sizeof(pong));
+	assert_int_equal(tp_ping(tp, "t", 1), SSHTUN_ERR_NOT_SUPPORTED);
+	assert_int_equal(fake_take(tp, out, sizeof(out)), 0);
+	wire_w_init_fixed(&w, ext, sizeof(ext));
+	wire_put_u8(&w, SSH_MSG_EXT_INFO);
+	wire_put_u32(&w, 1);
+	wire_put_cstring(&w, "ping@openssh.com");
+	wire_put_cstring(&w, "0");
+	fake_feed(tp, ext, w.len);
+	assert_int_equal(tp_poll(tp, &m), 0);
+	assert_int_equal(tp_ping(tp, "t", 1), 0);
+	assert_int_equal(fake_take(tp, out, sizeof(out)), 6);
+	assert_int_equal(out[0], SSH_MSG_PING);
+	/* A PING whose string runs past its end closes the connection. */
+	fake_feed(tp, bad, sizeof(bad));
+	assert_int_equal(tp_poll(tp, &m), SSHTUN_ERR_PROTOCOL);
+	tp_free(tp);
+}
+
 static void test_send_queues_during_rekey(void **state)
 {
 	struct tp *tp = fake_tp_ready(NULL);
@@ -436,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_padding_rules),
 		cmocka_unit_test(test_transport_messages),
 		cmocka_unit_test(test_malformed_ext_info),
+		cmocka_unit_test(test_ping_pong),
 		cmocka_unit_test(test_send_queues_during_rekey),
 		cmocka_unit_test(test_zero_copy_send),
 		cmocka_unit_test(test_alglist_resolve),
