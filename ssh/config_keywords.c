@@ -288,6 +288,11 @@ static int kw_identities_only(const struct kwctx *k)
 	return kw_choice(k, yes_no, &k->c->identities_only);
 }
 
+static int kw_warn_weak_crypto(const struct kwctx *k)
+{
+	return kw_choice(k, yes_no, &k->c->warn_weak_crypto);
+}
+
 static int kw_hash_known_hosts(const struct kwctx *k)
 {
 	return kw_choice(k, yes_no, &k->c->hash_known_hosts);
@@ -650,6 +655,7 @@ static const struct kw keywords[] = {
 	{ "CASignatureAlgorithms", kw_ca_sig_algs, 1, 1, "a comma-separated list of algorithms, optionally prefixed by +, - or ^" },
 	{ "AddKeysToAgent", kw_add_keys, 1, 2, "yes, no, ask, confirm (each but no optionally with a time), or a time" },
 	{ "HashKnownHosts", kw_hash_known_hosts, 1, 1, "yes or no" },
+	{ "WarnWeakCrypto", kw_warn_weak_crypto, 1, 1, "yes or no" },
 	{ "HostKeyAlias", kw_host_key_alias, 1, 1, "a name without blanks or pattern characters" },
 	{ "NumberOfPasswordPrompts", kw_password_prompts, 1, 1, "a number 0..100" },
 	{ "PubkeyAuthentication", kw_pubkey_auth, 1, 1, "yes or no" },

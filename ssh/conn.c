@@ -214,6 +214,7 @@ int conn_protocol_start(struct sshtun *h)
 	conn_known_types(h, h->hostkey_prefer, sizeof(h->hostkey_prefer));
 	tc.hostkey_prefer = h->hostkey_prefer;
 	tc.required_rsa_bits = (unsigned)h->cfg.required_rsa_size;
+	tc.warn_not_pq = h->cfg.warn_weak_crypto != 0;
 	tc.rekey_bytes = h->cfg.rekey_bytes > 0 ? (uint64_t)h->cfg.rekey_bytes : 0;
 	tc.rekey_seconds = h->cfg.rekey_seconds > 0 ? (uint32_t)h->cfg.rekey_seconds : 0;
 	tc.hostkey_cb = conn_check_hostkey;

@@ -369,5 +369,11 @@ int tp_kexinit_negotiate(struct tp *tp, const uint8_t *peer, size_t len, struct 
 	}
 	LG_D1(tp->log, "kex: %s, host key %s, cipher %s / %s%s", out->kex->name, out->hostkey, out->enc_c2s->name,
 		out->enc_s2c->name, out->strict ? ", strict kex" : "");
+	if (!out->kex->pq && tp->kex_count == 0 && tp->cfg.warn_not_pq) {
+		/* As OpenSSH 10.1: what the tunnel carries could be recorded now and decrypted by a future machine. */
+		LG_W(tp->log, "the key exchange %s is not post-quantum: traffic recorded today could be decrypted later; "
+			"the server needs OpenSSH 9.0 or newer (mlkem768x25519-sha256 or sntrup761x25519-sha512), or set "
+			"WarnWeakCrypto no", out->kex->name);
+	}
 	return 0;
 }

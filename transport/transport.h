@@ -89,6 +89,7 @@ struct tp_config {
 	const char *hostkey_prefer;	/* key type names known_hosts holds for this host (comma-separated), and
 					   KH_PREFER_CERTS if a @cert-authority line names it; or NULL */
 	unsigned required_rsa_bits;	/* RequiredRSASize: smaller RSA host keys are refused; 0: 2048 */
+	int warn_not_pq;		/* WarnWeakCrypto: warn when the key exchange is not post-quantum */
 	uint64_t rekey_bytes;		/* 0: the cipher's safe default */
 	uint32_t rekey_seconds;		/* 0: none */
 	tp_hostkey_fn hostkey_cb;

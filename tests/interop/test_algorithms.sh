@@ -110,6 +110,15 @@ download() {
 	return $ok
 }
 
+# warned_right KEX LOG: the warning of a key exchange that is not post-quantum is there exactly when it should be.
+warned_right() {
+	local pq=0 warned=0
+
+	case $1 in mlkem* | sntrup*) pq=1 ;; esac
+	grep -q 'is not post-quantum' "$2" && warned=1
+	[ $pq != $warned ]
+}
+
 # cell SERVER KIND ALG: one cell; records "KIND ALG SERVER RESULT" and reports ok / not ok.
 cell() {
 	local srv=$1 kind=$2 alg=$3 name="$2 $3 @ OpenSSH $1" log=cell pid opt want why=""
@@ -139,6 +148,8 @@ cell() {
 		why="$MIB MiB not byte for byte"
 	elif [ "$(grep -c 'rekeying after' "$RIG_DIR/$log.log")" -lt 1 ]; then
 		why="no key renewal during the transfer"
+	elif [ "$kind" = kex ] && ! warned_right "$alg" "$RIG_DIR/$log.log"; then
+		why="the not-post-quantum warning missing, or given for a post-quantum method"
 	elif [ "$kind" = ext ] && ! { sleep 2.5; [ "$(grep -c 'ping: round trip' "$RIG_DIR/$log.log")" -ge 2 ]; }; then
 		why="fewer than 2 round trips measured with PING (at tunnel up, then ServerAliveInterval 1)"
 	fi
