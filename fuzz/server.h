@@ -94,7 +94,7 @@ static inline int fz_server_send(struct fz_server *s, struct tp *tp, const uint8
 	}
 	int r = tp_input(tp, s->buf, 5 + len + pad + (c ? c->tag_len : 0));
 	if (next) {
-		tp_dir_set(&s->d, next, next_key, next_iv, 1);
+		tp_dir_set(&s->d, next, next_key, next_iv, NULL, NULL, 1);
 	}
 	return r;
 }
