@@ -174,6 +174,7 @@ static int one_option(struct cli_opts *o, int ch, const char *arg, int *saw_w)
 		return 0;
 	case 'i': return apply_kv(o, "IdentityFile", arg, "-i");
 	case 'l': return apply_kv(o, "User", arg, "-l");
+	case 'm': return apply_kv(o, "MACs", arg, "-m");
 	case 'o': return apply_line(o, arg, "-o");
 	case 'p': return apply_kv(o, "Port", arg, "-p");
 	case 'Q':
@@ -198,7 +199,7 @@ static int parse(struct cli_opts *o, int argc, char **argv)
 
 	optind = 0;	/* glibc: start afresh, so the parser can run more than once */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":46hqVvF:i:l:o:p:Q:w:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":46hqVvF:i:l:m:o:p:Q:w:", longopts, NULL)) != -1) {
 		if (ch == '?' || ch == ':') {
 			const char *what = argv[optind - 1];
 
@@ -271,7 +272,8 @@ void cli_opts_free(struct cli_opts *o)
 
 static const char usage_text[] =
 "usage: sshtun [-46hqVv] [-F configfile] [-i identity_file] [-l login_name]\n"
-"              [-o option] [-p port] [-w local_tun[:remote_tun]] [user@]host\n"
+"              [-m mac_spec] [-o option] [-p port] [-w local_tun[:remote_tun]]\n"
+"              [user@]host\n"
 "       sshtun -Q query\n"
 "\n"
 "A VPN over SSH: sshtun logs in to an OpenSSH server that allows tunnels\n"
@@ -286,6 +288,7 @@ static const char usage_text[] =
 "  -h, --help       print this help and exit\n"
 "  -i identity_file private key to try (may be repeated; IdentityFile)\n"
 "  -l login_name    user to log in as (User)\n"
+"  -m mac_spec      MACs to offer, comma-separated, in order (MACs)\n"
 "  -o option        a configuration line, e.g. -o Port=2222 (may be repeated)\n"
 "  -p port          port to connect to (Port)\n"
 "  -Q query         list what this build supports, one per line, and exit:\n"
@@ -333,9 +336,10 @@ static const char usage_text[] =
 "                    yes (default) or no\n"
 "  AddKeysToAgent    no (default), yes, ask, confirm [time], or a time: keys\n"
 "                    loaded from files are added to ssh-agent\n"
-"  Ciphers, KexAlgorithms, HostKeyAlgorithms, PubkeyAcceptedAlgorithms\n"
+"  Ciphers, MACs, KexAlgorithms, HostKeyAlgorithms, PubkeyAcceptedAlgorithms\n"
 "                    algorithm lists; a leading +, - or ^ changes the default\n"
-"                    (ssh-rsa, RSA with SHA-1, only if added: +ssh-rsa)\n"
+"                    (ssh-rsa, RSA with SHA-1, only if added: +ssh-rsa; the\n"
+"                    same for hmac-sha1); MACs count with aes*-ctr only\n"
 "  RequiredRSASize   smallest RSA key used or accepted (default 2048)\n"
 "  RekeyLimit        bytes (K, M, G) or default, then optionally a time or none\n"
 "  ConnectTimeout    seconds to connect and finish key exchange (default none)\n"

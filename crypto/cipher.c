@@ -5,12 +5,19 @@
 
 /*
  * Our order of preference (as OpenSSH's default): chacha20-poly1305 first, as
- * it is constant-time without AES hardware; then the AES-GCM pair.
+ * it is constant-time without AES hardware; then the AES-GCM pair; then AES-CTR,
+ * which needs a MAC beside it. The AEAD ciphers keep their indexes (the fuzzing
+ * harnesses and recorded seeds name ciphers by index).
  */
 const struct cry_cipher *const cry_ciphers[] = {
 	&cry_chachapoly,
 	&cry_aes128gcm,
 	&cry_aes256gcm,
+#if SSHTUN_CTR
+	&cry_aes128ctr,
+	&cry_aes192ctr,
+	&cry_aes256ctr,
+#endif
 	NULL,
 };
 

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/features.h"
+
 enum { CRY_CIPHER_CTX_MAX = 256, CRY_TAG_MAX = 16, CRY_KEY_MAX = 64, CRY_IV_MAX = 16 };
 
 /*
@@ -19,6 +21,11 @@ enum { CRY_CIPHER_CTX_MAX = 256, CRY_TAG_MAX = 16, CRY_KEY_MAX = 64, CRY_IV_MAX 
  * must pass through seal/open in order.
  * The context area must be aligned for a pointer: declare it
  * alignas(16) uint8_t ctx[CRY_CIPHER_CTX_MAX] (the GCM context holds an EVP pointer).
+ *
+ * A cipher that is only a cipher (aes128/192/256-ctr, RFC 4344 4) has tag_len 0
+ * and no length, seal or open: it protects nothing by itself, so it is used only
+ * with a MAC (crypto/mac.h), and the packet layer frames it (transport/packet.c).
+ * It has crypt instead, which AEAD ciphers leave NULL.
  */
 struct cry_cipher {
 	const char *name;	/* SSH name, e.g. "aes128-gcm@openssh.com" */
@@ -36,6 +43,11 @@ struct cry_cipher {
 	int (*seal)(void *ctx, uint32_t seq, uint8_t *pkt, size_t len, uint8_t *tag);
 	/* Verifies tag over pkt[0..len) as received, then decrypts it in place (incl. the length field). */
 	int (*open)(void *ctx, uint32_t seq, uint8_t *pkt, size_t len, const uint8_t *tag);
+	/*
+	 * Non-AEAD only: en/decrypts buf[0..n) in place, the keystream going on from where the last call left it
+	 * (so a packet may be done in pieces, and every byte of a direction must pass through once, in order).
+	 */
+	int (*crypt)(void *ctx, uint8_t *buf, size_t n);
 };
 
 extern const struct cry_cipher cry_chachapoly;	/* chacha20-poly1305@openssh.com */
@@ -43,6 +55,11 @@ extern const struct cry_cipher cry_chachapoly;	/* chacha20-poly1305@openssh.com 
 extern const struct cry_cipher cry_chachapoly_sodium;
 extern const struct cry_cipher cry_aes128gcm;	/* aes128-gcm@openssh.com */
 extern const struct cry_cipher cry_aes256gcm;	/* aes256-gcm@openssh.com */
+#if SSHTUN_CTR
+extern const struct cry_cipher cry_aes128ctr;	/* aes128-ctr (RFC 4344), with a MAC */
+extern const struct cry_cipher cry_aes192ctr;
+extern const struct cry_cipher cry_aes256ctr;
+#endif
 
 /* Every cipher we implement, in our order of preference, NULL-terminated. */
 extern const struct cry_cipher *const cry_ciphers[];

@@ -50,9 +50,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(tp->session_id, 7, 32);
 	tp->rekey_limit = 1ULL << 40;
 	strcpy(tp->server_version, "SSH-2.0-OpenSSH_9.2p1");
-	tp_dir_set(&tp->rx, ciph, key, iv, 0);
+	tp_dir_set(&tp->rx, ciph, key, iv, NULL, NULL, 0);
 	fz_server_init(&srv);
-	tp_dir_set(&srv.d, ciph, key, iv, 1);
+	tp_dir_set(&srv.d, ciph, key, iv, NULL, NULL, 1);
 	chan_init(&t, tp, fz_chan_events(), NULL, NULL);
 	chan_tun_open(&t, flags & 8 ? CH_TUN_ETHERNET : CH_TUN_POINTOPOINT, CH_TUN_ANY, &c);
 	if (flags & 16) {

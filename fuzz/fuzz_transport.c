@@ -7,7 +7,9 @@
  * forged packets); a message record is framed and sealed by fuzz/server.h under the keys the client derived.
  * Flags: bit 0 the host key is refused; bit 1 the client rekeys every 4 KiB; bit 2 its rekey clock jumps an
  * hour after each record; bit 3 a tap (Ethernet) tunnel; bits 4-5 the client offers only cry_ciphers[n - 1]
- * (0: every cipher); bit 6 it offers only curve25519-sha256@libssh.org.
+ * (0: every cipher); bit 6 it offers only curve25519-sha256@libssh.org; bit 7 instead of bits 4-5's AEAD
+ * cipher it offers only one CTR cipher and one MAC, both picked by bits 4-5 (fz_ctr), so the cipher + MAC
+ * framing, encrypt-then-MAC and encrypt-and-MAC, is fuzzed too.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -19,6 +21,16 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 SSHMSG_USE_MUTATOR()
+
+/* Bit 7's cipher + MAC pairs: both MAC families, both framings, each CTR key size. */
+static const struct {
+	const char *cipher, *mac;
+} fz_ctr[4] = {
+	{ "aes128-ctr", "umac-64-etm@openssh.com" },
+	{ "aes192-ctr", "hmac-sha2-256" },
+	{ "aes256-ctr", "umac-128@openssh.com" },
+	{ "aes128-ctr", "hmac-sha2-512-etm@openssh.com" },
+};
 
 static int hostkey(void *ud, const struct pubkey *key, const struct cert *cert)
 {
@@ -68,7 +80,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.ud = &flags;
 	cfg.rekey_bytes = flags & 2 ? 4096 : 0;
 	cfg.rekey_seconds = flags & 4 ? 60 : 0;
-	if (flags & 0x30) {
+	if (flags & 0x80) {
+		cfg.ciphers = fz_ctr[(flags >> 4) & 3].cipher;
+		cfg.macs = fz_ctr[(flags >> 4) & 3].mac;
+	} else if (flags & 0x30) {
 		cfg.ciphers = cry_ciphers[((flags >> 4) & 3) - 1]->name;
 	}
 	cfg.kex_algorithms = flags & 64 ? "curve25519-sha256@libssh.org" : NULL;

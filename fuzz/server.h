@@ -52,7 +52,7 @@ static inline void fz_identity(struct ua_identity *id, unsigned n, void *sign_ud
 
 struct fz_server {
 	struct tp_dir d;	/* server to client: plaintext until the harness sends NEWKEYS */
-	uint8_t buf[5 + SSHMSG_LEN_MASK + 2 * 255 + CRY_TAG_MAX];
+	uint8_t buf[5 + SSHMSG_LEN_MASK + 2 * 255 + CRY_MAC_TAG_MAX];
 };
 
 static inline void fz_server_init(struct fz_server *s)
@@ -65,12 +65,19 @@ static inline void fz_server_free(struct fz_server *s)
 	tp_dir_clear(&s->d);
 }
 
-/* Frames payload as one packet, sealed under the server's current keys, and feeds it to the client. */
+/*
+ * Frames payload as one packet, sealed under the server's current keys, and feeds it to the client. With a CTR
+ * cipher and a MAC: encrypt-then-MAC (length in clear) or encrypt-and-MAC (MAC over the plaintext, all of it
+ * encrypted), as the client's packet layer expects them.
+ */
 static inline int fz_server_send(struct fz_server *s, struct tp *tp, const uint8_t *p, size_t len)
 {
 	const struct cry_cipher *c = s->d.cipher, *next = NULL;
-	size_t block = c ? c->block_size : 8, covered = c ? 1 + len : 5 + len, pad = block - covered % block;
-	uint8_t next_key[CRY_KEY_MAX], next_iv[CRY_IV_MAX];
+	const struct cry_mac *m = s->d.mac, *next_mac = NULL;
+	int len_outside = c && (!m || m->etm);
+	size_t block = c ? c->block_size : 8, covered = len_outside ? 1 + len : 5 + len, pad = block - covered % block;
+	size_t tag = m ? m->tag_len : c ? c->tag_len : 0;
+	uint8_t next_key[CRY_KEY_MAX], next_iv[CRY_IV_MAX], next_mac_key[CRY_MAC_KEY_MAX];
 
 	if (pad < TP_MIN_PADDING) {
 		pad += block;
@@ -80,21 +87,35 @@ static inline int fz_server_send(struct fz_server *s, struct tp *tp, const uint8
 		next = tp->next_rx_cipher;
 		memcpy(next_key, tp->next_rx_key, sizeof(next_key));
 		memcpy(next_iv, tp->next_rx_iv, sizeof(next_iv));
+		next_mac = tp->next_rx_mac;
+		memcpy(next_mac_key, tp->next_rx_mac_key, sizeof(next_mac_key));
 	}
 	wire_poke_u32(s->buf, (uint32_t)(1 + len + pad));
 	s->buf[4] = (uint8_t)pad;
 	memcpy(s->buf + 5, p, len);
 	memset(s->buf + 5 + len, 0, pad);
 	if (c) {
+		uint8_t *pkt = s->buf, *t = s->buf + 5 + len + pad;
+		size_t n = 5 + len + pad;
+		int e;
+
 		/* The client has taken in everything fed so far: its count is the server's. */
 		s->d.seq = tp->rx.seq;
-		if (c->seal(s->d.ctx, s->d.seq, s->buf, 5 + len + pad, s->buf + 5 + len + pad) != 0) {
+		if (m && m->etm) {
+			e = c->crypt(s->d.ctx, pkt + 4, n - 4) || m->compute(s->d.mac_ctx, s->d.seq, pkt, n, t);
+		} else if (m) {
+			e = m->compute(s->d.mac_ctx, s->d.seq, pkt, n, t) || c->crypt(s->d.ctx, pkt, n);
+		} else {
+			e = c->seal(s->d.ctx, s->d.seq, pkt, n, t);
+		}
+		if (e != 0) {
 			return -1;
 		}
 	}
-	int r = tp_input(tp, s->buf, 5 + len + pad + (c ? c->tag_len : 0));
+	int r = tp_input(tp, s->buf, 5 + len + pad + tag);
 	if (next) {
-		tp_dir_set(&s->d, next, next_key, next_iv, 1);
+		tp_dir_set(&s->d, next, next_key, next_iv, next_mac, next_mac_key, 1);
+		cry_wipe(next_mac_key, sizeof(next_mac_key));
 	}
 	return r;
 }

@@ -82,6 +82,7 @@ void cfg_free(struct cfg *c)
 	free_list(c->user_known_hosts, &c->n_user_known_hosts);
 	free_list(c->global_known_hosts, &c->n_global_known_hosts);
 	free(c->ciphers);
+	free(c->macs);
 	free(c->kex_algorithms);
 	free(c->hostkey_algorithms);
 	free(c->pubkey_algorithms);

@@ -40,6 +40,7 @@ struct cfg {
 	int n_global_known_hosts;
 	int strict_host_key_checking;	/* default ask: the user is asked (through the prompt callback) */
 	char *ciphers;			/* Ciphers: list with optional +, -, ^ prefix, kept as given */
+	char *macs;			/* MACs: the same form */
 	char *kex_algorithms;		/* KexAlgorithms, likewise */
 	char *hostkey_algorithms;	/* HostKeyAlgorithms, likewise (unset: defaults, known_hosts' types first) */
 	char *pubkey_algorithms;	/* PubkeyAcceptedAlgorithms, likewise */

@@ -515,6 +515,11 @@ static int kw_ciphers(const struct kwctx *k)
 	return kw_str_if(k, cfg_algo_list_ok(k->argv[0]), &k->c->ciphers);
 }
 
+static int kw_macs(const struct kwctx *k)
+{
+	return kw_str_if(k, cfg_algo_list_ok(k->argv[0]), &k->c->macs);
+}
+
 static int kw_kex(const struct kwctx *k)
 {
 	return kw_str_if(k, cfg_algo_list_ok(k->argv[0]), &k->c->kex_algorithms);
@@ -670,6 +675,7 @@ static const struct kw keywords[] = {
 	{ "GlobalKnownHostsFile", kw_global_known_hosts, 1, CFG_MAX_FILES, "one or more file names, or none" },
 	{ "StrictHostKeyChecking", kw_strict, 1, 1, "yes, no, off, accept-new or ask" },
 	{ "Ciphers", kw_ciphers, 1, 1, "a comma-separated list of ciphers, optionally prefixed by +, - or ^" },
+	{ "MACs", kw_macs, 1, 1, "a comma-separated list of MACs, optionally prefixed by +, - or ^" },
 	{ "KexAlgorithms", kw_kex, 1, 1, "a comma-separated list of algorithms, optionally prefixed by +, - or ^" },
 	{ "HostKeyAlgorithms", kw_hostkey_algs, 1, 1, "a comma-separated list of algorithms, optionally prefixed by +, - or ^" },
 	{ "PubkeyAcceptedAlgorithms", kw_pubkey_algs, 1, 1, "a comma-separated list of algorithms, optionally prefixed by +, - or ^" },
@@ -700,7 +706,7 @@ static const struct kw keywords[] = {
 	IGN("GSSAPIKexAlgorithms"), IGN("HostbasedAcceptedAlgorithms"),
 	IGN("HostbasedAuthentication"), IGN("IPQoS"),
 	IGN("KbdInteractiveDevices"), 
-	IGN("LocalCommand"), IGN("LocalForward"), IGN("LogVerbose"), IGN("MACs"),
+	IGN("LocalCommand"), IGN("LocalForward"), IGN("LogVerbose"),
 	IGN("NoHostAuthenticationForLocalhost"), 
 	IGN("ObscureKeystrokeTiming"), IGN("PermitLocalCommand"),
 	IGN("PermitRemoteOpen"), IGN("PKCS11Provider"), 

@@ -209,6 +209,7 @@ int conn_protocol_start(struct sshtun *h)
 
 	memset(&tc, 0, sizeof(tc));
 	tc.ciphers = h->cfg.ciphers;
+	tc.macs = h->cfg.macs;
 	tc.kex_algorithms = h->cfg.kex_algorithms;
 	tc.hostkey_algorithms = h->cfg.hostkey_algorithms;
 	conn_known_types(h, h->hostkey_prefer, sizeof(h->hostkey_prefer));

@@ -1,4 +1,5 @@
 /* sshtun: the key exchange driver (RFC 4253 7-8, RFC 5656 4 message flow, RFC 8731), strict kex, key derivation. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,8 @@ void tp_kex_wipe(struct tp *tp)
 	cry_wipe(tp->next_rx_key, sizeof(tp->next_rx_key));
 	cry_wipe(tp->next_tx_iv, sizeof(tp->next_tx_iv));
 	cry_wipe(tp->next_rx_iv, sizeof(tp->next_rx_iv));
+	cry_wipe(tp->next_tx_mac_key, sizeof(tp->next_tx_mac_key));
+	cry_wipe(tp->next_rx_mac_key, sizeof(tp->next_rx_mac_key));
 }
 
 /* Sends our KEXINIT (if not yet sent for this exchange). */
@@ -297,21 +300,35 @@ static int exchange_hash(struct tp *tp, const struct wire_view *ks, const struct
 	return r;
 }
 
+/*
+ * RFC 4253 7.2: IVs 'A' (client to server) and 'B', encryption keys 'C' and 'D', and, when a direction's cipher
+ * needs a MAC (not an AEAD), integrity keys 'E' and 'F'.
+ */
 static int take_keys(struct tp *tp, const struct wire_w *kmp, const uint8_t *h, size_t hlen)
 {
 	const struct cry_cipher *tx = tp->choice.enc_c2s, *rx = tp->choice.enc_s2c;
+	const struct cry_mac *mtx = tx->crypt ? tp->choice.mac_c2s : NULL, *mrx = rx->crypt ? tp->choice.mac_s2c : NULL;
 	int r;
 
+	/* derive() builds a key in a buffer sized for CRY_KEY_MAX. */
+	static_assert((int)CRY_MAC_KEY_MAX <= (int)CRY_KEY_MAX, "MAC keys must fit derive()'s buffer");
+	if ((tx->crypt && !mtx) || (rx->crypt && !mrx)) {
+		return SSHTUN_ERR_KEX_NOMATCH;
+	}
 	if (tp->session_id_len == 0) {
 		memcpy(tp->session_id, h, hlen);
 		tp->session_id_len = hlen;
 	}
 	tp->next_tx_cipher = tx;
 	tp->next_rx_cipher = rx;
+	tp->next_tx_mac = mtx;
+	tp->next_rx_mac = mrx;
 	if ((r = derive(tp, kmp, h, hlen, 'A', tp->next_tx_iv, tx->iv_len)) != 0 ||
 	    (r = derive(tp, kmp, h, hlen, 'B', tp->next_rx_iv, rx->iv_len)) != 0 ||
 	    (r = derive(tp, kmp, h, hlen, 'C', tp->next_tx_key, tx->key_len)) != 0 ||
-	    (r = derive(tp, kmp, h, hlen, 'D', tp->next_rx_key, rx->key_len)) != 0) {
+	    (r = derive(tp, kmp, h, hlen, 'D', tp->next_rx_key, rx->key_len)) != 0 ||
+	    (mtx && (r = derive(tp, kmp, h, hlen, 'E', tp->next_tx_mac_key, mtx->key_len)) != 0) ||
+	    (mrx && (r = derive(tp, kmp, h, hlen, 'F', tp->next_rx_mac_key, mrx->key_len)) != 0)) {
 		return r;
 	}
 	return 0;
@@ -473,7 +490,10 @@ static int finish_reply(struct tp *tp, const struct wire_w *kmp, const uint8_t *
 	if ((e = tp_pkt_send_raw(tp, &newkeys, 1)) != 0) {
 		goto out;
 	}
-	tp_dir_set(&tp->tx, tp->next_tx_cipher, tp->next_tx_key, tp->next_tx_iv, 1);
+	if ((e = tp_dir_set(&tp->tx, tp->next_tx_cipher, tp->next_tx_key, tp->next_tx_iv, tp->next_tx_mac,
+		tp->next_tx_mac_key, 1)) != 0) {
+		goto out;
+	}
 	if (tp->strict) {
 		tp->tx.seq = 0;
 	}
@@ -489,7 +509,12 @@ static int on_newkeys(struct tp *tp, size_t len)
 	if (len != 1) {
 		return tp_fail(tp, SSHTUN_ERR_PROTOCOL, SSH_DISCONNECT_PROTOCOL_ERROR, "malformed NEWKEYS");
 	}
-	tp_dir_set(&tp->rx, tp->next_rx_cipher, tp->next_rx_key, tp->next_rx_iv, 0);
+	int r = tp_dir_set(&tp->rx, tp->next_rx_cipher, tp->next_rx_key, tp->next_rx_iv, tp->next_rx_mac,
+		tp->next_rx_mac_key, 0);
+
+	if (r != 0) {
+		return tp_fail(tp, r, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "cannot take the new keys into use");
+	}
 	if (tp->strict) {
 		tp->rx.seq = 0;
 	}

@@ -20,9 +20,16 @@
 	"ecdsa-sha2-nistp384-cert-v01@openssh.com,ecdsa-sha2-nistp521-cert-v01@openssh.com," \
 	"rsa-sha2-512-cert-v01@openssh.com,rsa-sha2-256-cert-v01@openssh.com," \
 	"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256"
-#define CIPHER_DEFAULT "chacha20-poly1305@openssh.com,aes128-gcm@openssh.com,aes256-gcm@openssh.com"
-/* Only AEAD ciphers are offered, so the MAC is implied; a name must still be offered. */
-#define MAC_ALGS "hmac-sha2-256-etm@openssh.com,hmac-sha2-256"
+/* OpenSSH's default order; names this build lacks (SSHTUN_CTR 0) drop out when the list is resolved. */
+#define CIPHER_DEFAULT "chacha20-poly1305@openssh.com,aes128-gcm@openssh.com,aes256-gcm@openssh.com," \
+	"aes128-ctr,aes192-ctr,aes256-ctr"
+/*
+ * OpenSSH 10's client order without hmac-sha1-etm@openssh.com and hmac-sha1, which it still offers: SHA-1 only
+ * when the MACs setting names it (as ssh-rsa for host keys). Used only beside a CTR cipher; an AEAD cipher's MAC
+ * is its own (RFC 5647 5.1, PROTOCOL 1.6).
+ */
+#define MAC_DEFAULT "umac-64-etm@openssh.com,umac-128-etm@openssh.com,hmac-sha2-256-etm@openssh.com," \
+	"hmac-sha2-512-etm@openssh.com,umac-64@openssh.com,umac-128@openssh.com,hmac-sha2-256,hmac-sha2-512"
 #define COMP_ALGS "none"
 #define EXT_INFO_C "ext-info-c"
 #define STRICT_C "kex-strict-c-v00@openssh.com"
@@ -139,6 +146,14 @@ static void supported_ciphers(char *out, size_t outlen)
 	}
 }
 
+static void supported_macs(char *out, size_t outlen)
+{
+	out[0] = '\0';
+	for (size_t i = 0; cry_macs[i]; i++) {
+		append(out, outlen, cry_macs[i]->name, strlen(cry_macs[i]->name));
+	}
+}
+
 static void supported_kex(char *out, size_t outlen)
 {
 	out[0] = '\0';
@@ -215,7 +230,7 @@ static void prefer_known(const char *prefer, char *list, size_t len)
 	}
 }
 
-static int our_lists(struct tp *tp, char *kex, char *ciphers, char *hostkeys, size_t len)
+static int our_lists(struct tp *tp, char *kex, char *ciphers, char *hostkeys, char *macs, size_t len)
 {
 	char sup[LIST_MAX];
 	int r;
@@ -230,6 +245,12 @@ static int our_lists(struct tp *tp, char *kex, char *ciphers, char *hostkeys, si
 	r = tp_alglist_resolve(tp->cfg.ciphers, CIPHER_DEFAULT, sup, ciphers, len);
 	if (r != 0) {
 		LG_E(tp->log, "Ciphers: none of \"%s\" is supported (sshtun has: %s)", tp->cfg.ciphers, sup);
+		return r;
+	}
+	supported_macs(sup, sizeof(sup));
+	r = tp_alglist_resolve(tp->cfg.macs, MAC_DEFAULT, sup, macs, len);
+	if (r != 0) {
+		LG_E(tp->log, "MACs: none of \"%s\" is supported (sshtun has: %s)", tp->cfg.macs, sup);
 		return r;
 	}
 	snprintf(sup, sizeof(sup), "%s,%s", cert_sigalgs_supported(), pubkey_sigalgs_supported());
@@ -247,9 +268,9 @@ static int our_lists(struct tp *tp, char *kex, char *ciphers, char *hostkeys, si
 
 int tp_kexinit_build(struct tp *tp, struct wire_w *w)
 {
-	char kex[LIST_MAX], ciphers[LIST_MAX], hostkeys[LIST_MAX];
+	char kex[LIST_MAX], ciphers[LIST_MAX], hostkeys[LIST_MAX], macs[LIST_MAX];
 	uint8_t cookie[16];
-	int r = our_lists(tp, kex, ciphers, hostkeys, sizeof(kex) - 64);
+	int r = our_lists(tp, kex, ciphers, hostkeys, macs, sizeof(kex) - 64);
 
 	if (r != 0) {
 		return r;
@@ -266,8 +287,8 @@ int tp_kexinit_build(struct tp *tp, struct wire_w *w)
 	wire_put_namelist(w, hostkeys);
 	wire_put_namelist(w, ciphers);
 	wire_put_namelist(w, ciphers);
-	wire_put_namelist(w, MAC_ALGS);
-	wire_put_namelist(w, MAC_ALGS);
+	wire_put_namelist(w, macs);
+	wire_put_namelist(w, macs);
 	wire_put_namelist(w, COMP_ALGS);
 	wire_put_namelist(w, COMP_ALGS);
 	wire_put_namelist(w, "");
@@ -307,6 +328,29 @@ static int first_name_is(const struct wire_view *list, const char *name)
 	return wire_namelist_next(list, &pos, &nm) && wire_view_eq(&nm, name);
 }
 
+/*
+ * The MAC of a direction whose cipher is c: none with an AEAD cipher, whatever the lists say (its tag is its
+ * MAC); else the first of ours the server's list has, which must exist.
+ */
+static int pick_mac(struct tp *tp, const struct cry_cipher *c, const char *ours, const struct wire_view *theirs,
+	const struct cry_mac **out)
+{
+	char name[WIRE_MAX_NAME + 1];
+
+	*out = NULL;
+	if (c->crypt == NULL) {
+		return 0;
+	}
+	if (!pick(ours, theirs, name, sizeof(name)) || !(*out = cry_mac_find(name, strlen(name)))) {
+		char sv[LIST_MAX];
+
+		lg_sanitize(sv, sizeof(sv), theirs->p, theirs->n);
+		LG_E(tp->log, "no MAC in common for %s: the server offers %s, we offer %s", c->name, sv, ours);
+		return SSHTUN_ERR_KEX_NOMATCH;
+	}
+	return 0;
+}
+
 int tp_kexinit_negotiate(struct tp *tp, const uint8_t *peer, size_t len, struct tp_choice *out)
 {
 	struct wire_r r;
@@ -314,7 +358,7 @@ int tp_kexinit_negotiate(struct tp *tp, const uint8_t *peer, size_t len, struct 
 	uint8_t type = 0;
 	uint32_t reserved = 0;
 	int follows = 0;
-	char kex[LIST_MAX], ciphers[LIST_MAX], hostkeys[LIST_MAX], name[WIRE_MAX_NAME + 1];
+	char kex[LIST_MAX], ciphers[LIST_MAX], hostkeys[LIST_MAX], macs[LIST_MAX], name[WIRE_MAX_NAME + 1];
 	int e;
 
 	memset(out, 0, sizeof(*out));
@@ -330,7 +374,7 @@ int tp_kexinit_negotiate(struct tp *tp, const uint8_t *peer, size_t len, struct 
 		LG_E(tp->log, "server sent a malformed KEXINIT (%s)", sshtun_strerror(e ? e : SSHTUN_ERR_BAD_FORMAT));
 		return e ? e : SSHTUN_ERR_BAD_FORMAT;
 	}
-	if ((e = our_lists(tp, kex, ciphers, hostkeys, sizeof(kex))) != 0) {
+	if ((e = our_lists(tp, kex, ciphers, hostkeys, macs, sizeof(kex))) != 0) {
 		return e;
 	}
 	if (!pick(kex, &lists[0], name, sizeof(name)) || !(out->kex = tp_kex_find(name, strlen(name)))) {
@@ -357,6 +401,10 @@ int tp_kexinit_negotiate(struct tp *tp, const uint8_t *peer, size_t len, struct 
 		LG_E(tp->log, "no cipher in common: the server offers %s, we offer %s", theirs, ciphers);
 		return SSHTUN_ERR_KEX_NOMATCH;
 	}
+	if ((e = pick_mac(tp, out->enc_c2s, macs, &lists[4], &out->mac_c2s)) != 0 ||
+	    (e = pick_mac(tp, out->enc_s2c, macs, &lists[5], &out->mac_s2c)) != 0) {
+		return e;
+	}
 	if (!wire_namelist_has(&lists[6], "none") || !wire_namelist_has(&lists[7], "none")) {
 		LG_E(tp->log, "server insists on compression, which sshtun does not offer yet");
 		return SSHTUN_ERR_KEX_NOMATCH;
@@ -367,8 +415,9 @@ int tp_kexinit_negotiate(struct tp *tp, const uint8_t *peer, size_t len, struct 
 	if (follows) {
 		out->guess_wrong = !first_name_is(&lists[0], out->kex->name) || !first_name_is(&lists[1], out->hostkey);
 	}
-	LG_D1(tp->log, "kex: %s, host key %s, cipher %s / %s%s", out->kex->name, out->hostkey, out->enc_c2s->name,
-		out->enc_s2c->name, out->strict ? ", strict kex" : "");
+	LG_D1(tp->log, "kex: %s, host key %s, cipher %s%s%s / %s%s%s%s", out->kex->name, out->hostkey,
+		out->enc_c2s->name, out->mac_c2s ? " " : "", out->mac_c2s ? out->mac_c2s->name : "", out->enc_s2c->name,
+		out->mac_s2c ? " " : "", out->mac_s2c ? out->mac_s2c->name : "", out->strict ? ", strict kex" : "");
 	if (!out->kex->pq && tp->kex_count == 0 && tp->cfg.warn_not_pq) {
 		/* As OpenSSH 10.1: what the tunnel carries could be recorded now and decrypted by a future machine. */
 		LG_W(tp->log, "the key exchange %s is not post-quantum: traffic recorded today could be decrypted later; "

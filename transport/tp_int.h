@@ -6,6 +6,7 @@
 
 #include "crypto/cipher.h"
 #include "crypto/crypto.h"
+#include "crypto/mac.h"
 #include "transport/transport.h"
 #include "util/limits.h"
 
@@ -25,13 +26,23 @@ enum tp_kex_state {
 	KX_WAIT_HOSTKEY		/* the reply checked out; the host key callback asks the user (tp_hostkey_answer) */
 };
 
-/* One direction's packet protection. cipher NULL: plaintext (before the first NEWKEYS). */
+/*
+ * One direction's packet protection. cipher NULL: plaintext (before the first NEWKEYS). mac NULL: the cipher is
+ * an AEAD; else the cipher is only a cipher (AES-CTR) and mac protects the packets (packet.c's second framing).
+ */
 struct tp_dir {
 	const struct cry_cipher *cipher;
 	alignas(16) uint8_t ctx[CRY_CIPHER_CTX_MAX];
 	uint32_t seq;
 	uint64_t bytes;		/* since the keys were taken into use */
 	uint64_t packets;
+	const struct cry_mac *mac;
+	/* Encrypt-and-MAC input: the next packet's first block is decrypted (once), its length read, and whether
+	   the packet is being discarded (an implausible length or a MAC failure: see packet.c). */
+	int first_open;
+	int discard;
+	uint32_t first_len;
+	alignas(16) uint8_t mac_ctx[CRY_MAC_CTX_MAX];
 };
 
 /*
@@ -78,6 +89,8 @@ struct tp_choice {
 	char hostkey[WIRE_MAX_NAME + 1];	/* the host key (signature) algorithm */
 	const struct cry_cipher *enc_c2s;
 	const struct cry_cipher *enc_s2c;
+	const struct cry_mac *mac_c2s;	/* NULL when the direction's cipher is an AEAD (its MAC is implied) */
+	const struct cry_mac *mac_s2c;
 	int strict;		/* both sides offered strict kex */
 	int ext_info;		/* server may send EXT_INFO (we offered ext-info-c) */
 	int guess_wrong;	/* server sent a wrong guess: drop its next kex packet */
@@ -111,6 +124,8 @@ struct tp {
 	const struct cry_cipher *next_tx_cipher, *next_rx_cipher;
 	uint8_t next_tx_key[CRY_KEY_MAX], next_rx_key[CRY_KEY_MAX];
 	uint8_t next_tx_iv[CRY_IV_MAX], next_rx_iv[CRY_IV_MAX];
+	const struct cry_mac *next_tx_mac, *next_rx_mac;	/* NULL with an AEAD cipher */
+	uint8_t next_tx_mac_key[CRY_MAC_KEY_MAX], next_rx_mac_key[CRY_MAC_KEY_MAX];
 
 	/* Version exchange. */
 	char client_version[64];
@@ -170,7 +185,8 @@ uint8_t *tp_pkt_begin(struct tp *tp, size_t max, size_t *off);
 int tp_pkt_end(struct tp *tp, size_t off, size_t len);
 int tp_pkt_next(struct tp *tp, const uint8_t **payload, size_t *len);
 int tp_out_reserve(struct tp *tp, size_t n);
-void tp_dir_set(struct tp_dir *d, const struct cry_cipher *c, const uint8_t *key, const uint8_t *iv, int enc);
+int tp_dir_set(struct tp_dir *d, const struct cry_cipher *c, const uint8_t *key, const uint8_t *iv,
+	const struct cry_mac *mac, const uint8_t *mac_key, int enc);
 void tp_dir_clear(struct tp_dir *d);
 
 /* kexinit.c */

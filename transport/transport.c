@@ -612,6 +612,11 @@ const char *tp_cipher_name(const struct tp *tp)
 	return tp->cipher_name ? tp->cipher_name : "none";
 }
 
+const char *tp_mac_name(const struct tp *tp)
+{
+	return tp->tx.mac ? tp->tx.mac->name : NULL;
+}
+
 const char *tp_kex_name(const struct tp *tp)
 {
 	return tp->kex_name ? tp->kex_name : "none";

@@ -84,6 +84,7 @@ typedef int (*tp_hostkey_fn)(void *ud, const struct pubkey *key, const struct ce
 
 struct tp_config {
 	const char *ciphers;		/* ssh_config Ciphers spec (+,-,^ allowed); NULL: defaults */
+	const char *macs;		/* MACs spec (+,-,^); NULL: defaults (used only beside a CTR cipher) */
 	const char *kex_algorithms;	/* KexAlgorithms spec; NULL: defaults */
 	const char *hostkey_algorithms;	/* HostKeyAlgorithms spec; NULL: defaults, reordered by hostkey_prefer */
 	const char *hostkey_prefer;	/* key type names known_hosts holds for this host (comma-separated), and
@@ -184,6 +185,8 @@ int tp_is_closed(const struct tp *tp);
 /* Facts about the session, for messages and for userauth. */
 const char *tp_server_version(const struct tp *tp);
 const char *tp_cipher_name(const struct tp *tp);	/* client to server */
+/* The MAC in use client to server, or NULL (plaintext, or an AEAD cipher, whose tag is its MAC). */
+const char *tp_mac_name(const struct tp *tp);
 const char *tp_kex_name(const struct tp *tp);
 const uint8_t *tp_session_id(const struct tp *tp, size_t *len);
 /* 1 if the server announced ext ("ping@openssh.com", "publickey-hostbound@openssh.com") in EXT_INFO. */

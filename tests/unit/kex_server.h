@@ -22,6 +22,9 @@
  *   ks_take_keys   derives the next keys from H (and sets the session id on the first exchange)
  *   ks_send        frames (and seals, once NEWKEYS went out) a payload and feeds it to the client
  *   ks_recv        takes (and opens) the client's next packet from its output
+ *   ks_rekey       a whole key exchange the server starts, once the first is done
+ * With a CTR cipher (s->cipher aes*-ctr) the server offers the one MAC s->mac, derives its keys 'E' and 'F' and
+ * frames with it, encrypt-then-MAC or encrypt-and-MAC as the MAC's name says (RFC 4253 6, PROTOCOL 1.5).
  * and the honest paths: ks_kex_reply (H, signature, reply, keys, NEWKEYS), ks_handshake (all of it, until
  * both sides have taken the new keys), ks_auth_run (the userauth server against struct ua). After ks_hello,
  * ks_namelist reads a name-list of either KEXINIT and ks_negotiated the algorithm RFC 4253 7.1 makes of them.
@@ -41,6 +44,7 @@
 
 #include "crypto/cipher.h"
 #include "crypto/crypto.h"
+#include "crypto/mac.h"
 #include "ssh/key.h"
 #include "sshtun_err.h"
 #include "transport/cert.h"
@@ -52,7 +56,7 @@
 enum {
 	KS_BLOB_MAX = 4096,		/* a public key blob (a certificate too) or an SSH signature blob */
 	KS_PKT_MAX = 35000,		/* the largest packet either side handles here (RFC 4253 6.1) */
-	KS_BUF = KS_PKT_MAX + 4 + 255 + CRY_TAG_MAX,
+	KS_BUF = KS_PKT_MAX + 4 + 255 + CRY_MAC_TAG_MAX,
 	KS_X25519 = 32,
 	KS_Q_MAX = 2048,		/* Q_C, Q_S or K of any method (a hybrid's public key, a DH value) */
 	KS_H_LEN = 32,			/* SHA-256: the exchange hash of the default method */
@@ -336,15 +340,19 @@ static inline struct ks_method ks_method_of(const char *name)
 	return m;
 }
 
-/* One direction's packet protection on the server's side. cipher NULL: plaintext. */
+/* One direction's packet protection on the server's side. cipher NULL: plaintext; mac NULL: an AEAD cipher. */
 struct ks_dir {
 	const struct cry_cipher *cipher;
 	alignas(16) uint8_t ctx[CRY_CIPHER_CTX_MAX];
+	const struct cry_mac *mac;
+	alignas(16) uint8_t mac_ctx[CRY_MAC_CTX_MAX];
 	uint32_t seq;
 	/* Derived, taken into use at NEWKEYS. */
 	const struct cry_cipher *next;
+	const struct cry_mac *next_mac;
 	uint8_t next_key[CRY_KEY_MAX];
 	uint8_t next_iv[CRY_IV_MAX];
+	uint8_t next_mac_key[CRY_MAC_KEY_MAX];
 };
 
 struct ks {
@@ -354,6 +362,7 @@ struct ks {
 	const char *kex_algs;
 	const char *hostkey_algs;
 	const char *cipher;		/* the one cipher offered, so the one chosen */
+	const char *mac;		/* the MAC list offered (one name: the one chosen with a CTR cipher) */
 	int strict;			/* offer kex-strict-s-v00@openssh.com: sequence numbers restart at NEWKEYS */
 
 	/* The client's host key callback: what it returns, what it saw. */
@@ -431,6 +440,7 @@ static inline int ks_init_cfg(struct ks *s, const struct ks_key *hostkey, const 
 	s->kex_algs = strict ? "curve25519-sha256,kex-strict-s-v00@openssh.com" : "curve25519-sha256";
 	s->hostkey_algs = hostkey->alg;
 	s->cipher = cipher ? cipher : "chacha20-poly1305@openssh.com";
+	s->mac = "hmac-sha2-256";
 	s->strict = strict;
 	wire_w_init(&s->i_c, 0);
 	wire_w_init(&s->i_s, 0);
@@ -459,6 +469,9 @@ static inline void ks_dir_wipe(struct ks_dir *d)
 	if (d->cipher) {
 		d->cipher->cleanup(d->ctx);
 	}
+	if (d->mac) {
+		d->mac->cleanup(d->mac_ctx);
+	}
 	cry_wipe(d, sizeof(*d));
 }
 
@@ -484,12 +497,22 @@ static inline int ks_dir_switch(struct ks_dir *d, int strict, int enc)
 	if (d->cipher) {
 		d->cipher->cleanup(d->ctx);
 	}
+	if (d->mac) {
+		d->mac->cleanup(d->mac_ctx);
+	}
 	memset(d->ctx, 0, sizeof(d->ctx));
+	memset(d->mac_ctx, 0, sizeof(d->mac_ctx));
 	d->cipher = d->next;
+	d->mac = d->next_mac;
 	d->next = NULL;
+	d->next_mac = NULL;
 	r = d->cipher->init(d->ctx, d->next_key, d->next_iv, enc);
+	if (r == 0 && d->mac) {
+		r = d->mac->init(d->mac_ctx, d->next_mac_key);
+	}
 	cry_wipe(d->next_key, sizeof(d->next_key));
 	cry_wipe(d->next_iv, sizeof(d->next_iv));
+	cry_wipe(d->next_mac_key, sizeof(d->next_mac_key));
 	if (strict) {
 		d->seq = 0;
 	}
@@ -499,19 +522,24 @@ static inline int ks_dir_switch(struct ks_dir *d, int strict, int enc)
 /*
  * Frames payload as one packet under the server's current keys into out (cap bytes): random padding of at
  * least 4 bytes to the cipher's block (8 in plaintext), the length field outside the padded part for the
- * AEAD ciphers, then the tag. Sets *outlen. Counts a sequence number.
+ * AEAD ciphers and for -etm MACs, then the tag. With a MAC: encrypt-then-MAC encrypts all but the length and
+ * MACs seq || what is sent; encrypt-and-MAC MACs seq || the plaintext packet, then encrypts all of it. Sets
+ * *outlen. Counts a sequence number.
  */
 static inline int ks_seal(struct ks *s, const void *payload, size_t len, uint8_t *out, size_t cap, size_t *outlen)
 {
 	const struct cry_cipher *c = s->tx.cipher;
-	size_t block = c ? c->block_size : 8, covered = c ? 1 + len : 5 + len, pad = block - covered % block;
+	const struct cry_mac *m = s->tx.mac;
+	int len_outside = c && (!m || m->etm);
+	size_t block = c ? c->block_size : 8, covered = len_outside ? 1 + len : 5 + len, pad = block - covered % block;
 	size_t plen, total;
+	int r = 0;
 
 	if (pad < 4) {
 		pad += block;
 	}
 	plen = 1 + len + pad;
-	total = 4 + plen + (c ? c->tag_len : 0);
+	total = 4 + plen + (m ? m->tag_len : c ? c->tag_len : 0);
 	if (len > KS_PKT_MAX || total > cap) {
 		return SSHTUN_ERR_TOO_LONG;
 	}
@@ -519,11 +547,19 @@ static inline int ks_seal(struct ks *s, const void *payload, size_t len, uint8_t
 	out[4] = (uint8_t)pad;
 	memcpy(out + 5, payload, len);
 	cry_random(out + 5 + len, pad);
-	if (c) {
-		int r = c->seal(s->tx.ctx, s->tx.seq, out, 4 + plen, out + 4 + plen);
-		if (r != 0) {
-			return r;
+	if (m && m->etm) {
+		if ((r = c->crypt(s->tx.ctx, out + 4, plen)) == 0) {
+			r = m->compute(s->tx.mac_ctx, s->tx.seq, out, 4 + plen, out + 4 + plen);
 		}
+	} else if (m) {
+		if ((r = m->compute(s->tx.mac_ctx, s->tx.seq, out, 4 + plen, out + 4 + plen)) == 0) {
+			r = c->crypt(s->tx.ctx, out, 4 + plen);
+		}
+	} else if (c) {
+		r = c->seal(s->tx.ctx, s->tx.seq, out, 4 + plen, out + 4 + plen);
+	}
+	if (r != 0) {
+		return r;
 	}
 	s->tx.seq++;
 	*outlen = total;
@@ -554,8 +590,11 @@ static inline int ks_send(struct ks *s, const void *payload, size_t len)
 static inline int ks_recv(struct ks *s, uint8_t *out, size_t cap, size_t *n)
 {
 	const struct cry_cipher *c = s->rx.cipher;
+	const struct cry_mac *m = s->rx.mac;
 	const uint8_t *p = NULL;
-	size_t avail = tp_output(s->tp, &p), block = c ? c->block_size : 8, tag = c ? c->tag_len : 0, total, len;
+	size_t avail = tp_output(s->tp, &p), block = c ? c->block_size : 8, total, len;
+	size_t tag = m ? m->tag_len : c ? c->tag_len : 0;
+	int len_outside = c && (!m || m->etm);
 	uint32_t plen = 0;
 	int r;
 
@@ -563,26 +602,45 @@ static inline int ks_recv(struct ks *s, uint8_t *out, size_t cap, size_t *n)
 	if (avail == 0) {
 		return 0;
 	}
-	if (avail < 4) {
+	if (avail < (m && !m->etm ? block : 4)) {
 		return SSHTUN_ERR_TRUNCATED;
 	}
-	if (c) {
+	memcpy(s->rbuf, p, m && !m->etm ? block : 4);
+	if (m && !m->etm) {
+		/* Encrypt-and-MAC: the length is in the first block, decrypted here (once) into rbuf. */
+		if ((r = c->crypt(s->rx.ctx, s->rbuf, block)) != 0) {
+			return r;
+		}
+		plen = wire_peek_u32(s->rbuf);
+	} else if (c && !m) {
 		if ((r = c->length(s->rx.ctx, s->rx.seq, p, &plen)) != 0) {
 			return r;
 		}
 	} else {
 		plen = wire_peek_u32(p);
 	}
-	if (plen < 8 || plen > KS_BUF - 4 - tag || (c ? plen : 4 + plen) % block != 0) {
+	if (plen < 8 || plen > KS_BUF - 4 - tag || (len_outside ? plen : 4 + plen) % block != 0) {
 		return SSHTUN_ERR_PROTOCOL;
 	}
 	total = 4 + plen + tag;
 	if (avail < total) {
 		return SSHTUN_ERR_TRUNCATED;
 	}
-	memcpy(s->rbuf, p, total);
-	if (c && (r = c->open(s->rx.ctx, s->rx.seq, s->rbuf, 4 + plen, s->rbuf + 4 + plen)) != 0) {
-		return r;
+	if (m && !m->etm) {
+		memcpy(s->rbuf + block, p + block, total - block);
+		if ((r = c->crypt(s->rx.ctx, s->rbuf + block, 4 + plen - block)) != 0 ||
+		    (r = cry_mac_verify(m, s->rx.mac_ctx, s->rx.seq, s->rbuf, 4 + plen, s->rbuf + 4 + plen)) != 0) {
+			return r;
+		}
+	} else {
+		memcpy(s->rbuf, p, total);
+		if (m && ((r = cry_mac_verify(m, s->rx.mac_ctx, s->rx.seq, s->rbuf, 4 + plen, s->rbuf + 4 + plen)) != 0 ||
+		    (r = c->crypt(s->rx.ctx, s->rbuf + 4, plen)) != 0)) {
+			return r;
+		}
+		if (c && !m && (r = c->open(s->rx.ctx, s->rx.seq, s->rbuf, 4 + plen, s->rbuf + 4 + plen)) != 0) {
+			return r;
+		}
 	}
 	tp_output_consume(s->tp, total);
 	s->rx.seq++;
@@ -614,8 +672,8 @@ static inline int ks_kexinit(struct ks *s)
 	wire_put_namelist(&s->i_s, s->hostkey_algs);
 	wire_put_namelist(&s->i_s, s->cipher);
 	wire_put_namelist(&s->i_s, s->cipher);
-	wire_put_namelist(&s->i_s, "hmac-sha2-256");
-	wire_put_namelist(&s->i_s, "hmac-sha2-256");
+	wire_put_namelist(&s->i_s, s->mac);
+	wire_put_namelist(&s->i_s, s->mac);
 	wire_put_namelist(&s->i_s, "none");
 	wire_put_namelist(&s->i_s, "none");
 	wire_put_namelist(&s->i_s, "");
@@ -929,14 +987,16 @@ static inline int ks_derive(const struct ks *s, const uint8_t *h, char x, uint8_
 
 /*
  * Derives both directions' next keys from H (kept in s->h; the first H is the session id): client to server
- * IV 'A' and key 'C', server to client IV 'B' and key 'D'. They are taken into use at each side's NEWKEYS.
+ * IV 'A' and key 'C', server to client IV 'B' and key 'D', and with a CTR cipher the MAC keys, client to
+ * server 'E' and server to client 'F'. They are taken into use at each side's NEWKEYS.
  */
 static inline int ks_take_keys(struct ks *s, const uint8_t h[KS_H_MAX])
 {
 	const struct cry_cipher *c = cry_cipher_find(s->cipher, strlen(s->cipher));
+	const struct cry_mac *m = c && c->crypt ? cry_mac_find(s->mac, strlen(s->mac)) : NULL;
 	int r;
 
-	if (!c) {
+	if (!c || (c->crypt && !m)) {
 		return SSHTUN_ERR_NOT_SUPPORTED;
 	}
 	memcpy(s->h, h, s->h_len);
@@ -949,6 +1009,12 @@ static inline int ks_take_keys(struct ks *s, const uint8_t h[KS_H_MAX])
 	if ((r = ks_derive(s, h, 'A', s->rx.next_iv, c->iv_len)) != 0 || (r = ks_derive(s, h, 'B', s->tx.next_iv, c->iv_len)) != 0 ||
 	    (r = ks_derive(s, h, 'C', s->rx.next_key, c->key_len)) != 0 ||
 	    (r = ks_derive(s, h, 'D', s->tx.next_key, c->key_len)) != 0) {
+		return r;
+	}
+	s->rx.next_mac = m;
+	s->tx.next_mac = m;
+	if (m && ((r = ks_derive(s, h, 'E', s->rx.next_mac_key, m->key_len)) != 0 ||
+	    (r = ks_derive(s, h, 'F', s->tx.next_mac_key, m->key_len)) != 0)) {
 		return r;
 	}
 	return 0;

@@ -356,6 +356,9 @@ static void test_keyword_values(void **st)
 		{ "Ciphers chacha20-poly1305@openssh.com,aes256-gcm@openssh.com", 1 },
 		{ "Ciphers +aes128-ctr", 1 }, { "Ciphers -aes*-cbc", 1 }, { "Ciphers ^aes256-ctr", 1 },
 		{ "Ciphers a,,b", 0 }, { "Ciphers a,", 0 }, { "Ciphers +", 0 }, { "Ciphers a;b", 0 },
+		{ "MACs umac-64-etm@openssh.com,hmac-sha2-256", 1 }, { "MACs +hmac-sha1", 1 }, { "MACs -umac*", 1 },
+		{ "MACs ^hmac-sha2-512-etm@openssh.com", 1 }, { "MACs a,,b", 0 }, { "MACs -", 0 }, { "MACs", 0 },
+		{ "MACs a b", 0 },
 		{ "KexAlgorithms curve25519-sha256,sntrup761x25519-sha512@openssh.com", 1 },
 		{ "KexAlgorithms \"a b\"", 0 },
 		{ "RekeyLimit 1G", 1 }, { "RekeyLimit default none", 1 }, { "RekeyLimit 500M 1h", 1 },
@@ -414,7 +417,7 @@ static void test_keyword_results(void **st)
 
 	(void)st;
 	assert_int_equal(rd(f, "IdentitiesOnly yes\nTunnel ethernet\nTunnelDevice any:3\n"
-			       "StrictHostKeyChecking accept-new\nCiphers ^aes256-ctr\nKexAlgorithms -*sha1\n"
+			       "StrictHostKeyChecking accept-new\nCiphers ^aes256-ctr\nKexAlgorithms -*sha1\nMACs +hmac-sha1\n"
 			       "ConnectTimeout 1m30s\nServerAliveInterval 15\nServerAliveCountMax 0\n"
 			       "LogLevel DEBUG2\nAddressFamily inet6\nTunnelAddress fd00::1/64\n"
 			       "TunnelMTU 1400\nIdentityAgent SSH_AUTH_SOCK\nTunnelAckThinning no\n"
@@ -426,6 +429,7 @@ static void test_keyword_results(void **st)
 	assert_int_equal(f->c.tun_remote, 3);
 	assert_int_equal(f->c.strict_host_key_checking, CFG_STRICT_ACCEPT_NEW);
 	assert_string_equal(f->c.ciphers, "^aes256-ctr");
+	assert_string_equal(f->c.macs, "+hmac-sha1");
 	assert_string_equal(f->c.kex_algorithms, "-*sha1");
 	assert_int_equal(f->c.connect_timeout, 90);
 	assert_int_equal(f->c.server_alive_interval, 15);

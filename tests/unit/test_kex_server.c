@@ -17,6 +17,8 @@
 
 #include <unistd.h>
 
+#include "util/limits.h"
+
 /* ---- host keys of every type, made by ssh-keygen once for the whole run (RSA key generation is slow) ---- */
 
 /* The host keys, then the CAs of the host certificates (one of each certified key's type). */
@@ -1384,6 +1386,278 @@ static void test_hostcert_prefer(void **state)
 	}
 }
 
+/* ---- AES-CTR with a MAC (RFC 4344; RFC 4253 6.4, 7.2; RFC 6668; PROTOCOL 1.5 -etm, 1.7 umac) ---- */
+
+static const char *const ctr_ciphers[] = { "aes128-ctr", "aes192-ctr", "aes256-ctr" };
+static const char *const ctr_macs[] = {
+	"umac-64-etm@openssh.com", "umac-128-etm@openssh.com", "hmac-sha2-256-etm@openssh.com",
+	"hmac-sha2-512-etm@openssh.com", "umac-64@openssh.com", "umac-128@openssh.com", "hmac-sha2-256", "hmac-sha2-512",
+	"hmac-sha1-etm@openssh.com", "hmac-sha1",
+};
+/* The client's default MAC list: OpenSSH 10's without SHA-1. */
+static const char ctr_mac_default[] = "umac-64-etm@openssh.com,umac-128-etm@openssh.com,hmac-sha2-256-etm@openssh.com,"
+	"hmac-sha2-512-etm@openssh.com,umac-64@openssh.com,umac-128@openssh.com,hmac-sha2-256,hmac-sha2-512";
+
+/*
+ * A whole first exchange with a server offering only cipher and mac. The client runs its defaults, but adds mac
+ * to its MACs when it is a SHA-1 one (those are not offered unless named).
+ */
+static struct ks *ctr_handshake(struct fix *f, const char *cipher, const char *mac)
+{
+	static char spec[64];
+	struct tp_config cfg;
+	struct ks *s = &f->s;
+
+	memset(&cfg, 0, sizeof(cfg));
+	if (strstr(mac, "sha1")) {
+		snprintf(spec, sizeof(spec), "+%s", mac);
+		cfg.macs = spec;
+	}
+	ks_free(s);
+	assert_int_equal(ks_init_cfg(s, &f->host, cipher, 1, &cfg), 0);
+	s->mac = mac;
+	assert_int_equal(ks_handshake(s), 0);
+	assert_string_equal(tp_cipher_name(s->tp), cipher);
+	assert_non_null(tp_mac_name(s->tp));
+	assert_string_equal(tp_mac_name(s->tp), mac);
+	return s;
+}
+
+/*
+ * Payloads of many sizes each way (across the first cipher block, NH's 32-byte blocks and UMAC's 1024-byte
+ * chunks). The server's packets reach the client in two pieces cut at varying places, so the client waits for
+ * the rest of a packet whose first block it has already decrypted.
+ */
+static void ctr_traffic(struct ks *s)
+{
+	static const size_t sizes[] = { 1, 10, 11, 12, 27, 28, 300, 1000, 1011, 1012, 1100, 2048, 5000, 32768 };
+	uint8_t *pay = malloc(KS_BUF), *wire = malloc(KS_BUF), *got = malloc(KS_BUF);
+	struct tp_msg m;
+
+	assert_non_null(pay);
+	assert_non_null(wire);
+	assert_non_null(got);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		size_t n = sizes[i], wn = 0, cut, gn = 0;
+
+		for (size_t j = 0; j < n; j++) {
+			pay[j] = (uint8_t)(j * 31 + i);
+		}
+		pay[0] = SSH_MSG_CHANNEL_DATA;
+		assert_int_equal(ks_seal(s, pay, n, wire, KS_BUF, &wn), 0);
+		cut = 1 + (i * 7) % (wn - 1);
+		assert_int_equal(tp_input(s->tp, wire, cut), 0);
+		assert_int_equal(tp_poll(s->tp, &m), 0);
+		assert_int_equal(tp_input(s->tp, wire + cut, wn - cut), 0);
+		assert_int_equal(tp_poll(s->tp, &m), 1);
+		assert_int_equal(m.len, n);
+		assert_memory_equal(m.payload, pay, n);
+		assert_int_equal(tp_poll(s->tp, &m), 0);
+
+		assert_int_equal(tp_send(s->tp, pay, n), 0);
+		assert_int_equal(ks_recv(s, got, KS_BUF, &gn), 1);
+		assert_int_equal(gn, n);
+		assert_memory_equal(got, pay, n);
+		assert_int_equal(ks_recv(s, got, KS_BUF, &gn), 0);
+	}
+	free(pay);
+	free(wire);
+	free(got);
+	assert_false(tp_is_closed(s->tp));
+}
+
+/* Every CTR cipher with every MAC: keys, userauth's first messages, data both ways, through two rekeys. */
+static void test_ctr_each_mac(void **state)
+{
+	struct fix *f = *state;
+
+	for (size_t c = 0; c < sizeof(ctr_ciphers) / sizeof(ctr_ciphers[0]); c++) {
+		for (size_t i = 0; i < sizeof(ctr_macs) / sizeof(ctr_macs[0]); i++) {
+			struct ks *s = ctr_handshake(f, ctr_ciphers[c], ctr_macs[i]);
+
+			round_trip(s);
+			ctr_traffic(s);
+			assert_int_equal(ks_rekey(s), 0);
+			assert_int_equal(tp_kex_count(s->tp), 2);
+			assert_string_equal(tp_mac_name(s->tp), ctr_macs[i]);
+			ctr_traffic(s);
+			assert_int_equal(ks_rekey(s), 0);
+			round_trip(s);
+		}
+	}
+}
+
+/*
+ * The client refuses the server's last packet (already fed) as a MAC failure. Encrypt-then-MAC: at once, or as
+ * soon as the bytes the (clear) length names are in. Encrypt-and-MAC: only once the discard limit is reached
+ * (4 + TP_MAX_PACKET_IN + the tag, from the packet's start, n bytes of it fed): before that it takes input and
+ * says nothing, so a forged first block tells nothing about its decrypted length.
+ */
+static void expect_mac_refused(struct ks *s, size_t n)
+{
+	static uint8_t fill[65536];
+	const struct cry_mac *mac = cry_mac_find(s->mac, strlen(s->mac));
+	struct tp_msg m;
+	uint8_t p[256];
+	size_t got = 0;
+	int r;
+
+	assert_non_null(mac);
+	if (mac->etm) {
+		for (size_t fed = n; (r = tp_poll(s->tp, &m)) == 0 && fed < n + 256; fed += 16) {
+			assert_int_equal(tp_input(s->tp, fill, 16), 0);
+		}
+		assert_int_equal(r, SSHTUN_ERR_MAC);
+	} else {
+		size_t limit = 4 + TP_MAX_PACKET_IN + mac->tag_len, fed = n;
+
+		while (fed < limit - 1) {
+			size_t k = limit - 1 - fed < sizeof(fill) ? limit - 1 - fed : sizeof(fill);
+
+			assert_int_equal(tp_poll(s->tp, &m), 0);
+			assert_int_equal(tp_input(s->tp, fill, k), 0);
+			fed += k;
+		}
+		assert_int_equal(tp_poll(s->tp, &m), 0);
+		assert_false(tp_is_closed(s->tp));
+		assert_int_equal(ks_recv(s, p, sizeof(p), &got), 0);	/* nothing said while discarding */
+		assert_int_equal(tp_input(s->tp, fill, 1), 0);
+		assert_int_equal(tp_poll(s->tp, &m), SSHTUN_ERR_MAC);
+	}
+	assert_true(tp_is_closed(s->tp));
+	assert_int_equal(ks_recv(s, p, sizeof(p), &got), 1);
+	assert_int_equal(p[0], SSH_MSG_DISCONNECT);
+	assert_int_equal(wire_peek_u32(p + 1), SSH_DISCONNECT_MAC_ERROR);
+}
+
+/*
+ * One bit flipped in a server packet, with each MAC: in the tag (its last byte, so a check of fewer bytes
+ * passes it), in the encrypted payload, in the length field (a high bit: a length no packet has; bit 4: a
+ * plausible length 16 off). Each is refused as a MAC failure and nothing of it reaches the client's caller.
+ */
+static void test_ctr_tampered(void **state)
+{
+	struct fix *f = *state;
+	enum { TAG, BODY, LEN_HIGH, LEN_16, CASES };
+
+	for (size_t i = 0; i < sizeof(ctr_macs) / sizeof(ctr_macs[0]); i++) {
+		for (int c = 0; c < CASES; c++) {
+			struct ks *s = ctr_handshake(f, ctr_ciphers[(i + (size_t)c) % 3], ctr_macs[i]);
+			const struct cry_mac *mac = cry_mac_find(ctr_macs[i], strlen(ctr_macs[i]));
+			uint8_t pay[200], wire[400];
+			size_t n = 0;
+
+			memset(pay, 0x5a, sizeof(pay));
+			pay[0] = SSH_MSG_CHANNEL_DATA;
+			assert_int_equal(ks_seal(s, pay, sizeof(pay), wire, sizeof(wire), &n), 0);
+			switch (c) {
+			case TAG:
+				wire[n - 1] ^= 0x01;
+				break;
+			case BODY:
+				wire[n - mac->tag_len - 20] ^= 0x40;
+				break;
+			case LEN_HIGH:
+				wire[0] ^= 0x80;
+				break;
+			default:
+				wire[3] ^= 0x10;
+				break;
+			}
+			assert_int_equal(tp_input(s->tp, wire, n), 0);
+			expect_mac_refused(s, n);
+		}
+	}
+}
+
+/*
+ * Encrypt-and-MAC: a first block whose length cannot be a packet (not a multiple of the block; too large),
+ * fed a byte at a time, then in bulk up to one byte short of the discard limit: no refusal until the limit.
+ */
+static void test_ctr_eam_implausible_length(void **state)
+{
+	struct fix *f = *state;
+	static const uint8_t flips[] = { 0x01, 0x40 };
+
+	for (size_t i = 0; i < sizeof(flips); i++) {
+		struct ks *s = ctr_handshake(f, "aes128-ctr", i ? "umac-64@openssh.com" : "hmac-sha2-256");
+		uint8_t pay[40], wire[128];
+		struct tp_msg m;
+		size_t n = 0;
+
+		memset(pay, 0, sizeof(pay));
+		pay[0] = SSH_MSG_IGNORE;
+		assert_int_equal(ks_seal(s, pay, sizeof(pay), wire, sizeof(wire), &n), 0);
+		wire[i ? 1 : 3] ^= flips[i];
+		for (size_t j = 0; j < 20; j++) {
+			assert_int_equal(tp_input(s->tp, wire + j, 1), 0);
+			assert_int_equal(tp_poll(s->tp, &m), 0);
+		}
+		assert_int_equal(tp_input(s->tp, wire + 20, n - 20), 0);
+		expect_mac_refused(s, n);
+	}
+}
+
+/*
+ * An AEAD cipher brings its own MAC: the MAC lists do not count, even with nothing in common (the server's
+ * names are not ours; the client's MACs names another), and no MAC is in use.
+ */
+static void test_aead_ignores_macs(void **state)
+{
+	struct fix *f = *state;
+	static const char *const aead[] = { "chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com" };
+	struct tp_config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.macs = "hmac-sha2-512";
+	for (size_t i = 0; i < sizeof(aead) / sizeof(aead[0]); i++) {
+		struct ks *s = &f->s;
+
+		ks_free(s);
+		assert_int_equal(ks_init_cfg(s, &f->host, aead[i], 1, i == 1 ? &cfg : NULL), 0);
+		s->mac = "hmac-md5,hmac-ripemd160";
+		assert_int_equal(ks_handshake(s), 0);
+		assert_string_equal(tp_cipher_name(s->tp), aead[i]);
+		assert_null(tp_mac_name(s->tp));
+		round_trip(s);
+		assert_int_equal(ks_rekey(s), 0);
+		round_trip(s);
+	}
+}
+
+/*
+ * A CTR cipher needs a MAC: with none in common the exchange fails, and the client says so. The client's list
+ * is OpenSSH's default without SHA-1, so a server offering only hmac-sha1 finds none either.
+ */
+static void test_ctr_no_common_mac(void **state)
+{
+	struct fix *f = *state;
+	static const char *const offers[] = { "hmac-md5,hmac-sha2-256-96", "hmac-sha1", "hmac-sha1-etm@openssh.com" };
+	char list[1024];
+
+	for (size_t i = 0; i < sizeof(offers) / sizeof(offers[0]); i++) {
+		struct ks *s = &f->s;
+		uint8_t p[512];
+		size_t n = 0;
+
+		ks_free(s);
+		assert_int_equal(ks_init(s, &f->host, "aes256-ctr", 1), 0);
+		s->mac = offers[i];
+		assert_int_equal(ks_hello(s), SSHTUN_ERR_KEX_NOMATCH);
+		assert_true(tp_is_closed(s->tp));
+		assert_int_equal(ks_recv(s, p, sizeof(p), &n), 1);
+		assert_int_equal(p[0], SSH_MSG_DISCONNECT);
+		assert_int_equal(wire_peek_u32(p + 1), SSH_DISCONNECT_KEY_EXCHANGE_FAILED);
+		assert_int_equal(ks_namelist(&s->i_c, 4, list, sizeof(list)), 0);
+		assert_string_equal(list, ctr_mac_default);
+		assert_int_equal(ks_namelist(&s->i_c, 5, list, sizeof(list)), 0);
+		assert_string_equal(list, ctr_mac_default);
+		assert_int_equal(ks_namelist(&s->i_c, 2, list, sizeof(list)), 0);
+		assert_string_equal(list, "chacha20-poly1305@openssh.com,aes128-gcm@openssh.com,aes256-gcm@openssh.com,"
+			"aes128-ctr,aes192-ctr,aes256-ctr");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1417,6 +1691,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hostcert_type_not_negotiated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostcert_rsa_sha2, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostcert_prefer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctr_each_mac, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctr_tampered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctr_eam_implausible_length, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_aead_ignores_macs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctr_no_common_mac, setup, teardown),
 	};
 
 	/* A fuzzing build's X25519 and Ed25519 verification are fixed values: nothing here would mean anything. */

@@ -81,8 +81,10 @@ static void test_basic(void **st)
 	struct run rn;
 
 	(void)st;
-	RUN(&rn, "-p", "2222", "-l", "alice", "-i", "/k/a", "-i", "/k b", "gw.example");
+	RUN(&rn, "-p", "2222", "-l", "alice", "-i", "/k/a", "-i", "/k b", "-m", "umac-64-etm@openssh.com,hmac-sha2-256",
+		"gw.example");
 	assert_int_equal(rn.r, 0);
+	assert_string_equal(CFG(rn).macs, "umac-64-etm@openssh.com,hmac-sha2-256");
 	assert_string_equal(rn.err, "");
 	assert_string_equal(rn.o.host, "gw.example");
 	assert_int_equal(CFG(rn).port, 2222);
@@ -92,7 +94,7 @@ static void test_basic(void **st)
 	assert_null(rn.o.config_file);
 	assert_int_equal(rn.o.verbose, 0);
 	/* Each option went into the handle as one config line. */
-	assert_int_equal(rn.o.n_lines, 4);
+	assert_int_equal(rn.o.n_lines, 5);
 	cli_opts_free(&rn.o);
 }
 
@@ -319,11 +321,11 @@ static void test_help_version(void **st)
 static void test_usage_text(void **st)
 {
 	static const char *const want[] = {
-		"-4", "-6", "-F configfile", "-h", "-i identity_file", "-l login_name", "-o option", "-p port",
+		"-4", "-6", "-F configfile", "-h", "-i identity_file", "-l login_name", "-m mac_spec", "-o option", "-p port",
 		"-q", "-V", "-v", "-w local", "--help", "--version",
 		"Host", "Match", "Include", "HostName", "Port", "User", "IdentityFile", "IdentitiesOnly",
 		"IdentityAgent", "Tunnel ", "TunnelDevice", "TunnelAddress", "TunnelPeer", "TunnelMTU",
-		"UserKnownHostsFile", "GlobalKnownHostsFile", "StrictHostKeyChecking", "Ciphers", "KexAlgorithms",
+		"UserKnownHostsFile", "GlobalKnownHostsFile", "StrictHostKeyChecking", "Ciphers", "MACs", "KexAlgorithms",
 		"RekeyLimit", "ConnectTimeout", "ServerAliveInterval", "ServerAliveCountMax", "LogLevel",
 		"AddressFamily", "IgnoreUnknown",
 		"sshtun -w any root@198.18.0.2 -o TunnelAddress=198.18.9.1/30 -o TunnelPeer=198.18.9.2",
