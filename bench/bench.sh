@@ -8,6 +8,8 @@
 #   RUNS=3                 runs of each cipher x MTU per client (ssh, sshtun, ssh, sshtun, ...)
 #   DURATION=10            seconds per iperf3 test (at least 2)
 #   CIPHERS="aes128-gcm@openssh.com chacha20-poly1305@openssh.com"
+#                          a name may carry "+MAC" (a CTR cipher's MAC) and "+zlib" (compression on, -C for both
+#                          clients), e.g. "aes128-ctr+umac-64-etm@openssh.com aes128-gcm@openssh.com+zlib"
 #   MTUS="1500 16000"      tun MTU, set the same on both ends for both clients
 #   IDLE_PINGS=100         pings (every 0.05 s) for the idle RTT, per run
 #   OUT=bench/results/latest   writes OUT.md (table), OUT.csv (every sample), OUT-ping.csv (every RTT),
@@ -90,7 +92,7 @@ check_settings() {
 	[ -n "$CIPHERS" ] || die "CIPHERS is empty"
 	for c in $CIPHERS; do
 		case $c in
-		*[!A-Za-z0-9@.-]*) die "CIPHERS: '$c' is not a cipher name" ;;
+		*[!A-Za-z0-9@.+-]*) die "CIPHERS: '$c' is not a cipher name (with +MAC, +zlib)" ;;
 		esac
 	done
 	EXIT_CODE=1
@@ -157,6 +159,11 @@ iperf_receiver() {
 		END { if (!err && b != "" && bps != "" && b > 0) { print b, bps } else { exit 1 } }'
 }
 
+# A cipher spec as a row label and in file names: "aes128-gcm@openssh.com+zlib" -> "aes128-gcm+zlib".
+short() {
+	echo "$1" | sed 's/@openssh\.com//g'
+}
+
 # RTTs in ms, one per line, from ping's output on stdin.
 ping_rtts() {
 	sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p'
@@ -166,7 +173,7 @@ ping_rtts() {
 crypto_ceiling() {
 	local alg kbps
 
-	case $1 in
+	case ${1%%+*} in
 	aes128-gcm@openssh.com) alg=aes-128-gcm ;;
 	aes256-gcm@openssh.com) alg=aes-256-gcm ;;
 	chacha20-poly1305@openssh.com) alg=chacha20-poly1305 ;;
@@ -253,16 +260,28 @@ tunnel_up_log() {
 # client's own process) and SPID (sshd's process for the session, empty if not found) and returns 0 once a
 # ping crosses the tunnel.
 client_start() {
-	local client=$1 cipher=$2 mtu=$3 name=$4 dev comm
+	local client=$1 spec=$2 mtu=$3 name=$4 dev comm cipher part
+	local -a extra=()
 
+	# CIPHER[+MAC][+zlib]: the same options for both clients.
+	cipher=${spec%%+*}
+	part=${spec#"$cipher"}
+	while [ -n "$part" ]; do
+		part=${part#+}
+		case ${part%%+*} in
+		zlib) extra+=(-C) ;;
+		*) extra+=(-o "MACs=${part%%+*}") ;;
+		esac
+		part=${part#"${part%%+*}"}
+	done
 	CPID='' SPID=''
 	if [ "$client" = sshtun ]; then
-		rig_client_bg "$name" "$SSHTUN" -F "$RIG_SSH_CONFIG" -i "$RIG_KEY" -w any -o Ciphers="$cipher" \
+		rig_client_bg "$name" "$SSHTUN" -F "$RIG_SSH_CONFIG" -i "$RIG_KEY" -w any -o Ciphers="$cipher" "${extra[@]}" \
 			-o TunnelAddress=$CADDR -o TunnelPeer=$SADDR -o TunnelMTU="$mtu" "$RIG_TARGET"
 		CPID=$RIG_LAST_PID
 		wait_alive 20 "$CPID" tunnel_up_log "$name" || return 1
 	else
-		rig_client_bg "$name" ssh -F "$RIG_SSH_CONFIG" -i "$RIG_KEY" -o Ciphers="$cipher" \
+		rig_client_bg "$name" ssh -F "$RIG_SSH_CONFIG" -i "$RIG_KEY" -o Ciphers="$cipher" "${extra[@]}" \
 			-o Tunnel=point-to-point -w any:any -o ExitOnForwardFailure=yes -N "$RIG_TARGET"
 		CPID=$RIG_LAST_PID
 		wait_alive 20 "$CPID" has_devs "$RIG_NS_C" || return 1
@@ -381,7 +400,7 @@ measure_transfer() {
 one_session() {
 	local run=$1 client=$2 cipher=$3 mtu=$4 name dir
 
-	name="$client-${cipher%%@*}-$mtu-$run"
+	name="$client-$(short "$cipher")-$mtu-$run"
 	say "run $run/$RUNS: $client, $cipher, MTU $mtu"
 	if ! client_start "$client" "$cipher" "$mtu" "$name"; then
 		say "$name: the tunnel did not come up; recorded, going on"
@@ -450,7 +469,7 @@ ratio() {
 chart_line() {
 	local cipher=$1 mtu=$2 dir=$3 client s line
 
-	line="${cipher%%@*}/$mtu/$dir"
+	line="$(short "$cipher")/$mtu/$dir"
 	for client in $CLIENTS; do
 		s=$(awk -F, -v c="$client" -v ci="$cipher" -v m="$mtu" -v d="$dir" \
 			'$2 == c && $3 == ci && $4 == m && $5 == d && $6 == "ok" { print $7 }' "$CSV" | stats)
@@ -483,7 +502,7 @@ write_report() {
 			ceil=${CEILING[$cipher]:--}
 			for mtu in $MTUS; do
 				for dir in up down; do
-					row="| ${cipher%%@*} | $mtu | $dir"
+					row="| $(short "$cipher") | $mtu | $dir"
 					for kind in mbps cpu; do
 						cell "$kind" ssh "$cipher" "$mtu" "$dir"
 						a=$CELL_TXT ca=$CELL_MED

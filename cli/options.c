@@ -162,6 +162,7 @@ static int one_option(struct cli_opts *o, int ch, const char *arg, int *saw_w)
 	switch (ch) {
 	case '4': return apply_line(o, "AddressFamily inet", "-4");
 	case '6': return apply_line(o, "AddressFamily inet6", "-6");
+	case 'C': return apply_line(o, "Compression yes", "-C");
 	case 'h': o->help = 1; return 0;
 	case 'q': o->quiet = 1; return 0;
 	case 'V': o->version = 1; return 0;
@@ -199,7 +200,7 @@ static int parse(struct cli_opts *o, int argc, char **argv)
 
 	optind = 0;	/* glibc: start afresh, so the parser can run more than once */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":46hqVvF:i:l:m:o:p:Q:w:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":46ChqVvF:i:l:m:o:p:Q:w:", longopts, NULL)) != -1) {
 		if (ch == '?' || ch == ':') {
 			const char *what = argv[optind - 1];
 
@@ -271,7 +272,7 @@ void cli_opts_free(struct cli_opts *o)
 }
 
 static const char usage_text[] =
-"usage: sshtun [-46hqVv] [-F configfile] [-i identity_file] [-l login_name]\n"
+"usage: sshtun [-46ChqVv] [-F configfile] [-i identity_file] [-l login_name]\n"
 "              [-m mac_spec] [-o option] [-p port] [-w local_tun[:remote_tun]]\n"
 "              [user@]host\n"
 "       sshtun -Q query\n"
@@ -283,6 +284,7 @@ static const char usage_text[] =
 "Options:\n"
 "  -4               use IPv4 addresses only (AddressFamily inet)\n"
 "  -6               use IPv6 addresses only (AddressFamily inet6)\n"
+"  -C               compress (Compression yes): zlib@openssh.com, started after login\n"
 "  -F configfile    read this file instead of ~/.ssh/config and /etc/ssh/ssh_config\n"
 "                   (none: read no configuration file)\n"
 "  -h, --help       print this help and exit\n"

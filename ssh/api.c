@@ -327,6 +327,10 @@ int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info)
 	info->drops += h->dev_drops;
 	info->acks_thinned = h->gro.thinned + h->ackq.thinned;
 	info->rtt_us = h->rtt_us;
+	if (h->tp) {
+		snprintf(info->mac, sizeof(info->mac), "%s", tp_mac_name(h->tp) ? tp_mac_name(h->tp) : "");
+		snprintf(info->compression, sizeof(info->compression), "%s", tp_comp_name(h->tp));
+	}
 	return 0;
 }
 

@@ -56,6 +56,7 @@ void cfg_init(struct cfg *c)
 	c->add_keys_to_agent = CFG_UNSET;
 	c->hash_known_hosts = CFG_UNSET;
 	c->warn_weak_crypto = CFG_UNSET;
+	c->compression = CFG_UNSET;
 	c->password_prompts = CFG_UNSET;
 	c->pubkey_auth = CFG_UNSET;
 	c->kbdint_auth = CFG_UNSET;

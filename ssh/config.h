@@ -48,6 +48,7 @@ struct cfg {
 	char *ca_signature_algorithms;	/* CASignatureAlgorithms: what a CA may sign certificates with, likewise */
 	int required_rsa_size;
 	int hash_known_hosts;		/* HashKnownHosts yes/no, default no: names added are hashed */
+	int compression;		/* Compression yes/no, default no: zlib@openssh.com or zlib first */
 	int warn_weak_crypto;		/* WarnWeakCrypto yes/no, default yes: warn of a key exchange that is not post-quantum */
 	char *host_key_alias;		/* HostKeyAlias: the name known_hosts is searched and written under */
 	int add_keys_to_agent;		/* AddKeysToAgent: CFG_ADD_* (default no) */

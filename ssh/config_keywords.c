@@ -288,6 +288,11 @@ static int kw_identities_only(const struct kwctx *k)
 	return kw_choice(k, yes_no, &k->c->identities_only);
 }
 
+static int kw_compression(const struct kwctx *k)
+{
+	return kw_choice(k, yes_no, &k->c->compression);
+}
+
 static int kw_warn_weak_crypto(const struct kwctx *k)
 {
 	return kw_choice(k, yes_no, &k->c->warn_weak_crypto);
@@ -661,6 +666,7 @@ static const struct kw keywords[] = {
 	{ "AddKeysToAgent", kw_add_keys, 1, 2, "yes, no, ask, confirm (each but no optionally with a time), or a time" },
 	{ "HashKnownHosts", kw_hash_known_hosts, 1, 1, "yes or no" },
 	{ "WarnWeakCrypto", kw_warn_weak_crypto, 1, 1, "yes or no" },
+	{ "Compression", kw_compression, 1, 1, "yes or no" },
 	{ "HostKeyAlias", kw_host_key_alias, 1, 1, "a name without blanks or pattern characters" },
 	{ "NumberOfPasswordPrompts", kw_password_prompts, 1, 1, "a number 0..100" },
 	{ "PubkeyAuthentication", kw_pubkey_auth, 1, 1, "yes or no" },
@@ -696,7 +702,7 @@ static const struct kw keywords[] = {
 	IGN("CanonicalDomains"), IGN("CanonicalizeFallbackLocal"), 
 	IGN("CanonicalizeMaxDots"), IGN("CanonicalizePermittedCNAMEs"), 
 	IGN("ChannelTimeout"), IGN("CheckHostIP"), IGN("ClearAllForwardings"),
-	IGN("Compression"), IGN("ConnectionAttempts"), IGN("ControlMaster"), IGN("ControlPath"),
+IGN("ConnectionAttempts"), IGN("ControlMaster"), IGN("ControlPath"),
 	IGN("ControlPersist"), IGN("DynamicForward"), IGN("EnableEscapeCommandline"),
 	IGN("EnableSSHKeysign"), IGN("EscapeChar"), IGN("ExitOnForwardFailure"), IGN("FingerprintHash"),
 	IGN("ForkAfterAuthentication"), IGN("ForwardAgent"), IGN("ForwardX11"), IGN("ForwardX11Timeout"),

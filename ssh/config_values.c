@@ -525,6 +525,7 @@ int cfg_finish(struct cfg *c, const struct lg *log)
 	def_int(&c->add_keys_to_agent, CFG_ADD_NO);
 	def_int(&c->hash_known_hosts, 0);
 	def_int(&c->warn_weak_crypto, 1);
+	def_int(&c->compression, 0);
 	def_int(&c->password_prompts, 3);
 	def_int(&c->pubkey_auth, 1);
 	def_int(&c->kbdint_auth, 1);

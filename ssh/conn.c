@@ -58,6 +58,15 @@ void conn_teardown_device(struct sshtun *h)
 			h->dev.name, (unsigned long long)h->tun_chan->tx_frames, (unsigned long long)h->tun_chan->rx_frames,
 			(unsigned long long)(h->gro.thinned + h->ackq.thinned));
 	}
+	if (h->tp && strcmp(tp_comp_name(h->tp), "none") != 0) {
+		uint64_t z[4];
+
+		tp_comp_stats(h->tp, z);
+		LG_D1(&h->log, "compression %s: out %llu bytes as %llu (%.2f), in %llu bytes from %llu (%.2f)",
+			tp_comp_name(h->tp), (unsigned long long)z[0], (unsigned long long)z[1],
+			z[1] ? (double)z[0] / (double)z[1] : 0.0, (unsigned long long)z[2], (unsigned long long)z[3],
+			z[3] ? (double)z[2] / (double)z[3] : 0.0);
+	}
 	if (h->pings_sent > 0) {
 		LG_D1(&h->log, "pings: %llu sent, %llu answered, last round trip %u.%03u ms", (unsigned long long)h->pings_sent,
 			(unsigned long long)h->pongs, h->rtt_us / 1000, h->rtt_us % 1000);
@@ -216,6 +225,7 @@ int conn_protocol_start(struct sshtun *h)
 	tc.hostkey_prefer = h->hostkey_prefer;
 	tc.required_rsa_bits = (unsigned)h->cfg.required_rsa_size;
 	tc.warn_not_pq = h->cfg.warn_weak_crypto != 0;
+	tc.compression = h->cfg.compression == 1;
 	tc.rekey_bytes = h->cfg.rekey_bytes > 0 ? (uint64_t)h->cfg.rekey_bytes : 0;
 	tc.rekey_seconds = h->cfg.rekey_seconds > 0 ? (uint32_t)h->cfg.rekey_seconds : 0;
 	tc.hostkey_cb = conn_check_hostkey;
@@ -360,6 +370,7 @@ int conn_process(struct sshtun *h)
 		if ((r = dispatch(h, &m)) < 0) {
 			conn_flush_frames(h);
 			if (r == SSHTUN_ERR_PROTOCOL) {
+				LG_D1(&h->log, "unexpected message %u (%zu bytes) from the server", m.type, m.len);
 				tp_disconnect(h->tp, SSH_DISCONNECT_PROTOCOL_ERROR, "unexpected message");
 			}
 			return r;

@@ -57,10 +57,13 @@ void tp_z_end(struct tp_zstream *s)
 
 int tp_z_start(struct tp_zstream *s, int inflate)
 {
+	uint64_t in = s->in, out = s->out;	/* the counts run on across restarts */
 	z_stream *z;
 	int r;
 
 	tp_z_end(s);
+	s->in = in;
+	s->out = out;
 	z = calloc(1, sizeof(*z));
 	if (!z) {
 		return SSHTUN_ERR_NOMEM;

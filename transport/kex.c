@@ -497,6 +497,10 @@ static int finish_reply(struct tp *tp, const struct wire_w *kmp, const uint8_t *
 	if (tp->strict) {
 		tp->tx.seq = 0;
 	}
+	tp->comp_tx = tp->choice.comp_c2s;
+	if ((e = tp_comp_switch(tp, 1)) != 0) {
+		goto out;
+	}
 	tp->cipher_name = tp->next_tx_cipher->name;
 	tp->kex_name = tp->choice.kex->name;
 	tp->kx = KX_WAIT_NEWKEYS;
@@ -517,6 +521,10 @@ static int on_newkeys(struct tp *tp, size_t len)
 	}
 	if (tp->strict) {
 		tp->rx.seq = 0;
+	}
+	tp->comp_rx = tp->choice.comp_s2c;
+	if ((r = tp_comp_switch(tp, 0)) != 0) {
+		return tp_fail(tp, r, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "cannot start decompression");
 	}
 	tp_kex_wipe(tp);
 	tp->kx = KX_NONE;

@@ -30,7 +30,9 @@
  */
 #define MAC_DEFAULT "umac-64-etm@openssh.com,umac-128-etm@openssh.com,hmac-sha2-256-etm@openssh.com," \
 	"hmac-sha2-512-etm@openssh.com,umac-64@openssh.com,umac-128@openssh.com,hmac-sha2-256,hmac-sha2-512"
-#define COMP_ALGS "none"
+/* As ssh: Compression yes asks for zlib@openssh.com first, no for none first (a server may still insist). */
+#define COMP_YES "zlib@openssh.com,zlib,none"
+#define COMP_NO "none,zlib@openssh.com,zlib"
 #define EXT_INFO_C "ext-info-c"
 #define STRICT_C "kex-strict-c-v00@openssh.com"
 #define STRICT_S "kex-strict-s-v00@openssh.com"
@@ -174,6 +176,12 @@ int tp_supported(const char *kind, char *out, size_t outlen)
 		supported_kex(out, outlen);
 	} else if (strcmp(kind, "cipher") == 0) {
 		supported_ciphers(out, outlen);
+	} else if (strcmp(kind, "mac") == 0) {
+		supported_macs(out, outlen);
+	} else if (strcmp(kind, "compression") == 0) {
+		for (size_t i = 0; tp_comp_algs[i]; i++) {
+			append(out, outlen, tp_comp_algs[i]->name, strlen(tp_comp_algs[i]->name));
+		}
 	} else if (strcmp(kind, "sig") == 0 || strcmp(kind, "HostKeyAlgorithms") == 0 ||
 		   strcmp(kind, "PubkeyAcceptedAlgorithms") == 0) {
 		snprintf(buf, sizeof(buf), "%s,%s", pubkey_sigalgs_supported(), cert_sigalgs_supported());
@@ -266,6 +274,12 @@ static int our_lists(struct tp *tp, char *kex, char *ciphers, char *hostkeys, ch
 	return 0;
 }
 
+/* Our compression list, without the methods this build leaves out. */
+static const char *comp_list(const struct tp *tp)
+{
+	return tp_comp_find("zlib", 4) ? (tp->cfg.compression ? COMP_YES : COMP_NO) : "none";
+}
+
 int tp_kexinit_build(struct tp *tp, struct wire_w *w)
 {
 	char kex[LIST_MAX], ciphers[LIST_MAX], hostkeys[LIST_MAX], macs[LIST_MAX];
@@ -289,8 +303,8 @@ int tp_kexinit_build(struct tp *tp, struct wire_w *w)
 	wire_put_namelist(w, ciphers);
 	wire_put_namelist(w, macs);
 	wire_put_namelist(w, macs);
-	wire_put_namelist(w, COMP_ALGS);
-	wire_put_namelist(w, COMP_ALGS);
+	wire_put_namelist(w, comp_list(tp));
+	wire_put_namelist(w, comp_list(tp));
 	wire_put_namelist(w, "");
 	wire_put_namelist(w, "");
 	wire_put_bool(w, 0);
@@ -405,8 +419,13 @@ int tp_kexinit_negotiate(struct tp *tp, const uint8_t *peer, size_t len, struct 
 	    (e = pick_mac(tp, out->enc_s2c, macs, &lists[5], &out->mac_s2c)) != 0) {
 		return e;
 	}
-	if (!wire_namelist_has(&lists[6], "none") || !wire_namelist_has(&lists[7], "none")) {
-		LG_E(tp->log, "server insists on compression, which sshtun does not offer yet");
+	if (!pick(comp_list(tp), &lists[6], name, sizeof(name)) || !(out->comp_c2s = tp_comp_find(name, strlen(name))) ||
+	    !pick(comp_list(tp), &lists[7], name, sizeof(name)) || !(out->comp_s2c = tp_comp_find(name, strlen(name)))) {
+		char theirs[LIST_MAX];
+
+		lg_sanitize(theirs, sizeof(theirs), out->comp_c2s ? lists[7].p : lists[6].p,
+			out->comp_c2s ? lists[7].n : lists[6].n);
+		LG_E(tp->log, "no compression method in common: the server offers %s, we offer %s", theirs, comp_list(tp));
 		return SSHTUN_ERR_KEX_NOMATCH;
 	}
 	out->strict = tp->kex_count == 0 && wire_namelist_has(&lists[0], STRICT_S);
@@ -415,9 +434,10 @@ int tp_kexinit_negotiate(struct tp *tp, const uint8_t *peer, size_t len, struct 
 	if (follows) {
 		out->guess_wrong = !first_name_is(&lists[0], out->kex->name) || !first_name_is(&lists[1], out->hostkey);
 	}
-	LG_D1(tp->log, "kex: %s, host key %s, cipher %s%s%s / %s%s%s%s", out->kex->name, out->hostkey,
-		out->enc_c2s->name, out->mac_c2s ? " " : "", out->mac_c2s ? out->mac_c2s->name : "", out->enc_s2c->name,
-		out->mac_s2c ? " " : "", out->mac_s2c ? out->mac_s2c->name : "", out->strict ? ", strict kex" : "");
+	LG_D1(tp->log, "kex: %s, host key %s, cipher %s / %s%s%s%s%s, compression %s / %s%s", out->kex->name,
+		out->hostkey, out->enc_c2s->name, out->enc_s2c->name, out->mac_c2s ? ", mac " : "",
+		out->mac_c2s ? out->mac_c2s->name : "", out->mac_c2s ? " / " : "", out->mac_s2c ? out->mac_s2c->name : "",
+		out->comp_c2s->name, out->comp_s2c->name, out->strict ? ", strict kex" : "");
 	if (!out->kex->pq && tp->kex_count == 0 && tp->cfg.warn_not_pq) {
 		/* As OpenSSH 10.1: what the tunnel carries could be recorded now and decrypted by a future machine. */
 		LG_W(tp->log, "the key exchange %s is not post-quantum: traffic recorded today could be decrypted later; "

@@ -10,6 +10,11 @@ enum {
 	PAD_ROOM = 4 + 16 + 16,		/* worst-case padding, rounded up */
 	TAG_ROOM = (int)CRY_MAC_TAG_MAX > (int)CRY_TAG_MAX ? (int)CRY_MAC_TAG_MAX : (int)CRY_TAG_MAX,
 	BLOCK_MAX = 16,			/* the largest cipher block: the first block of an encrypt-and-MAC packet */
+	/*
+	 * What compression may add to a payload (zlib's stored blocks and the flush marker: deflateBound's 5 bytes
+	 * per 16 KiB and its fixed overhead, rounded up). Reserved with every packet so compressing never moves it.
+	 */
+	COMP_ROOM = 128,
 	OUT_INITIAL = 256 * 1024,
 	OUT_MAX = 8 * 1024 * 1024
 };
@@ -116,7 +121,7 @@ uint8_t *tp_pkt_begin(struct tp *tp, size_t max, size_t *off)
 	if (max > TP_MAX_PAYLOAD_OUT) {
 		return NULL;
 	}
-	if (tp_out_reserve(tp, HDR + max + PAD_ROOM + TAG_ROOM) != 0) {
+	if (tp_out_reserve(tp, HDR + max + COMP_ROOM + PAD_ROOM + TAG_ROOM) != 0) {
 		return NULL;
 	}
 	*off = tp->out_end;
@@ -186,10 +191,59 @@ static int pkt_end_mac(struct tp *tp, size_t off, size_t len)
 	return 0;
 }
 
+/*
+ * The stream buffers, allocated once when compression starts: out as large as our largest payload compressed,
+ * in as large as the largest packet the server may send (a payload inflating past it is refused).
+ */
+static int zbuf_ready(struct tp *tp)
+{
+	if (!tp->zin_buf) {
+		tp->zin_buf = malloc(TP_MAX_PACKET_IN);
+	}
+	if (!tp->zout_buf) {
+		tp->zout_buf = malloc(TP_MAX_PAYLOAD_OUT + COMP_ROOM);
+	}
+	return tp->zin_buf && tp->zout_buf ? 0 : SSHTUN_ERR_NOMEM;
+}
+
+int tp_comp_switch(struct tp *tp, int tx)
+{
+	const struct tp_comp_alg *a = tx ? tp->comp_tx : tp->comp_rx;
+	struct tp_zstream *z = tx ? &tp->zout : &tp->zin;
+	int r;
+
+	if (!a || !a->zlib || (a->delayed && !tp->authenticated)) {
+		tp_z_end(z);
+		return 0;
+	}
+	if ((r = zbuf_ready(tp)) != 0) {
+		return r;
+	}
+	return tp_z_start(z, !tx);
+}
+
+/* Compresses the payload at pkt + HDR in place (through zbuf); *len becomes its compressed length. */
+static int pkt_compress(struct tp *tp, uint8_t *pkt, size_t *len)
+{
+	size_t n = 0;
+	int r = tp_z_run(&tp->zout, pkt + HDR, *len, tp->zout_buf, *len + COMP_ROOM, &n);
+
+	if (r == 0) {
+		memcpy(pkt + HDR, tp->zout_buf, n);
+		*len = n;
+	}
+	return r;
+}
+
 /* Frames, pads and encrypts in place the packet at off with len payload bytes. */
 int tp_pkt_end(struct tp *tp, size_t off, size_t len)
 {
 	struct tp_dir *d = &tp->tx;
+	int r;
+
+	if (tp->zout.z && (r = pkt_compress(tp, tp->out + off, &len)) != 0) {
+		return r;
+	}
 
 	if (d->mac) {
 		return pkt_end_mac(tp, off, len);
@@ -199,7 +253,6 @@ int tp_pkt_end(struct tp *tp, size_t off, size_t len)
 	size_t taglen = d->cipher ? d->cipher->tag_len : 0;
 	/* AEAD ciphers leave the length field out of the padded part (it is AAD or separately encrypted). */
 	size_t plen = pkt_pad(tp, pkt, len, block, d->cipher ? HDR - 4 + len : HDR + len);
-	int r;
 
 	if (d->cipher) {
 		r = d->cipher->seal(d->ctx, d->seq, pkt, 4 + plen, pkt + 4 + plen);
@@ -347,7 +400,32 @@ static int pkt_next_plain(struct tp *tp, struct tp_dir *d, uint8_t *pkt, size_t 
  * the payload view, 0 if more bytes are needed, or a negative error. The AEAD
  * path (the data path's) is tested for first and branches on nothing else.
  */
+static int pkt_next(struct tp *tp, const uint8_t **payload, size_t *len);
+
+/*
+ * The next packet's payload, decompressed into zbuf when compression runs this way: a payload that would
+ * inflate past TP_MAX_PACKET_IN is refused (SSHTUN_ERR_LIMIT) there, whatever its compressed size.
+ */
 int tp_pkt_next(struct tp *tp, const uint8_t **payload, size_t *len)
+{
+	size_t n = 0;
+	int r = pkt_next(tp, payload, len);
+
+	if (r != 1 || !tp->zin.z) {
+		return r;
+	}
+	if ((r = tp_z_run(&tp->zin, *payload, *len, tp->zin_buf, TP_MAX_PACKET_IN, &n)) != 0) {
+		return r;
+	}
+	if (n == 0) {
+		return SSHTUN_ERR_PROTOCOL;	/* every message has at least its number */
+	}
+	*payload = tp->zin_buf;
+	*len = n;
+	return 1;
+}
+
+static int pkt_next(struct tp *tp, const uint8_t **payload, size_t *len)
 {
 	struct tp_dir *d = &tp->rx;
 	uint8_t *pkt = tp->in + tp->in_start;

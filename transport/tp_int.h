@@ -6,6 +6,7 @@
 
 #include "crypto/cipher.h"
 #include "crypto/crypto.h"
+#include "transport/comp.h"
 #include "crypto/mac.h"
 #include "transport/transport.h"
 #include "util/limits.h"
@@ -91,6 +92,8 @@ struct tp_choice {
 	const struct cry_cipher *enc_s2c;
 	const struct cry_mac *mac_c2s;	/* NULL when the direction's cipher is an AEAD (its MAC is implied) */
 	const struct cry_mac *mac_s2c;
+	const struct tp_comp_alg *comp_c2s;	/* "none" unless compression was agreed */
+	const struct tp_comp_alg *comp_s2c;
 	int strict;		/* both sides offered strict kex */
 	int ext_info;		/* server may send EXT_INFO (we offered ext-info-c) */
 	int guess_wrong;	/* server sent a wrong guess: drop its next kex packet */
@@ -175,6 +178,20 @@ struct tp {
 	size_t pad_pos;
 	struct cry_prng pad_rng;
 
+	/*
+	 * Compression: the method in use each way (from NEWKEYS on), a stream while it runs, and the buffer a
+	 * packet's payload is (de)compressed through. zlib@openssh.com's streams start once USERAUTH_SUCCESS has
+	 * been seen (authenticated); a NEWKEYS restarts them, as OpenSSH does.
+	 */
+	const struct tp_comp_alg *comp_tx, *comp_rx;
+	struct tp_zstream zout, zin;
+	/*
+	 * One buffer each way: a received payload handed out of zin_buf stays valid while the caller answers it
+	 * (a packet sent then is compressed through zout_buf).
+	 */
+	uint8_t *zin_buf, *zout_buf;
+	int authenticated;
+
 	uint64_t total_out, total_in;
 	uint64_t rekey_limit;
 };
@@ -184,6 +201,8 @@ int tp_pkt_send_raw(struct tp *tp, const void *payload, size_t len);
 uint8_t *tp_pkt_begin(struct tp *tp, size_t max, size_t *off);
 int tp_pkt_end(struct tp *tp, size_t off, size_t len);
 int tp_pkt_next(struct tp *tp, const uint8_t **payload, size_t *len);
+/* Takes the negotiated compression into use for one direction (tx 1) at its NEWKEYS, or at USERAUTH_SUCCESS. */
+int tp_comp_switch(struct tp *tp, int tx);
 int tp_out_reserve(struct tp *tp, size_t n);
 int tp_dir_set(struct tp_dir *d, const struct cry_cipher *c, const uint8_t *key, const uint8_t *iv,
 	const struct cry_mac *mac, const uint8_t *mac_key, int enc);

@@ -56,6 +56,16 @@ void tp_free(struct tp *tp)
 		cry_wipe(tp->pend_kmp.p, tp->pend_kmp.cap);
 	}
 	wire_w_free(&tp->pend_kmp);
+	tp_z_end(&tp->zout);
+	tp_z_end(&tp->zin);
+	if (tp->zin_buf) {
+		cry_wipe(tp->zin_buf, TP_MAX_PACKET_IN);
+		free(tp->zin_buf);
+	}
+	if (tp->zout_buf) {
+		cry_wipe(tp->zout_buf, TP_MAX_PAYLOAD_OUT + 128);
+		free(tp->zout_buf);
+	}
 	wire_w_free(&tp->gex_p);
 	wire_w_free(&tp->gex_g);
 	cry_wipe(tp->pend_h, sizeof(tp->pend_h));
@@ -375,6 +385,21 @@ int tp_ping(struct tp *tp, const void *data, size_t len)
 	return tp->ext_ping ? send_ping_pong(tp, SSH_MSG_PING, data, len) : SSHTUN_ERR_NOT_SUPPORTED;
 }
 
+/*
+ * The login went through: zlib@openssh.com starts now, each way, for every packet after this one (PROTOCOL,
+ * OpenSSH's delayed compression: the server starts its own at the same point).
+ */
+static int on_auth_success(struct tp *tp)
+{
+	int r;
+
+	tp->authenticated = 1;
+	if ((r = tp_comp_switch(tp, 1)) != 0 || (r = tp_comp_switch(tp, 0)) != 0) {
+		return tp_fail(tp, r, SSH_DISCONNECT_PROTOCOL_ERROR, "cannot start compression");
+	}
+	return 0;
+}
+
 int tp_poll(struct tp *tp, struct tp_msg *m)
 {
 	const uint8_t *p = NULL;
@@ -395,7 +420,8 @@ int tp_poll(struct tp *tp, struct tp_msg *m)
 		if (r <= 0) {
 			if (r < 0) {
 				return tp_fail(tp, r, r == SSHTUN_ERR_MAC ? SSH_DISCONNECT_MAC_ERROR : SSH_DISCONNECT_PROTOCOL_ERROR,
-					r == SSHTUN_ERR_MAC ? "message authentication failed" : "bad packet");
+					r == SSHTUN_ERR_MAC ? "message authentication failed" :
+					r == SSHTUN_ERR_LIMIT ? "packet decompresses past the limit" : "bad packet");
 			}
 			return 0;
 		}
@@ -451,6 +477,9 @@ int tp_poll(struct tp *tp, struct tp_msg *m)
 			continue;
 		}
 		if ((r = check_rekey(tp)) != 0) {
+			return r;
+		}
+		if (type == SSH_MSG_USERAUTH_SUCCESS && !tp->authenticated && (r = on_auth_success(tp)) != 0) {
 			return r;
 		}
 		m->type = type;
@@ -610,6 +639,19 @@ const char *tp_server_version(const struct tp *tp)
 const char *tp_cipher_name(const struct tp *tp)
 {
 	return tp->cipher_name ? tp->cipher_name : "none";
+}
+
+const char *tp_comp_name(const struct tp *tp)
+{
+	return tp->comp_tx ? tp->comp_tx->name : "none";
+}
+
+void tp_comp_stats(const struct tp *tp, uint64_t stats[4])
+{
+	stats[0] = tp->zout.in;
+	stats[1] = tp->zout.out;
+	stats[2] = tp->zin.in;
+	stats[3] = tp->zin.out;
 }
 
 const char *tp_mac_name(const struct tp *tp)

@@ -84,6 +84,7 @@ typedef int (*tp_hostkey_fn)(void *ud, const struct pubkey *key, const struct ce
 
 struct tp_config {
 	const char *ciphers;		/* ssh_config Ciphers spec (+,-,^ allowed); NULL: defaults */
+	int compression;		/* Compression yes: offer zlib@openssh.com and zlib first */
 	const char *macs;		/* MACs spec (+,-,^); NULL: defaults (used only beside a CTR cipher) */
 	const char *kex_algorithms;	/* KexAlgorithms spec; NULL: defaults */
 	const char *hostkey_algorithms;	/* HostKeyAlgorithms spec; NULL: defaults, reordered by hostkey_prefer */
@@ -120,7 +121,8 @@ int tp_alglist_resolve(const char *spec, const char *defaults, const char *suppo
 /* 1 if name is one of the comma-separated list. */
 int tp_alglist_has(const char *list, const char *name);
 /*
- * What this build supports of a kind ("kex", "cipher", "sig", "key", "key-plain", "key-cert"; as ssh -Q),
+ * What this build supports of a kind ("kex", "cipher", "mac", "compression", "sig", "key", "key-plain",
+ * "key-cert"; as ssh -Q),
  * comma-separated in our order of preference, into out. SSHTUN_ERR_NOT_SUPPORTED for an unknown kind.
  */
 int tp_supported(const char *kind, char *out, size_t outlen);
@@ -187,6 +189,10 @@ const char *tp_server_version(const struct tp *tp);
 const char *tp_cipher_name(const struct tp *tp);	/* client to server */
 /* The MAC in use client to server, or NULL (plaintext, or an AEAD cipher, whose tag is its MAC). */
 const char *tp_mac_name(const struct tp *tp);
+/* The compression method in use client to server ("none" before compression was agreed). */
+const char *tp_comp_name(const struct tp *tp);
+/* Bytes through the running streams: out before and after compressing, in after and before decompressing. */
+void tp_comp_stats(const struct tp *tp, uint64_t stats[4]);
 const char *tp_kex_name(const struct tp *tp);
 const uint8_t *tp_session_id(const struct tp *tp, size_t *len);
 /* 1 if the server announced ext ("ping@openssh.com", "publickey-hostbound@openssh.com") in EXT_INFO. */

@@ -201,9 +201,15 @@ cells | while read -r kind alg; do
 	r10=$(awk -v k="$kind" -v a="$alg" '$1 == k && $2 == a && $3 == "10" { print $4 }' "$RESULTS")
 	printf '# %-12s %-44s %-8s %-8s\n' "$kind" "$alg" "${r92:--}" "${r10:--}"
 done
-# A row with no server at all is an algorithm nobody could check: that is a failure, not a pass.
+# A row with no server at all is an algorithm nobody could check: that is a failure, not a pass. Except plain
+# "zlib" (compression from the first NEWKEYS): OpenSSH's sshd dropped it in 7.4, so no real server offers it;
+# tests/unit/test_kex_methods.c runs it against the in-memory server instead.
 while read -r kind alg; do
 	[ -n "$ONLY" ] && ! grep -q -- "$ONLY" <<<"$kind $alg" && continue
+	if [ "$kind $alg" = "compression zlib" ]; then
+		echo "# $kind $alg: no OpenSSH server offers it (removed in 7.4); covered in memory by test_kex_methods"
+		continue
+	fi
 	if ! awk -v k="$kind" -v a="$alg" '$1 == k && $2 == a && $4 == "ok" { f = 1 } END { exit !f }' "$RESULTS" &&
 		! awk -v k="$kind" -v a="$alg" '$1 == k && $2 == a && $4 == "skip" { f = 1 } END { exit !f }' "$RESULTS"; then
 		tap_not_ok "$kind $alg: no server of the matrix carried it (empty row)"

@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include <openssl/bn.h>
+#include <zlib.h>
 
 #include "crypto/cipher.h"
 #include "crypto/crypto.h"
@@ -364,6 +365,15 @@ struct ks {
 	const char *cipher;		/* the one cipher offered, so the one chosen */
 	const char *mac;		/* the MAC list offered (one name: the one chosen with a CTR cipher) */
 	int strict;			/* offer kex-strict-s-v00@openssh.com: sequence numbers restart at NEWKEYS */
+	const char *comp;		/* the compression methods offered (NULL: "none") */
+
+	/*
+	 * Compression, zlib directly (not the client's wrapper): a stream each way while it runs. "zlib" starts at
+	 * each NEWKEYS, zlib@openssh.com at the first NEWKEYS after the server sent USERAUTH_SUCCESS, or at it.
+	 */
+	z_stream *ztx, *zrx;
+	int authed;
+	uint8_t zbuf[KS_BUF];
 
 	/* The client's host key callback: what it returns, what it saw. */
 	int hostkey_ret;
@@ -475,8 +485,12 @@ static inline void ks_dir_wipe(struct ks_dir *d)
 	cry_wipe(d, sizeof(*d));
 }
 
+static inline void ks_z_end(z_stream **z, int inflating);
+
 static inline void ks_free(struct ks *s)
 {
+	ks_z_end(&s->ztx, 0);
+	ks_z_end(&s->zrx, 1);
 	tp_free(s->tp);
 	s->tp = NULL;
 	ks_dir_wipe(&s->tx);
@@ -526,6 +540,54 @@ static inline int ks_dir_switch(struct ks_dir *d, int strict, int enc)
  * MACs seq || what is sent; encrypt-and-MAC MACs seq || the plaintext packet, then encrypts all of it. Sets
  * *outlen. Counts a sequence number.
  */
+static inline int ks_negotiated(const struct ks *s, unsigned i, char *out, size_t cap);
+
+/* Ends a stream of the server's. */
+static inline void ks_z_end(z_stream **z, int inflating)
+{
+	if (*z) {
+		if (inflating) {
+			inflateEnd(*z);
+		} else {
+			deflateEnd(*z);
+		}
+		free(*z);
+		*z = NULL;
+	}
+}
+
+/* (Re)starts the server's stream of one direction if the negotiated method runs now, as OpenSSH does. */
+static inline int ks_z_switch(struct ks *s, int tx)
+{
+	char name[64];
+	z_stream **z = tx ? &s->ztx : &s->zrx;
+
+	ks_z_end(z, !tx);
+	if (ks_negotiated(s, tx ? 7 : 6, name, sizeof(name)) != 0 || strcmp(name, "none") == 0 ||
+	    (strcmp(name, "zlib@openssh.com") == 0 && !s->authed)) {
+		return 0;
+	}
+	*z = calloc(1, sizeof(**z));
+	if (!*z || (tx ? deflateInit(*z, 6) : inflateInit(*z)) != Z_OK) {
+		return SSHTUN_ERR_NOMEM;
+	}
+	return 0;
+}
+
+/* Runs payload through a stream into s->zbuf (Z_PARTIAL_FLUSH out, Z_SYNC_FLUSH in); *n its length. */
+static inline int ks_z_run(struct ks *s, z_stream *z, int inflating, const void *in, size_t len, size_t *n)
+{
+	z->next_in = (Bytef *)(uintptr_t)in;
+	z->avail_in = (uInt)len;
+	z->next_out = s->zbuf;
+	z->avail_out = sizeof(s->zbuf);
+	if ((inflating ? inflate(z, Z_SYNC_FLUSH) : deflate(z, Z_PARTIAL_FLUSH)) != Z_OK || z->avail_in != 0) {
+		return SSHTUN_ERR_PROTOCOL;
+	}
+	*n = sizeof(s->zbuf) - z->avail_out;
+	return 0;
+}
+
 static inline int ks_seal(struct ks *s, const void *payload, size_t len, uint8_t *out, size_t cap, size_t *outlen)
 {
 	const struct cry_cipher *c = s->tx.cipher;
@@ -535,6 +597,14 @@ static inline int ks_seal(struct ks *s, const void *payload, size_t len, uint8_t
 	size_t plen, total;
 	int r = 0;
 
+	if (s->ztx) {
+		if ((r = ks_z_run(s, s->ztx, 0, payload, len, &len)) != 0) {
+			return r;
+		}
+		payload = s->zbuf;
+		covered = len_outside ? 1 + len : 5 + len;
+		pad = block - covered % block;
+	}
 	if (pad < 4) {
 		pad += block;
 	}
@@ -575,8 +645,15 @@ static inline int ks_send(struct ks *s, const void *payload, size_t len)
 	if (r == 0) {
 		r = tp_input(s->tp, s->buf, n);
 	}
-	if (r == 0 && len == 1 && *(const uint8_t *)payload == SSH_MSG_NEWKEYS) {
-		r = ks_dir_switch(&s->tx, s->strict, 1);
+	if (r == 0 && len == 1 && *(const uint8_t *)payload == SSH_MSG_NEWKEYS &&
+	    (r = ks_dir_switch(&s->tx, s->strict, 1)) == 0) {
+		r = ks_z_switch(s, 1);
+	}
+	if (r == 0 && len >= 1 && *(const uint8_t *)payload == SSH_MSG_USERAUTH_SUCCESS && !s->authed) {
+		s->authed = 1;
+		if ((r = ks_z_switch(s, 1)) == 0) {
+			r = ks_z_switch(s, 0);
+		}
 	}
 	return r;
 }
@@ -648,12 +725,20 @@ static inline int ks_recv(struct ks *s, uint8_t *out, size_t cap, size_t *n)
 		return SSHTUN_ERR_PROTOCOL;
 	}
 	len = plen - 1 - s->rbuf[4];
+	const uint8_t *body = s->rbuf + 5;
+	if (s->zrx) {
+		if ((r = ks_z_run(s, s->zrx, 1, body, len, &len)) != 0) {
+			return r;
+		}
+		body = s->zbuf;
+	}
 	if (len > cap) {
 		return SSHTUN_ERR_TOO_LONG;
 	}
-	memcpy(out, s->rbuf + 5, len);
+	memcpy(out, body, len);
 	*n = len;
-	if (len == 1 && out[0] == SSH_MSG_NEWKEYS && (r = ks_dir_switch(&s->rx, s->strict, 0)) != 0) {
+	if (len == 1 && out[0] == SSH_MSG_NEWKEYS &&
+	    ((r = ks_dir_switch(&s->rx, s->strict, 0)) != 0 || (r = ks_z_switch(s, 0)) != 0)) {
 		return r;
 	}
 	return 1;
@@ -674,8 +759,8 @@ static inline int ks_kexinit(struct ks *s)
 	wire_put_namelist(&s->i_s, s->cipher);
 	wire_put_namelist(&s->i_s, s->mac);
 	wire_put_namelist(&s->i_s, s->mac);
-	wire_put_namelist(&s->i_s, "none");
-	wire_put_namelist(&s->i_s, "none");
+	wire_put_namelist(&s->i_s, s->comp ? s->comp : "none");
+	wire_put_namelist(&s->i_s, s->comp ? s->comp : "none");
 	wire_put_namelist(&s->i_s, "");
 	wire_put_namelist(&s->i_s, "");
 	wire_put_bool(&s->i_s, 0);

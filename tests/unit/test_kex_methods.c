@@ -362,6 +362,85 @@ static void test_refuse_gex_groups(void **state)
 }
 #endif
 
+#if SSHTUN_ZLIB
+/* A client asking for compression (Compression yes) and a server offering only comp. */
+static struct ks *start_comp(struct fix *f, const char *comp)
+{
+	struct tp_config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.compression = 1;
+	ks_free(&f->s);
+	assert_int_equal(ks_init_cfg(&f->s, &f->host, NULL, 1, &cfg), 0);
+	f->s.comp = comp;
+	return &f->s;
+}
+
+/* "zlib": compressed both ways from the first NEWKEYS, restarted at each one (the server restarts too). */
+static void test_compression_zlib(void **state)
+{
+	struct fix *f = *state;
+	struct ks *s = start_comp(f, "zlib");
+	uint64_t z[4];
+
+	assert_int_equal(ks_handshake(s), 0);
+	assert_string_equal(tp_comp_name(s->tp), "zlib");
+	round_trip(s);
+	tp_comp_stats(s->tp, z);
+	assert_true(z[0] > 0 && z[2] > 0);
+	assert_int_equal(ks_rekey(s), 0);
+	round_trip(s);
+	round_trip(s);
+}
+
+/*
+ * zlib@openssh.com: nothing compressed until USERAUTH_SUCCESS (the server's stream is not running, so a
+ * compressed packet would not parse), everything after it both ways, and again after a rekey.
+ */
+static void test_compression_delayed(void **state)
+{
+	static const uint8_t success = SSH_MSG_USERAUTH_SUCCESS;
+	struct fix *f = *state;
+	struct ks *s = start_comp(f, "zlib@openssh.com");
+	struct tp_msg m;
+	uint64_t z[4];
+
+	assert_int_equal(ks_handshake(s), 0);
+	assert_string_equal(tp_comp_name(s->tp), "zlib@openssh.com");
+	round_trip(s);
+	tp_comp_stats(s->tp, z);
+	assert_true(z[0] == 0 && z[2] == 0);
+	assert_int_equal(ks_send(s, &success, 1), 0);
+	assert_int_equal(tp_poll(s->tp, &m), 1);
+	assert_int_equal(m.type, SSH_MSG_USERAUTH_SUCCESS);
+	round_trip(s);
+	tp_comp_stats(s->tp, z);
+	assert_true(z[0] > 0 && z[2] > 0);
+	assert_int_equal(ks_rekey(s), 0);
+	round_trip(s);
+}
+
+/* A packet of a few hundred bytes that inflates past 256 KiB is refused at the limit: LIMIT, DISCONNECT. */
+static void test_compression_bomb(void **state)
+{
+	struct fix *f = *state;
+	struct ks *s = start_comp(f, "zlib");
+	uint8_t *big = calloc(1, 300 * 1024), p[512];
+	struct tp_msg m;
+	size_t n = 0;
+
+	assert_non_null(big);
+	assert_int_equal(ks_handshake(s), 0);
+	big[0] = SSH_MSG_IGNORE;
+	assert_int_equal(ks_send(s, big, 300 * 1024), 0);
+	free(big);
+	assert_int_equal(tp_poll(s->tp, &m), SSHTUN_ERR_LIMIT);
+	assert_true(tp_is_closed(s->tp));
+	assert_int_equal(ks_recv(s, p, sizeof(p), &n), 1);
+	assert_int_equal(p[0], SSH_MSG_DISCONNECT);
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +455,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refuse_dh_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gex_request, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_gex_groups, setup, teardown),
+#endif
+#if SSHTUN_ZLIB
+		cmocka_unit_test_setup_teardown(test_compression_zlib, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compression_delayed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compression_bomb, setup, teardown),
 #endif
 	};
 
