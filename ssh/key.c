@@ -154,11 +154,13 @@ out:
 	return err;
 }
 
+#if SSHTUN_ECDSA || SSHTUN_RSA
 /* 1 if the view v holds the same bytes as the public key's field at off/len. */
 static int key_same(const struct privkey *k, const struct wire_view *v, uint16_t off, uint16_t len)
 {
 	return v->n == len && memcmp(v->p, k->pub.blob + off, len) == 0;
 }
+#endif
 
 #if SSHTUN_ECDSA
 /* ECDSA: string curve name, string point, mpint d; the point must be the public key's and d G. */
@@ -398,10 +400,20 @@ static int key_is_pem(const uint8_t *text, size_t n)
 /* A PEM key (PKCS#1, SEC1, PKCS#8) through libcrypto: its public blob is built here and checked as any other. */
 static int key_parse_pem(struct privkey *k, const uint8_t *text, size_t n, const char *pass)
 {
-	uint8_t seed[32], pk[32], num[CRY_RSA_SIG_MAX], e[CRY_RSA_SIG_MAX];
-	size_t nlen = 0, elen = 0;
+	uint8_t seed[32], pk[32];
+#if SSHTUN_ECDSA || SSHTUN_RSA
+	uint8_t num[CRY_RSA_SIG_MAX];
+	size_t nlen = 0;
+#endif
+#if SSHTUN_RSA
+	uint8_t e[CRY_RSA_SIG_MAX];
+	size_t elen = 0;
+#endif
+#if SSHTUN_ECDSA
+	int curve = 0;
+#endif
 	struct wire_w blob;
-	int kind = 0, curve = 0, err;
+	int kind = 0, err;
 
 	err = cry_pem_private(text, n, pass, &k->pk, &kind, seed);
 	if (err) {

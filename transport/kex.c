@@ -252,7 +252,7 @@ static int on_gex_group(struct tp *tp, const uint8_t *p, size_t len)
 		return e;
 	}
 	if (!cry_memeq(sum, tp->gex_checked, cry_hash_len(CRY_SHA256))) {
-		if (cry_dh_check_group(gex_group(tp, &g), tp->gex_min, tp->gex_max, &bits) != 0) {
+		if (tp->choice.kex->check_group(gex_group(tp, &g), tp->gex_min, tp->gex_max, &bits) != 0) {
 			LG_E(tp->log, "the server's Diffie-Hellman group (%zu bits) is not a safe prime of %u to %u bits "
 				"with a proper generator: refused; the server's moduli file needs repair",
 				vp.n * 8, tp->gex_min, tp->gex_max);

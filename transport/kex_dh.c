@@ -49,7 +49,7 @@ static int dh_server(const struct tp_kex_alg *a, const struct cry_dh_group *grp,
 
 #define DH_ROW(nm, h, fl, grp, bytes) { .name = nm, .hash = h, .flow = fl, .q_mpint = 1, .priv_len = CRY_DH_EXP_BYTES, \
 	.q_max = bytes, .qs_max = bytes, .k_max = bytes, .param = grp, .client_init = dh_init, .shared = dh_shared, \
-	.server = dh_server }
+	.check_group = cry_dh_check_group, .server = dh_server }
 
 const struct tp_kex_alg tp_kex_dh14 = DH_ROW("diffie-hellman-group14-sha256", CRY_SHA256, TP_KEX_DIRECT, &group14, 256);
 const struct tp_kex_alg tp_kex_dh16 = DH_ROW("diffie-hellman-group16-sha512", CRY_SHA512, TP_KEX_DIRECT, &group16, 512);

@@ -77,6 +77,8 @@ struct tp_kex_alg {
 	/* The shared secret K from priv and the server's value; SSHTUN_ERR_KEX_FAILED for a bad value. */
 	int (*shared)(const struct tp_kex_alg *a, const struct cry_dh_group *grp, const uint8_t *priv, const uint8_t *qs,
 		size_t qslen, uint8_t *k, size_t *klen);
+	/* Group exchange only: 0 if the server's group is one to use (bits between min and max, safe prime). */
+	int (*check_group)(const struct cry_dh_group *grp, unsigned min_bits, unsigned max_bits, unsigned *bits);
 	/* The server's side, for tests and for the server a test plays: Q_S and K from Q_C. */
 	int (*server)(const struct tp_kex_alg *a, const struct cry_dh_group *grp, const uint8_t *qc, size_t qclen,
 		uint8_t *qs, size_t *qslen, uint8_t *k, size_t *klen);
