@@ -96,22 +96,28 @@ static int hybrid_server(const struct tp_kex_alg *a, const struct cry_dh_group *
 	return r;
 }
 
-#define HYBRID_ROW(nm, h, kem, hlen) { .name = nm, .hash = h, .flow = TP_KEX_DIRECT, .pq = 1, .k_string = 1, \
-	.priv_len = (kem).sk_len + X_LEN, .q_max = (kem).pk_len + X_LEN, .qs_max = (kem).ct_len + X_LEN, \
-	.k_max = hlen, .param = &(kem), .client_init = hybrid_init, .shared = hybrid_shared, .server = hybrid_server }
+/*
+ * The sizes come as the KEM's constants, not from its struct kem: a member of a const object is no constant
+ * expression in C, and clang refuses it in a static initializer (gcc takes it as an extension).
+ */
+#define HYBRID_ROW(nm, h, kem, pk, sk, ct, hlen) { .name = nm, .hash = h, .flow = TP_KEX_DIRECT, .pq = 1, \
+	.k_string = 1, .priv_len = (sk) + X_LEN, .q_max = (pk) + X_LEN, .qs_max = (ct) + X_LEN, .k_max = hlen, \
+	.param = &(kem), .client_init = hybrid_init, .shared = hybrid_shared, .server = hybrid_server }
 
 #if SSHTUN_MLKEM
 static const struct kem mlkem768 = { CRY_MLKEM768_PK_LEN, CRY_MLKEM768_SK_LEN, CRY_MLKEM768_CT_LEN, CRY_MLKEM_SS_LEN,
 	cry_mlkem768_keypair, cry_mlkem768_encaps, cry_mlkem768_decaps };
-const struct tp_kex_alg tp_kex_mlkem768x25519 = HYBRID_ROW("mlkem768x25519-sha256", CRY_SHA256, mlkem768, 32);
+const struct tp_kex_alg tp_kex_mlkem768x25519 = HYBRID_ROW("mlkem768x25519-sha256", CRY_SHA256, mlkem768,
+	CRY_MLKEM768_PK_LEN, CRY_MLKEM768_SK_LEN, CRY_MLKEM768_CT_LEN, 32);
 #endif
 
 #if SSHTUN_SNTRUP
 static const struct kem sntrup761 = { CRY_SNTRUP761_PK_LEN, CRY_SNTRUP761_SK_LEN, CRY_SNTRUP761_CT_LEN,
 	CRY_SNTRUP761_SS_LEN, cry_sntrup761_keypair, cry_sntrup761_enc, cry_sntrup761_dec };
-const struct tp_kex_alg tp_kex_sntrup761x25519 = HYBRID_ROW("sntrup761x25519-sha512", CRY_SHA512, sntrup761, 64);
+const struct tp_kex_alg tp_kex_sntrup761x25519 = HYBRID_ROW("sntrup761x25519-sha512", CRY_SHA512, sntrup761,
+	CRY_SNTRUP761_PK_LEN, CRY_SNTRUP761_SK_LEN, CRY_SNTRUP761_CT_LEN, 64);
 const struct tp_kex_alg tp_kex_sntrup761x25519_openssh = HYBRID_ROW("sntrup761x25519-sha512@openssh.com", CRY_SHA512,
-	sntrup761, 64);
+	sntrup761, CRY_SNTRUP761_PK_LEN, CRY_SNTRUP761_SK_LEN, CRY_SNTRUP761_CT_LEN, 64);
 #endif
 
 #endif
