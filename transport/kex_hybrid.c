@@ -10,6 +10,7 @@
 #if SSHTUN_MLKEM || SSHTUN_SNTRUP
 #include <string.h>
 
+#include "config.h"
 #include "sshtun_err.h"
 #include "crypto/mlkem.h"
 #include "crypto/sntrup.h"
@@ -40,6 +41,47 @@ static int hybrid_k(const struct tp_kex_alg *a, const uint8_t *kem_ss, size_t ke
 	return r;
 }
 
+#if SSHTUN_FUZZ
+enum { PK_MAX = CRY_MLKEM768_PK_LEN, SK_MAX = CRY_MLKEM768_SK_LEN };	/* the larger of the two KEMs' */
+
+/*
+ * UNSAFE, fuzzing builds only (SSHTUN_FUZZ; see crypto/x25519.c): there cry_random gives the same bytes every
+ * time, so a KEM's key pair is always the same one. It is made once and copied after: sntrup761's takes some
+ * 200 ms under the sanitizers, which would hold a fuzzer to a few inputs a second. Decapsulation, what
+ * fuzz_kex is for, still runs on every input.
+ */
+static int kem_keypair(const struct kem *m, uint8_t *pk, uint8_t *sk)
+{
+	static struct {
+		const struct kem *m;
+		uint8_t pk[PK_MAX], sk[SK_MAX];
+	} made[2];
+	size_t i = 0;
+	int r;
+
+	while (i < sizeof(made) / sizeof(made[0]) && made[i].m && made[i].m != m) {
+		i++;
+	}
+	if (i == sizeof(made) / sizeof(made[0]) || m->pk_len > PK_MAX || m->sk_len > SK_MAX) {
+		return m->keypair(pk, sk);
+	}
+	if (!made[i].m) {
+		if ((r = m->keypair(made[i].pk, made[i].sk)) != 0) {
+			return r;
+		}
+		made[i].m = m;
+	}
+	memcpy(pk, made[i].pk, m->pk_len);
+	memcpy(sk, made[i].sk, m->sk_len);
+	return 0;
+}
+#else
+static int kem_keypair(const struct kem *m, uint8_t *pk, uint8_t *sk)
+{
+	return m->keypair(pk, sk);
+}
+#endif
+
 /* priv = KEM secret key || X25519 secret; q = KEM public key || X25519 public key. */
 static int hybrid_init(const struct tp_kex_alg *a, const struct cry_dh_group *grp, uint8_t *priv, uint8_t *q,
 	size_t *qlen)
@@ -48,7 +90,7 @@ static int hybrid_init(const struct tp_kex_alg *a, const struct cry_dh_group *gr
 	int r;
 
 	(void)grp;
-	if ((r = m->keypair(q, priv)) != 0 || (r = cry_x25519_keypair(priv + m->sk_len, q + m->pk_len)) != 0) {
+	if ((r = kem_keypair(m, q, priv)) != 0 || (r = cry_x25519_keypair(priv + m->sk_len, q + m->pk_len)) != 0) {
 		return r;
 	}
 	*qlen = m->pk_len + X_LEN;
