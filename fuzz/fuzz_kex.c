@@ -15,7 +15,8 @@
  * first one starts a re-exchange: the harness sends its KEXINIT again, so the record answers it.
  * Flags: bits 0-3 the method, tp_kex_algs[n % their count]; bit 4 the client starts a re-exchange itself
  * (tp_rekey) before the harness's KEXINIT; bit 5 the server does not offer strict kex; bit 6 the host key
- * callback defers (SSHTUN_ERR_AGAIN) and the harness then accepts with tp_hostkey_answer.
+ * callback defers (SSHTUN_ERR_AGAIN) and the harness then answers with tp_hostkey_answer; bit 7 the host key is
+ * refused (by the callback, or with bit 6 by the answer).
  *
  * What bounds an input's cost: the group exchange's check of the server's group, a safe-prime test (some 50 ms
  * for 2048 bits, about a second for 8192, the most the client takes: a larger group is refused before any
@@ -47,7 +48,8 @@ enum {
 	FL_METHOD = 0x0f,
 	FL_CLIENT_REKEY = 0x10,
 	FL_NOT_STRICT = 0x20,
-	FL_HOSTKEY_ASK = 0x40
+	FL_HOSTKEY_ASK = 0x40,
+	FL_HOSTKEY_REFUSE = 0x80
 };
 
 static const char server_version[] = "SSH-2.0-OpenSSH_9.9\r\n";
@@ -75,7 +77,9 @@ static int hostkey(void *ud, const struct pubkey *key, const struct cert *cert)
 {
 	(void)key;
 	(void)cert;
-	return *(const uint8_t *)ud & FL_HOSTKEY_ASK ? SSHTUN_ERR_AGAIN : 0;
+	uint8_t flags = *(const uint8_t *)ud;
+
+	return flags & FL_HOSTKEY_ASK ? SSHTUN_ERR_AGAIN : flags & FL_HOSTKEY_REFUSE ? SSHTUN_ERR_HOSTKEY_UNKNOWN : 0;
 }
 
 /* Lets the client take in what it was fed; answers a deferred host key question; drops what it sends. */
@@ -95,7 +99,8 @@ static int run(struct kx *k)
 				break;
 			}
 		}
-	} while (r == 0 && tp_hostkey_waiting(k->tp) && (r = tp_hostkey_answer(k->tp, 0)) == 0);
+	} while (r == 0 && tp_hostkey_waiting(k->tp) &&
+		 (r = tp_hostkey_answer(k->tp, k->flags & FL_HOSTKEY_REFUSE ? SSHTUN_ERR_HOSTKEY_UNKNOWN : 0)) == 0);
 	tp_output_consume(k->tp, tp_output(k->tp, &out));
 	return r;
 }
@@ -106,7 +111,8 @@ static int build_kexinit(struct kx *k)
 	char kex[128];
 	struct wire_w w;
 
-	snprintf(kex, sizeof(kex), "%s%s", k->alg->name, k->flags & FL_NOT_STRICT ? "" : ",kex-strict-s-v00@openssh.com");
+	snprintf(kex, sizeof(kex), "%s%s", k->alg->name,
+		k->flags & FL_NOT_STRICT ? "" : ",kex-strict-s-v00@openssh.com");
 	wire_w_init_fixed(&w, k->kexinit, sizeof(k->kexinit));
 	wire_put_u8(&w, SSH_MSG_KEXINIT);
 	wire_put_raw(&w, "fuzz_kex cookie.", 16);
@@ -228,7 +234,8 @@ static int put_reply(struct wire_w *w, const struct tp_kex_alg *a, const uint8_t
 	} else {
 		wire_put_string(w, qs, qslen);
 	}
-	wire_put_u32(w, (uint32_t)(4 + 11 + 4 + sizeof(sig)));	/* the signature blob: string "ssh-ed25519", string sig */
+	/* The signature blob: string "ssh-ed25519", string sig. */
+	wire_put_u32(w, (uint32_t)(4 + 11 + 4 + sizeof(sig)));
 	wire_put_cstring(w, "ssh-ed25519");
 	wire_put_string(w, sig, sizeof(sig));
 	return wire_w_err(w);
@@ -285,7 +292,8 @@ static int seed_exchange(struct seed *s, struct kx *k, uint8_t gen)
 		r = SSHTUN_ERR_STATE;
 	}
 	if (r == 0) {
-		r = a->server(a, a->flow == TP_KEX_GEX ? &grp : NULL, k->tp->kex_q, k->tp->kex_qlen, qs, &qslen, kk, &klen);
+		r = a->server(a, a->flow == TP_KEX_GEX ? &grp : NULL, k->tp->kex_q, k->tp->kex_qlen, qs, &qslen, kk,
+			&klen);
 	}
 	if (r == 0 && (r = put_reply(&w, a, qs, qslen)) == 0 && (r = seed_send(s, k, w.p, w.len)) == 0) {
 		r = seed_send(s, k, &newkeys, 1);
@@ -298,9 +306,11 @@ static int seed_exchange(struct seed *s, struct kx *k, uint8_t gen)
 
 /*
  * A seed: the first exchange, EXT_INFO (as OpenSSH sends it after its first NEWKEYS) and an IGNORE, then
- * exchanges - 1 re-exchanges (for the group exchange, their group's generator is gen2, or 2 if 0).
+ * exchanges - 1 re-exchanges (for the group exchange, their group's generator is gen2, or 2 if 0). Written with
+ * the flags byte as_flags: the same messages under other flags (a host key refused) end the exchange early.
  */
-static int seed_write(const char *dir, const char *tag, uint8_t flags, unsigned exchanges, uint8_t gen2)
+static int seed_write(const char *dir, const char *tag, uint8_t flags, uint8_t as_flags, unsigned exchanges,
+	uint8_t gen2)
 {
 	static const uint8_t ignore[] = { SSH_MSG_IGNORE, 0, 0, 0, 4, 'f', 'u', 'z', 'z' };
 	static struct seed s;
@@ -347,11 +357,12 @@ out:
 		fprintf(stderr, "fuzz_kex: %s: the honest exchange failed (%d)\n", path, r);
 		return r;
 	}
+	s.buf[0] = as_flags;
 	if (!(f = fopen(path, "wb")) || fwrite(s.buf, 1, s.len, f) != s.len || fclose(f) != 0) {
 		fprintf(stderr, "fuzz_kex: cannot write %s\n", path);
 		return SSHTUN_ERR_SYS;
 	}
-	fprintf(stderr, "fuzz_kex: %s: %zu bytes, %u exchanges\n", path, s.len, exchanges);
+	fprintf(stderr, "fuzz_kex: %s: %zu bytes, %u exchanges\n", path, s.len, as_flags == flags ? exchanges : 0);
 	return 0;
 }
 
@@ -375,16 +386,23 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		if (strcmp(tp_kex_algs[i]->name, "curve25519-sha256") == 0) {
 			x25519 = (uint8_t)i;
 		}
-		/* Every method with a re-exchange; the group exchange's brings the same group, which is not checked again. */
-		bad |= seed_write(dir, "", (uint8_t)i, 2, 0) != 0;
+		/* Every method with a re-exchange; the group exchange's brings the same group, not checked again. */
+		bad |= seed_write(dir, "", (uint8_t)i, (uint8_t)i, 2, 0) != 0;
 		if (gex) {
 			/* The same prime with another generator: checked again. */
-			bad |= seed_write(dir, "-g5", (uint8_t)i, 2, 5) != 0;
+			bad |= seed_write(dir, "-g5", (uint8_t)i, (uint8_t)i, 2, 5) != 0;
 		}
 	}
-	/* The other flags, on the quickest method: the client re-exchanges, no strict kex, a deferred host key. */
-	bad |= seed_write(dir, "-client-rekey", x25519 | FL_CLIENT_REKEY, 2, 0) != 0;
-	bad |= seed_write(dir, "-not-strict", x25519 | FL_NOT_STRICT, 2, 0) != 0;
-	bad |= seed_write(dir, "-hostkey-ask", x25519 | FL_HOSTKEY_ASK | FL_CLIENT_REKEY, 2, 0) != 0;
+	/*
+	 * The other flags, on the quickest method: the client re-exchanges, no strict kex, a deferred host key; and
+	 * the host key refused, by the callback and by the deferred answer.
+	 */
+	const uint8_t ask = (uint8_t)(x25519 | FL_HOSTKEY_ASK | FL_CLIENT_REKEY);
+
+	bad |= seed_write(dir, "-client-rekey", x25519 | FL_CLIENT_REKEY, x25519 | FL_CLIENT_REKEY, 2, 0) != 0;
+	bad |= seed_write(dir, "-not-strict", x25519 | FL_NOT_STRICT, x25519 | FL_NOT_STRICT, 2, 0) != 0;
+	bad |= seed_write(dir, "-hostkey-ask", ask, ask, 2, 0) != 0;
+	bad |= seed_write(dir, "-hostkey-refused", x25519, x25519 | FL_HOSTKEY_REFUSE, 2, 0) != 0;
+	bad |= seed_write(dir, "-hostkey-ask-refused", ask, ask | FL_HOSTKEY_REFUSE, 2, 0) != 0;
 	exit(bad ? 1 : 0);
 }
