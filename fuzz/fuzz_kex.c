@@ -18,7 +18,7 @@
  * callback defers (SSHTUN_ERR_AGAIN) and the harness then answers with tp_hostkey_answer; bit 7 the host key is
  * refused (by the callback, or with bit 6 by the answer).
  *
- * What bounds an input's cost: the group exchange's check of the server's group, a safe-prime test (some 50 ms
+ * What bounds an input's cost: the group exchange's check of the server's group, a safe-prime test (some 25 ms
  * for 2048 bits, about a second for 8192, the most the client takes: a larger group is refused before any
  * arithmetic; a rekey that brings the group checked last is not checked again). A group that fails costs one
  * Miller-Rabin round at most (a random one fails at trial division) and ends the connection; only a real safe
