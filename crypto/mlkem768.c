@@ -517,9 +517,7 @@ int cry_mlkem768_encaps(uint8_t ct[CRY_MLKEM768_CT_LEN], uint8_t ss[CRY_MLKEM_SS
 int cry_mlkem768_decaps(uint8_t ss[CRY_MLKEM_SS_LEN], const uint8_t ct[CRY_MLKEM768_CT_LEN],
 	const uint8_t sk[CRY_MLKEM768_SK_LEN])
 {
-	const uint8_t *ek = sk + VEC_BYTES;
-	const uint8_t *h = ek + CRY_MLKEM768_PK_LEN;
-	const uint8_t *z = h + SYM;
+	const uint8_t *ek, *h, *z;
 	uint8_t hek[SYM];
 	uint8_t in[2 * SYM];	/* m' || h */
 	uint8_t kr[2 * SYM];	/* K' || r' */
@@ -531,6 +529,10 @@ int cry_mlkem768_decaps(uint8_t ss[CRY_MLKEM_SS_LEN], const uint8_t ct[CRY_MLKEM
 	if (ss == NULL || ct == NULL || sk == NULL) {
 		return SSHTUN_ERR_INVAL;
 	}
+	/* The parts of dk only once it is known not to be NULL: an offset added to a null pointer is undefined. */
+	ek = sk + VEC_BYTES;
+	h = ek + CRY_MLKEM768_PK_LEN;
+	z = h + SYM;
 	/* 7.3 hash check: H(ek) as stored. Both are public (the public key and its hash), so the branch is too. */
 	cry_sha3_256(hek, ek, CRY_MLKEM768_PK_LEN);
 	if (!cry_memeq(hek, h, SYM)) {

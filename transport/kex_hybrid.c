@@ -10,6 +10,7 @@
 #if SSHTUN_MLKEM || SSHTUN_SNTRUP
 #include <string.h>
 
+#include "config.h"
 #include "sshtun_err.h"
 #include "crypto/mlkem.h"
 #include "crypto/sntrup.h"
@@ -40,6 +41,47 @@ static int hybrid_k(const struct tp_kex_alg *a, const uint8_t *kem_ss, size_t ke
 	return r;
 }
 
+#if SSHTUN_FUZZ
+enum { PK_MAX = CRY_MLKEM768_PK_LEN, SK_MAX = CRY_MLKEM768_SK_LEN };	/* the larger of the two KEMs' */
+
+/*
+ * UNSAFE, fuzzing builds only (SSHTUN_FUZZ; see crypto/x25519.c): there cry_random gives the same bytes every
+ * time, so a KEM's key pair is always the same one. It is made once and copied after: sntrup761's takes some
+ * 200 ms under the sanitizers, which would hold a fuzzer to a few inputs a second. Decapsulation, what
+ * fuzz_kex is for, still runs on every input.
+ */
+static int kem_keypair(const struct kem *m, uint8_t *pk, uint8_t *sk)
+{
+	static struct {
+		const struct kem *m;
+		uint8_t pk[PK_MAX], sk[SK_MAX];
+	} made[2];
+	size_t i = 0;
+	int r;
+
+	while (i < sizeof(made) / sizeof(made[0]) && made[i].m && made[i].m != m) {
+		i++;
+	}
+	if (i == sizeof(made) / sizeof(made[0]) || m->pk_len > PK_MAX || m->sk_len > SK_MAX) {
+		return m->keypair(pk, sk);
+	}
+	if (!made[i].m) {
+		if ((r = m->keypair(made[i].pk, made[i].sk)) != 0) {
+			return r;
+		}
+		made[i].m = m;
+	}
+	memcpy(pk, made[i].pk, m->pk_len);
+	memcpy(sk, made[i].sk, m->sk_len);
+	return 0;
+}
+#else
+static int kem_keypair(const struct kem *m, uint8_t *pk, uint8_t *sk)
+{
+	return m->keypair(pk, sk);
+}
+#endif
+
 /* priv = KEM secret key || X25519 secret; q = KEM public key || X25519 public key. */
 static int hybrid_init(const struct tp_kex_alg *a, const struct cry_dh_group *grp, uint8_t *priv, uint8_t *q,
 	size_t *qlen)
@@ -48,7 +90,7 @@ static int hybrid_init(const struct tp_kex_alg *a, const struct cry_dh_group *gr
 	int r;
 
 	(void)grp;
-	if ((r = m->keypair(q, priv)) != 0 || (r = cry_x25519_keypair(priv + m->sk_len, q + m->pk_len)) != 0) {
+	if ((r = kem_keypair(m, q, priv)) != 0 || (r = cry_x25519_keypair(priv + m->sk_len, q + m->pk_len)) != 0) {
 		return r;
 	}
 	*qlen = m->pk_len + X_LEN;
@@ -96,22 +138,28 @@ static int hybrid_server(const struct tp_kex_alg *a, const struct cry_dh_group *
 	return r;
 }
 
-#define HYBRID_ROW(nm, h, kem, hlen) { .name = nm, .hash = h, .flow = TP_KEX_DIRECT, .pq = 1, .k_string = 1, \
-	.priv_len = (kem).sk_len + X_LEN, .q_max = (kem).pk_len + X_LEN, .qs_max = (kem).ct_len + X_LEN, \
-	.k_max = hlen, .param = &(kem), .client_init = hybrid_init, .shared = hybrid_shared, .server = hybrid_server }
+/*
+ * The sizes come as the KEM's constants, not from its struct kem: a member of a const object is no constant
+ * expression in C, and clang refuses it in a static initializer (gcc takes it as an extension).
+ */
+#define HYBRID_ROW(nm, h, kem, pk, sk, ct, hlen) { .name = nm, .hash = h, .flow = TP_KEX_DIRECT, .pq = 1, \
+	.k_string = 1, .priv_len = (sk) + X_LEN, .q_max = (pk) + X_LEN, .qs_max = (ct) + X_LEN, .k_max = hlen, \
+	.param = &(kem), .client_init = hybrid_init, .shared = hybrid_shared, .server = hybrid_server }
 
 #if SSHTUN_MLKEM
 static const struct kem mlkem768 = { CRY_MLKEM768_PK_LEN, CRY_MLKEM768_SK_LEN, CRY_MLKEM768_CT_LEN, CRY_MLKEM_SS_LEN,
 	cry_mlkem768_keypair, cry_mlkem768_encaps, cry_mlkem768_decaps };
-const struct tp_kex_alg tp_kex_mlkem768x25519 = HYBRID_ROW("mlkem768x25519-sha256", CRY_SHA256, mlkem768, 32);
+const struct tp_kex_alg tp_kex_mlkem768x25519 = HYBRID_ROW("mlkem768x25519-sha256", CRY_SHA256, mlkem768,
+	CRY_MLKEM768_PK_LEN, CRY_MLKEM768_SK_LEN, CRY_MLKEM768_CT_LEN, 32);
 #endif
 
 #if SSHTUN_SNTRUP
 static const struct kem sntrup761 = { CRY_SNTRUP761_PK_LEN, CRY_SNTRUP761_SK_LEN, CRY_SNTRUP761_CT_LEN,
 	CRY_SNTRUP761_SS_LEN, cry_sntrup761_keypair, cry_sntrup761_enc, cry_sntrup761_dec };
-const struct tp_kex_alg tp_kex_sntrup761x25519 = HYBRID_ROW("sntrup761x25519-sha512", CRY_SHA512, sntrup761, 64);
+const struct tp_kex_alg tp_kex_sntrup761x25519 = HYBRID_ROW("sntrup761x25519-sha512", CRY_SHA512, sntrup761,
+	CRY_SNTRUP761_PK_LEN, CRY_SNTRUP761_SK_LEN, CRY_SNTRUP761_CT_LEN, 64);
 const struct tp_kex_alg tp_kex_sntrup761x25519_openssh = HYBRID_ROW("sntrup761x25519-sha512@openssh.com", CRY_SHA512,
-	sntrup761, 64);
+	sntrup761, CRY_SNTRUP761_PK_LEN, CRY_SNTRUP761_SK_LEN, CRY_SNTRUP761_CT_LEN, 64);
 #endif
 
 #endif
