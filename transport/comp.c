@@ -122,6 +122,9 @@ int tp_z_run(struct tp_zstream *s, const uint8_t *in, size_t n, uint8_t *out, si
 		}
 	} else {
 		r = deflate(z, Z_PARTIAL_FLUSH);
+		if (r == Z_BUF_ERROR && n == 0) {
+			r = Z_OK;	/* nothing in, nothing pending: zlib reports no progress, which is no error */
+		}
 		if (r != Z_OK || z->avail_in > 0 || z->avail_out == 0) {
 			return r == Z_OK ? SSHTUN_ERR_LIMIT : SSHTUN_ERR_CRYPTO;
 		}
