@@ -297,6 +297,12 @@ block=$TMP/block
 		old=$(awk -v b="$BEGIN_MARK" -v e="$END_MARK" 'index($0, b) == 1 { inb = 1; next }
 			index($0, e) == 1 { inb = 0 } inb && /^Measured /' "$README")
 		[ -n "$old" ] && echo "$old"
+		# Earlier partial runs' lines stay, unless this run re-measured one of their rows.
+		awk -v b="$BEGIN_MARK" -v e="$END_MARK" -v now=" ${TARGETS[*]} " 'index($0, b) == 1 { inb = 1; next }
+			index($0, e) == 1 { inb = 0 }
+			inb && /^Rows / { n = split(substr($0, 6, index($0, " re-measured") - 6), t, " "); keep = 1
+				for (i = 1; i <= n; i++) if (index(now, " " t[i] " ")) keep = 0
+				if (keep) print }' "$README"
 	fi
 	echo "$note"
 } >"$block"
