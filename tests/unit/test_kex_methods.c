@@ -362,6 +362,60 @@ static void test_refuse_gex_groups(void **state)
 }
 #endif
 
+/* The client refused what came: tp_poll gives want, the transport is closed, its last packet a DISCONNECT. */
+static void expect_closed(struct ks *s, int want)
+{
+	uint8_t p[1024];
+	struct tp_msg m;
+	size_t n = 0;
+
+	assert_int_equal(tp_poll(s->tp, &m), want);
+	assert_true(tp_is_closed(s->tp));
+	assert_false(tp_is_ready(s->tp));
+	while (ks_recv(s, p, sizeof(p), &n) == 1 && p[0] != SSH_MSG_DISCONNECT) {
+	}
+	assert_int_equal(p[0], SSH_MSG_DISCONNECT);
+}
+
+/* NEWKEYS must be the one byte: with anything after it the keys are not taken. */
+static void test_newkeys_malformed(void **state)
+{
+	static const uint8_t bad[] = { SSH_MSG_NEWKEYS, 0 };
+	struct fix *f = *state;
+	char kex[128];
+	struct ks *s = start(f, "curve25519-sha256", kex, sizeof(kex));
+	uint8_t h[KS_H_MAX];
+	struct wire_w sig;
+
+	assert_int_equal(ks_hello(s), 0);
+	assert_int_equal(ks_hash(s, f->host.blob, f->host.bloblen, s->q_s, s->q_s_len, h), 0);
+	wire_w_init(&sig, 0);
+	assert_int_equal(f->host.sign(&f->host, h, s->h_len, &sig), 0);
+	assert_int_equal(ks_reply(s, f->host.blob, f->host.bloblen, sig.p, sig.len), 0);
+	wire_w_free(&sig);
+	assert_int_equal(ks_take_keys(s, h), 0);
+	assert_int_equal(ks_send(s, bad, sizeof(bad)), 0);
+	expect_closed(s, SSHTUN_ERR_PROTOCOL);
+}
+
+/* NEWKEYS before the reply (no keys derived yet) is out of order. */
+static void test_newkeys_early(void **state)
+{
+	static const uint8_t newkeys = SSH_MSG_NEWKEYS;
+	struct fix *f = *state;
+	char kex[128];
+	struct ks *s = start(f, "curve25519-sha256", kex, sizeof(kex));
+
+	uint8_t wire[64];
+	size_t n = 0;
+
+	assert_int_equal(ks_hello(s), 0);
+	/* Framed by hand: ks_send would take the server's next keys, which do not exist yet. */
+	assert_int_equal(ks_seal(s, &newkeys, 1, wire, sizeof(wire), &n), 0);
+	assert_int_equal(tp_input(s->tp, wire, n), 0);
+	expect_closed(s, SSHTUN_ERR_PROTOCOL);
+}
+
 #if SSHTUN_ZLIB
 /* A client asking for compression (Compression yes) and a server offering only comp. */
 static struct ks *start_comp(struct fix *f, const char *comp)
@@ -448,6 +502,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_post_quantum_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_sizes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_hybrid_zero_x25519, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newkeys_malformed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newkeys_early, setup, teardown),
 #if SSHTUN_ECDH_NIST
 		cmocka_unit_test_setup_teardown(test_refuse_ecdh_points, setup, teardown),
 #endif
