@@ -21,12 +21,10 @@ MIB=${SSHTUN_ALG_MIB:-16}
 # Only cells whose name matches this pattern run (for a quick look at one part: SSHTUN_ALG_ONLY=kex).
 ONLY=${SSHTUN_ALG_ONLY:-}
 RESULTS=$(mktemp "${TMPDIR:-/tmp}/sshtun-alg.$$.XXXXXX") || exit 1
-SRC=$RESULTS.bin
 cleanup() {
 	rig_down
-	rm -f "$RESULTS" "$SRC"
+	rm -f "$RESULTS"
 }
-head -c $((MIB * 1024 * 1024)) /dev/urandom >"$SRC"
 
 # The servers: NAME=SSHD, and for OpenSSH 10 the paths of its helpers in the unpacked tree.
 SERVERS="9.2"
@@ -83,33 +81,6 @@ offered() {
 	"$RIG_SSHD" -T -f "$RIG_SSHD_CONFIG" 2>/dev/null | awk -v k="$key" '$1 == k { print $2 }'
 }
 
-is_up() {
-	grep -q "tunnel up" "$RIG_DIR/$1.log"
-}
-
-server_end() {
-	local dev
-
-	rig_wait 10 test -n "$(rig_devs "$RIG_NS_S" tun)" || return 1
-	dev=$(rig_devs "$RIG_NS_S" tun | head -n 1)
-	rig_server ip addr add "$SADDR" peer "$CADDR" dev "$dev" && rig_server ip link set "$dev" up
-}
-
-# MIB MiB from the server to the client through the tunnel; 0 if they arrived byte for byte.
-download() {
-	local dst=$RIG_DIR/recv.bin recv_pid ok
-
-	rig_client_bg recv sh -c "timeout 120 nc -l $CADDR 5002 > $dst"
-	recv_pid=$RIG_LAST_PID
-	rig_wait 5 rig_client sh -c "ss -ltn | grep -q ':5002'"
-	rig_server timeout 120 nc -N "$CADDR" 5002 <"$SRC"
-	wait "$recv_pid"
-	cmp -s "$SRC" "$dst"
-	ok=$?
-	rm -f "$dst"
-	return $ok
-}
-
 # warned_right KEX LOG: the warning of a key exchange that is not post-quantum is there exactly when it should be.
 warned_right() {
 	local pq=0 warned=0
@@ -140,11 +111,11 @@ cell() {
 	rig_client_bg "$log" timeout 300 "$SSHTUN" -v -F "$RIG_SSH_CONFIG" "${opt[@]}" -o RekeyLimit=4M -w any \
 		-o TunnelAddress=$CADDR -o TunnelPeer=$SADDR "$RIG_TARGET"
 	pid=$RIG_LAST_PID
-	if ! rig_wait 30 is_up "$log" || ! server_end; then
+	if ! rig_wait 30 rig_is_up "$log" || ! rig_tun_server_end $SADDR $CADDR; then
 		why="no tunnel"
 	elif ! grep -qF -- "$want" "$RIG_DIR/$log.log"; then
 		why="negotiated something else"
-	elif ! download; then
+	elif ! rig_transfer down "$MIB" $SADDR $CADDR; then
 		why="$MIB MiB not byte for byte"
 	elif [ "$(grep -c 'rekeying after' "$RIG_DIR/$log.log")" -lt 1 ]; then
 		why="no key renewal during the transfer"

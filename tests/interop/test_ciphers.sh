@@ -28,10 +28,6 @@ st() {
 		-o TunnelAddress=$CADDR -o TunnelPeer=$SADDR "$@" "$RIG_TARGET"
 }
 
-is_up() {
-	grep -q "tunnel up" "$RIG_DIR/$1.log"
-}
-
 show() {
 	echo "# --- $1:"
 	tail -n 20 "$RIG_DIR/$1.log" 2>/dev/null | tap_diag
@@ -39,39 +35,8 @@ show() {
 	rig_sshd_log | grep -v 'debug[23]' | tail -n 20 | tap_diag
 }
 
-# The server's end of the tunnel: sshd makes the device, the test gives it its address.
-server_end() {
-	local dev
-
-	rig_wait 10 test -n "$(rig_devs "$RIG_NS_S" tun)" || return 1
-	dev=$(rig_devs "$RIG_NS_S" tun | head -n 1)
-	rig_server ip addr add "$SADDR" peer "$CADDR" dev "$dev" || return 1
-	rig_server ip link set "$dev" up
-}
-
 no_devs() {
 	[ -z "$(rig_devs "$RIG_NS_C" tun)" ] && [ -z "$(rig_devs "$RIG_NS_S" tun)" ]
-}
-
-# transfer DIR: MIB MiB of random bytes across the tunnel (up: client to server), compared by digest.
-transfer() {
-	local dir=$1 src=$RIG_DIR/send.bin dst=$RIG_DIR/recv.bin recv_pid
-
-	[ -f "$src" ] || head -c $((MIB * 1024 * 1024)) /dev/urandom >"$src"
-	rm -f "$dst"
-	if [ "$dir" = up ]; then
-		rig_server_bg "nc-up" sh -c "timeout 60 nc -l $SADDR 5001 > $dst"
-		recv_pid=$RIG_LAST_PID
-		rig_wait 5 rig_server sh -c "ss -ltn | grep -q ':5001'"
-		rig_client timeout 60 nc -N "$SADDR" 5001 <"$src"
-	else
-		rig_client_bg "nc-down" sh -c "timeout 60 nc -l $CADDR 5002 > $dst"
-		recv_pid=$RIG_LAST_PID
-		rig_wait 5 rig_client sh -c "ss -ltn | grep -q ':5002'"
-		rig_server timeout 60 nc -N "$CADDR" 5002 <"$src"
-	fi
-	wait "$recv_pid"
-	cmp -s "$src" "$dst"
 }
 
 # sshd_saw FROM CIPHER MAC: sshd's log, from line FROM on, names CIPHER and MAC for both directions.
@@ -90,7 +55,7 @@ one() {
 	from=$(($(rig_sshd_log | wc -l) + 1))
 	st "$name" -o Ciphers="$cipher" -o RekeyLimit=256K "$@"
 	pid=$RIG_LAST_PID
-	if ! rig_wait 20 is_up "$name" || ! server_end; then
+	if ! rig_wait 20 rig_is_up "$name" || ! rig_tun_server_end $SADDR $CADDR; then
 		tap_not_ok "$name: tunnel up"
 		show "$name"
 		rig_kill "$pid"
@@ -104,8 +69,8 @@ one() {
 		show "$name"
 	fi
 	tap_check "$name: ping client -> server" rig_client ping -c 2 -i 0.2 -W 2 $SADDR
-	tap_check "$name: $MIB MiB client -> server, byte for byte" transfer up
-	tap_check "$name: $MIB MiB server -> client, byte for byte" transfer down
+	tap_check "$name: $MIB MiB client -> server, byte for byte" rig_transfer up "$MIB" $SADDR $CADDR
+	tap_check "$name: $MIB MiB server -> client, byte for byte" rig_transfer down "$MIB" $SADDR $CADDR
 	n=$(grep -c "key exchange [0-9]* done" "$RIG_DIR/$name.log")
 	if [ "$n" -ge 3 ]; then
 		tap_ok "$name: $n key exchanges (sshtun's RekeyLimit 256K, sshd's 1M) with the data intact"

@@ -28,10 +28,6 @@ Host *
 	ConnectTimeout 10
 EOF
 
-is_up() {
-	grep -q "tunnel up" "$RIG_DIR/$1.log"
-}
-
 show() {
 	echo "# --- $1:"
 	tail -n 15 "$RIG_DIR/$1.log" 2>/dev/null | tap_diag
@@ -49,7 +45,7 @@ up() {
 	from=$(($(wc -l <"$log") + 1))
 	rig_client_bg "$name" env $UP_ENV setsid -w timeout 60 "$SSHTUN" -v -F "$RIG_DIR/bare_config" "$@" -w any "$RIG_TARGET" </dev/null
 	pid=$RIG_LAST_PID
-	if rig_wait 20 is_up "$name" && rig_wait 5 sh -c 'tail -n +"$1" "$2" | grep -q -- "$3"' sh "$from" "$log" "$pattern"; then
+	if rig_wait 20 rig_is_up "$name" && rig_wait 5 sh -c 'tail -n +"$1" "$2" | grep -q -- "$3"' sh "$from" "$log" "$pattern"; then
 		tap_ok "$name: tunnel up; sshd: $(tail -n +"$from" "$log" | grep -o -m1 -- "$pattern.*" | cut -c1-90)"
 	else
 		tap_not_ok "$name: tunnel up and sshd logged /$pattern/"

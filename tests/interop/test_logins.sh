@@ -104,10 +104,6 @@ sshd_alt() {
 }
 printf 'Welcome to the sshtun test rig.\nAuthorised use only.\n' >"$RIG_DIR/banner"
 
-is_up() {
-	grep -q "tunnel up" "$RIG_DIR/$1.log"
-}
-
 # up NAME PATTERN ASKPASS ARGS...: sshtun (no terminal, askpass forced) until the tunnel is up and the sshd
 # log has PATTERN (only lines logged from now on count); then SIGTERM.
 up() {
@@ -118,7 +114,7 @@ up() {
 	rig_client_bg "$name" env SSH_ASKPASS="$ask" SSH_ASKPASS_REQUIRE=force setsid -w timeout 60 "$SSHTUN" -v \
 		-F "$RIG_DIR/login_config" -p "$PORT" "$@" "$RIG_SERVER_IP" </dev/null
 	pid=$RIG_LAST_PID
-	if rig_wait 20 is_up "$name" &&
+	if rig_wait 20 rig_is_up "$name" &&
 		rig_wait 5 sh -c 'tail -n +"$1" "$2" | grep -q -- "$3"' sh "$from" "$ALT_LOG" "$pattern"; then
 		tap_ok "$name: tunnel up; sshd: $(tail -n +"$from" "$ALT_LOG" | grep -o -m1 -- "$pattern.*" | cut -c1-80)"
 	else

@@ -29,10 +29,6 @@ st_fg() {
 	rig_client timeout 60 "$SSHTUN" -F "$RIG_SSH_CONFIG" -i "$RIG_KEY" "$@" "$RIG_TARGET" 2>&1
 }
 
-is_up() {
-	grep -q "tunnel up" "$RIG_DIR/$1.log"
-}
-
 show() {
 	echo "# --- $1:"
 	tail -n 20 "$RIG_DIR/$1.log" 2>/dev/null | tap_diag
@@ -44,13 +40,10 @@ show() {
 server_end() {
 	local kind=$1 dev
 
+	[ "$kind" = tun ] && { rig_tun_server_end $SADDR $CADDR; return; }
 	rig_wait 10 test -n "$(rig_devs "$RIG_NS_S" "$kind")" || return 1
 	dev=$(rig_devs "$RIG_NS_S" "$kind" | head -n 1)
-	if [ "$kind" = tun ]; then
-		rig_server ip addr add "$SADDR" peer "$CADDR" dev "$dev" || return 1
-	else
-		rig_server ip addr add "$SADDR/24" dev "$dev" || return 1
-	fi
+	rig_server ip addr add "$SADDR/24" dev "$dev" || return 1
 	rig_server ip link set "$dev" up
 }
 
@@ -75,38 +68,13 @@ stop_clean() {
 	fi
 }
 
-# transfer DIR FROM-NS TO-IP: sends MIB MiB of random bytes across the tunnel and compares digests.
-transfer() {
-	local dir=$1 src dst sum_in sum_out recv_pid
-
-	src=$RIG_DIR/send.bin
-	dst=$RIG_DIR/recv-$dir.bin
-	[ -f "$src" ] || head -c $((MIB * 1024 * 1024)) /dev/urandom >"$src"
-	if [ "$dir" = up ]; then
-		rig_server_bg "nc-$dir" sh -c "timeout 120 nc -l $SADDR 5001 > $dst"
-		recv_pid=$RIG_LAST_PID
-		rig_wait 5 rig_server sh -c "ss -ltn | grep -q ':5001'"
-		rig_client timeout 120 nc -N "$SADDR" 5001 <"$src"
-	else
-		rig_client_bg "nc-$dir" sh -c "timeout 120 nc -l $CADDR 5002 > $dst"
-		recv_pid=$RIG_LAST_PID
-		rig_wait 5 rig_client sh -c "ss -ltn | grep -q ':5002'"
-		rig_server timeout 120 nc -N "$CADDR" 5002 <"$src"
-	fi
-	wait "$recv_pid"
-	sum_in=$(sha256sum <"$src" | cut -d' ' -f1)
-	sum_out=$(sha256sum <"$dst" | cut -d' ' -f1)
-	rm -f "$dst"
-	[ "$sum_in" = "$sum_out" ]
-}
-
 # ---- 1. Tunnel up with each cipher, ping both ways, clean stop.
 rig_up "RekeyLimit 8M"
 for cipher in chacha20-poly1305@openssh.com aes128-gcm@openssh.com aes256-gcm@openssh.com; do
 	name="l3-${cipher%%@*}"
 	st "$name" -w any -o Ciphers="$cipher" -o TunnelAddress=$CADDR -o TunnelPeer=$SADDR
 	pid=$RIG_LAST_PID
-	if rig_wait 15 is_up "$name" && server_end tun; then
+	if rig_wait 15 rig_is_up "$name" && server_end tun; then
 		tap_ok "$name: tunnel up ($(grep -o 'tunnel up.*' "$RIG_DIR/$name.log"))"
 	else
 		tap_not_ok "$name: tunnel up"
@@ -126,9 +94,9 @@ for cipher in chacha20-poly1305@openssh.com aes128-gcm@openssh.com aes256-gcm@op
 			name="l3-aes128-gcm-rekey-by-$who"
 			st "$name" -v -w any -o Ciphers="$cipher" -o RekeyLimit=$limit -o TunnelAddress=$CADDR -o TunnelPeer=$SADDR
 			pid=$RIG_LAST_PID
-			rig_wait 15 is_up "$name" && server_end tun
-			tap_check "$name: $MIB MiB client -> server, byte for byte" transfer up
-			tap_check "$name: $MIB MiB server -> client, byte for byte" transfer down
+			rig_wait 15 rig_is_up "$name" && server_end tun
+			tap_check "$name: $MIB MiB client -> server, byte for byte" rig_transfer up "$MIB" $SADDR $CADDR
+			tap_check "$name: $MIB MiB server -> client, byte for byte" rig_transfer down "$MIB" $SADDR $CADDR
 			if [ $who = sshd ]; then
 				n=$(grep -c "server started a key exchange" "$RIG_DIR/$name.log")
 			else
@@ -167,7 +135,7 @@ done
 name=l3-no-ack-thinning
 st "$name" -v -w any -o TunnelAckThinning=no -o TunnelAddress=$CADDR -o TunnelPeer=$SADDR
 pid=$RIG_LAST_PID
-if rig_wait 15 is_up "$name" && server_end tun && transfer up && transfer down; then
+if rig_wait 15 rig_is_up "$name" && server_end tun && rig_transfer up "$MIB" $SADDR $CADDR && rig_transfer down "$MIB" $SADDR $CADDR; then
 	stop_clean "$name" "$pid"
 	n=$(sed -n 's/.* \([0-9][0-9]*\) redundant ACKs not relayed.*/\1/p' "$RIG_DIR/$name.log")
 	if [ "$n" = 0 ]; then
@@ -187,7 +155,7 @@ rig_down
 rig_up
 st tap -o Tunnel=ethernet -w any -o TunnelAddress=$CADDR/24
 pid=$RIG_LAST_PID
-if rig_wait 15 is_up tap && server_end tap; then
+if rig_wait 15 rig_is_up tap && server_end tap; then
 	tap_ok "tap: ethernet tunnel up"
 	tap_check "tap: ping client -> server over layer 2" rig_client ping -c 3 -W 2 $SADDR
 	tap_check "tap: ping server -> client over layer 2" rig_server ping -c 3 -W 2 $CADDR
@@ -221,7 +189,7 @@ rig_client env SSH_AUTH_SOCK="$agent_sock" ssh-add -q "$RIG_KEY" 2>/dev/null
 rig_client_bg agent-st env SSH_AUTH_SOCK="$agent_sock" timeout 60 "$SSHTUN" -F "$RIG_DIR/bare_config" \
 	-o IdentityFile=/nonexistent -w any "$RIG_TARGET"
 pid=$RIG_LAST_PID
-if rig_wait 15 is_up agent-st; then
+if rig_wait 15 rig_is_up agent-st; then
 	tap_ok "agent: authenticated with a key held by ssh-agent"
 	stop_clean agent-st "$pid"
 else
@@ -241,7 +209,7 @@ rig_client env SSH_AUTH_SOCK="$agent_sock" SSH_ASKPASS="$RIG_DIR/askpass" SSH_AS
 rig_client_bg agent-only env SSH_AUTH_SOCK="$agent_sock" timeout 60 "$SSHTUN" -v -F "$RIG_DIR/bare_config" \
 	-i "$RIG_DIR/locked" -o IdentitiesOnly=yes -w any "$RIG_TARGET"
 pid=$RIG_LAST_PID
-if rig_wait 15 is_up agent-only && grep -q "authenticated with agent: locked" "$RIG_DIR/agent-only.log" &&
+if rig_wait 15 rig_is_up agent-only && grep -q "authenticated with agent: locked" "$RIG_DIR/agent-only.log" &&
 	! grep -q "offering public key agent: .*id_ed25519\|offering public key agent: [^l]" "$RIG_DIR/agent-only.log"; then
 	tap_ok "IdentitiesOnly: the agent signs for the passphrase-protected IdentityFile, and only for it"
 	stop_clean agent-only "$pid"
@@ -276,7 +244,7 @@ refused "unknown host key" 4 "not known.*SHA256:" -o UserKnownHostsFile=/dev/nul
 new_kh=$RIG_DIR/known_hosts_new
 st accept-new -w any -o UserKnownHostsFile="$new_kh" -o StrictHostKeyChecking=accept-new
 pid=$RIG_LAST_PID
-if rig_wait 15 is_up accept-new && grep -q "$RIG_SERVER_IP ssh-ed25519" "$new_kh"; then
+if rig_wait 15 rig_is_up accept-new && grep -q "$RIG_SERVER_IP ssh-ed25519" "$new_kh"; then
 	tap_ok "accept-new: unknown host key added to known_hosts and the tunnel comes up"
 	stop_clean accept-new "$pid"
 else

@@ -15,6 +15,10 @@
 #   rig_devs NS tun|tap               # names of the tun or tap devices in namespace NS
 #   rig_sshd_log                      # prints sshd's log
 #   rig_sshd_session_pid              # pid of sshd's process moving the newest connection's data
+#   rig_is_up NAME                    # the client's log $RIG_DIR/NAME.log says "tunnel up"
+#   rig_tun_server_end ADDR PEER      # the server's tun device (made by sshd): ADDR peer PEER, up
+#   rig_transfer up|down MIB ADDR PEER  # MIB MiB of random bytes through the tunnel with nc (up: client to
+#                                     # server at ADDR; down: server to the client at PEER), compared byte for byte
 #   rig_down                          # kills every process in both namespaces, deletes them and the temp
 #                                     # dir; idempotent; rig_up sets a trap on EXIT INT TERM HUP that calls it
 #
@@ -358,6 +362,43 @@ rig_up() {
 		return 1
 	fi
 	return 0
+}
+
+# ---- helpers for tests of a tunnel ----
+
+rig_is_up() {
+	grep -q "tunnel up" "$RIG_DIR/$1.log"
+}
+
+# The server's end of a tun tunnel: sshd creates the device, the test gives it its addresses.
+rig_tun_server_end() {
+	local dev
+
+	rig_wait 10 test -n "$(rig_devs "$RIG_NS_S" tun)" || return 1
+	dev=$(rig_devs "$RIG_NS_S" tun | head -n 1)
+	rig_server ip addr add "$1" peer "$2" dev "$dev" || return 1
+	rig_server ip link set "$dev" up
+}
+
+# rig_transfer up|down MIB SERVER_ADDR CLIENT_ADDR: random bytes through the tunnel, byte for byte.
+rig_transfer() {
+	local dir=$1 mib=$2 saddr=$3 caddr=$4 src=$RIG_DIR/send-$2.bin dst=$RIG_DIR/recv.bin recv_pid
+
+	[ -f "$src" ] || head -c $((mib * 1024 * 1024)) /dev/urandom >"$src"
+	rm -f "$dst"
+	if [ "$dir" = up ]; then
+		rig_server_bg "nc-up" sh -c "timeout 120 nc -l $saddr 5001 > $dst"
+		recv_pid=$RIG_LAST_PID
+		rig_wait 5 rig_server sh -c "ss -ltn | grep -q ':5001'"
+		rig_client timeout 120 nc -N "$saddr" 5001 <"$src"
+	else
+		rig_client_bg "nc-down" sh -c "timeout 120 nc -l $caddr 5002 > $dst"
+		recv_pid=$RIG_LAST_PID
+		rig_wait 5 rig_client sh -c "ss -ltn | grep -q ':5002'"
+		rig_server timeout 120 nc -N "$caddr" 5002 <"$src"
+	fi
+	wait "$recv_pid"
+	cmp -s "$src" "$dst"
 }
 
 # ---- TAP-like reporting ----
