@@ -98,7 +98,10 @@ out:
 	return err;
 }
 
-/* An ML-KEM-768 key imported with ctx (freed here) from "pub" (ek) or "priv" (dk), as selection says; NULL if refused. */
+/*
+ * An ML-KEM-768 key imported with ctx (freed here) from "pub" (ek) or "priv" (dk), as selection says; NULL if
+ * refused. Importing dk runs libcrypto's pairwise test, an encapsulation and a decapsulation.
+ */
 static EVP_PKEY *ossl_import(EVP_PKEY_CTX *ctx, int selection, const uint8_t *key, size_t len)
 {
 	OSSL_PARAM params[2];

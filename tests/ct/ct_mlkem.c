@@ -82,7 +82,7 @@ int main(void)
 		printf("ct_mlkem: ML-KEM-768 gave wrong results\n");
 		return 1;
 	}
-	printf("ct_mlkem: ML-KEM-768 keypair_derand, encaps_derand, decaps (valid and rejected ciphertext) ran\n");
+	printf("ct_mlkem: in-tree ML-KEM-768 keypair_derand, encaps_derand, decaps (valid and rejected ciphertext) ran\n");
 	return 0;
 }
 
