@@ -1,5 +1,6 @@
 /*
- * sshtun: ML-KEM-768 (FIPS 203), written from the standard's algorithms; see mlkem.h.
+ * sshtun: ML-KEM-768 (FIPS 203), written from the standard's algorithms: the cry_mlkem768_intree_* functions of
+ * mlkem.h (crypto/mlkem_ossl.c chooses between them and libcrypto's).
  *
  * Coefficients are kept fully reduced, in [0, q), as uint16_t, and the NTT is FIPS 203's own (plain
  * representatives, no Montgomery factors), so every intermediate value is the standard's and can be compared with
@@ -452,8 +453,8 @@ static int ek_check(const uint8_t pk[CRY_MLKEM768_PK_LEN])
 	return bad ? SSHTUN_ERR_KEX_FAILED : 0;
 }
 
-int cry_mlkem768_keypair_derand(uint8_t pk[CRY_MLKEM768_PK_LEN], uint8_t sk[CRY_MLKEM768_SK_LEN], const uint8_t d[32],
-	const uint8_t z[32])
+int cry_mlkem768_intree_keypair_derand(uint8_t pk[CRY_MLKEM768_PK_LEN], uint8_t sk[CRY_MLKEM768_SK_LEN],
+	const uint8_t d[32], const uint8_t z[32])
 {
 	if (pk == NULL || sk == NULL || d == NULL || z == NULL) {
 		return SSHTUN_ERR_INVAL;
@@ -466,18 +467,18 @@ int cry_mlkem768_keypair_derand(uint8_t pk[CRY_MLKEM768_PK_LEN], uint8_t sk[CRY_
 	return 0;
 }
 
-int cry_mlkem768_keypair(uint8_t pk[CRY_MLKEM768_PK_LEN], uint8_t sk[CRY_MLKEM768_SK_LEN])
+int cry_mlkem768_intree_keypair(uint8_t pk[CRY_MLKEM768_PK_LEN], uint8_t sk[CRY_MLKEM768_SK_LEN])
 {
 	uint8_t dz[2 * SYM];
 	int r;
 
 	cry_random(dz, sizeof(dz));
-	r = cry_mlkem768_keypair_derand(pk, sk, dz, dz + SYM);
+	r = cry_mlkem768_intree_keypair_derand(pk, sk, dz, dz + SYM);
 	cry_wipe(dz, sizeof(dz));
 	return r;
 }
 
-int cry_mlkem768_encaps_derand(uint8_t ct[CRY_MLKEM768_CT_LEN], uint8_t ss[CRY_MLKEM_SS_LEN],
+int cry_mlkem768_intree_encaps_derand(uint8_t ct[CRY_MLKEM768_CT_LEN], uint8_t ss[CRY_MLKEM_SS_LEN],
 	const uint8_t pk[CRY_MLKEM768_PK_LEN], const uint8_t m[32])
 {
 	uint8_t in[2 * SYM];	/* m || H(ek) */
@@ -502,19 +503,19 @@ int cry_mlkem768_encaps_derand(uint8_t ct[CRY_MLKEM768_CT_LEN], uint8_t ss[CRY_M
 	return 0;
 }
 
-int cry_mlkem768_encaps(uint8_t ct[CRY_MLKEM768_CT_LEN], uint8_t ss[CRY_MLKEM_SS_LEN],
+int cry_mlkem768_intree_encaps(uint8_t ct[CRY_MLKEM768_CT_LEN], uint8_t ss[CRY_MLKEM_SS_LEN],
 	const uint8_t pk[CRY_MLKEM768_PK_LEN])
 {
 	uint8_t m[SYM];
 	int r;
 
 	cry_random(m, sizeof(m));
-	r = cry_mlkem768_encaps_derand(ct, ss, pk, m);
+	r = cry_mlkem768_intree_encaps_derand(ct, ss, pk, m);
 	cry_wipe(m, sizeof(m));
 	return r;
 }
 
-int cry_mlkem768_decaps(uint8_t ss[CRY_MLKEM_SS_LEN], const uint8_t ct[CRY_MLKEM768_CT_LEN],
+int cry_mlkem768_intree_decaps(uint8_t ss[CRY_MLKEM_SS_LEN], const uint8_t ct[CRY_MLKEM768_CT_LEN],
 	const uint8_t sk[CRY_MLKEM768_SK_LEN])
 {
 	const uint8_t *ek, *h, *z;

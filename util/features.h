@@ -17,7 +17,10 @@
 #define SSHTUN_RSA 1
 #endif
 
-/* Key exchange: mlkem768x25519-sha256 (ML-KEM-768, FIPS 203, written in crypto/mlkem768.c, over Keccak in crypto/keccak.c). */
+/*
+ * Key exchange: mlkem768x25519-sha256 (ML-KEM-768, FIPS 203, written in crypto/mlkem768.c, over Keccak in
+ * crypto/keccak.c; libcrypto's instead when the one loaded has it, OpenSSL 3.5 on: crypto/mlkem_ossl.c).
+ */
 #ifndef SSHTUN_MLKEM
 #define SSHTUN_MLKEM 1
 #endif

@@ -1,10 +1,14 @@
 /*
- * sshtun: unit tests for crypto/mlkem768.c: C2SP's accumulated known-answer vectors (10 000 cases hashed to
- * one published value), round trips, implicit rejection, and the FIPS 203 7.2 / 7.3 input checks.
+ * sshtun: unit tests for ML-KEM-768 (crypto/mlkem.h): C2SP's accumulated known-answer vectors (10 000 cases hashed
+ * to one published value), round trips, implicit rejection, and the FIPS 203 7.2 / 7.3 input checks, all through
+ * the path the key exchange takes (libcrypto's with OpenSSL 3.5 or later, else or with SSHTUN_MLKEM_INTREE=1 the
+ * in-tree code: run it both ways); and the two paths crossed, when libcrypto has ML-KEM.
  */
 #include "tests/unit/testutil.h"
 
 #include <stdio.h>
+
+#include <openssl/crypto.h>
 
 #include "util/features.h"
 #include "crypto/crypto.h"
@@ -16,7 +20,12 @@
 enum { PK = CRY_MLKEM768_PK_LEN, SK = CRY_MLKEM768_SK_LEN, CT = CRY_MLKEM768_CT_LEN, SS = CRY_MLKEM_SS_LEN };
 static int t_setup(void **state)
 {
-	return cry_init() == 0 ? 0 : -1;
+	if (cry_init() != 0) {
+		return -1;
+	}
+	print_message("test_mlkem: %s, path: %s\n", OpenSSL_version(OPENSSL_VERSION),
+		cry_mlkem768_uses_ossl() ? "libcrypto's ML-KEM-768" : "in-tree (crypto/mlkem768.c)");
+	return 0;
 }
 
 /*
@@ -158,13 +167,82 @@ static void t_dk_hash(void **state)
 		assert_true(cry_memeq(got, (uint8_t[SS]){ 0 }, SS));
 		sk[at[i]] ^= 0x10;
 	}
-	/* dk_pke and z are not covered by the hash: changing them gives another key, not an error. */
+	/*
+	 * dk_pke is not covered by the hash: changing it gives another key, not an error, in-tree; libcrypto's import
+	 * runs a pairwise test (encapsulate, decapsulate) that such a key fails.
+	 */
 	sk[0] ^= 1;
-	assert_int_equal(cry_mlkem768_decaps(got, ct, sk), 0);
-	assert_memory_not_equal(got, ss, SS);
+	if (cry_mlkem768_uses_ossl()) {
+		assert_int_equal(cry_mlkem768_decaps(got, ct, sk), SSHTUN_ERR_KEX_FAILED);
+		assert_true(cry_memeq(got, (uint8_t[SS]){ 0 }, SS));
+	} else {
+		assert_int_equal(cry_mlkem768_decaps(got, ct, sk), 0);
+		assert_memory_not_equal(got, ss, SS);
+	}
 	sk[0] ^= 1;
 	assert_int_equal(cry_mlkem768_decaps(got, ct, sk), 0);
 	assert_memory_equal(got, ss, SS);
+}
+
+/*
+ * libcrypto's ML-KEM-768 against the in-tree one, whichever the key exchange uses: the same d, z and m give the
+ * same bytes; a key pair made by one path encapsulates with the other and decapsulates back with the first;
+ * a flipped ciphertext bit gives both the same rejection key; a public key over the modulus is refused by both.
+ * Skipped (and passes) when the libcrypto loaded has no ML-KEM (OpenSSL before 3.5, Debian 12's 3.0).
+ */
+static void t_cross(void **state)
+{
+	static uint8_t pk[PK], sk[SK], pk2[PK], sk2[SK], ct[CT], ct2[CT];
+	uint8_t d[32], z[32], m[32], ss[SS], ss2[SS];
+
+	if (!cry_mlkem768_ossl_available()) {
+		print_message("test_mlkem: t_cross skipped: %s has no ML-KEM-768 (OpenSSL 3.5 has)\n",
+			OpenSSL_version(OPENSSL_VERSION));
+		assert_int_equal(cry_mlkem768_ossl_keypair(pk, sk), SSHTUN_ERR_NOT_SUPPORTED);
+		skip();
+	}
+	for (int i = 0; i < 8; i++) {
+		cry_random(d, sizeof(d));
+		cry_random(z, sizeof(z));
+		cry_random(m, sizeof(m));
+		/* Deterministic inputs: byte for byte the same results. */
+		assert_int_equal(cry_mlkem768_ossl_keypair_derand(pk, sk, d, z), 0);
+		assert_int_equal(cry_mlkem768_intree_keypair_derand(pk2, sk2, d, z), 0);
+		assert_memory_equal(pk, pk2, PK);
+		assert_memory_equal(sk, sk2, SK);
+		assert_int_equal(cry_mlkem768_ossl_encaps_derand(ct, ss, pk, m), 0);
+		assert_int_equal(cry_mlkem768_intree_encaps_derand(ct2, ss2, pk, m), 0);
+		assert_memory_equal(ct, ct2, CT);
+		assert_memory_equal(ss, ss2, SS);
+
+		/* libcrypto's key pair, in-tree encapsulation, libcrypto's decapsulation. */
+		assert_int_equal(cry_mlkem768_ossl_keypair(pk, sk), 0);
+		assert_int_equal(cry_mlkem768_intree_encaps(ct, ss, pk), 0);
+		assert_int_equal(cry_mlkem768_ossl_decaps(ss2, ct, sk), 0);
+		assert_memory_equal(ss, ss2, SS);
+		/* In-tree key pair, libcrypto's encapsulation, in-tree decapsulation. */
+		assert_int_equal(cry_mlkem768_intree_keypair(pk2, sk2), 0);
+		assert_int_equal(cry_mlkem768_ossl_encaps(ct2, ss, pk2), 0);
+		assert_int_equal(cry_mlkem768_intree_decaps(ss2, ct2, sk2), 0);
+		assert_memory_equal(ss, ss2, SS);
+
+		/* Implicit rejection: the same J(z || c') from both. */
+		ct2[i * 131 % CT] ^= 0x20;
+		assert_int_equal(cry_mlkem768_ossl_decaps(ss, ct2, sk2), 0);
+		assert_int_equal(cry_mlkem768_intree_decaps(ss2, ct2, sk2), 0);
+		assert_memory_equal(ss, ss2, SS);
+	}
+	/* 7.2: a coefficient of q in ek is refused by libcrypto too, with ct and ss zeroed. */
+	t_set12(pk, 5, 3329);
+	memset(ct, 0x55, sizeof(ct));
+	memset(ss, 0x55, sizeof(ss));
+	assert_int_equal(cry_mlkem768_ossl_encaps(ct, ss, pk), SSHTUN_ERR_KEX_FAILED);
+	assert_true(cry_memeq(ct, (uint8_t[CT]){ 0 }, CT));
+	assert_true(cry_memeq(ss, (uint8_t[SS]){ 0 }, SS));
+	/* 7.3: a changed H(ek) in dk is refused by libcrypto too. */
+	sk2[SK - 40] ^= 1;
+	assert_int_equal(cry_mlkem768_ossl_decaps(ss, ct2, sk2), SSHTUN_ERR_KEX_FAILED);
+	assert_true(cry_memeq(ss, (uint8_t[SS]){ 0 }, SS));
 }
 
 static void t_null(void **state)
@@ -179,6 +257,15 @@ static void t_null(void **state)
 	assert_int_equal(cry_mlkem768_encaps(NULL, ss, pk), SSHTUN_ERR_INVAL);
 	assert_int_equal(cry_mlkem768_decaps(ss, NULL, sk), SSHTUN_ERR_INVAL);
 	assert_int_equal(cry_mlkem768_decaps(ss, ct, NULL), SSHTUN_ERR_INVAL);
+	/* Each path's own functions too, libcrypto's whether or not it has ML-KEM. */
+	assert_int_equal(cry_mlkem768_intree_keypair_derand(pk, NULL, x, x), SSHTUN_ERR_INVAL);
+	assert_int_equal(cry_mlkem768_intree_encaps(ct, NULL, pk), SSHTUN_ERR_INVAL);
+	assert_int_equal(cry_mlkem768_intree_decaps(NULL, ct, sk), SSHTUN_ERR_INVAL);
+	assert_int_equal(cry_mlkem768_ossl_keypair_derand(pk, sk, x, NULL), SSHTUN_ERR_INVAL);
+	assert_int_equal(cry_mlkem768_ossl_keypair(NULL, sk), SSHTUN_ERR_INVAL);
+	assert_int_equal(cry_mlkem768_ossl_encaps_derand(ct, ss, NULL, x), SSHTUN_ERR_INVAL);
+	assert_int_equal(cry_mlkem768_ossl_encaps(ct, ss, NULL), SSHTUN_ERR_INVAL);
+	assert_int_equal(cry_mlkem768_ossl_decaps(ss, NULL, sk), SSHTUN_ERR_INVAL);
 }
 
 int main(void)
@@ -189,6 +276,7 @@ int main(void)
 		cmocka_unit_test(t_implicit_rejection),
 		cmocka_unit_test(t_ek_modulus),
 		cmocka_unit_test(t_dk_hash),
+		cmocka_unit_test(t_cross),
 		cmocka_unit_test(t_null),
 	};
 
