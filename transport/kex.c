@@ -142,17 +142,20 @@ static int send_init(struct tp *tp)
 
 /*
  * The group size to ask for (RFC 4419 3), as OpenSSH's client estimates it: strong enough for the largest
- * key, block or IV of the ciphers negotiated (NIST SP 800-57 equivalences).
+ * key, block or IV of the ciphers and key of the MACs negotiated (NIST SP 800-57 equivalences).
  */
 static uint32_t gex_wanted(const struct tp_choice *c)
 {
 	size_t need = 0;
 	const struct cry_cipher *cs[2] = { c->enc_c2s, c->enc_s2c };
 
+	const struct cry_mac *ms[2] = { c->mac_c2s, c->mac_s2c };
+
 	for (int i = 0; i < 2; i++) {
 		need = cs[i]->key_len > need ? cs[i]->key_len : need;
 		need = cs[i]->block_size > need ? cs[i]->block_size : need;
 		need = cs[i]->iv_len > need ? cs[i]->iv_len : need;
+		need = ms[i] && ms[i]->key_len > need ? ms[i]->key_len : need;
 	}
 	need *= 8;
 	return need <= 112 ? 2048 : need <= 128 ? 3072 : need <= 192 ? 7680 : 8192;

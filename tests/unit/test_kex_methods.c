@@ -275,6 +275,11 @@ static void test_gex_request(void **state)
 	s->cipher = "aes128-gcm@openssh.com";	/* 128 bits: 3072 */
 	assert_int_equal(ks_handshake(s), 0);
 	assert_int_equal(s->gex_n, 3072);
+	s = start(f, "diffie-hellman-group-exchange-sha256", kex, sizeof(kex));
+	s->cipher = "aes128-ctr";
+	s->mac = "hmac-sha2-512";		/* a 512-bit MAC key: 8192, as OpenSSH asks */
+	assert_int_equal(ks_handshake(s), 0);
+	assert_int_equal(s->gex_n, 8192);
 }
 
 /* The server's group p (a BIGNUM, freed) and g is refused when the client has checked it. */
