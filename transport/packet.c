@@ -10,11 +10,6 @@ enum {
 	PAD_ROOM = 4 + 16 + 16,		/* worst-case padding, rounded up */
 	TAG_ROOM = (int)CRY_MAC_TAG_MAX > (int)CRY_TAG_MAX ? (int)CRY_MAC_TAG_MAX : (int)CRY_TAG_MAX,
 	BLOCK_MAX = 16,			/* the largest cipher block: the first block of an encrypt-and-MAC packet */
-	/*
-	 * What compression may add to a payload (zlib's stored blocks and the flush marker: deflateBound's 5 bytes
-	 * per 16 KiB and its fixed overhead, rounded up). Reserved with every packet so compressing never moves it.
-	 */
-	COMP_ROOM = 128,
 	OUT_INITIAL = 256 * 1024,
 	OUT_MAX = 8 * 1024 * 1024
 };
@@ -121,7 +116,7 @@ uint8_t *tp_pkt_begin(struct tp *tp, size_t max, size_t *off)
 	if (max > TP_MAX_PAYLOAD_OUT) {
 		return NULL;
 	}
-	if (tp_out_reserve(tp, HDR + max + COMP_ROOM + PAD_ROOM + TAG_ROOM) != 0) {
+	if (tp_out_reserve(tp, HDR + max + TP_COMP_ROOM + PAD_ROOM + TAG_ROOM) != 0) {
 		return NULL;
 	}
 	*off = tp->out_end;
@@ -201,7 +196,7 @@ static int zbuf_ready(struct tp *tp)
 		tp->zin_buf = malloc(TP_MAX_PACKET_IN);
 	}
 	if (!tp->zout_buf) {
-		tp->zout_buf = malloc(TP_MAX_PAYLOAD_OUT + COMP_ROOM);
+		tp->zout_buf = malloc(TP_MAX_PAYLOAD_OUT + TP_COMP_ROOM);
 	}
 	return tp->zin_buf && tp->zout_buf ? 0 : SSHTUN_ERR_NOMEM;
 }
@@ -226,7 +221,7 @@ int tp_comp_switch(struct tp *tp, int tx)
 static int pkt_compress(struct tp *tp, uint8_t *pkt, size_t *len)
 {
 	size_t n = 0;
-	int r = tp_z_run(&tp->zout, pkt + HDR, *len, tp->zout_buf, *len + COMP_ROOM, &n);
+	int r = tp_z_run(&tp->zout, pkt + HDR, *len, tp->zout_buf, *len + TP_COMP_ROOM, &n);
 
 	if (r == 0) {
 		memcpy(pkt + HDR, tp->zout_buf, n);

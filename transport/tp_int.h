@@ -83,6 +83,12 @@ struct tp_kex_alg {
 	int (*server)(const struct tp_kex_alg *a, const struct cry_dh_group *grp, const uint8_t *qc, size_t qclen,
 		uint8_t *qs, size_t *qslen, uint8_t *k, size_t *klen);
 };
+/*
+ * What compression may add to a payload (zlib's stored blocks and the flush marker: deflateBound's 5 bytes per
+ * 16 KiB and its fixed overhead, rounded up). Reserved with every packet so compressing never moves it.
+ */
+enum { TP_COMP_ROOM = 128 };
+
 /* Group exchange sizes asked for (RFC 4419 3; OpenSSH's client's bounds). */
 enum { TP_GEX_MIN = 2048, TP_GEX_MAX = 8192 };
 

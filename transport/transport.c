@@ -63,7 +63,7 @@ void tp_free(struct tp *tp)
 		free(tp->zin_buf);
 	}
 	if (tp->zout_buf) {
-		cry_wipe(tp->zout_buf, TP_MAX_PAYLOAD_OUT + 128);
+		cry_wipe(tp->zout_buf, TP_MAX_PAYLOAD_OUT + TP_COMP_ROOM);
 		free(tp->zout_buf);
 	}
 	wire_w_free(&tp->gex_p);
