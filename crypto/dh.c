@@ -84,48 +84,48 @@ size_t cry_dh_group_bytes(const struct cry_dh_group *grp)
 	}
 }
 
-int cry_dh_keypair(const struct cry_dh_group *grp, uint8_t x[CRY_DH_EXP_BYTES], uint8_t *e, size_t emax, size_t *elen)
+/*
+ * out = base^x mod p (base NULL: the group's generator), x a secret of CRY_DH_EXP_BYTES, as a minimal big-endian
+ * magnitude. A peer's base must be in (1, p-1) (0, 1 and p-1 would fix the result, RFC 4253 8), and so must
+ * the result, or SSHTUN_ERR_KEX_FAILED.
+ */
+static int dh_power(const struct cry_dh_group *grp, const uint8_t x[CRY_DH_EXP_BYTES], const uint8_t *base,
+	size_t baselen, uint8_t *out, size_t outmax, size_t *outlen)
 {
-	BIGNUM *p = NULL, *g = NULL, *bx = BN_secure_new(), *be = BN_new(), *tmp = BN_new();
+	BIGNUM *p = NULL, *g = NULL, *bx = BN_secure_new(), *bb = BN_new(), *res = BN_secure_new(), *tmp = BN_new();
 	BN_CTX *ctx = BN_CTX_secure_new();
-	int r = dh_params(grp, &p, &g), n;
+	int r = dh_params(grp, &p, &g);
 
 	if (r != 0) {
 		goto out;
 	}
 	r = SSHTUN_ERR_CRYPTO;
-	if (!bx || !be || !tmp || !ctx) {
+	if (!bx || !bb || !res || !tmp || !ctx || !BN_bin2bn(x, CRY_DH_EXP_BYTES, bx) ||
+	    !(base ? BN_bin2bn(base, (int)baselen, bb) : BN_copy(bb, g))) {
 		goto out;
 	}
-	/*
-	 * A random exponent of CRY_DH_EXP_BYTES * 8 bits, top bit set: twice the security of the strongest cipher
-	 * (RFC 4419 6.2, as OpenSSH does), far below the groups' orders.
-	 */
-	if (RAND_priv_bytes(x, CRY_DH_EXP_BYTES) != 1) {
-		goto out;
-	}
-	x[0] |= 0x80;
-	if (!BN_bin2bn(x, CRY_DH_EXP_BYTES, bx)) {
+	r = SSHTUN_ERR_KEX_FAILED;
+	if (base && !dh_in_range(bb, p, tmp)) {
 		goto out;
 	}
 	BN_set_flags(bx, BN_FLG_CONSTTIME);
-	if (BN_mod_exp_mont_consttime(be, g, bx, p, ctx, NULL) != 1) {
+	if (BN_mod_exp_mont_consttime(res, bb, bx, p, ctx, NULL) != 1) {
+		r = SSHTUN_ERR_CRYPTO;
 		goto out;
 	}
-	if (!dh_in_range(be, p, tmp)) {
-		r = SSHTUN_ERR_KEX_FAILED;
+	if (!dh_in_range(res, p, tmp)) {
 		goto out;
 	}
-	n = BN_num_bytes(be);
-	if ((size_t)n > emax) {
+	if ((size_t)BN_num_bytes(res) > outmax) {
 		r = SSHTUN_ERR_INVAL;
 		goto out;
 	}
-	*elen = (size_t)BN_bn2bin(be, e);
+	*outlen = (size_t)BN_bn2bin(res, out);
 	r = 0;
 out:
 	BN_clear_free(bx);
-	BN_free(be);
+	BN_clear_free(res);
+	BN_free(bb);
 	BN_free(tmp);
 	BN_free(p);
 	BN_free(g);
@@ -134,50 +134,24 @@ out:
 	return r;
 }
 
+int cry_dh_keypair(const struct cry_dh_group *grp, uint8_t x[CRY_DH_EXP_BYTES], uint8_t *e, size_t emax, size_t *elen)
+{
+	/*
+	 * A random exponent of CRY_DH_EXP_BYTES * 8 bits, top bit set: twice the security of the strongest cipher
+	 * (RFC 4419 6.2, as OpenSSH does), far below the groups' orders.
+	 */
+	if (RAND_priv_bytes(x, CRY_DH_EXP_BYTES) != 1) {
+		ERR_clear_error();
+		return SSHTUN_ERR_CRYPTO;
+	}
+	x[0] |= 0x80;
+	return dh_power(grp, x, NULL, 0, e, emax, elen);
+}
+
 int cry_dh_shared(const struct cry_dh_group *grp, const uint8_t x[CRY_DH_EXP_BYTES], const uint8_t *f, size_t flen,
 	uint8_t *k, size_t kmax, size_t *klen)
 {
-	BIGNUM *p = NULL, *g = NULL, *bx = BN_secure_new(), *bf = BN_new(), *bk = BN_secure_new(), *tmp = BN_new();
-	BN_CTX *ctx = BN_CTX_secure_new();
-	int r = dh_params(grp, &p, &g), n;
-
-	if (r != 0) {
-		goto out;
-	}
-	r = SSHTUN_ERR_CRYPTO;
-	if (!bx || !bf || !bk || !tmp || !ctx || !BN_bin2bn(x, CRY_DH_EXP_BYTES, bx) || !BN_bin2bn(f, (int)flen, bf)) {
-		goto out;
-	}
-	/* The peer's value must be in (1, p-1): 0, 1 and p-1 would fix K (RFC 4253 8). */
-	if (!dh_in_range(bf, p, tmp)) {
-		r = SSHTUN_ERR_KEX_FAILED;
-		goto out;
-	}
-	BN_set_flags(bx, BN_FLG_CONSTTIME);
-	if (BN_mod_exp_mont_consttime(bk, bf, bx, p, ctx, NULL) != 1) {
-		goto out;
-	}
-	if (BN_is_zero(bk) || BN_is_one(bk)) {
-		r = SSHTUN_ERR_KEX_FAILED;
-		goto out;
-	}
-	n = BN_num_bytes(bk);
-	if ((size_t)n > kmax) {
-		r = SSHTUN_ERR_INVAL;
-		goto out;
-	}
-	*klen = (size_t)BN_bn2bin(bk, k);
-	r = 0;
-out:
-	BN_clear_free(bx);
-	BN_clear_free(bk);
-	BN_free(bf);
-	BN_free(tmp);
-	BN_free(p);
-	BN_free(g);
-	BN_CTX_free(ctx);
-	ERR_clear_error();
-	return r;
+	return dh_power(grp, x, f, flen, k, kmax, klen);
 }
 
 /* 0 if v has no odd prime factor below SIEVE_LIMIT (v itself larger). */
