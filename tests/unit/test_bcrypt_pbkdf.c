@@ -332,28 +332,6 @@ struct t_keyfile {
 	struct wire_view enc;		/* the encrypted private section */
 };
 
-/* Reads tests/unit/data/<name> (found next to this source file) into buf, NUL-terminated. */
-static size_t t_read_data(const char *name, char *buf, size_t len)
-{
-	char path[512];
-	const char *src = __FILE__;
-	const char *slash = strrchr(src, '/');
-	int dirlen = slash != NULL ? (int)(slash - src + 1) : 0;
-	FILE *f;
-	size_t n;
-
-	assert_true(snprintf(path, sizeof(path), "%.*sdata/%s", dirlen, src, name) < (int)sizeof(path));
-	f = fopen(path, "r");
-	if (f == NULL) {
-		fail_msg("cannot open %s (run the test from the source tree's top directory)", path);
-	}
-	n = fread(buf, 1, len - 1, f);
-	assert_true(feof(f));
-	fclose(f);
-	buf[n] = '\0';
-	return n;
-}
-
 static void t_keyfile_load(struct t_keyfile *k)
 {
 	static const char begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----\n";

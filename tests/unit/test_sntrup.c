@@ -195,26 +195,6 @@ struct t_kat {
 		ss[CRY_SNTRUP761_SS_LEN];
 };
 
-/* Reads tests/unit/data/<name> (found next to this source file) into buf, NUL-terminated. */
-static void t_read_data(const char *name, char *buf, size_t len)
-{
-	char path[512];
-	const char *slash = strrchr(__FILE__, '/');
-	int dirlen = slash != NULL ? (int)(slash - __FILE__ + 1) : 0;
-	FILE *f;
-	size_t n;
-
-	assert_true(snprintf(path, sizeof(path), "%.*sdata/%s", dirlen, __FILE__, name) < (int)sizeof(path));
-	f = fopen(path, "r");
-	if (f == NULL) {
-		fail_msg("cannot open %s (run the test from the source tree's top directory)", path);
-	}
-	n = fread(buf, 1, len - 1, f);
-	assert_true(feof(f));
-	fclose(f);
-	buf[n] = '\0';
-}
-
 /* "name = HEX" into out, which must be exactly that long. */
 static void t_kat_field(const char *line, const char *name, uint8_t *out, size_t len)
 {

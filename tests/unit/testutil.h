@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,30 @@ static inline size_t t_unhex(uint8_t *out, size_t outlen, const char *hex)
 		out[n++] = (uint8_t)v;
 		hex += 2;
 	}
+	return n;
+}
+
+/*
+ * Reads tests/unit/data/NAME (next to this header, so the path holds from any test) into buf, NUL-terminated;
+ * returns its length. The file must fit: a truncated read fails the test.
+ */
+static inline size_t t_read_data(const char *name, char *buf, size_t len)
+{
+	char path[512];
+	const char *slash = strrchr(__FILE__, '/');
+	int dirlen = slash != NULL ? (int)(slash - __FILE__ + 1) : 0;
+	FILE *f;
+	size_t n;
+
+	assert_true(snprintf(path, sizeof(path), "%.*sdata/%s", dirlen, __FILE__, name) < (int)sizeof(path));
+	f = fopen(path, "r");
+	if (f == NULL) {
+		fail_msg("cannot open %s (run the test from the source tree's top directory)", path);
+	}
+	n = fread(buf, 1, len - 1, f);
+	assert_true(feof(f));
+	fclose(f);
+	buf[n] = '\0';
 	return n;
 }
 
