@@ -7,4 +7,12 @@
 /* Reserves a free channel slot in state CH_OPENING, or NULL if all are in use. */
 struct chan *chan_alloc(struct chan_tab *t, int type);
 
+/*
+ * A CHANNEL_REQUEST from the server on a session channel, after its name and want-reply flag: exit-status and
+ * exit-signal are taken, others refused when a reply is wanted. 0 or SSHTUN_ERR_PROTOCOL.
+ */
+int chan_session_request(struct chan_tab *t, struct chan *c, const struct wire_view *name, int want, struct wire_r *r);
+/* Sends a message of type and channel number only. */
+int chan_send_u32(struct chan_tab *t, uint8_t type, uint32_t a);
+
 #endif

@@ -23,7 +23,7 @@ static struct chan *lookup(struct chan_tab *t, uint32_t id)
 	return &t->ch[id];
 }
 
-static int send_u32_msg(struct chan_tab *t, uint8_t type, uint32_t a)
+int chan_send_u32(struct chan_tab *t, uint8_t type, uint32_t a)
 {
 	uint8_t buf[5];
 
@@ -40,10 +40,10 @@ int chan_close(struct chan_tab *t, struct chan *c)
 		c->sent_close = 1;
 		if (!c->sent_eof) {
 			c->sent_eof = 1;
-			r = send_u32_msg(t, SSH_MSG_CHANNEL_EOF, c->remote_id);
+			r = chan_send_u32(t, SSH_MSG_CHANNEL_EOF, c->remote_id);
 		}
 		if (r == 0) {
-			r = send_u32_msg(t, SSH_MSG_CHANNEL_CLOSE, c->remote_id);
+			r = chan_send_u32(t, SSH_MSG_CHANNEL_CLOSE, c->remote_id);
 		}
 	} else if (c->state == CH_OPENING) {
 		c->sent_close = 1;	/* closed as soon as the server confirms */
@@ -169,6 +169,8 @@ static int on_data(struct chan_tab *t, struct wire_r *r)
 			c->drop_bad++;
 			LG_D2(t->log, "dropped a malformed frame on channel %u", id);
 		}
+	} else if (c->type == CH_SESSION && !c->got_eof && t->ev.data) {
+		t->ev.data(t->ud, c, 0, data.p, data.n);
 	}
 	return consume_window(t, c, data.n);
 }
@@ -201,13 +203,18 @@ static int on_eof_close(struct chan_tab *t, uint8_t type, struct wire_r *r)
 		return SSHTUN_ERR_PROTOCOL;
 	}
 	if (type == SSH_MSG_CHANNEL_EOF) {
-		c->got_eof = 1;
+		if (!c->got_eof) {
+			c->got_eof = 1;
+			if (c->type == CH_SESSION && t->ev.eof) {
+				t->ev.eof(t->ud, c);
+			}
+		}
 		return 0;
 	}
 	c->got_close = 1;
 	if (!c->sent_close) {
 		c->sent_close = 1;
-		e = send_u32_msg(t, SSH_MSG_CHANNEL_CLOSE, c->remote_id);
+		e = chan_send_u32(t, SSH_MSG_CHANNEL_CLOSE, c->remote_id);
 	}
 	LG_D1(t->log, "channel %u closed", id);
 	release(t, c);
@@ -234,11 +241,14 @@ static int on_request(struct chan_tab *t, uint8_t type, struct wire_r *r)
 		return SSHTUN_ERR_PROTOCOL;
 	}
 	LG_D2(t->log, "server request %.*s (reply %s)", (int)(name.n > 64 ? 64 : name.n), (const char *)name.p, want ? "yes" : "no");
+	if (c && c->type == CH_SESSION) {
+		return chan_session_request(t, c, &name, want, r);
+	}
 	if (!want) {
 		return 0;
 	}
 	if (c) {
-		return send_u32_msg(t, SSH_MSG_CHANNEL_FAILURE, c->remote_id);
+		return chan_send_u32(t, SSH_MSG_CHANNEL_FAILURE, c->remote_id);
 	}
 	uint8_t fail = SSH_MSG_REQUEST_FAILURE;
 	return tp_send(t->tp, &fail, 1);
@@ -262,6 +272,21 @@ int chan_handle(struct chan_tab *t, const struct tp_msg *m)
 		}
 		t->keepalives_answered++;
 		return 0;
+	case SSH_MSG_CHANNEL_SUCCESS:
+	case SSH_MSG_CHANNEL_FAILURE: {
+		uint32_t id = 0;
+		struct chan *c;
+
+		wire_get_u32(&r, &id);
+		if (wire_end(&r) || !(c = lookup(t, id)) || c->state != CH_OPEN || c->requests_pending == 0) {
+			return SSHTUN_ERR_PROTOCOL;	/* a reply to nothing we asked */
+		}
+		c->requests_pending--;
+		if (t->ev.reply) {
+			t->ev.reply(t->ud, c, type == SSH_MSG_CHANNEL_SUCCESS);
+		}
+		return 0;
+	}
 	case SSH_MSG_CHANNEL_OPEN_CONFIRMATION:
 		return on_confirm(t, &r);
 	case SSH_MSG_CHANNEL_OPEN_FAILURE:
@@ -271,7 +296,7 @@ int chan_handle(struct chan_tab *t, const struct tp_msg *m)
 	case SSH_MSG_CHANNEL_DATA:
 		return on_data(t, &r);
 	case SSH_MSG_CHANNEL_EXTENDED_DATA: {
-		/* Nothing of ours reads stderr: the data is dropped, but the window is kept right. */
+		/* A session's stderr goes to its user; on other channels the data is dropped, the window kept right. */
 		uint32_t id = 0, code = 0;
 		struct wire_view data;
 		struct chan *c;
@@ -281,6 +306,9 @@ int chan_handle(struct chan_tab *t, const struct tp_msg *m)
 		wire_get_string(&r, &data);
 		if (wire_end(&r) || !(c = lookup(t, id)) || c->state != CH_OPEN || data.n > c->local_window) {
 			return SSHTUN_ERR_PROTOCOL;
+		}
+		if (c->type == CH_SESSION && code == 1 && !c->got_eof && t->ev.data) {
+			t->ev.data(t->ud, c, 1, data.p, data.n);
 		}
 		return consume_window(t, c, data.n);
 	}

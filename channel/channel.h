@@ -8,7 +8,7 @@
 #include "transport/transport.h"
 #include "util/limits.h"
 
-enum chan_type { CH_TUN = 1 };
+enum chan_type { CH_TUN = 1, CH_SESSION = 2 };
 enum chan_state { CH_FREE = 0, CH_OPENING, CH_OPEN, CH_CLOSED };
 enum chan_tun_mode { CH_TUN_POINTOPOINT = 1, CH_TUN_ETHERNET = 2 };
 enum { CH_TUN_ANY = 0x7fffffff };
@@ -33,6 +33,8 @@ struct chan {
 	/* Counters: frames carried and dropped, each way. */
 	uint64_t tx_frames, rx_frames, tx_bytes, rx_bytes;
 	uint64_t drop_window, drop_bad, drop_size;
+	/* Session channels: channel requests sent that await their reply. */
+	unsigned requests_pending;
 	/* Why the server refused to open the channel. */
 	uint32_t fail_code;
 	char fail_msg[256];
@@ -45,6 +47,14 @@ struct chan_events {
 	/* One frame (IP packet or Ethernet frame) from the server, already checked; p is valid only during the call. */
 	void (*frame)(void *ud, struct chan *c, const uint8_t *p, size_t n);
 	void (*closed)(void *ud, struct chan *c);
+	/* Session channels: bytes of the command's stdout (ext 0) or stderr (ext 1); p is valid during the call. */
+	void (*data)(void *ud, struct chan *c, int ext, const uint8_t *p, size_t n);
+	/* The server's EOF (sshd sends it when the command closed both stdout and stderr). */
+	void (*eof)(void *ud, struct chan *c);
+	/* The command ended: its exit status, or -1 and the signal's name (printable, may be ""). */
+	void (*exited)(void *ud, struct chan *c, int status, const char *signal);
+	/* The reply to a channel request sent with chan_exec: 1 success, 0 failure. */
+	void (*reply)(void *ud, struct chan *c, int ok);
 };
 
 struct chan_tab {
@@ -65,6 +75,11 @@ int chan_handle(struct chan_tab *t, const struct tp_msg *m);
 int chan_close(struct chan_tab *t, struct chan *c);
 /* Sends a keepalive@openssh.com global request that wants a reply (ServerAliveInterval). */
 int chan_keepalive(struct chan_tab *t);
+
+/* Asks the server for a session channel (RFC 4254 6.1); events.opened says when it is open. */
+int chan_session_open(struct chan_tab *t, struct chan **out);
+/* Runs cmd on an open session channel ("exec", RFC 4254 6.5), wanting a reply (events.reply). */
+int chan_exec(struct chan_tab *t, struct chan *c, const char *cmd);
 
 /* Asks the server for a tun@openssh.com channel; mode CH_TUN_*, unit or CH_TUN_ANY. */
 int chan_tun_open(struct chan_tab *t, int mode, uint32_t unit, struct chan **out);

@@ -28,6 +28,8 @@ static int exit_status(int err)
 		return 7;
 	case SSHTUN_CLASS_PROTOCOL:
 		return 8;
+	case SSHTUN_CLASS_REMOTE:
+		return 9;
 	default:
 		return 1;
 	}

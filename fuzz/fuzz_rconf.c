@@ -49,6 +49,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = put_addr(text, sizeof(text), n, "ADDR", &a.addr4);
 	n = put_addr(text, sizeof(text), n, "PEER_ADDR", &a.peer4);
 	n = put_addr(text, sizeof(text), n, "GW_ADDR", &a.gw);
+	if (a.gw_ignored) {
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "GW_ADDR <remote-ip>\n");
+	}
 	n = put_addr(text, sizeof(text), n, "ADDR6", &a.addr6);
 	n = put_addr(text, sizeof(text), n, "PEER_ADDR6", &a.peer6);
 	if (a.mtu) {

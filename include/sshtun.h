@@ -157,6 +157,9 @@ struct sshtun_info {
 	uint32_t rtt_us;	/* the last round trip to the server measured with ping@openssh.com; 0 none */
 	char mac[64];		/* the MAC in use ("" with an AEAD cipher) */
 	char compression[32];	/* "none", "zlib@openssh.com" or "zlib" */
+	char address6[64];	/* the local IPv6 address as configured ("" if none; address holds IPv4 when both) */
+	char peer6[64];		/* the IPv6 point-to-point peer ("" if none) */
+	unsigned mtu;		/* the device's MTU as set (0: left as it was) */
 };
 /* Facts about the running tunnel. */
 SSHTUN_API int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info);

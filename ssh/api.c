@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "crypto/crypto.h"
 #include "ssh/conn_int.h"
@@ -30,6 +31,7 @@ int sshtun_new(struct sshtun **out)
 static void release_all(struct sshtun *h)
 {
 	conn_teardown_device(h);
+	conn_remote_free(h);
 	conn_prompt_free(h);
 	conn_free_identities(h);
 	tp_free(h->tp);
@@ -137,6 +139,8 @@ static int start(struct sshtun *h)
 
 	int log_level = h->cfg.log_level;	/* LogLevel as the configuration gave it, CFG_UNSET if not */
 
+	h->mtu_explicit = h->cfg.tunnel_mtu != CFG_UNSET;	/* before defaults fill it: the server's MTU yields to it */
+
 	if ((r = cfg_finish(&h->cfg, &h->log)) != 0) {
 		conn_fail(h, r, "invalid configuration (see the message above)");
 		return r;
@@ -145,25 +149,13 @@ static int start(struct sshtun *h)
 	if (log_level != CFG_UNSET) {
 		h->log.level = log_level;
 	}
-	if (h->cfg.tunnel_address) {
-		if ((r = tun_addr_parse(&h->addr, h->cfg.tunnel_address)) != 0) {
-			conn_fail(h, r, "TunnelAddress %s is not an address[/prefix]", h->cfg.tunnel_address);
+	{
+		char why[300];
+
+		if ((r = net_plan_local(&h->net, &h->cfg, h->mtu_explicit, tap, why, sizeof(why))) != 0) {
+			conn_fail(h, r, "%s", why);
 			return r;
 		}
-		h->have_addr = 1;
-	}
-	if (h->cfg.tunnel_peer) {
-		if ((r = tun_addr_parse(&h->peer, h->cfg.tunnel_peer)) != 0 || h->peer.prefix >= 0 ||
-		    (h->have_addr && h->peer.family != h->addr.family)) {
-			conn_fail(h, SSHTUN_ERR_CONFIG, "TunnelPeer %s must be one address of the same family as TunnelAddress",
-				h->cfg.tunnel_peer);
-			return SSHTUN_ERR_CONFIG;
-		}
-		if (!h->have_addr || tap) {
-			conn_fail(h, SSHTUN_ERR_CONFIG, "TunnelPeer needs TunnelAddress and a point-to-point tunnel");
-			return SSHTUN_ERR_CONFIG;
-		}
-		h->have_peer = 1;
 	}
 	/* The device first: without it there is no point in connecting. */
 	if ((r = tun_open(&h->dev, tap, unit, 1, &h->log)) != 0) {
@@ -274,6 +266,9 @@ int sshtun_stop(struct sshtun *h)
 		if (h->tun_chan) {
 			chan_close(&h->chans, h->tun_chan);
 		}
+		if (h->rc.chan) {
+			chan_close(&h->chans, h->rc.chan);	/* the server's command sees its stdin end and undoes its work */
+		}
 		if (tp_is_ready(h->tp)) {
 			tp_disconnect(h->tp, SSH_DISCONNECT_BY_APPLICATION, "disconnected by user");
 		}
@@ -303,12 +298,24 @@ int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info)
 	memset(info, 0, sizeof(*info));
 	snprintf(info->device, sizeof(info->device), "%s", h->dev.name);
 	info->ethernet = h->cfg.tunnel == CFG_TUNNEL_ETHERNET;
-	if (h->have_addr) {
-		tun_addr_format(info->address, sizeof(info->address), &h->addr);
+	for (unsigned i = 0; i < h->net.naddr; i++) {
+		const struct net_addr *x = &h->net.addr[i];
+		int v6 = x->a.family == AF_INET6;
+
+		if (!v6 || !info->address[0]) {
+			tun_addr_format(info->address, sizeof(info->address), &x->a);
+			if (x->peer.family) {
+				tun_addr_format(info->peer, sizeof(info->peer), &x->peer);
+			}
+		}
+		if (v6) {
+			tun_addr_format(info->address6, sizeof(info->address6), &x->a);
+			if (x->peer.family) {
+				tun_addr_format(info->peer6, sizeof(info->peer6), &x->peer);
+			}
+		}
 	}
-	if (h->have_peer) {
-		tun_addr_format(info->peer, sizeof(info->peer), &h->peer);
-	}
+	info->mtu = (unsigned)(h->net.mtu > 0 ? h->net.mtu : 0);
 	snprintf(info->server, sizeof(info->server), "%s@%s:%d", h->cfg.user ? h->cfg.user : "",
 		h->cfg.hostname ? h->cfg.hostname : "", h->cfg.port);
 	if (h->tp) {

@@ -92,6 +92,8 @@ void cfg_free(struct cfg *c)
 	free(c->host_key_alias);
 	free(c->tunnel_address);
 	free(c->tunnel_peer);
+	free(c->tunnel_config_command);
+	free_list(c->tunnel_routes, &c->n_tunnel_routes);
 	cfg_init(c);
 }
 
@@ -453,7 +455,7 @@ static int do_line(struct rd *rd, const struct wire_view *line)
 		return 0;
 	}
 	where_of(rd, where, sizeof(where));
-	r = cfg_kw_set(rd->c, t->argv, t->argc, rd->active, where, rd->log);
+	r = cfg_kw_set(rd->c, t->argv, t->argc, t->rest, rd->active, where, rd->log);
 	if (r != CFG_KW_UNKNOWN) {
 		return r;
 	}
@@ -554,7 +556,7 @@ int cfg_apply(struct cfg *c, const char *line, const char *where, const struct l
 		r = 0;
 		goto out;
 	}
-	r = cfg_kw_set(c, t->argv, t->argc, 1, where, log);
+	r = cfg_kw_set(c, t->argv, t->argc, t->rest, 1, where, log);
 	if (r == CFG_KW_UNKNOWN) {
 		LG_E(log, "%s: Bad configuration option: %s", where, safe);
 		r = SSHTUN_ERR_CONFIG;

@@ -7,7 +7,7 @@
 
 #include "util/log.h"
 
-enum { CFG_MAX_FILES = 8, CFG_MAX_IDENTITIES = 16 };
+enum { CFG_MAX_FILES = 8, CFG_MAX_IDENTITIES = 16, CFG_MAX_ROUTES = 32 };
 
 enum cfg_tunnel { CFG_TUNNEL_UNSET = -1, CFG_TUNNEL_NO = 0, CFG_TUNNEL_P2P = 1, CFG_TUNNEL_ETHERNET = 2 };
 enum cfg_strict { CFG_STRICT_UNSET = -1, CFG_STRICT_NO = 0, CFG_STRICT_YES = 1, CFG_STRICT_ACCEPT_NEW = 2, CFG_STRICT_ASK = 3 };
@@ -70,6 +70,9 @@ struct cfg {
 	char *tunnel_peer;		/* sshtun: TunnelPeer ADDR */
 	int tunnel_mtu;			/* sshtun: TunnelMTU, default 1500 (0 = leave as is) */
 	int tunnel_ack_thinning;	/* sshtun: TunnelAckThinning yes|no, default yes */
+	char *tunnel_config_command;	/* sshtun: TunnelConfigCommand, run on the server for the IP configuration */
+	char *tunnel_routes[CFG_MAX_ROUTES];	/* sshtun: TunnelRoute CIDR... or default (accumulates) */
+	int n_tunnel_routes;
 };
 
 /* Zeroes every field and marks numbers unset. */

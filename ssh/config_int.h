@@ -28,6 +28,8 @@ struct cfg_toks {
 	char buf[FILE_MAX_LINE + 2];
 	char *argv[CONFIG_MAX_ARGS];
 	int argc;
+	/* The arguments as written, quotes kept, blanks at the end dropped (a command: TunnelConfigCommand ...). */
+	char rest[FILE_MAX_LINE + 1];
 };
 
 /*
@@ -44,10 +46,10 @@ int cfg_tokenize(struct cfg_toks *t, const void *line, size_t len, const char **
  * SSHTUN_ERR_CONFIG / SSHTUN_ERR_NOMEM after logging why, or CFG_KW_UNKNOWN
  * (nothing logged) when the keyword is not in the table. apply=0 checks the
  * value without storing it (lines in blocks that do not match). where is
- * "file:line" or "command line", for messages.
+ * "file:line" or "command line", for messages. rest is the arguments as written (cfg_toks.rest).
  */
 enum { CFG_KW_UNKNOWN = 1 };
-int cfg_kw_set(struct cfg *c, char **argv, int argc, int apply, const char *where, const struct lg *log);
+int cfg_kw_set(struct cfg *c, char **argv, int argc, const char *rest, int apply, const char *where, const struct lg *log);
 
 /* ---- config_values.c ---- */
 

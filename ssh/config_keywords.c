@@ -70,6 +70,7 @@ int cfg_tokenize(struct cfg_toks *t, const void *line, size_t len, const char **
 	uint8_t ch = 0, quote = 0;
 
 	t->argc = 0;
+	t->rest[0] = '\0';
 	wire_r_init(&r, line, len);
 	wire_w_init_fixed(&w, t->buf, sizeof(t->buf));
 	while (wire_left(&r) > 0 && wire_get_u8(&r, &ch) == 0) {
@@ -85,6 +86,18 @@ int cfg_tokenize(struct cfg_toks *t, const void *line, size_t len, const char **
 			}
 			if (k == 0) {
 				continue;
+			}
+			/* The arguments start at ch: keep them as written too. */
+			struct wire_r q = r;
+			size_t n = wire_left(&q);
+
+			if (n + 1 < sizeof(t->rest) && wire_get_bytes(&q, t->rest + 1, n) == 0) {
+				t->rest[0] = (char)ch;
+				n++;
+				while (n > 0 && is_space((uint8_t)t->rest[n - 1])) {
+					n--;
+				}
+				t->rest[n] = '\0';
 			}
 		}
 		if (esc) {
@@ -155,6 +168,7 @@ struct kwctx {
 	struct cfg *c;
 	char **argv;		/* values only (the keyword is dropped) */
 	int argc;
+	const char *rest;	/* the values as written */
 	int apply;
 	const char *where;
 	const struct lg *log;
@@ -645,6 +659,51 @@ static int kw_tunnel_mtu(const struct kwctx *k)
 	return 0;
 }
 
+/* The command as written (quotes kept), printable, at most CHAN_EXEC_MAX bytes; "none" sets none. */
+static int kw_tunnel_config_command(const struct kwctx *k)
+{
+	const char *v = k->rest && k->rest[0] ? k->rest : k->argv[0];
+
+	if (!cfg_plain(v) || strlen(v) > CHAN_EXEC_MAX) {
+		return bad_value(k, k->argv[0]);
+	}
+	if (k->apply && !k->c->tunnel_config_command && strcasecmp(v, "none") == 0) {
+		return set_str(k, &k->c->tunnel_config_command, "");
+	}
+	return set_str(k, &k->c->tunnel_config_command, v);
+}
+
+/* TunnelRoute: networks (CIDR, IPv4 or IPv6) or "default"; every line adds, each network once. */
+static int kw_tunnel_route(const struct kwctx *k)
+{
+	for (int i = 0; i < k->argc; i++) {
+		const char *v = k->argv[i];
+		int dup = 0;
+
+		if (strcasecmp(v, "default") != 0 && (!strchr(v, '/') || cfg_parse_addr(v, 1) == 0)) {
+			return bad_value(k, v);
+		}
+		if (!k->apply) {
+			continue;
+		}
+		for (int j = 0; j < k->c->n_tunnel_routes; j++) {
+			dup |= strcasecmp(k->c->tunnel_routes[j], v) == 0;
+		}
+		if (dup) {
+			continue;
+		}
+		if (k->c->n_tunnel_routes >= CFG_MAX_ROUTES) {
+			LG_E(k->log, "%s: %s: too many routes (at most %d)", k->where, k->kw->name, CFG_MAX_ROUTES);
+			return SSHTUN_ERR_CONFIG;
+		}
+		if (!(k->c->tunnel_routes[k->c->n_tunnel_routes] = strdup(v))) {
+			return SSHTUN_ERR_NOMEM;
+		}
+		k->c->n_tunnel_routes++;
+	}
+	return 0;
+}
+
 #define IGN(name) { name, NULL, 1, CONFIG_MAX_ARGS, "an argument" }
 
 static const struct kw keywords[] = {
@@ -697,6 +756,8 @@ static const struct kw keywords[] = {
 	{ "TunnelPeer", kw_tunnel_peer, 1, 1, "an IPv4 or IPv6 address" },
 	{ "TunnelMTU", kw_tunnel_mtu, 1, 1, "a number 68..65535, or 0 to leave the MTU alone" },
 	{ "TunnelAckThinning", kw_ack_thinning, 1, 1, "yes or no" },
+	{ "TunnelConfigCommand", kw_tunnel_config_command, 1, CONFIG_MAX_ARGS, "a command the server runs (or none)" },
+	{ "TunnelRoute", kw_tunnel_route, 1, CONFIG_MAX_ARGS, "networks as address/prefix, or default" },
 	/* Keywords of ssh_config(5) that sshtun accepts and ignores. */
 
 	IGN("CanonicalDomains"), IGN("CanonicalizeFallbackLocal"), 
@@ -746,7 +807,7 @@ static void kw_ignored(const struct kw *kw, const char *where, const struct lg *
 	LG_D1(log, "%s: %s is not used by sshtun; ignored", where, kw->name);
 }
 
-int cfg_kw_set(struct cfg *c, char **argv, int argc, int apply, const char *where, const struct lg *log)
+int cfg_kw_set(struct cfg *c, char **argv, int argc, const char *rest, int apply, const char *where, const struct lg *log)
 {
 	struct kwctx k;
 	const struct kw *kw = kw_find(argv[0]);
@@ -772,6 +833,7 @@ int cfg_kw_set(struct cfg *c, char **argv, int argc, int apply, const char *wher
 	k.c = c;
 	k.argv = argv + 1;
 	k.argc = argc - 1;
+	k.rest = rest;
 	k.apply = apply;
 	k.where = where;
 	k.log = log;

@@ -33,22 +33,15 @@ void conn_fail(struct sshtun *h, int err, const char *fmt, ...)
 	LG_D1(&h->log, "failing: %s", h->errtext);
 }
 
-/* Configures the local device once the server opened the tunnel: addresses, MTU, link up. */
+/* Configures the local device: addresses, MTU, link up, routes (netcfg.c). */
 static int configure_device(struct sshtun *h)
 {
 	int r;
 
-	if ((r = tun_nl_open(&h->nl, &h->log)) != 0) {
+	if (h->nl.fd <= 0 && (r = tun_nl_open(&h->nl, &h->log)) != 0) {
 		return r;
 	}
-	if (h->have_addr) {
-		r = tun_nl_addr(&h->nl, 1, h->dev.ifindex, &h->addr, h->have_peer ? &h->peer : NULL);
-		if (r != 0) {
-			return r;
-		}
-		h->addr_set = 1;
-	}
-	return tun_nl_link(&h->nl, h->dev.ifindex, 1, h->cfg.tunnel_mtu);
+	return net_apply(&h->net, &h->nl, h->dev.ifindex);
 }
 
 void conn_teardown_device(struct sshtun *h)
@@ -76,13 +69,8 @@ void conn_teardown_device(struct sshtun *h)
 			(unsigned long long)h->chans.keepalives_answered);
 	}
 	if (h->dev.fd >= 0 && h->nl.fd > 0) {
-		if (h->addr_set) {
-			tun_nl_addr(&h->nl, 0, h->dev.ifindex, &h->addr, h->have_peer ? &h->peer : NULL);
-			h->addr_set = 0;
-		}
-		if (!h->dev.created) {
-			tun_nl_link(&h->nl, h->dev.ifindex, 0, 0);	/* a device we found stays, but down */
-		}
+		/* Exactly what was added goes; a device we found stays, but down. */
+		net_undo(&h->net, &h->nl, h->dev.ifindex, !h->dev.created);
 	}
 	if (h->nl.fd > 0) {
 		tun_nl_close(&h->nl);
@@ -96,36 +84,63 @@ void conn_teardown_device(struct sshtun *h)
 	h->gso_active = 0;
 }
 
-static void on_opened(void *ud, struct chan *c)
+int conn_tunnel_ready(struct sshtun *h)
 {
-	struct sshtun *h = ud;
 	char addr[64] = "", peer[64] = "";
 	int r = configure_device(h);
 
 	if (r != 0) {
 		conn_fail(h, r, "cannot configure %s: %s; %s", h->dev.name, sshtun_strerror(r), sshtun_errhint(r));
-		chan_close(&h->chans, c);
-		return;
+		return r;
 	}
 	if (io_add_tun(h) != 0) {
 		conn_fail(h, SSHTUN_ERR_SYS, "cannot watch %s for packets", h->dev.name);
-		return;
+		return SSHTUN_ERR_SYS;
 	}
-	if (h->have_addr) {
-		tun_addr_format(addr, sizeof(addr), &h->addr);
-	}
-	if (h->have_peer) {
-		tun_addr_format(peer, sizeof(peer), &h->peer);
+	if (h->net.naddr) {
+		tun_addr_format(addr, sizeof(addr), &h->net.addr[0].a);
+		if (h->net.addr[0].peer.family) {
+			tun_addr_format(peer, sizeof(peer), &h->net.addr[0].peer);
+		}
 	}
 	LG_D1(&h->log, "tunnel up: %s%s%s%s%s via %s@%s:%d (%s)", h->dev.name, *addr ? " " : "", addr,
 		*peer ? " peer " : "", peer, h->cfg.user, h->cfg.hostname, h->cfg.port, tp_cipher_name(h->tp));
 	conn_ping(h);	/* a first round trip for the connection's info, where the server answers pings */
 	conn_set_status(h, SSHTUN_UP);
+	return 0;
+}
+
+static void on_opened(void *ud, struct chan *c)
+{
+	struct sshtun *h = ud;
+	int r;
+
+	if (c->type == CH_SESSION) {
+		conn_remote_opened(h, c);
+		return;
+	}
+	/* With TunnelConfigCommand the device waits for the server's configuration; else it is configured now. */
+	if (h->cfg.tunnel_config_command && h->cfg.tunnel_config_command[0]) {
+		if ((r = conn_remote_start(h)) != 0) {
+			conn_fail(h, r, "cannot ask the server for the tunnel's configuration: %s", sshtun_strerror(r));
+		}
+		return;
+	}
+	if (conn_tunnel_ready(h) != 0) {
+		chan_close(&h->chans, c);
+	}
 }
 
 static void on_open_failed(void *ud, struct chan *c)
 {
 	struct sshtun *h = ud;
+
+	if (c->type == CH_SESSION) {
+		conn_fail(h, SSHTUN_ERR_REMOTE_CONFIG, "the server refused a session for TunnelConfigCommand (%s, code %u); "
+			"check that the server allows sessions for this key (no restrict without permit-open...)",
+			c->fail_msg[0] ? c->fail_msg : "no reason given", c->fail_code);
+		return;
+	}
 
 	conn_fail(h, SSHTUN_ERR_TUN_REFUSED,
 		"server refused the tunnel (%s, code %u); check PermitTunnel in sshd_config (or tunnel= in authorized_keys), "
@@ -203,6 +218,10 @@ static void on_closed(void *ud, struct chan *c)
 {
 	struct sshtun *h = ud;
 
+	if (c->type == CH_SESSION) {
+		conn_remote_closed(h, c);
+		return;
+	}
 	if (c == h->tun_chan) {
 		h->tun_chan = NULL;
 		if (h->status == SSHTUN_UP) {
@@ -211,9 +230,30 @@ static void on_closed(void *ud, struct chan *c)
 	}
 }
 
+static void on_data(void *ud, struct chan *c, int ext, const uint8_t *p, size_t n)
+{
+	conn_remote_data(ud, c, ext, p, n);
+}
+
+static void on_eof(void *ud, struct chan *c)
+{
+	conn_remote_eof(ud, c);
+}
+
+static void on_exited(void *ud, struct chan *c, int status, const char *signal)
+{
+	conn_remote_exited(ud, c, status, signal);
+}
+
+static void on_reply(void *ud, struct chan *c, int ok)
+{
+	conn_remote_reply(ud, c, ok);
+}
+
 int conn_protocol_start(struct sshtun *h)
 {
-	static const struct chan_events ev = { on_opened, on_open_failed, on_frame, on_closed };
+	static const struct chan_events ev = { on_opened, on_open_failed, on_frame, on_closed, on_data, on_eof, on_exited,
+		on_reply };
 	struct tp_config tc;
 
 	memset(&tc, 0, sizeof(tc));

@@ -7,6 +7,8 @@
 #include "ssh/agent.h"
 #include "ssh/config.h"
 #include "ssh/key.h"
+#include "ssh/netcfg.h"
+#include "ssh/rconf.h"
 #include "transport/transport.h"
 #include "transport/userauth.h"
 #include "tun/offload.h"
@@ -52,6 +54,26 @@ struct conn_prompt {
 	char *answers[SSHTUN_PROMPT_MAX];
 	conn_answer_fn fn;
 	void *ctx;
+};
+
+/* TunnelConfigCommand: its session channel and what it printed (remote.c). */
+enum { RC_NONE = 0, RC_WAITING, RC_APPLIED };
+enum { RC_ERR_TAIL = 600, RC_LINE_MAX = 300, RC_DEFAULT_TIMEOUT_S = 30 };
+struct conn_remote {
+	int state;
+	struct chan *chan;		/* the session; NULL once closed */
+	uint64_t deadline_ms;		/* the configuration must be in by then */
+	uint8_t *out;			/* stdout so far (RCONF_TEXT_MAX at most), freed once applied */
+	size_t len;
+	int got_eof;
+	int exited;			/* exit-status or exit-signal came */
+	int status;			/* exit status, -1 for a signal */
+	char signal[32];
+	char err[RC_ERR_TAIL];		/* the last stderr lines, for the message when it fails */
+	size_t errlen;
+	char line[RC_LINE_MAX];		/* the stderr line being collected */
+	size_t linelen;
+	struct rconf conf;		/* parsed */
 };
 
 struct sshtun {
@@ -113,8 +135,9 @@ struct sshtun {
 	/* Local device. */
 	struct tun_dev dev;
 	struct tun_nl nl;
-	struct tun_addr addr, peer;
-	int have_addr, have_peer, addr_set;
+	struct net_plan net;		/* addresses, MTU, routes: planned, applied, undone (netcfg.c) */
+	int mtu_explicit;		/* TunnelMTU was given */
+	struct conn_remote rc;		/* the server's configuration command (remote.c) */
 	uint64_t dev_drops;
 	/* Offloads (d->vnet): a super-packet read from the device and where its splitting stands. */
 	uint8_t *gso_buf;
@@ -139,6 +162,23 @@ void conn_teardown_device(struct sshtun *h);
 size_t conn_flush_frames(struct sshtun *h);
 /* Sets up the offload buffers once the device is open. */
 int conn_offload_setup(struct sshtun *h);
+
+/* The tunnel is open (and configured by the server where asked): the device is configured and the tunnel is up. */
+int conn_tunnel_ready(struct sshtun *h);
+
+/* remote.c */
+/* Opens the session for TunnelConfigCommand once the tunnel channel is open. */
+int conn_remote_start(struct sshtun *h);
+/* Channel events of the session (from conn.c's table). */
+void conn_remote_opened(struct sshtun *h, struct chan *c);
+void conn_remote_data(struct sshtun *h, struct chan *c, int ext, const uint8_t *p, size_t n);
+void conn_remote_eof(struct sshtun *h, struct chan *c);
+void conn_remote_exited(struct sshtun *h, struct chan *c, int status, const char *signal);
+void conn_remote_reply(struct sshtun *h, struct chan *c, int ok);
+void conn_remote_closed(struct sshtun *h, struct chan *c);
+/* From the timer: a configuration that did not come in time ends the connection. */
+int conn_remote_tick(struct sshtun *h, uint64_t now_ms);
+void conn_remote_free(struct sshtun *h);
 
 /* hostkey.c */
 int conn_check_hostkey(void *ud, const struct pubkey *key, const struct cert *cert);

@@ -438,6 +438,9 @@ static int on_tick(struct sshtun *h)
 	if (!h->tp) {
 		return 0;
 	}
+	if (conn_remote_tick(h, now) != 0) {
+		return h->err;
+	}
 	judge_coalesce(h);
 	/*
 	 * ServerAlive, as ssh(1) does it: anything from the server since the last check (data, an ACK, a reply)

@@ -156,7 +156,14 @@ static int keyword(struct line_ctx *x)
 			return SSHTUN_ERR_CONFIG;
 		}
 	} else if (strcmp(x->key, "GW_ADDR") == 0) {
-		return single(x, c->gw.family) ? SSHTUN_ERR_CONFIG : addr(x, v, 0, PFX_NO, &c->gw);
+		if (single(x, c->gw.family || c->gw_ignored) != 0) {
+			return SSHTUN_ERR_CONFIG;
+		}
+		if (x->nfields == 1 && tun_addr_parse(&c->gw, v) == 0 && c->gw.prefix < 0) {
+			return 0;
+		}
+		memset(&c->gw, 0, sizeof(c->gw));
+		c->gw_ignored = 1;	/* the seed's "<remote-ip>", left for the user to fill in */
 	} else if (strcmp(x->key, "ADDR6") == 0) {
 		if (single(x, c->addr6.family) != 0 || addr(x, v, AF_INET6, PFX_OPTIONAL, &c->addr6) != 0) {
 			return SSHTUN_ERR_CONFIG;

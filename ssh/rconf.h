@@ -5,7 +5,9 @@
  *   ADDR a.b.c.d[/len]       the client's IPv4 address (the seed's)
  *   PEER_ADDR a.b.c.d        the server's end of the tunnel, IPv4 (the seed's)
  *   NETMASK a.b.c.d          ADDR's netmask, contiguous (the seed's); or give ADDR a /len, not both
- *   GW_ADDR addr             the gateway the server names (the seed's), IPv4 or IPv6
+ *   GW_ADDR addr             the gateway the server names (the seed's), IPv4 or IPv6; informational (the server
+ *                            is reached at the address connected to). A value that is not an address (the seed's
+ *                            example prints "<remote-ip>" for the user to fill in) is noted and ignored.
  *   ADDR6 addr[/len]         the client's IPv6 address (/128 without a length)
  *   PEER_ADDR6 addr          the server's end, IPv6
  *   MTU n                    68..65535
@@ -43,6 +45,7 @@ struct rconf_route {
 
 struct rconf {
 	struct tun_addr addr4, peer4, gw, addr6, peer6;	/* family 0: not given */
+	int gw_ignored;					/* GW_ADDR was not an address */
 	unsigned mtu;					/* 0: not given */
 	struct rconf_route routes[RCONF_ROUTES_MAX];
 	unsigned nroutes;

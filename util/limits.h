@@ -25,6 +25,7 @@ enum {
 	CHAN_MAX_CHANNELS = 64,
 	CHAN_WINDOW = 16 * 1024 * 1024,	/* window we grant the server */
 	CHAN_MAX_PACKET = 32 * 1024,	/* largest CHANNEL_DATA payload we accept (sshd's datagram limit) */
+	CHAN_EXEC_MAX = 1024,		/* longest command run on a session channel (TunnelConfigCommand) */
 
 	/* Tunnel. */
 	TUN_MAX_FRAME = 65535 + 18,	/* largest frame read from or written to the device */

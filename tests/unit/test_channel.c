@@ -5,6 +5,10 @@
 
 struct seen {
 	int opened, failed, closed, frames;
+	int eofs, exits, status, replies, ok;
+	char signal[32];
+	uint8_t out[256], err[256];
+	size_t out_n, err_n;
 	uint8_t last[2048];
 	size_t last_n;
 };
@@ -22,7 +26,35 @@ static void ev_frame(void *ud, struct chan *c, const uint8_t *p, size_t n)
 	memcpy(s->last, p, s->last_n);
 }
 
-static const struct chan_events EV = { ev_opened, ev_failed, ev_frame, ev_closed };
+static void ev_data(void *ud, struct chan *c, int ext, const uint8_t *p, size_t n)
+{
+	struct seen *s = ud;
+	uint8_t *to = ext ? s->err : s->out;
+	size_t *at = ext ? &s->err_n : &s->out_n;
+
+	(void)c;
+	assert_true(*at + n <= sizeof(s->out));
+	memcpy(to + *at, p, n);
+	*at += n;
+}
+static void ev_eof(void *ud, struct chan *c) { (void)c; ((struct seen *)ud)->eofs++; }
+static void ev_exited(void *ud, struct chan *c, int status, const char *signal)
+{
+	struct seen *s = ud;
+
+	(void)c;
+	s->exits++;
+	s->status = status;
+	snprintf(s->signal, sizeof(s->signal), "%s", signal);
+}
+static void ev_reply(void *ud, struct chan *c, int ok)
+{
+	(void)c;
+	((struct seen *)ud)->replies++;
+	((struct seen *)ud)->ok = ok;
+}
+
+static const struct chan_events EV = { ev_opened, ev_failed, ev_frame, ev_closed, ev_data, ev_eof, ev_exited, ev_reply };
 
 struct fix {
 	struct tp *tp;
@@ -410,6 +442,134 @@ static void test_unframe(void **state)
 	assert_int_equal(chan_tun_unframe(CH_TUN_POINTOPOINT, d, 44, &fr, &n), 0);
 }
 
+/* A session channel as TunnelConfigCommand uses it: open, exec, stdout and stderr, EOF, exit status, close. */
+static void test_session(void **state)
+{
+	struct fix f;
+	uint8_t out[512], buf[128];
+	struct wire_w w;
+	size_t n;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.tp = fake_tp_ready(NULL);
+	chan_init(&f.t, f.tp, &EV, &f.seen, NULL);
+	assert_int_equal(chan_session_open(&f.t, &f.c), 0);
+	n = fake_take(f.tp, out, sizeof(out));
+	/* CHANNEL_OPEN "session" sender window maxpkt */
+	assert_int_equal(n, 1 + 4 + 7 + 12);
+	assert_int_equal(out[0], SSH_MSG_CHANNEL_OPEN);
+	assert_memory_equal(out + 5, "session", 7);
+	/* exec before the channel is open: refused, nothing sent */
+	assert_int_equal(chan_exec(&f.t, f.c, "x"), SSHTUN_ERR_STATE);
+	wire_w_init_fixed(&w, buf, sizeof(buf));
+	wire_put_u8(&w, SSH_MSG_CHANNEL_OPEN_CONFIRMATION);
+	wire_put_u32(&w, f.c->local_id);
+	wire_put_u32(&w, 5);
+	wire_put_u32(&w, 65536);
+	wire_put_u32(&w, 32768);
+	assert_int_equal(deliver(&f, buf, w.len), 0);
+	assert_int_equal(f.seen.opened, 1);
+	/* A reply to a request never made is a protocol error. */
+	uint8_t succ[5] = { SSH_MSG_CHANNEL_SUCCESS };
+	wire_poke_u32(succ + 1, f.c->local_id);
+	assert_int_equal(deliver(&f, succ, sizeof(succ)), SSHTUN_ERR_PROTOCOL);
+	/* exec "sshtun-server --pool x", wanting a reply */
+	assert_int_equal(chan_exec(&f.t, f.c, "sshtun-server --pool x"), 0);
+	n = fake_take(f.tp, out, sizeof(out));
+	assert_int_equal(out[0], SSH_MSG_CHANNEL_REQUEST);
+	assert_int_equal(wire_peek_u32(out + 1), 5);
+	assert_int_equal(wire_peek_u32(out + 5), 4);
+	assert_memory_equal(out + 9, "exec", 4);
+	assert_int_equal(out[13], 1);
+	assert_int_equal(wire_peek_u32(out + 14), 22);
+	assert_memory_equal(out + 18, "sshtun-server --pool x", 22);
+	assert_int_equal(n, 18 + 22);
+	uint8_t fail[5] = { SSH_MSG_CHANNEL_FAILURE };
+	wire_poke_u32(fail + 1, f.c->local_id);
+	assert_int_equal(deliver(&f, fail, sizeof(fail)), 0);
+	assert_int_equal(f.seen.replies, 1);
+	assert_int_equal(f.seen.ok, 0);
+	assert_int_equal(chan_exec(&f.t, f.c, "again"), 0);
+	fake_take(f.tp, out, sizeof(out));
+	assert_int_equal(deliver(&f, succ, sizeof(succ)), 0);
+	assert_int_equal(f.seen.ok, 1);
+	/* stdout and stderr */
+	wire_w_init_fixed(&w, buf, sizeof(buf));
+	wire_put_u8(&w, SSH_MSG_CHANNEL_DATA);
+	wire_put_u32(&w, f.c->local_id);
+	wire_put_cstring(&w, "ADDR 198.18.100.2/32\n");
+	assert_int_equal(deliver(&f, buf, w.len), 0);
+	wire_w_init_fixed(&w, buf, sizeof(buf));
+	wire_put_u8(&w, SSH_MSG_CHANNEL_EXTENDED_DATA);
+	wire_put_u32(&w, f.c->local_id);
+	wire_put_u32(&w, 1);
+	wire_put_cstring(&w, "oops\n");
+	assert_int_equal(deliver(&f, buf, w.len), 0);
+	assert_int_equal(f.seen.out_n, 21);
+	assert_memory_equal(f.seen.out, "ADDR 198.18.100.2/32\n", 21);
+	assert_int_equal(f.seen.err_n, 5);
+	assert_memory_equal(f.seen.err, "oops\n", 5);
+	/* EOF once; then exit-status; a request wanting a reply is refused */
+	uint8_t eof[5] = { SSH_MSG_CHANNEL_EOF };
+	wire_poke_u32(eof + 1, f.c->local_id);
+	assert_int_equal(deliver(&f, eof, sizeof(eof)), 0);
+	assert_int_equal(f.seen.eofs, 1);
+	wire_w_init_fixed(&w, buf, sizeof(buf));
+	wire_put_u8(&w, SSH_MSG_CHANNEL_DATA);
+	wire_put_u32(&w, f.c->local_id);
+	wire_put_cstring(&w, "late");
+	assert_int_equal(deliver(&f, buf, w.len), 0);
+	assert_int_equal(f.seen.out_n, 21);	/* nothing after EOF */
+	wire_w_init_fixed(&w, buf, sizeof(buf));
+	wire_put_u8(&w, SSH_MSG_CHANNEL_REQUEST);
+	wire_put_u32(&w, f.c->local_id);
+	wire_put_cstring(&w, "exit-status");
+	wire_put_bool(&w, 0);
+	wire_put_u32(&w, 3);
+	assert_int_equal(deliver(&f, buf, w.len), 0);
+	assert_int_equal(f.seen.exits, 1);
+	assert_int_equal(f.seen.status, 3);
+	assert_int_equal(fake_take(f.tp, out, sizeof(out)), 0);
+	wire_w_init_fixed(&w, buf, sizeof(buf));
+	wire_put_u8(&w, SSH_MSG_CHANNEL_REQUEST);
+	wire_put_u32(&w, f.c->local_id);
+	wire_put_cstring(&w, "exit-signal");
+	wire_put_bool(&w, 0);
+	wire_put_cstring(&w, "KILL");
+	wire_put_bool(&w, 0);
+	wire_put_cstring(&w, "");
+	wire_put_cstring(&w, "");
+	assert_int_equal(deliver(&f, buf, w.len), 0);
+	assert_int_equal(f.seen.status, -1);
+	assert_string_equal(f.seen.signal, "KILL");
+	/* a truncated exit-status is a protocol error */
+	wire_w_init_fixed(&w, buf, sizeof(buf));
+	wire_put_u8(&w, SSH_MSG_CHANNEL_REQUEST);
+	wire_put_u32(&w, f.c->local_id);
+	wire_put_cstring(&w, "exit-status");
+	wire_put_bool(&w, 0);
+	wire_put_u8(&w, 3);
+	assert_int_equal(deliver(&f, buf, w.len), SSHTUN_ERR_PROTOCOL);
+	wire_w_init_fixed(&w, buf, sizeof(buf));
+	wire_put_u8(&w, SSH_MSG_CHANNEL_REQUEST);
+	wire_put_u32(&w, f.c->local_id);
+	wire_put_cstring(&w, "keepalive@openssh.com");
+	wire_put_bool(&w, 1);
+	assert_int_equal(deliver(&f, buf, w.len), 0);
+	n = fake_take(f.tp, out, sizeof(out));
+	assert_int_equal(n, 5);
+	assert_int_equal(out[0], SSH_MSG_CHANNEL_FAILURE);
+	assert_int_equal(wire_peek_u32(out + 1), 5);
+	/* too long a command is refused before anything is sent */
+	char longcmd[CHAN_EXEC_MAX + 2];
+	memset(longcmd, 'a', sizeof(longcmd) - 1);
+	longcmd[sizeof(longcmd) - 1] = '\0';
+	assert_int_equal(chan_exec(&f.t, f.c, longcmd), SSHTUN_ERR_TOO_LONG);
+	assert_int_equal(fake_take(f.tp, out, sizeof(out)), 0);
+	tp_free(f.tp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,6 +585,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_keepalive, setup_l3, teardown),
 		cmocka_unit_test(test_open_failure),
 		cmocka_unit_test(test_unframe),
+		cmocka_unit_test(test_session),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

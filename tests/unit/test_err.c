@@ -79,7 +79,7 @@ static void test_classes(void **state)
 		int cls = sshtun_errclass(want[i].code);
 
 		assert_int_equal(cls, want[i].cls);
-		assert_in_range(cls, SSHTUN_CLASS_OK, SSHTUN_CLASS_CONNECT);
+		assert_in_range(cls, SSHTUN_CLASS_OK, SSHTUN_CLASS_REMOTE);
 		/* only success is class OK */
 		assert_int_equal(cls == SSHTUN_CLASS_OK, want[i].code == SSHTUN_OK);
 	}
@@ -98,12 +98,13 @@ static void test_classes(void **state)
 	assert_int_equal(sshtun_errclass(SSHTUN_ERR_CONFIG), SSHTUN_CLASS_CONFIG);
 	assert_int_equal(sshtun_errclass(SSHTUN_ERR_CONNECT), SSHTUN_CLASS_CONNECT);
 	assert_int_equal(sshtun_errclass(SSHTUN_ERR_TIMEOUT), SSHTUN_CLASS_CONNECT);
+	assert_int_equal(sshtun_errclass(SSHTUN_ERR_REMOTE_CONFIG), SSHTUN_CLASS_REMOTE);
 }
 
 /* Every class that the command line maps to an exit status has at least one code. */
 static void test_every_class_used(void **state)
 {
-	for (int cls = SSHTUN_CLASS_OK; cls <= SSHTUN_CLASS_CONNECT; cls++) {
+	for (int cls = SSHTUN_CLASS_OK; cls <= SSHTUN_CLASS_REMOTE; cls++) {
 		int found = 0;
 
 		for (size_t i = 0; i < NWANT; i++) {

@@ -35,6 +35,24 @@ static void t_seed(void **state)
 	assert_int_equal(c.nroutes + c.ndns + c.ndomains + c.nunknown + c.mtu, 0);
 }
 
+/* The seed's script as its README prints it, placeholder and all: the gateway is noted and ignored. */
+static void t_seed_unchanged(void **state)
+{
+	static const char seed[] = "ADDR 10.0.1.1\nPEER_ADDR 10.0.1.3\nNETMASK 255.255.255.0\nGW_ADDR <remote-ip>\n";
+	struct rconf c;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(parse(&c, seed, err, sizeof(err)), 0);
+	addr_is(&c.addr4, "10.0.1.1/24");
+	addr_is(&c.peer4, "10.0.1.3");
+	assert_int_equal(c.gw.family, 0);
+	assert_int_equal(c.gw_ignored, 1);
+	/* still one GW_ADDR only */
+	assert_int_equal(parse(&c, "ADDR 10.0.1.1\nGW_ADDR x\nGW_ADDR 198.18.0.2\n", err, sizeof(err)), SSHTUN_ERR_CONFIG);
+	assert_non_null(strstr(err, "line 3"));
+}
+
 /* The superset: IPv6, MTU, routes with and without a gateway, DNS, search and routing-only domains. */
 static void t_superset(void **state)
 {
@@ -163,6 +181,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_seed),
+		cmocka_unit_test(t_seed_unchanged),
 		cmocka_unit_test(t_superset),
 		cmocka_unit_test(t_unknown),
 		cmocka_unit_test(t_refused),

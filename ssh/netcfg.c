@@ -1,0 +1,203 @@
+/* sshtun: the local end's addresses, MTU and routes: planned from the options and the server's configuration. */
+#include "ssh/netcfg.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "sshtun_err.h"
+
+static int why_fmt(char *why, size_t whylen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int why_fmt(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+	return SSHTUN_ERR_CONFIG;
+}
+
+static struct net_addr *addr_of(struct net_plan *p, int family)
+{
+	for (unsigned i = 0; i < p->naddr; i++) {
+		if (p->addr[i].a.family == family) {
+			return &p->addr[i];
+		}
+	}
+	return NULL;
+}
+
+/* Clears the host bits of a network address. */
+static void mask(struct tun_addr *a)
+{
+	int len = a->family == AF_INET6 ? 16 : 4;
+
+	for (int i = 0; i < len; i++) {
+		int bits = a->prefix - 8 * i;
+
+		if (bits <= 0) {
+			a->a[i] = 0;
+		} else if (bits < 8) {
+			a->a[i] &= (uint8_t)(0xff << (8 - bits));
+		}
+	}
+}
+
+static int add_route(struct net_plan *p, const struct tun_addr *dst, const struct tun_addr *gw)
+{
+	struct net_route rt;
+
+	memset(&rt, 0, sizeof(rt));
+	rt.dst = *dst;
+	mask(&rt.dst);
+	if (gw && gw->family) {
+		rt.gw = *gw;
+		rt.gw.prefix = -1;
+	}
+	for (unsigned i = 0; i < p->nroute; i++) {
+		if (memcmp(&p->route[i].dst, &rt.dst, sizeof(rt.dst)) == 0) {
+			return 0;	/* the first route to a network wins: the command line's */
+		}
+	}
+	if (p->nroute == NET_ROUTES_MAX) {
+		return SSHTUN_ERR_LIMIT;
+	}
+	p->route[p->nroute++] = rt;
+	return 0;
+}
+
+int net_plan_local(struct net_plan *p, const struct cfg *c, int mtu_explicit, int tap, char *why, size_t whylen)
+{
+	struct tun_addr a, peer;
+
+	memset(p, 0, sizeof(*p));
+	p->mtu = c->tunnel_mtu > 0 ? c->tunnel_mtu : 0;
+	p->mtu_explicit = mtu_explicit;
+	if (c->tunnel_address) {
+		if (tun_addr_parse(&a, c->tunnel_address) != 0) {
+			return why_fmt(why, whylen, "TunnelAddress %s is not an address[/prefix]", c->tunnel_address);
+		}
+		p->addr[p->naddr].a = a;
+		p->naddr++;
+	}
+	if (c->tunnel_peer) {
+		if (tun_addr_parse(&peer, c->tunnel_peer) != 0 || peer.prefix >= 0 || (p->naddr && peer.family != a.family)) {
+			return why_fmt(why, whylen, "TunnelPeer %s must be one address of the same family as TunnelAddress",
+				c->tunnel_peer);
+		}
+		if (!p->naddr || tap) {
+			return why_fmt(why, whylen, "TunnelPeer needs TunnelAddress and a point-to-point tunnel");
+		}
+		p->addr[0].peer = peer;
+	}
+	for (int i = 0; i < c->n_tunnel_routes; i++) {
+		if (strcasecmp(c->tunnel_routes[i], "default") == 0) {
+			p->want_default = 1;
+			continue;
+		}
+		if (tun_addr_parse(&a, c->tunnel_routes[i]) != 0 || a.prefix < 0) {
+			return why_fmt(why, whylen, "TunnelRoute %s is not a network (address/prefix)", c->tunnel_routes[i]);
+		}
+		if (add_route(p, &a, NULL) != 0) {
+			return why_fmt(why, whylen, "too many routes");
+		}
+	}
+	return 0;
+}
+
+/* One address family of the server's configuration, unless the command line gave that family. */
+static void take_addr(struct net_plan *p, const struct tun_addr *a, const struct tun_addr *peer)
+{
+	struct net_addr *x;
+
+	if (!a->family || addr_of(p, a->family) || p->naddr == NET_ADDRS_MAX) {
+		return;
+	}
+	x = &p->addr[p->naddr++];
+	memset(x, 0, sizeof(*x));
+	x->a = *a;
+	if (x->a.prefix < 0) {
+		x->a.prefix = a->family == AF_INET6 ? 128 : 32;
+	}
+	if (peer && peer->family) {
+		x->peer = *peer;
+		x->peer.prefix = -1;
+	}
+}
+
+int net_plan_remote(struct net_plan *p, const struct rconf *rc, int tap, char *why, size_t whylen)
+{
+	if (tap && (rc->peer4.family || rc->peer6.family)) {
+		return why_fmt(why, whylen, "the server gave a point-to-point peer (PEER_ADDR) for an Ethernet tunnel");
+	}
+	take_addr(p, &rc->addr4, &rc->peer4);
+	take_addr(p, &rc->addr6, &rc->peer6);
+	if (rc->mtu && !p->mtu_explicit) {
+		p->mtu = (int)rc->mtu;
+	}
+	for (unsigned i = 0; i < rc->nroutes; i++) {
+		if (add_route(p, &rc->routes[i].dst, &rc->routes[i].via) != 0) {
+			return why_fmt(why, whylen, "too many routes");
+		}
+	}
+	return 0;
+}
+
+int net_apply(struct net_plan *p, struct tun_nl *nl, int ifindex)
+{
+	int r;
+
+	/*
+	 * The link first: an IPv6 address with a peer added to a device that is down gets no route to its peer when
+	 * the device comes up (Linux 6.1), so the MTU is set and the link brought up, then the addresses added.
+	 */
+	if ((r = tun_nl_link(nl, ifindex, 1, p->mtu)) != 0) {
+		return r;
+	}
+	p->up = 1;
+	for (unsigned i = 0; i < p->naddr; i++) {
+		struct net_addr *x = &p->addr[i];
+
+		if ((r = tun_nl_addr(nl, 1, ifindex, &x->a, x->peer.family ? &x->peer : NULL)) != 0) {
+			return r;
+		}
+		x->set = 1;
+	}
+	for (unsigned i = 0; i < p->nroute; i++) {
+		struct net_route *rt = &p->route[i];
+
+		if ((r = tun_nl_route(nl, 1, ifindex, &rt->dst, rt->gw.family ? &rt->gw : NULL)) != 0) {
+			return r;
+		}
+		rt->set = 1;
+	}
+	return 0;
+}
+
+void net_undo(struct net_plan *p, struct tun_nl *nl, int ifindex, int link_down)
+{
+	for (unsigned i = p->nroute; i-- > 0;) {
+		struct net_route *rt = &p->route[i];
+
+		if (rt->set) {
+			tun_nl_route(nl, 0, ifindex, &rt->dst, rt->gw.family ? &rt->gw : NULL);
+			rt->set = 0;
+		}
+	}
+	for (unsigned i = p->naddr; i-- > 0;) {
+		struct net_addr *x = &p->addr[i];
+
+		if (x->set) {
+			tun_nl_addr(nl, 0, ifindex, &x->a, x->peer.family ? &x->peer : NULL);
+			x->set = 0;
+		}
+	}
+	if (p->up && link_down) {
+		tun_nl_link(nl, ifindex, 0, 0);
+	}
+	p->up = 0;
+}

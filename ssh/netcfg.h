@@ -1,0 +1,56 @@
+/*
+ * sshtun: the local end's network configuration: what the command line and the server's remote configuration
+ * ask for, merged (the command line wins), applied to the device over rtnetlink, and undone exactly (only what
+ * was added is removed, also after an error half way).
+ */
+#ifndef SSH_NETCFG_H
+#define SSH_NETCFG_H
+
+#include "ssh/config.h"
+#include "ssh/rconf.h"
+#include "tun/tun.h"
+
+enum {
+	NET_ADDRS_MAX = 2,	/* one IPv4 and one IPv6 */
+	NET_ROUTES_MAX = CFG_MAX_ROUTES + RCONF_ROUTES_MAX
+};
+
+struct net_addr {
+	struct tun_addr a;	/* with its prefix */
+	struct tun_addr peer;	/* family 0: none */
+	int set;		/* added to the device (undo removes it) */
+};
+
+struct net_route {
+	struct tun_addr dst;	/* network with its prefix, host bits cleared */
+	struct tun_addr gw;	/* family 0: none */
+	int set;
+};
+
+struct net_plan {
+	struct net_addr addr[NET_ADDRS_MAX];
+	unsigned naddr;
+	int mtu;		/* 0: leave the device's */
+	int mtu_explicit;	/* TunnelMTU was given: the server's MTU does not replace it */
+	struct net_route route[NET_ROUTES_MAX];
+	unsigned nroute;
+	int want_default;	/* TunnelRoute default */
+	int up;			/* the link was set up by us */
+};
+
+/*
+ * The command line's part: TunnelAddress, TunnelPeer, TunnelMTU, TunnelRoute. mtu_explicit says whether
+ * TunnelMTU was given (before defaults were filled). 0, or SSHTUN_ERR_CONFIG with why (one line) filled.
+ */
+int net_plan_local(struct net_plan *p, const struct cfg *c, int mtu_explicit, int tap, char *why, size_t whylen);
+/*
+ * Adds the server's configuration where the command line left a value open: an address family TunnelAddress
+ * did not give, the MTU unless TunnelMTU was given, its routes. 0, or SSHTUN_ERR_CONFIG with why filled.
+ */
+int net_plan_remote(struct net_plan *p, const struct rconf *rc, int tap, char *why, size_t whylen);
+/* Applies the plan to ifindex: addresses, MTU and link up, routes. 0 or the first error (logged). */
+int net_apply(struct net_plan *p, struct tun_nl *nl, int ifindex);
+/* Removes what net_apply added, in reverse; link_down also sets the link down (a device we did not create). */
+void net_undo(struct net_plan *p, struct tun_nl *nl, int ifindex, int link_down);
+
+#endif
