@@ -5,7 +5,8 @@
  * Input: fuzz/sshmsg.h records. A message record is sealed by fuzz/server.h under fixed keys (so every message
  * passes the MAC check and reaches the parsers); a raw record goes in as socket bytes as it is. Flags: bits
  * 0-1 pick the cipher; bit 3 a tap (Ethernet) tunnel; bit 4 the harness confirms the channel itself (else the
- * input must, as the recorded corpus does).
+ * input must, as the recorded corpus does); bit 5 a session channel (TunnelConfigCommand's) is open as channel 1
+ * with an exec sent, so stdout, stderr, EOF, exit-status and request replies reach the channel layer.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -60,6 +61,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		wire_poke_u32(confirm + 9, 1 << 20);
 		wire_poke_u32(confirm + 13, 32768);
 		chan_handle(&t, &(struct tp_msg){ confirm[0], confirm, sizeof(confirm) });
+	}
+	if (flags & 32) {
+		/* TunnelConfigCommand's session as channel 1, open and its command sent: the input plays its output. */
+		struct chan *s = NULL;
+
+		if (chan_session_open(&t, &s) == 0) {
+			wire_poke_u32(confirm + 1, s->local_id);
+			wire_poke_u32(confirm + 5, 8);
+			wire_poke_u32(confirm + 9, 1 << 20);
+			wire_poke_u32(confirm + 13, 32768);
+			chan_handle(&t, &(struct tp_msg){ confirm[0], confirm, sizeof(confirm) });
+			chan_exec(&t, s, "sshtun-server");
+		}
 	}
 	while (r >= 0 && sshmsg_next(&it, &p, &len, &raw)) {
 		records++;

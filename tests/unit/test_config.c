@@ -126,6 +126,32 @@ static void test_equals_form_and_case(void **st)
 	fx_free(f);
 }
 
+/* TunnelConfigCommand keeps the command as written (quotes and all); TunnelRoute accumulates, each network once. */
+static void test_tunnel_config_command_and_routes(void **st)
+{
+	struct fx *f = fx_new("x");
+
+	(void)st;
+	assert_int_equal(cfg_apply(&f->c, "TunnelConfigCommand sshtun-server --domain \"a b\"  --mtu 1400  ", NULL, &f->log), 0);
+	assert_string_equal(f->c.tunnel_config_command, "sshtun-server --domain \"a b\"  --mtu 1400");
+	assert_int_equal(rd(f, "TunnelConfigCommand other\nTunnelRoute 198.18.30.0/24 fd00:30::/64\n"
+		"TunnelRoute default\nTunnelRoute 198.18.30.0/24\n"), 0);
+	assert_string_equal(f->c.tunnel_config_command, "sshtun-server --domain \"a b\"  --mtu 1400");
+	assert_int_equal(f->c.n_tunnel_routes, 3);
+	assert_string_equal(f->c.tunnel_routes[0], "198.18.30.0/24");
+	assert_string_equal(f->c.tunnel_routes[1], "fd00:30::/64");
+	assert_string_equal(f->c.tunnel_routes[2], "default");
+	/* "=" form */
+	fx_free(f);
+	f = fx_new("x");
+	assert_int_equal(cfg_apply(&f->c, "TunnelConfigCommand=/usr/bin/sshtun-server", NULL, &f->log), 0);
+	assert_string_equal(f->c.tunnel_config_command, "/usr/bin/sshtun-server");
+	assert_int_equal(cfg_apply(&f->c, "TunnelRoute 198.18.30.0", NULL, &f->log), SSHTUN_ERR_CONFIG);
+	assert_int_equal(cfg_apply(&f->c, "TunnelRoute 198.18.30.0/33", NULL, &f->log), SSHTUN_ERR_CONFIG);
+	assert_int_equal(cfg_apply(&f->c, "TunnelRoute everything", NULL, &f->log), SSHTUN_ERR_CONFIG);
+	fx_free(f);
+}
+
 static void test_quoting(void **st)
 {
 	struct fx *f = fx_new("x");
@@ -799,6 +825,7 @@ int main(void)
 		cmocka_unit_test(test_identity_files),
 		cmocka_unit_test(test_expansion),
 		cmocka_unit_test(test_rekey),
+		cmocka_unit_test(test_tunnel_config_command_and_routes),
 		cmocka_unit_test(test_finish_defaults),
 		cmocka_unit_test(test_finish_none_lists),
 		cmocka_unit_test(test_finish_errors),
