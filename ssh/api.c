@@ -24,6 +24,7 @@ int sshtun_new(struct sshtun **out)
 	h->epfd = h->sock = h->timerfd = h->flushfd = h->wakefd = -1;
 	h->dev.fd = -1;
 	h->nl.fd = -1;
+	h->lc_pidfd = -1;
 	*out = h;
 	return 0;
 }

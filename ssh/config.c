@@ -50,6 +50,7 @@ void cfg_init(struct cfg *c)
 	c->log_level = CFG_UNSET;
 	c->address_family = CFG_UNSET;
 	c->tunnel_mtu = CFG_UNSET;
+	c->permit_local_command = CFG_UNSET;
 	c->tunnel_ack_thinning = CFG_UNSET;
 	c->required_rsa_size = CFG_UNSET;
 	c->batch_mode = CFG_UNSET;
@@ -93,6 +94,8 @@ void cfg_free(struct cfg *c)
 	free(c->tunnel_address);
 	free(c->tunnel_peer);
 	free(c->tunnel_config_command);
+	free(c->local_command);
+	free(c->tunnel_down_command);
 	free_list(c->tunnel_routes, &c->n_tunnel_routes);
 	cfg_init(c);
 }

@@ -71,6 +71,9 @@ struct cfg {
 	int tunnel_mtu;			/* sshtun: TunnelMTU, default 1500 (0 = leave as is) */
 	int tunnel_ack_thinning;	/* sshtun: TunnelAckThinning yes|no, default yes */
 	char *tunnel_config_command;	/* sshtun: TunnelConfigCommand, run on the server for the IP configuration */
+	int permit_local_command;	/* PermitLocalCommand yes/no, default no */
+	char *local_command;		/* LocalCommand: run once the tunnel is up and configured (%T the device) */
+	char *tunnel_down_command;	/* sshtun: TunnelDownCommand, run when the tunnel goes down */
 	char *tunnel_routes[CFG_MAX_ROUTES];	/* sshtun: TunnelRoute CIDR... or default (accumulates) */
 	int n_tunnel_routes;
 };
@@ -98,6 +101,8 @@ int cfg_read_file(struct cfg *c, const char *path, int optional, const struct lg
 int cfg_read_buf(struct cfg *c, const char *buf, size_t len, const char *name, const struct lg *log);
 /* Fills defaults (port 22, current user, default identity files, known_hosts files, ...). */
 int cfg_finish(struct cfg *c, const struct lg *log);
+/* Expands a local command's %-tokens, ~ and ${VAR} as ssh does, %T as tundev; 0 or SSHTUN_ERR_CONFIG. */
+int cfg_expand_command(const struct cfg *c, const char *cmd, const char *tundev, char **out);
 /* Parses a byte size as RekeyLimit does ("1G", "500M", "default"); -1 on error. */
 int64_t cfg_parse_size(const char *s);
 

@@ -673,6 +673,23 @@ static int kw_tunnel_config_command(const struct kwctx *k)
 	return set_str(k, &k->c->tunnel_config_command, v);
 }
 
+/* LocalCommand, TunnelDownCommand: the command as written; tokens are expanded when it runs. */
+static int kw_local_command(const struct kwctx *k)
+{
+	const char *v = k->rest && k->rest[0] ? k->rest : k->argv[0];
+	char **field = strcasecmp(k->kw->name, "LocalCommand") == 0 ? &k->c->local_command : &k->c->tunnel_down_command;
+
+	if (!cfg_plain(v)) {
+		return bad_value(k, k->argv[0]);
+	}
+	return set_str(k, field, strcasecmp(v, "none") == 0 ? "" : v);
+}
+
+static int kw_permit_local_command(const struct kwctx *k)
+{
+	return kw_choice(k, yes_no, &k->c->permit_local_command);
+}
+
 /* TunnelRoute: networks (CIDR, IPv4 or IPv6) or "default"; every line adds, each network once. */
 static int kw_tunnel_route(const struct kwctx *k)
 {
@@ -757,6 +774,9 @@ static const struct kw keywords[] = {
 	{ "TunnelMTU", kw_tunnel_mtu, 1, 1, "a number 68..65535, or 0 to leave the MTU alone" },
 	{ "TunnelAckThinning", kw_ack_thinning, 1, 1, "yes or no" },
 	{ "TunnelConfigCommand", kw_tunnel_config_command, 1, CONFIG_MAX_ARGS, "a command the server runs (or none)" },
+	{ "LocalCommand", kw_local_command, 1, CONFIG_MAX_ARGS, "a command (with PermitLocalCommand yes)" },
+	{ "PermitLocalCommand", kw_permit_local_command, 1, 1, "yes or no" },
+	{ "TunnelDownCommand", kw_local_command, 1, CONFIG_MAX_ARGS, "a command (with PermitLocalCommand yes)" },
 	{ "TunnelRoute", kw_tunnel_route, 1, CONFIG_MAX_ARGS, "networks as address/prefix, or default" },
 	/* Keywords of ssh_config(5) that sshtun accepts and ignores. */
 
@@ -773,9 +793,9 @@ IGN("ConnectionAttempts"), IGN("ControlMaster"), IGN("ControlPath"),
 	IGN("GSSAPIKexAlgorithms"), IGN("HostbasedAcceptedAlgorithms"),
 	IGN("HostbasedAuthentication"), IGN("IPQoS"),
 	IGN("KbdInteractiveDevices"), 
-	IGN("LocalCommand"), IGN("LocalForward"), IGN("LogVerbose"),
+	IGN("LocalForward"), IGN("LogVerbose"),
 	IGN("NoHostAuthenticationForLocalhost"), 
-	IGN("ObscureKeystrokeTiming"), IGN("PermitLocalCommand"),
+	IGN("ObscureKeystrokeTiming"), 
 	IGN("PermitRemoteOpen"), IGN("PKCS11Provider"), 
 	IGN("ProxyUseFdpass"), 
 	IGN("RefuseConnection"), IGN("RemoteCommand"), IGN("RemoteForward"),

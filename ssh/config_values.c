@@ -254,6 +254,7 @@ struct exp {
 	const char *ruser;	/* %r */
 	int port;		/* %p */
 	char lhost[256];	/* %l, and %L up to the first dot */
+	const char *tundev;	/* %T: the local tunnel device (commands run once it is up) */
 };
 
 static int put_token(struct wire_w *w, char t, const struct exp *x, int flags, const char **why)
@@ -271,6 +272,7 @@ static int put_token(struct wire_w *w, char t, const struct exp *x, int flags, c
 	case 'l': v = x->lhost; break;
 	case 'p': snprintf(num, sizeof(num), "%d", x->port); v = num; break;
 	case 'i': snprintf(num, sizeof(num), "%u", (unsigned)getuid()); v = num; break;
+	case 'T': v = x->tundev; *why = "%T is only known once the tunnel is up"; break;
 	case 'L': wire_put_raw(w, x->lhost, strcspn(x->lhost, ".")); return 0;
 	default: *why = t ? "unknown or unsupported %-token" : "'%' at the end"; break;
 	}
@@ -439,6 +441,47 @@ static void def_int(int *field, int v)
 	}
 }
 
+/* A command run locally (LocalCommand ...): expanded when it runs, since %T is known only then; checked now. */
+static int finish_command(const char *cmd, struct exp *x, const char *kw, const struct lg *log)
+{
+	char *v = NULL, safe[128];
+	const char *why = "";
+
+	if (!cmd || !cmd[0]) {
+		return 0;
+	}
+	x->tundev = "tun0";
+	if (expand(cmd, x, EXP_TILDE | EXP_TOKENS | EXP_ENV, &v, &why) != 0) {
+		lg_sanitize(safe, sizeof(safe), cmd, strlen(cmd));
+		LG_E(log, "%s \"%s\": %s", kw, safe, why);
+		x->tundev = NULL;
+		return SSHTUN_ERR_CONFIG;
+	}
+	x->tundev = NULL;
+	free(v);
+	return 0;
+}
+
+int cfg_expand_command(const struct cfg *c, const char *cmd, const char *tundev, char **out)
+{
+	struct cfg_who who;
+	struct exp x;
+	const char *why = "";
+
+	cfg_get_who(&who);
+	memset(&x, 0, sizeof(x));
+	x.who = &who;
+	x.orig = c->host;
+	x.host = c->hostname;
+	x.ruser = c->user;
+	x.port = c->port;
+	x.tundev = tundev;
+	if (gethostname(x.lhost, sizeof(x.lhost) - 1) != 0) {
+		snprintf(x.lhost, sizeof(x.lhost), "localhost");
+	}
+	return expand(cmd, &x, EXP_TILDE | EXP_TOKENS | EXP_ENV, out, &why) == 0 ? 0 : SSHTUN_ERR_CONFIG;
+}
+
 static int finish_tunnel(struct cfg *c, const struct lg *log)
 {
 	int v6 = c->tunnel_address && strchr(c->tunnel_address, ':');
@@ -516,9 +559,12 @@ int cfg_finish(struct cfg *c, const struct lg *log)
 	    (r = finish_list(c->certificate_files, &c->n_certificate_files, NULL, 0, &x, "CertificateFile", log)) != 0 ||
 	    (r = finish_list(c->user_known_hosts, &c->n_user_known_hosts, ukh, 2, &x, "UserKnownHostsFile", log)) != 0 ||
 	    (r = finish_list(c->global_known_hosts, &c->n_global_known_hosts, gkh, 2, &x, "GlobalKnownHostsFile", log)) != 0 ||
-	    (r = finish_agent(c, &x, log)) != 0 || (r = finish_tunnel(c, log)) != 0) {
+	    (r = finish_agent(c, &x, log)) != 0 || (r = finish_tunnel(c, log)) != 0 ||
+	    (r = finish_command(c->local_command, &x, "LocalCommand", log)) != 0 ||
+	    (r = finish_command(c->tunnel_down_command, &x, "TunnelDownCommand", log)) != 0) {
 		return r;
 	}
+	def_int(&c->permit_local_command, 0);
 	def_int(&c->identities_only, 0);
 	def_int(&c->required_rsa_size, 2048);
 	def_int(&c->batch_mode, 0);

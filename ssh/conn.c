@@ -46,6 +46,7 @@ static int configure_device(struct sshtun *h)
 
 void conn_teardown_device(struct sshtun *h)
 {
+	conn_local_down(h);	/* while the device and its configuration are still there */
 	if (h->dev.fd >= 0 && h->tun_chan) {
 		LG_D1(&h->log, "device %s: %llu frames to the tunnel, %llu from it, %llu redundant ACKs not relayed",
 			h->dev.name, (unsigned long long)h->tun_chan->tx_frames, (unsigned long long)h->tun_chan->rx_frames,
@@ -106,8 +107,9 @@ int conn_tunnel_ready(struct sshtun *h)
 	LG_D1(&h->log, "tunnel up: %s%s%s%s%s via %s@%s:%d (%s)", h->dev.name, *addr ? " " : "", addr,
 		*peer ? " peer " : "", peer, h->cfg.user, h->cfg.hostname, h->cfg.port, tp_cipher_name(h->tp));
 	conn_ping(h);	/* a first round trip for the connection's info, where the server answers pings */
+	h->local_up_ran = 1;
 	conn_set_status(h, SSHTUN_UP);
-	return 0;
+	return conn_local_up(h);
 }
 
 static void on_opened(void *ud, struct chan *c)

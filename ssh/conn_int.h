@@ -2,6 +2,8 @@
 #ifndef SSH_CONN_INT_H
 #define SSH_CONN_INT_H
 
+#include <sys/types.h>
+
 #include "channel/channel.h"
 #include "sshtun.h"
 #include "ssh/agent.h"
@@ -138,6 +140,9 @@ struct sshtun {
 	struct net_plan net;		/* addresses, MTU, routes: planned, applied, undone (netcfg.c) */
 	int mtu_explicit;		/* TunnelMTU was given */
 	struct conn_remote rc;		/* the server's configuration command (remote.c) */
+	pid_t lc_pid;			/* LocalCommand still running (localcmd.c), 0 none */
+	int lc_pidfd;			/* its pidfd in the epoll set, -1 none */
+	int local_up_ran;		/* the tunnel was up: TunnelDownCommand runs when it goes down */
 	uint64_t dev_drops;
 	/* Offloads (d->vnet): a super-packet read from the device and where its splitting stands. */
 	uint8_t *gso_buf;
@@ -179,6 +184,14 @@ void conn_remote_closed(struct sshtun *h, struct chan *c);
 /* From the timer: a configuration that did not come in time ends the connection. */
 int conn_remote_tick(struct sshtun *h, uint64_t now_ms);
 void conn_remote_free(struct sshtun *h);
+
+/* localcmd.c */
+/* LocalCommand (PermitLocalCommand yes) once the tunnel is up and configured; not waited for. */
+int conn_local_up(struct sshtun *h);
+/* LocalCommand ended (its pidfd is readable): reaped, a failure logged. */
+void conn_local_reap(struct sshtun *h);
+/* TunnelDownCommand while the tunnel is torn down (it had been up), waited for a few seconds at most. */
+void conn_local_down(struct sshtun *h);
 
 /* hostkey.c */
 int conn_check_hostkey(void *ud, const struct pubkey *key, const struct cert *cert);
@@ -223,6 +236,9 @@ int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask);
 int io_add_tun(struct sshtun *h);
 void io_close(struct sshtun *h);
 int io_flush(struct sshtun *h);
+/* A child's pidfd into the epoll set (LocalCommand), and out again. */
+int io_watch_child(struct sshtun *h, int pidfd);
+void io_unwatch_child(struct sshtun *h, int pidfd);
 /* Puts the agent's socket into the epoll set for the request in flight, or takes it out when there is none. */
 int io_watch_agent(struct sshtun *h);
 

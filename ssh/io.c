@@ -34,7 +34,7 @@ enum {
 	COALESCE_US = 500
 };
 
-enum { EV_SOCK = 1, EV_TUN = 2, EV_TIMER = 3, EV_FLUSH = 4, EV_WAKE = 5, EV_AGENT = 6 };
+enum { EV_SOCK = 1, EV_TUN = 2, EV_TIMER = 3, EV_FLUSH = 4, EV_WAKE = 5, EV_AGENT = 6, EV_CHILD = 7 };
 
 uint64_t io_now_ms(void)
 {
@@ -468,6 +468,16 @@ static int on_tick(struct sshtun *h)
 	return tp_tick(h->tp, now / 1000);
 }
 
+int io_watch_child(struct sshtun *h, int pidfd)
+{
+	return ep_set(h, EPOLL_CTL_ADD, pidfd, EPOLLIN, EV_CHILD) == 0 ? 0 : SSHTUN_ERR_SYS;
+}
+
+void io_unwatch_child(struct sshtun *h, int pidfd)
+{
+	epoll_ctl(h->epfd, EPOLL_CTL_DEL, pidfd, NULL);
+}
+
 int io_watch_agent(struct sshtun *h)
 {
 	unsigned ev = agent_io_events(&h->agent);
@@ -523,6 +533,9 @@ int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask)
 			break;
 		case EV_AGENT:
 			r = on_agent(h);
+			break;
+		case EV_CHILD:
+			conn_local_reap(h);
 			break;
 		case EV_WAKE: {
 			uint64_t count;

@@ -125,7 +125,9 @@ EOF
 chmod 755 "$RIG_DIR/cfgcmd"
 unforced
 before=$(snapshot)
-st super -o "TunnelConfigCommand=$RIG_DIR/cfgcmd"
+st super -o "TunnelConfigCommand=$RIG_DIR/cfgcmd" -o TunnelRoute=198.18.28.0/24 -o PermitLocalCommand=yes \
+	-o "LocalCommand=ip -o addr show dev %T >$RIG_DIR/lc.addr; env | grep ^SSHTUN_ | sort >$RIG_DIR/lc.env" \
+	-o "TunnelDownCommand=ip -o addr show dev %T >$RIG_DIR/down.addr; echo \$SSHTUN_EVENT >$RIG_DIR/down.event"
 pid=$RIG_LAST_PID
 if rig_wait 15 rig_is_up super; then
 	tap_ok "superset: tunnel up after the command's configuration"
@@ -139,6 +141,15 @@ if rig_wait 15 rig_is_up super; then
 	tap_check "superset: routes 198.18.23.0/24 and fd00:23::/64 through the tunnel" sh -c \
 		"ip netns exec $RIG_NS_C ip route show | grep -q '^198.18.23.0/24 dev tun' &&
 		 ip netns exec $RIG_NS_C ip -6 route show | grep -q '^fd00:23::/64 dev tun'"
+	tap_check "superset: TunnelRoute 198.18.28.0/24 through the tunnel too" sh -c \
+		"ip netns exec $RIG_NS_C ip route show | grep -q '^198.18.28.0/24 dev tun'"
+	tap_check "LocalCommand: ran once the device had its addresses (%T expanded)" rig_wait 5 \
+		grep -q 'inet 198.18.22.2 peer 198.18.22.1/32' "$RIG_DIR/lc.addr"
+	tap_check "LocalCommand: the configuration in its environment" sh -c \
+		"grep -qx 'SSHTUN_ADDRESS=198.18.22.2/32' $RIG_DIR/lc.env && grep -qx 'SSHTUN_PEER6=fd00:22::1' $RIG_DIR/lc.env &&
+		 grep -qx 'SSHTUN_MTU=1400' $RIG_DIR/lc.env && grep -qx 'SSHTUN_EVENT=up' $RIG_DIR/lc.env &&
+		 grep -q '^SSHTUN_ROUTES=198.18.28.0/24 198.18.23.0/24 fd00:23::/64$' $RIG_DIR/lc.env &&
+		 grep -q '^SSHTUN_DEVICE=tun' $RIG_DIR/lc.env"
 	tap_check "superset: the server's stderr is shown" grep -q "server: configured tun" "$RIG_DIR/super.log"
 	tap_check "superset: an unknown keyword is reported once" sh -c \
 		"test \$(grep -c 'FUTURE_THING, which this version does not know' $RIG_DIR/super.log) = 1"
@@ -151,6 +162,8 @@ if rig_wait 15 rig_is_up super; then
 		tap_not_ok "superset: 4 MiB over IPv6 inside the tunnel, byte for byte"
 	fi
 	stop "$pid"
+	tap_check "TunnelDownCommand: ran at stop, before the addresses went" sh -c \
+		"grep -q 'inet 198.18.22.2 peer' $RIG_DIR/down.addr && grep -qx down $RIG_DIR/down.event"
 	tap_check "superset: the command saw its stdin end and undid its work" rig_wait 5 test -f "$RIG_DIR/cfgcmd.undone"
 	tap_check "superset: after stop the client's addresses and routes are as before" test "$(snapshot)" = "$before"
 else
@@ -187,7 +200,8 @@ refused "command printing nothing" "printed no configuration" -o TunnelConfigCom
 
 # ---- 4. The command line wins: TunnelAddress replaces the server's IPv4 address.
 forced "printf 'ADDR 198.18.26.2/32\nPEER_ADDR 198.18.26.1\nMTU 1300\n'"
-st wins -o TunnelConfigCommand=x -o TunnelAddress=198.18.27.2/32 -o TunnelPeer=198.18.27.1 -o TunnelMTU=1280
+st wins -o TunnelConfigCommand=x -o TunnelAddress=198.18.27.2/32 -o TunnelPeer=198.18.27.1 -o TunnelMTU=1280 \
+	-o "LocalCommand=touch $RIG_DIR/lc-no"
 pid=$RIG_LAST_PID
 if rig_wait 15 rig_is_up wins; then
 	tap_check "command line wins: TunnelAddress/TunnelPeer/TunnelMTU over ADDR/PEER_ADDR/MTU" sh -c \
@@ -195,6 +209,7 @@ if rig_wait 15 rig_is_up wins; then
 		 ! ip netns exec $RIG_NS_C ip -o addr show | grep -q 198.18.26 &&
 		 ip netns exec $RIG_NS_C ip -o link show | grep tun | grep -q 'mtu 1280'"
 	stop "$pid"
+	tap_check "LocalCommand without PermitLocalCommand yes: not run" test ! -e "$RIG_DIR/lc-no"
 else
 	tap_not_ok "command line wins: tunnel up"
 	show wins
