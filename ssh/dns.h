@@ -71,13 +71,15 @@ struct dns_state {
 };
 
 /*
- * Applies servers and domains for the link ifname (ifindex). domains are "name" (search) or "~name"
+ * Applies servers and domains for the link ifname (ifindex; 0: not checked, else it must be ifname's now, and
+ * dns_restore skips resolvectl revert once ifname is no longer that link). domains are "name" (search) or "~name"
  * (routing-only; "~." routes all queries to these servers). Every value is checked first (names of letters,
  * digits, '-', '.', labels of 1-63 not starting with '-', at most 253; an interface name of
  * letters, digits, '-', '_', '.'): SSHTUN_ERR_CONFIG with nothing run. A failing program or file operation is
  * one log line (the program and its output) and SSHTUN_ERR_DNS, with whatever was applied undone. Nothing to
  * apply (no servers, no domains) is 0 and does nothing. Calling it again without dns_restore is
- * SSHTUN_ERR_STATE.
+ * SSHTUN_ERR_STATE. Blocks while a program runs (up to timeout_ms each); programs are waited for by pid, so
+ * a process that ignores SIGCHLD (children reaped unseen) gets SSHTUN_ERR_DNS.
  */
 int dns_apply(struct dns_state *s, const char *ifname, int ifindex, const struct tun_addr *servers,
 	      unsigned nservers, const char (*domains)[RCONF_NAME_MAX + 2], unsigned ndomains, const struct lg *log);
