@@ -50,12 +50,13 @@ extern "C" {
 	X(HOSTKEY_WEAK,  -35,  CLASS_HOSTKEY,  "server's host key is too weak", "the server should use an Ed25519, ECDSA or 2048-bit RSA host key; RequiredRSASize lowers the limit") \
 	X(AGAIN,         -36,  CLASS_INTERNAL, "waiting for an answer", "answer the pending prompt (sshtun_answer)") \
 	X(NO_PROMPT,     -37,  CLASS_AUTH,     "a question for the user could not be asked", "run sshtun on a terminal, set SSH_ASKPASS, or drop BatchMode") \
-	X(REMOTE_CONFIG, -38,  CLASS_REMOTE,   "the server's tunnel configuration failed", "see the server's message; check TunnelConfigCommand and the command in authorized_keys")
+	X(REMOTE_CONFIG, -38,  CLASS_REMOTE,   "the server's tunnel configuration failed", "see the server's message; check TunnelConfigCommand and the command in authorized_keys") \
+	X(DNS,           -39,  CLASS_DEVICE,   "cannot set the tunnel's DNS servers", "see the message above (resolvectl, resolvconf or /etc/resolv.conf); run as root")
 
 #define SSHTUN_ERR_ENUM(name, val, cls, msg, hint) SSHTUN_ERR_##name = (val),
 enum sshtun_err {
 	SSHTUN_ERRORS(SSHTUN_ERR_ENUM)
-	SSHTUN_ERR_MIN_ = -39
+	SSHTUN_ERR_MIN_ = -40
 };
 #undef SSHTUN_ERR_ENUM
 #define SSHTUN_OK SSHTUN_ERR_OK
