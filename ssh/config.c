@@ -97,6 +97,8 @@ void cfg_free(struct cfg *c)
 	free(c->local_command);
 	free(c->tunnel_down_command);
 	free_list(c->tunnel_routes, &c->n_tunnel_routes);
+	free_list(c->tunnel_dns, &c->n_tunnel_dns);
+	free(c->tunnel_bridge);
 	cfg_init(c);
 }
 

@@ -7,7 +7,7 @@
 
 #include "util/log.h"
 
-enum { CFG_MAX_FILES = 8, CFG_MAX_IDENTITIES = 16, CFG_MAX_ROUTES = 32 };
+enum { CFG_MAX_FILES = 8, CFG_MAX_IDENTITIES = 16, CFG_MAX_ROUTES = 32, CFG_MAX_DNS = 8 };
 
 enum cfg_tunnel { CFG_TUNNEL_UNSET = -1, CFG_TUNNEL_NO = 0, CFG_TUNNEL_P2P = 1, CFG_TUNNEL_ETHERNET = 2 };
 enum cfg_strict { CFG_STRICT_UNSET = -1, CFG_STRICT_NO = 0, CFG_STRICT_YES = 1, CFG_STRICT_ACCEPT_NEW = 2, CFG_STRICT_ASK = 3 };
@@ -74,6 +74,9 @@ struct cfg {
 	int permit_local_command;	/* PermitLocalCommand yes/no, default no */
 	char *local_command;		/* LocalCommand: run once the tunnel is up and configured (%T the device) */
 	char *tunnel_down_command;	/* sshtun: TunnelDownCommand, run when the tunnel goes down */
+	char *tunnel_dns[CFG_MAX_DNS];	/* sshtun: TunnelDNS servers (accumulate; replace the server's DNS lines) */
+	int n_tunnel_dns;
+	char *tunnel_bridge;		/* sshtun: TunnelBridge BR, a bridge the local tap joins */
 	char *tunnel_routes[CFG_MAX_ROUTES];	/* sshtun: TunnelRoute CIDR... or default (accumulates) */
 	int n_tunnel_routes;
 };

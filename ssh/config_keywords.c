@@ -690,6 +690,49 @@ static int kw_permit_local_command(const struct kwctx *k)
 	return kw_choice(k, yes_no, &k->c->permit_local_command);
 }
 
+/* TunnelDNS: DNS server addresses; every line adds, each once. */
+static int kw_tunnel_dns(const struct kwctx *k)
+{
+	for (int i = 0; i < k->argc; i++) {
+		const char *v = k->argv[i];
+		int dup = 0;
+
+		if (cfg_parse_addr(v, 0) == 0) {
+			return bad_value(k, v);
+		}
+		if (!k->apply) {
+			continue;
+		}
+		for (int j = 0; j < k->c->n_tunnel_dns; j++) {
+			dup |= strcmp(k->c->tunnel_dns[j], v) == 0;
+		}
+		if (dup) {
+			continue;
+		}
+		if (k->c->n_tunnel_dns >= CFG_MAX_DNS) {
+			LG_E(k->log, "%s: %s: too many servers (at most %d)", k->where, k->kw->name, CFG_MAX_DNS);
+			return SSHTUN_ERR_CONFIG;
+		}
+		if (!(k->c->tunnel_dns[k->c->n_tunnel_dns] = strdup(v))) {
+			return SSHTUN_ERR_NOMEM;
+		}
+		k->c->n_tunnel_dns++;
+	}
+	return 0;
+}
+
+/* TunnelBridge: an interface name (checked to be a bridge when the tunnel comes up). */
+static int kw_tunnel_bridge(const struct kwctx *k)
+{
+	const char *v = k->argv[0];
+	size_t n = strlen(v);
+
+	if (n == 0 || n >= 16 || strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != n) {
+		return bad_value(k, v);
+	}
+	return set_str(k, &k->c->tunnel_bridge, v);
+}
+
 /* TunnelRoute: networks (CIDR, IPv4 or IPv6) or "default"; every line adds, each network once. */
 static int kw_tunnel_route(const struct kwctx *k)
 {
@@ -777,6 +820,8 @@ static const struct kw keywords[] = {
 	{ "LocalCommand", kw_local_command, 1, CONFIG_MAX_ARGS, "a command (with PermitLocalCommand yes)" },
 	{ "PermitLocalCommand", kw_permit_local_command, 1, 1, "yes or no" },
 	{ "TunnelDownCommand", kw_local_command, 1, CONFIG_MAX_ARGS, "a command (with PermitLocalCommand yes)" },
+	{ "TunnelDNS", kw_tunnel_dns, 1, CONFIG_MAX_ARGS, "DNS server addresses" },
+	{ "TunnelBridge", kw_tunnel_bridge, 1, 1, "a bridge's interface name" },
 	{ "TunnelRoute", kw_tunnel_route, 1, CONFIG_MAX_ARGS, "networks as address/prefix, or default" },
 	/* Keywords of ssh_config(5) that sshtun accepts and ignores. */
 

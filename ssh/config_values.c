@@ -496,6 +496,10 @@ static int finish_tunnel(struct cfg *c, const struct lg *log)
 	def_int(&c->tun_local, CFG_TUN_ANY);
 	def_int(&c->tun_remote, CFG_TUN_ANY);
 	def_int(&c->tunnel_mtu, TUN_DEFAULT_MTU);
+	if (c->tunnel_bridge && c->tunnel != CFG_TUNNEL_ETHERNET) {
+		LG_E(log, "TunnelBridge %.16s joins a tap device to a bridge: it needs Tunnel ethernet", c->tunnel_bridge);
+		return SSHTUN_ERR_CONFIG;
+	}
 	if (c->tunnel_peer && c->tunnel == CFG_TUNNEL_ETHERNET) {
 		LG_E(log, "TunnelPeer is for point-to-point tunnels; with Tunnel ethernet give only TunnelAddress");
 		return SSHTUN_ERR_CONFIG;

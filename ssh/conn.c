@@ -33,15 +33,47 @@ void conn_fail(struct sshtun *h, int err, const char *fmt, ...)
 	LG_D1(&h->log, "failing: %s", h->errtext);
 }
 
-/* Configures the local device: addresses, MTU, link up, routes (netcfg.c). */
+/* The tunnel's DNS servers (TunnelDNS, else the server's) and the server's domains. */
+static int configure_dns(struct sshtun *h)
+{
+	struct tun_addr servers[RCONF_DNS_MAX];
+	const struct rconf *rc = h->rc.state == RC_APPLIED ? &h->rc.conf : NULL;
+	unsigned n = 0;
+
+	for (int i = 0; i < h->cfg.n_tunnel_dns && n < RCONF_DNS_MAX; i++) {
+		if (tun_addr_parse(&servers[n], h->cfg.tunnel_dns[i]) == 0) {
+			n++;
+		}
+	}
+	for (unsigned i = 0; n == 0 && rc && i < rc->ndns; i++) {
+		servers[i] = rc->dns[i];
+	}
+	if (n == 0 && rc) {
+		n = rc->ndns;
+	}
+	if (n == 0 && (!rc || rc->ndomains == 0)) {
+		return 0;
+	}
+	return dns_apply(&h->dns, h->dev.name, h->dev.ifindex, servers, n, rc ? (const char(*)[RCONF_NAME_MAX + 2])rc->domains : NULL,
+		rc ? rc->ndomains : 0, &h->log);
+}
+
+/* Configures the local device: addresses, MTU, link up, bridge, routes (netcfg.c), DNS (dns.c). */
 static int configure_device(struct sshtun *h)
 {
+	struct tun_addr server;
 	int r;
 
 	if (h->nl.fd <= 0 && (r = tun_nl_open(&h->nl, &h->log)) != 0) {
 		return r;
 	}
-	return net_apply(&h->net, &h->nl, h->dev.ifindex);
+	if (io_peer_addr(h, &server) != 0) {
+		memset(&server, 0, sizeof(server));
+	}
+	if ((r = net_apply(&h->net, &h->nl, h->dev.ifindex, &server)) != 0) {
+		return r;
+	}
+	return configure_dns(h);
 }
 
 void conn_teardown_device(struct sshtun *h)
@@ -69,6 +101,7 @@ void conn_teardown_device(struct sshtun *h)
 		LG_D1(&h->log, "keepalives: %llu sent, %llu answered", (unsigned long long)h->chans.keepalives_sent,
 			(unsigned long long)h->chans.keepalives_answered);
 	}
+	dns_restore(&h->dns, &h->log);
 	if (h->dev.fd >= 0 && h->nl.fd > 0) {
 		/* Exactly what was added goes; a device we found stays, but down. */
 		net_undo(&h->net, &h->nl, h->dev.ifindex, !h->dev.created);

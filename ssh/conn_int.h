@@ -8,6 +8,7 @@
 #include "sshtun.h"
 #include "ssh/agent.h"
 #include "ssh/config.h"
+#include "ssh/dns.h"
 #include "ssh/key.h"
 #include "ssh/netcfg.h"
 #include "ssh/rconf.h"
@@ -140,6 +141,7 @@ struct sshtun {
 	struct net_plan net;		/* addresses, MTU, routes: planned, applied, undone (netcfg.c) */
 	int mtu_explicit;		/* TunnelMTU was given */
 	struct conn_remote rc;		/* the server's configuration command (remote.c) */
+	struct dns_state dns;		/* the tunnel's DNS, to be undone (dns.c) */
 	pid_t lc_pid;			/* LocalCommand still running (localcmd.c), 0 none */
 	int lc_pidfd;			/* its pidfd in the epoll set, -1 none */
 	int local_up_ran;		/* the tunnel was up: TunnelDownCommand runs when it goes down */
@@ -236,6 +238,8 @@ int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask);
 int io_add_tun(struct sshtun *h);
 void io_close(struct sshtun *h);
 int io_flush(struct sshtun *h);
+/* The server's address as connected to (for TunnelRoute default); 0 or SSHTUN_ERR_SYS. */
+int io_peer_addr(struct sshtun *h, struct tun_addr *out);
 /* A child's pidfd into the epoll set (LocalCommand), and out again. */
 int io_watch_child(struct sshtun *h, int pidfd);
 void io_unwatch_child(struct sshtun *h, int pidfd);

@@ -509,7 +509,36 @@ static int temp_name(const char *path, char *out, size_t outlen)
 			       outlen ? 0 : -1;
 }
 
-/* Writes data as path atomically: a temp file beside it with mode and owner, then rename. 0, or -1 with errno. */
+/* Rewrites the existing file path with data (truncated first). 0, or -1 with errno. */
+static int write_in_place(const char *path, const uint8_t *data, size_t len)
+{
+	size_t done = 0;
+	ssize_t n;
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW), e;
+
+	if (fd < 0) {
+		return -1;
+	}
+	while (done < len) {
+		n = write(fd, data + done, len - done);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			e = errno ? errno : EIO;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return close(fd);
+}
+
+/*
+ * Writes data as path atomically: a temp file beside it with mode and owner, then rename (in place where path is
+ * a mount point). 0, or -1 with errno.
+ */
 static int write_atomic(const char *path, const uint8_t *data, size_t len, mode_t mode, uid_t uid, gid_t gid)
 {
 	char tmp[PATH_MAX];
@@ -547,7 +576,15 @@ static int write_atomic(const char *path, const uint8_t *data, size_t len, mode_
 	}
 	fd = -1;
 	if (rename(tmp, path) != 0) {
-		goto fail;
+		if (errno != EBUSY) {
+			goto fail;
+		}
+		/*
+		 * path is a mount point (`ip netns exec` bind-mounts /etc/netns/NAME/resolv.conf over it, containers
+		 * do the same): it cannot be replaced, only rewritten in place.
+		 */
+		unlink(tmp);
+		return write_in_place(path, data, len);
 	}
 	return 0;
 fail:

@@ -468,6 +468,34 @@ static int on_tick(struct sshtun *h)
 	return tp_tick(h->tp, now / 1000);
 }
 
+int io_peer_addr(struct sshtun *h, struct tun_addr *out)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	memset(out, 0, sizeof(*out));
+	if (h->sock < 0 || getpeername(h->sock, (struct sockaddr *)&ss, &len) != 0) {
+		return SSHTUN_ERR_SYS;
+	}
+	if (ss.ss_family == AF_INET) {
+		memcpy(out->a, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+	} else if (ss.ss_family == AF_INET6) {
+		const struct in6_addr *a6 = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+
+		if (IN6_IS_ADDR_V4MAPPED(a6)) {
+			ss.ss_family = AF_INET;
+			memcpy(out->a, a6->s6_addr + 12, 4);
+		} else {
+			memcpy(out->a, a6->s6_addr, 16);
+		}
+	} else {
+		return SSHTUN_ERR_SYS;
+	}
+	out->family = ss.ss_family;
+	out->prefix = -1;
+	return 0;
+}
+
 int io_watch_child(struct sshtun *h, int pidfd)
 {
 	return ep_set(h, EPOLL_CTL_ADD, pidfd, EPOLLIN, EV_CHILD) == 0 ? 0 : SSHTUN_ERR_SYS;

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
 
 #include "sshtun_err.h"
 
@@ -94,6 +96,9 @@ int net_plan_local(struct net_plan *p, const struct cfg *c, int mtu_explicit, in
 		}
 		p->addr[0].peer = peer;
 	}
+	if (c->tunnel_bridge) {
+		snprintf(p->bridge, sizeof(p->bridge), "%s", c->tunnel_bridge);
+	}
 	for (int i = 0; i < c->n_tunnel_routes; i++) {
 		if (strcasecmp(c->tunnel_routes[i], "default") == 0) {
 			p->want_default = 1;
@@ -147,7 +152,50 @@ int net_plan_remote(struct net_plan *p, const struct rconf *rc, int tap, char *w
 	return 0;
 }
 
-int net_apply(struct net_plan *p, struct tun_nl *nl, int ifindex)
+/* TunnelRoute default: the server keeps its path, then half-default routes for each family with an address. */
+static int add_default(struct net_plan *p, struct tun_nl *nl, int ifindex, const struct tun_addr *server)
+{
+	static const uint8_t hi = 0x80;
+	struct tun_route_info ri;
+	int r;
+
+	if (server && server->family && addr_of(p, server->family)) {
+		if ((r = tun_nl_get_route(nl, server, &ri)) != 0) {
+			return r;
+		}
+		if (ri.oif != ifindex && (ri.type == RTN_UNICAST || ri.type == 0)) {
+			memset(&p->keep, 0, sizeof(p->keep));
+			p->keep.dst = *server;
+			p->keep.dst.prefix = server->family == AF_INET6 ? 128 : 32;
+			p->keep.gw = ri.gw;
+			p->keep.ifindex = ri.oif;
+			if ((r = tun_nl_route2(nl, 1, &p->keep)) != 0) {
+				return r;
+			}
+			p->keep_set = 1;
+		}
+	}
+	for (int fam = AF_INET; fam; fam = fam == AF_INET ? AF_INET6 : 0) {
+		struct tun_addr half;
+
+		if (!addr_of(p, fam)) {
+			continue;
+		}
+		memset(&half, 0, sizeof(half));
+		half.family = fam;
+		half.prefix = 1;
+		if (add_route(p, &half, NULL) != 0) {
+			return SSHTUN_ERR_LIMIT;
+		}
+		half.a[0] = hi;
+		if (add_route(p, &half, NULL) != 0) {
+			return SSHTUN_ERR_LIMIT;
+		}
+	}
+	return 0;
+}
+
+int net_apply(struct net_plan *p, struct tun_nl *nl, int ifindex, const struct tun_addr *server)
 {
 	int r;
 
@@ -159,6 +207,19 @@ int net_apply(struct net_plan *p, struct tun_nl *nl, int ifindex)
 		return r;
 	}
 	p->up = 1;
+	if (p->bridge[0]) {
+		int br = (int)if_nametoindex(p->bridge);
+
+		if (br <= 0 || tun_nl_is_bridge(nl, br) != 0) {
+			LG_E(nl->log, "TunnelBridge %s: no such bridge; create it first (ip link add %s type bridge)", p->bridge,
+				p->bridge);
+			return SSHTUN_ERR_CONFIG;
+		}
+		if ((r = tun_nl_set_master(nl, ifindex, br)) != 0) {
+			return r;
+		}
+		p->bridged = 1;
+	}
 	for (unsigned i = 0; i < p->naddr; i++) {
 		struct net_addr *x = &p->addr[i];
 
@@ -166,6 +227,9 @@ int net_apply(struct net_plan *p, struct tun_nl *nl, int ifindex)
 			return r;
 		}
 		x->set = 1;
+	}
+	if (p->want_default && (r = add_default(p, nl, ifindex, server)) != 0) {
+		return r;
 	}
 	for (unsigned i = 0; i < p->nroute; i++) {
 		struct net_route *rt = &p->route[i];
@@ -188,6 +252,10 @@ void net_undo(struct net_plan *p, struct tun_nl *nl, int ifindex, int link_down)
 			rt->set = 0;
 		}
 	}
+	if (p->keep_set) {
+		tun_nl_route2(nl, 0, &p->keep);
+		p->keep_set = 0;
+	}
 	for (unsigned i = p->naddr; i-- > 0;) {
 		struct net_addr *x = &p->addr[i];
 
@@ -195,6 +263,10 @@ void net_undo(struct net_plan *p, struct tun_nl *nl, int ifindex, int link_down)
 			tun_nl_addr(nl, 0, ifindex, &x->a, x->peer.family ? &x->peer : NULL);
 			x->set = 0;
 		}
+	}
+	if (p->bridged) {
+		tun_nl_set_master(nl, ifindex, 0);
+		p->bridged = 0;
 	}
 	if (p->up && link_down) {
 		tun_nl_link(nl, ifindex, 0, 0);

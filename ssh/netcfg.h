@@ -35,6 +35,10 @@ struct net_plan {
 	struct net_route route[NET_ROUTES_MAX];
 	unsigned nroute;
 	int want_default;	/* TunnelRoute default */
+	struct tun_route keep;	/* with it: the host route keeping the server on its old path */
+	int keep_set;
+	char bridge[IFNAMSIZ];	/* TunnelBridge: the bridge the tap joins ("" none) */
+	int bridged;		/* joined it (undo leaves it) */
 	int up;			/* the link was set up by us */
 };
 
@@ -48,8 +52,14 @@ int net_plan_local(struct net_plan *p, const struct cfg *c, int mtu_explicit, in
  * did not give, the MTU unless TunnelMTU was given, its routes. 0, or SSHTUN_ERR_CONFIG with why filled.
  */
 int net_plan_remote(struct net_plan *p, const struct rconf *rc, int tap, char *why, size_t whylen);
-/* Applies the plan to ifindex: addresses, MTU and link up, routes. 0 or the first error (logged). */
-int net_apply(struct net_plan *p, struct tun_nl *nl, int ifindex);
+/*
+ * Applies the plan to ifindex: MTU and link up, the bridge, addresses, routes. With TunnelRoute default, each
+ * family the tunnel has an address of gets two half-default routes (0.0.0.0/1 and 128.0.0.0/1, ::/1 and
+ * 8000::/1: more specific than any default route, which stays) and, first, server (the address connected to)
+ * a host route on the path it has now, so the SSH connection does not follow the default into the tunnel.
+ * 0 or the first error (logged); undo with net_undo.
+ */
+int net_apply(struct net_plan *p, struct tun_nl *nl, int ifindex, const struct tun_addr *server);
 /* Removes what net_apply added, in reverse; link_down also sets the link down (a device we did not create). */
 void net_undo(struct net_plan *p, struct tun_nl *nl, int ifindex, int link_down);
 

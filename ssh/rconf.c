@@ -101,6 +101,9 @@ static int domain(struct line_ctx *x, const char *text)
 	const char *p = text[0] == '~' ? text + 1 : text;
 	size_t n = strlen(p), label = 0;
 
+	if (text[0] == '~' && strcmp(p, ".") == 0) {
+		return 0;	/* "~.": every query goes to these servers */
+	}
 	if (n == 0 || n > RCONF_NAME_MAX) {
 		return fail(x, "DOMAIN: \"%s\" is not a domain name", text);
 	}
@@ -108,11 +111,12 @@ static int domain(struct line_ctx *x, const char *text)
 		char ch = p[i];
 
 		if (ch == '.') {
-			if (label == 0 && !(i == n - 1 && i > 0)) {
+			if (label == 0) {
 				return fail(x, "DOMAIN: \"%s\" has an empty label", text);
 			}
 			label = 0;
-		} else if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-') {
+		} else if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+			   (ch == '-' && label > 0)) {
 			if (++label > 63) {
 				return fail(x, "DOMAIN: \"%s\" has a label over 63 characters", text);
 			}

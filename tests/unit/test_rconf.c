@@ -68,6 +68,7 @@ static void t_superset(void **state)
 		"DNS fd00:9::1\n"
 		"DOMAIN corp.example\n"
 		"DOMAIN ~lab.example.\n"
+		"DOMAIN ~.\n"
 		"\n";
 	struct rconf c;
 	char err[128];
@@ -85,9 +86,10 @@ static void t_superset(void **state)
 	addr_is(&c.routes[1].dst, "fd00:77::/48");
 	addr_is(&c.routes[1].via, "fd00:9::1");
 	assert_int_equal(c.ndns, 2);
-	assert_int_equal(c.ndomains, 2);
+	assert_int_equal(c.ndomains, 3);
 	assert_string_equal(c.domains[0], "corp.example");
 	assert_string_equal(c.domains[1], "~lab.example.");
+	assert_string_equal(c.domains[2], "~.");
 }
 
 /* An unknown keyword is remembered once and its line ignored; the rest still counts. */
@@ -132,6 +134,10 @@ static void t_refused(void **state)
 		{ "ADDR6 fd00::2\nROUTE 10.0.0.0/8 by 10.0.0.1\n", "ROUTE takes a network and optionally \"via\"" },
 		{ "ADDR6 fd00::2\nDOMAIN exa_mple.com\n", "line 2: DOMAIN: \"exa_mple.com\" is not a domain name" },
 		{ "ADDR6 fd00::2\nDOMAIN a..b\n", "has an empty label" },
+		{ "ADDR6 fd00::2\nDOMAIN a..\n", "has an empty label" },
+		{ "ADDR6 fd00::2\nDOMAIN .\n", "has an empty label" },
+		{ "ADDR6 fd00::2\nDOMAIN -x.example\n", "is not a domain name" },
+		{ "ADDR6 fd00::2\nDOMAIN x.-y\n", "is not a domain name" },
 		{ "ADDR 10.0.0.2\nDNS 10.0.0.1\x01\n", "line 2: byte 0x01 is not printable text" },
 		{ "ADDR 10.0.0.2\nDNS 10.0.0.1\xc3\xa9\n", "byte 0xc3 is not printable text" },
 	};
