@@ -20,8 +20,10 @@ CHILD=
 TAILPID=
 COPY=
 
+# nftables: sshtun-server's --nat (tests/interop/test_sshtun_server.sh skips that part without nft)
 PKGS="build-essential clang pkg-config libsodium-dev libssl-dev zlib1g-dev libcmocka-dev libclang-rt-14-dev
-openssh-server openssh-client iproute2 iputils-ping iperf3 procps netcat-openbsd gnuplot-nox openssl valgrind"
+openssh-server openssh-client iproute2 iputils-ping iperf3 procps netcat-openbsd gnuplot-nox openssl valgrind
+nftables"
 
 # ---- reporting ----
 
