@@ -169,10 +169,11 @@ static int add_default(struct net_plan *p, struct tun_nl *nl, int ifindex, const
 			p->keep.dst.prefix = server->family == AF_INET6 ? 128 : 32;
 			p->keep.gw = ri.gw;
 			p->keep.ifindex = ri.oif;
-			if ((r = tun_nl_route2(nl, 1, &p->keep)) != 0) {
+			r = tun_nl_route2(nl, 1, &p->keep);
+			if (r != 0 && r != SSHTUN_ERR_ROUTE_EXISTS) {
 				return r;
 			}
-			p->keep_set = 1;
+			p->keep_set = r == 0;	/* a host route to the server that is there already keeps it too */
 		}
 	}
 	for (int fam = AF_INET; fam; fam = fam == AF_INET ? AF_INET6 : 0) {
@@ -234,7 +235,16 @@ int net_apply(struct net_plan *p, struct tun_nl *nl, int ifindex, const struct t
 	for (unsigned i = 0; i < p->nroute; i++) {
 		struct net_route *rt = &p->route[i];
 
-		if ((r = tun_nl_route(nl, 1, ifindex, &rt->dst, rt->gw.family ? &rt->gw : NULL)) != 0) {
+		r = tun_nl_route(nl, 1, ifindex, &rt->dst, rt->gw.family ? &rt->gw : NULL);
+		if (r == SSHTUN_ERR_ROUTE_EXISTS) {
+			char t[64];
+
+			/* Another's route (another tunnel's, the admin's): left as it is, and not removed at the end. */
+			tun_addr_format(t, sizeof(t), &rt->dst);
+			LG_W(nl->log, "a route to %s is there already: left as it is, not through this tunnel", t);
+			continue;
+		}
+		if (r != 0) {
 			return r;
 		}
 		rt->set = 1;

@@ -23,7 +23,7 @@ COPY=
 # nftables: sshtun-server's --nat (tests/interop/test_sshtun_server.sh skips that part without nft)
 PKGS="build-essential clang pkg-config libsodium-dev libssl-dev zlib1g-dev libcmocka-dev libclang-rt-14-dev
 openssh-server openssh-client iproute2 iputils-ping iperf3 procps netcat-openbsd gnuplot-nox openssl valgrind
-nftables"
+nftables radvd"
 
 # ---- reporting ----
 
@@ -102,7 +102,7 @@ trap 'on_signal HUP' HUP
 
 # ---- rig leftovers: namespaces, temp dirs and processes a test failed to clean up ----
 # Only what the current test made: namespaces and temp dirs named after its PID (tests/rig/rig.sh names them
-# st-c-PID, st-s-PID and sshtun-rig.PID.*), and processes that carry its token in their environment. Rigs
+# st-c-PID, st-s-PID, st-l-PID ... and sshtun-rig.PID.*), and processes that carry its token in their environment. Rigs
 # of other runs on the same machine are left alone.
 
 TEST_TOKEN=
@@ -113,7 +113,7 @@ rig_leftovers() {
 
 	TEST_PID=$(cat "$LOGS/test.pid" 2>/dev/null)
 	[ -n "$TEST_PID" ] && [ -n "$TEST_TOKEN" ] || return 0
-	for x in $(ip netns list 2>/dev/null | awk -v p="$TEST_PID" '$1 ~ "^st-[cs]-" p "(-[0-9]+)?$" { print $1 }'); do
+	for x in $(ip netns list 2>/dev/null | awk -v p="$TEST_PID" '$1 ~ "^st-[a-z]-" p "(-[0-9]+)?$" { print $1 }'); do
 		left=1
 		[ -n "$quiet" ] || echo "#   left behind: network namespace $x"
 		pids=$(ip netns pids "$x" 2>/dev/null)

@@ -677,6 +677,10 @@ int tun_nl_route2(struct tun_nl *nl, int add, const struct tun_route *r)
 	}
 	rc = nl_talk(nl, &q, &err);
 	route_format(text, sizeof(text), r);
+	if (rc != 0 && add && err == EEXIST) {
+		LG_D1(nl->log, "netlink: route %s: one to that network is there already", text);
+		return SSHTUN_ERR_ROUTE_EXISTS;
+	}
 	if (rc != 0) {
 		LG_E(nl->log, "netlink: cannot %s route %s: %s", add ? "add" : "delete", text, strerror(err));
 		return rc;

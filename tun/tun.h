@@ -71,6 +71,8 @@ struct tun_route {
  * no other; the kernel takes an IPv4 metric 0 on a delete as "any metric" (the lowest that matches the rest).
  */
 int tun_nl_route2(struct tun_nl *nl, int add, const struct tun_route *r);
+/* (tun_nl_route2 and tun_nl_route return SSHTUN_ERR_ROUTE_EXISTS, logged at debug level only, when a route to
+ * that network and metric is there already: the caller decides whether that matters.) */
 
 /* What the kernel would do with a packet to one address: RTM_GETROUTE's answer, as `ip route get ADDR`. */
 struct tun_route_info {

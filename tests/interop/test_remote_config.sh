@@ -199,7 +199,8 @@ forced "true"
 refused "command printing nothing" "printed no configuration" -o TunnelConfigCommand=x
 
 # ---- 4. The command line wins: TunnelAddress replaces the server's IPv4 address.
-forced "printf 'ADDR 198.18.26.2/32\nPEER_ADDR 198.18.26.1\nMTU 1300\n'"
+forced "printf 'ADDR 198.18.26.2/32\nPEER_ADDR 198.18.26.1\nMTU 1300\nROUTE 198.18.29.0/24\n'"
+rig_client ip route add 198.18.29.0/24 dev veth0
 st wins -o TunnelConfigCommand=x -o TunnelAddress=198.18.27.2/32 -o TunnelPeer=198.18.27.1 -o TunnelMTU=1280 \
 	-o "LocalCommand=touch $RIG_DIR/lc-no"
 pid=$RIG_LAST_PID
@@ -208,8 +209,13 @@ if rig_wait 15 rig_is_up wins; then
 		"ip netns exec $RIG_NS_C ip -o addr show | grep -q 'inet 198.18.27.2 peer 198.18.27.1/32' &&
 		 ! ip netns exec $RIG_NS_C ip -o addr show | grep -q 198.18.26 &&
 		 ip netns exec $RIG_NS_C ip -o link show | grep tun | grep -q 'mtu 1280'"
+	tap_check "a pushed route to a network that has one already: a warning, that route left alone" sh -c \
+		"grep -q 'a route to 198.18.29.0/24 is there already' $RIG_DIR/wins.log &&
+		 ip netns exec $RIG_NS_C ip route show | grep -q '^198.18.29.0/24 dev veth0'"
 	stop "$pid"
 	tap_check "LocalCommand without PermitLocalCommand yes: not run" test ! -e "$RIG_DIR/lc-no"
+	tap_check "the route that was there before is still there after stop" sh -c \
+		"ip netns exec $RIG_NS_C ip route show | grep -q '^198.18.29.0/24 dev veth0'"
 else
 	tap_not_ok "command line wins: tunnel up"
 	show wins
