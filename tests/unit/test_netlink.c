@@ -847,7 +847,7 @@ static void test_ns_routes4(void **state)
 	assert_true(addr_is(&ri.src, "198.18.0.1"));
 	assert_int_equal(tun_nl_route2(nl, 1, &host), 0);
 	assert_non_null(strstr(c.last, "added route 198.18.9.9 via 198.18.0.253"));
-	assert_int_equal(tun_nl_route2(nl, 1, &host), SSHTUN_ERR_NETLINK);	/* EEXIST */
+	assert_int_equal(tun_nl_route2(nl, 1, &host), SSHTUN_ERR_ROUTE_EXISTS);	/* EEXIST: its own code */
 	assert_int_equal(lookup("198.18.9.9", &ri), 0);
 	assert_true(addr_is(&ri.gw, "198.18.0.253"));
 	assert_int_equal(lookup("198.18.9.8", &ri), 0);

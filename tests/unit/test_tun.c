@@ -763,7 +763,7 @@ static void test_nl_route(void **state)
 	assert_int_equal(rt.rtm_protocol, RTPROT_STATIC);
 	assert_int_equal(rt.rtm_scope, RT_SCOPE_LINK);
 	assert_int_equal(rt.rtm_type, RTN_UNICAST);
-	assert_int_equal(tun_nl_route(nl, 1, d->ifindex, &r4, NULL), SSHTUN_ERR_NETLINK);
+	assert_int_equal(tun_nl_route(nl, 1, d->ifindex, &r4, NULL), SSHTUN_ERR_ROUTE_EXISTS);
 	assert_int_equal(tun_nl_route(nl, 0, d->ifindex, &r4, NULL), 0);
 	assert_int_equal(src_for("198.18.5.1", src, sizeof(src)), -ENETUNREACH);
 	assert_int_equal(tun_nl_route(nl, 0, d->ifindex, &r4, NULL), SSHTUN_ERR_NETLINK);
