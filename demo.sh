@@ -1,7 +1,8 @@
 #!/bin/bash
 # sshtun: the demo. As root on a fresh Debian 12: installs what is needed, builds sshtun, starts a stock
-# OpenSSH sshd in a network namespace, connects to it from a second namespace with a VPN over SSH, and
-# pings through the tunnel both ways. Uses sshtun when ./sshtun works, else OpenSSH's own ssh -w
+# OpenSSH sshd in a network namespace with sshtun-server as the key's forced command, connects to it from a
+# second namespace with a VPN over SSH (both ends configured by sshtun and sshtun-server, nothing by hand),
+# and pings through the tunnel both ways. Uses sshtun when ./sshtun works, else OpenSSH's own ssh -w
 # (DEMO_CLIENT=sshtun or DEMO_CLIENT=openssh forces one). Everything is torn down at the end.
 set -u
 export LC_ALL=C
@@ -88,7 +89,21 @@ say "3. Rig: two network namespaces joined by a veth pair, stock OpenSSH sshd on
 # shellcheck source=tests/rig/rig.sh
 . tests/rig/rig.sh
 rig_check || exit 1
-rig_up || die "the rig did not come up"
+if [ "$client" = sshtun ]; then
+	# As after make install on the server: sshd finds sshtun-server on its PATH.
+	rig_up "SetEnv PATH=$PWD/server:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" ||
+		die "the rig did not come up"
+	C_TUN=198.18.100.2
+	S_TUN=198.18.100.1
+	# sshtun-server keeps its leases in /run/sshtun-server (as root): removed at the end if the demo made it.
+	[ -e /run/sshtun-server ] && STATE_KEEP=1
+	printf 'command="sshtun-server --pool 198.18.100.0/24",no-pty,no-agent-forwarding,no-port-forwarding,no-X11-forwarding %s\n' \
+		"$(cat "$RIG_KEY.pub")" >"$RIG_DIR/authorized_keys"
+	echo "    the key's line in the server's authorized_keys (sshtun-server from server/, as make install puts it):"
+	cut -c1-130 "$RIG_DIR/authorized_keys" | sed 's/$/.../' | indent
+else
+	rig_up || die "the rig did not come up"
+fi
 cat <<EOF
     client namespace $RIG_NS_C: veth0 $RIG_CLIENT_IP/24
     server namespace $RIG_NS_S: veth0 $RIG_SERVER_IP/24, $(/usr/sbin/sshd -V 2>&1 | head -n 1 | cut -d, -f1) sshd
@@ -113,9 +128,9 @@ has_client_dev() {
 }
 
 if [ "$client" = sshtun ]; then
-	say "4. Tunnel: sshtun in the client namespace (it creates and configures its own tun device)"
-	show rig_client_bg sshtun ./sshtun -F "$RIG_SSH_CONFIG" -i "$RIG_KEY" -w any \
-		-o TunnelAddress=$C_TUN/30 -o TunnelPeer=$S_TUN "$RIG_TARGET"
+	say "4. Tunnel: sshtun in the client namespace; sshtun-server on the server configures its end and hands out the client's"
+	show rig_client_bg sshtun ./sshtun -F "$RIG_SSH_CONFIG" -i "$RIG_KEY" -w any -o TunnelConfigCommand=sshtun-server \
+		"$RIG_TARGET"
 	CLIENT_PID=$RIG_LAST_PID
 	LOG=$RIG_DIR/sshtun.log
 	up() { has_server_dev && client_dev_with_addr; }
@@ -146,9 +161,14 @@ if [ "$client" = openssh ]; then
 	show rig_client ip addr add $C_TUN peer $S_TUN dev "$cdev"
 	show rig_client ip link set "$cdev" up
 fi
-echo "    the server side is configured as with ssh -w (on a real server, a script or networkd does this):"
-show rig_server ip addr add $S_TUN peer $C_TUN dev "$sdev"
-show rig_server ip link set "$sdev" up
+if [ "$client" = openssh ]; then
+	echo "    the server side is configured by hand as with ssh -w:"
+	show rig_server ip addr add $S_TUN peer $C_TUN dev "$sdev"
+	show rig_server ip link set "$sdev" up
+else
+	echo "    nothing configured by hand: sshtun-server set up the server's end from its pool:"
+	rig_server ip -br addr show dev "$sdev" | indent
+fi
 echo "    client device:"
 rig_client ip -br addr show dev "$cdev" | indent
 
@@ -177,6 +197,7 @@ else
 	ok=0
 fi
 rig_down
+[ "$client" = sshtun ] && [ "${STATE_KEEP:-0}" = 0 ] && rm -rf /run/sshtun-server
 echo "    namespaces, sshd and temp files removed"
 
 if [ $ok = 1 ]; then
