@@ -10,7 +10,9 @@
 #   CIPHERS="aes128-gcm@openssh.com chacha20-poly1305@openssh.com"
 #                          a name may carry "+MAC" (a CTR cipher's MAC) and "+zlib" (compression on, -C for both
 #                          clients), e.g. "aes128-ctr+umac-64-etm@openssh.com aes128-gcm@openssh.com+zlib"
-#   MTUS="1500 16000"      tun MTU, set the same on both ends for both clients
+#   MTUS="1500 16000"      tun MTU, set the same on both ends for both clients; "defaults" compares each client
+#                          as it comes: ssh -w with its MTU (1500, both ends) against sshtun with sshtun-server
+#                          configuring both ends (its default MTU; SERVER_OPTS adds options, e.g. "--mtu 9000")
 #   IDLE_PINGS=100         pings (every 0.05 s) for the idle RTT, per run
 #   OUT=bench/results/latest   writes OUT.md (table), OUT.csv (every sample), OUT-ping.csv (every RTT),
 #                          OUT.png (chart, needs gnuplot: apt-get install gnuplot-nox)
@@ -87,7 +89,7 @@ check_settings() {
 	in_range "$IDLE_PINGS" 1 10000 || die "IDLE_PINGS must be 1..10000 (got '$IDLE_PINGS')"
 	[ -n "$MTUS" ] || die "MTUS is empty"
 	for m in $MTUS; do
-		in_range "$m" 576 65535 || die "MTUS: '$m' is not 576..65535"
+		[ "$m" = defaults ] || in_range "$m" 576 65535 || die "MTUS: '$m' is not 576..65535 or defaults"
 	done
 	[ -n "$CIPHERS" ] || die "CIPHERS is empty"
 	for c in $CIPHERS; do
@@ -260,9 +262,11 @@ tunnel_up_log() {
 # client's own process) and SPID (sshd's process for the session, empty if not found) and returns 0 once a
 # ping crosses the tunnel.
 client_start() {
-	local client=$1 spec=$2 mtu=$3 name=$4 dev comm cipher part
+	local client=$1 spec=$2 mtu=$3 name=$4 dev comm cipher part emtu=$3
 	local -a extra=()
 
+	# "defaults": ssh -w's tun MTU is 1500; sshtun's is what sshtun-server sets on both ends.
+	[ "$mtu" = defaults ] && emtu=1500
 	# CIPHER[+MAC][+zlib]: the same options for both clients.
 	cipher=${spec%%+*}
 	part=${spec#"$cipher"}
@@ -275,7 +279,13 @@ client_start() {
 		part=${part#"${part%%+*}"}
 	done
 	CPID='' SPID=''
-	if [ "$client" = sshtun ]; then
+	if [ "$client" = sshtun ] && [ "$mtu" = defaults ]; then
+		rig_client_bg "$name" "$SSHTUN" -F "$RIG_SSH_CONFIG" -i "$RIG_KEY" -w any -o Ciphers="$cipher" "${extra[@]}" \
+			-o TunnelConfigCommand="$ROOT/server/sshtun-server --client $CADDR --server $SADDR --state-dir $RIG_DIR/state ${SERVER_OPTS:-}" \
+			"$RIG_TARGET"
+		CPID=$RIG_LAST_PID
+		wait_alive 20 "$CPID" tunnel_up_log "$name" || return 1
+	elif [ "$client" = sshtun ]; then
 		rig_client_bg "$name" "$SSHTUN" -F "$RIG_SSH_CONFIG" -i "$RIG_KEY" -w any -o Ciphers="$cipher" "${extra[@]}" \
 			-o TunnelAddress=$CADDR -o TunnelPeer=$SADDR -o TunnelMTU="$mtu" "$RIG_TARGET"
 		CPID=$RIG_LAST_PID
@@ -286,11 +296,13 @@ client_start() {
 		CPID=$RIG_LAST_PID
 		wait_alive 20 "$CPID" has_devs "$RIG_NS_C" || return 1
 		dev=$(rig_devs "$RIG_NS_C" tun | head -n 1)
-		configure_end "$RIG_NS_C" "$dev" "$mtu" || return 1
+		configure_end "$RIG_NS_C" "$dev" "$emtu" || return 1
 	fi
 	wait_alive 10 "$CPID" has_devs "$RIG_NS_S" || return 1
-	dev=$(rig_devs "$RIG_NS_S" tun | head -n 1)
-	configure_end "$RIG_NS_S" "$dev" "$mtu" || return 1
+	if [ "$client" = ssh ] || [ "$mtu" != defaults ]; then
+		dev=$(rig_devs "$RIG_NS_S" tun | head -n 1)
+		configure_end "$RIG_NS_S" "$dev" "$emtu" || return 1
+	fi
 	# `ip netns exec` execs the command, so the pid is the client itself; check it.
 	comm=$(cat "/proc/$CPID/comm" 2>/dev/null)
 	if [ "$comm" != "$client" ]; then
