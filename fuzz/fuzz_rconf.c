@@ -62,8 +62,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		tun_addr_format(d, sizeof(d), &a.routes[i].dst);
 		tun_addr_format(v, sizeof(v), &a.routes[i].via);
-		n += (size_t)snprintf(text + n, sizeof(text) - n, "ROUTE %s%s%s\n", d, a.routes[i].via.family ? " via " : "",
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "ROUTE %s%s%s", d, a.routes[i].via.family ? " via " : "",
 			a.routes[i].via.family ? v : "");
+		n += (size_t)(a.routes[i].mtu ? snprintf(text + n, sizeof(text) - n, " mtu %u\n", a.routes[i].mtu) :
+			snprintf(text + n, sizeof(text) - n, "\n"));
 	}
 	for (unsigned i = 0; i < a.ndns; i++) {
 		n = put_addr(text, sizeof(text), n, "DNS", &a.dns[i]);

@@ -49,11 +49,12 @@ static void mask(struct tun_addr *a)
 	}
 }
 
-static int add_route(struct net_plan *p, const struct tun_addr *dst, const struct tun_addr *gw)
+static int add_route(struct net_plan *p, const struct tun_addr *dst, const struct tun_addr *gw, unsigned mtu)
 {
 	struct net_route rt;
 
 	memset(&rt, 0, sizeof(rt));
+	rt.mtu = mtu;
 	rt.dst = *dst;
 	mask(&rt.dst);
 	if (gw && gw->family) {
@@ -107,7 +108,7 @@ int net_plan_local(struct net_plan *p, const struct cfg *c, int mtu_explicit, in
 		if (tun_addr_parse(&a, c->tunnel_routes[i]) != 0 || a.prefix < 0) {
 			return why_fmt(why, whylen, "TunnelRoute %s is not a network (address/prefix)", c->tunnel_routes[i]);
 		}
-		if (add_route(p, &a, NULL) != 0) {
+		if (add_route(p, &a, NULL, 0) != 0) {
 			return why_fmt(why, whylen, "too many routes");
 		}
 	}
@@ -145,7 +146,7 @@ int net_plan_remote(struct net_plan *p, const struct rconf *rc, int tap, char *w
 		p->mtu = (int)rc->mtu;
 	}
 	for (unsigned i = 0; i < rc->nroutes; i++) {
-		if (add_route(p, &rc->routes[i].dst, &rc->routes[i].via) != 0) {
+		if (add_route(p, &rc->routes[i].dst, &rc->routes[i].via, rc->routes[i].mtu) != 0) {
 			return why_fmt(why, whylen, "too many routes");
 		}
 	}
@@ -185,11 +186,11 @@ static int add_default(struct net_plan *p, struct tun_nl *nl, int ifindex, const
 		memset(&half, 0, sizeof(half));
 		half.family = fam;
 		half.prefix = 1;
-		if (add_route(p, &half, NULL) != 0) {
+		if (add_route(p, &half, NULL, 0) != 0) {
 			return SSHTUN_ERR_LIMIT;
 		}
 		half.a[0] = hi;
-		if (add_route(p, &half, NULL) != 0) {
+		if (add_route(p, &half, NULL, 0) != 0) {
 			return SSHTUN_ERR_LIMIT;
 		}
 	}
@@ -235,7 +236,7 @@ int net_apply(struct net_plan *p, struct tun_nl *nl, int ifindex, const struct t
 	for (unsigned i = 0; i < p->nroute; i++) {
 		struct net_route *rt = &p->route[i];
 
-		r = tun_nl_route(nl, 1, ifindex, &rt->dst, rt->gw.family ? &rt->gw : NULL);
+		r = tun_nl_route2(nl, 1, &(struct tun_route){ .dst = rt->dst, .gw = rt->gw, .ifindex = ifindex, .mtu = rt->mtu });
 		if (r == SSHTUN_ERR_ROUTE_EXISTS) {
 			char t[64];
 
@@ -258,7 +259,7 @@ void net_undo(struct net_plan *p, struct tun_nl *nl, int ifindex, int link_down)
 		struct net_route *rt = &p->route[i];
 
 		if (rt->set) {
-			tun_nl_route(nl, 0, ifindex, &rt->dst, rt->gw.family ? &rt->gw : NULL);
+			tun_nl_route2(nl, 0, &(struct tun_route){ .dst = rt->dst, .gw = rt->gw, .ifindex = ifindex });
 			rt->set = 0;
 		}
 	}

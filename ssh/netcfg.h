@@ -24,6 +24,7 @@ struct net_addr {
 struct net_route {
 	struct tun_addr dst;	/* network with its prefix, host bits cleared */
 	struct tun_addr gw;	/* family 0: none */
+	unsigned mtu;		/* the path's MTU beyond the server; 0: the tunnel's */
 	int set;
 };
 

@@ -11,7 +11,7 @@
 #include "util/text.h"
 #include "util/wire.h"
 
-enum { FIELD_MAX = 80, FIELDS_MAX = 4 };
+enum { FIELD_MAX = 80, FIELDS_MAX = 6 };
 
 /* What a keyword's value may be. */
 enum { PFX_NO, PFX_OPTIONAL, PFX_REQUIRED };
@@ -192,13 +192,31 @@ static int keyword(struct line_ctx *x)
 		if (c->nroutes == RCONF_ROUTES_MAX) {
 			return fail(x, "more than %d routes", RCONF_ROUTES_MAX);
 		}
-		if (x->nfields != 1 && !(x->nfields == 3 && strcmp(x->field[1], "via") == 0)) {
-			return fail(x, "ROUTE takes a network and optionally \"via\" a gateway");
-		}
 		memset(rt, 0, sizeof(*rt));
-		if (addr(x, v, 0, PFX_REQUIRED, &rt->dst) != 0 ||
-		    (x->nfields == 3 && addr(x, x->field[2], rt->dst.family, PFX_NO, &rt->via) != 0)) {
+		if (addr(x, v, 0, PFX_REQUIRED, &rt->dst) != 0) {
 			return SSHTUN_ERR_CONFIG;
+		}
+		/* Then "via GATEWAY" and "mtu N", each at most once, in this order. */
+		for (unsigned f = 1; f < x->nfields; f += 2) {
+			const char *what = x->field[f];
+
+			if (f + 1 >= x->nfields || (strcmp(what, "via") != 0 && strcmp(what, "mtu") != 0) ||
+			    (strcmp(what, "via") == 0 && (f != 1 || rt->via.family)) || (strcmp(what, "mtu") == 0 && rt->mtu)) {
+				return fail(x, "ROUTE takes a network, then optionally \"via\" a gateway and \"mtu\" a number");
+			}
+			if (strcmp(what, "via") == 0) {
+				if (addr(x, x->field[f + 1], rt->dst.family, PFX_NO, &rt->via) != 0) {
+					return SSHTUN_ERR_CONFIG;
+				}
+			} else {
+				const char *m = x->field[f + 1];
+
+				n = strtoul(m, &end, 10);
+				if (*m < '0' || *m > '9' || *end || n < 68 || n > 65535) {
+					return fail(x, "ROUTE: mtu \"%s\" is not a number from 68 to 65535", m);
+				}
+				rt->mtu = (unsigned)n;
+			}
 		}
 		c->nroutes++;
 	} else if (strcmp(x->key, "DNS") == 0) {

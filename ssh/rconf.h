@@ -11,7 +11,8 @@
  *   ADDR6 addr[/len]         the client's IPv6 address (/128 without a length)
  *   PEER_ADDR6 addr          the server's end, IPv6
  *   MTU n                    68..65535
- *   ROUTE cidr [via addr]    a route through the tunnel, IPv4 or IPv6, with an optional gateway of its family
+ *   ROUTE cidr [via addr] [mtu n]  a route through the tunnel, IPv4 or IPv6, with an optional gateway of its
+ *                            family and the MTU of the path beyond the server (68..65535)
  *   DNS addr                 a DNS server, IPv4 or IPv6
  *   DOMAIN name              a search domain; "~name" a routing-only domain (DNS for it goes to these servers)
  *
@@ -41,6 +42,7 @@ enum {
 struct rconf_route {
 	struct tun_addr dst;	/* with its prefix */
 	struct tun_addr via;	/* family 0: none */
+	unsigned mtu;		/* the path's MTU beyond the server ("mtu N"); 0: the tunnel's */
 };
 
 struct rconf {

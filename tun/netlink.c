@@ -675,6 +675,17 @@ int tun_nl_route2(struct tun_nl *nl, int add, const struct tun_route *r)
 	if (metric != 0) {
 		nl_attr(&q, RTA_PRIORITY, &metric, sizeof(metric));
 	}
+	if (add && r->mtu != 0) {
+		/* RTA_METRICS holds attributes of its own: one RTAX_MTU. */
+		uint8_t metrics[8];
+		uint16_t alen = 8, atype = RTAX_MTU;
+		uint32_t mtu = r->mtu;
+
+		memcpy(metrics, &alen, 2);
+		memcpy(metrics + 2, &atype, 2);
+		memcpy(metrics + 4, &mtu, 4);
+		nl_attr(&q, RTA_METRICS, metrics, sizeof(metrics));
+	}
 	rc = nl_talk(nl, &q, &err);
 	route_format(text, sizeof(text), r);
 	if (rc != 0 && add && err == EEXIST) {

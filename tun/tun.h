@@ -64,6 +64,7 @@ struct tun_route {
 	struct tun_addr gw;	/* family 0: none (on-link); an IPv6 gateway for an IPv4 dst goes as RTA_VIA */
 	int ifindex;		/* output device; 0: the kernel picks it from gw (then gw is needed) */
 	uint32_t metric;	/* RTA_PRIORITY; 0: the kernel's default (IPv6: sent as 1024, its default) */
+	uint32_t mtu;		/* the route's MTU (RTAX_MTU) when added; 0: the device's */
 };
 /*
  * Adds (add=1, refused with EEXIST if a route of that dst and metric is there) or deletes (add=0) r. A delete

@@ -100,6 +100,11 @@ tap_ok "client A: tunnel up, configured by sshtun-server ($A)"
 tap_check "client A: the pool's first client address, the server end .1" test "$A" = 198.18.50.2
 tap_check "server: its end configured from the pool (198.18.50.1 peer 198.18.50.2)" sh -c \
 	"ip netns exec $RIG_NS_S ip -o addr show | grep -q 'inet 198.18.50.1 peer 198.18.50.2/32'"
+tap_check "client A: sshtun-server's default MTU (16000) on both ends" sh -c \
+	"ip netns exec $RIG_NS_C ip -o link show | grep tun | grep -q 'mtu 16000' &&
+	 ip netns exec $RIG_NS_S ip -o link show | grep tun | grep -q 'mtu 16000'"
+tap_check "client A: the LAN's route carries the LAN's MTU (1500) from the server" sh -c \
+	"ip netns exec $RIG_NS_C ip route show 198.18.60.0/24 | grep -q 'mtu 1500'"
 tap_check "client A: IPv6 from --pool6 and the route to the LAN" sh -c \
 	"ip netns exec $RIG_NS_C ip -o addr show | grep -q 'inet6 fd00:50::2 peer fd00:50::1/128' &&
 	 ip netns exec $RIG_NS_C ip route show | grep -q '^198.18.60.0/24 dev tun'"

@@ -399,7 +399,7 @@ nsx ip addr del 198.18.110.1/32 dev tun0
 INST_ENV=("SSH_ORIGINAL_COMMAND=--pool 198.18.102.0/24 --mtu 1280; touch $T/pwned")
 run o tun0 --pool "$POOL" --state-dir "$ST"
 INST_ENV=()
-if expect_out o "ADDR 198.18.100.2/32" "PEER_ADDR 198.18.100.1" "MTU 1500" "ROUTE 198.18.100.0/24" &&
+if expect_out o "ADDR 198.18.100.2/32" "PEER_ADDR 198.18.100.1" "MTU 16000" "ROUTE 198.18.100.0/24" &&
 	[ ! -e "$T/pwned" ]; then
 	tap_ok "SSH_ORIGINAL_COMMAND is ignored"
 else
@@ -535,7 +535,7 @@ stop x1
 set_fwd 0
 run f1 tun1 --client 198.18.9.1 --server 198.18.9.2 --client6 fd00:9::1 --server6 fd00:9::2 --state-dir "$ST"
 tap_check "fixed addresses: the configuration lines, exactly" expect_out f1 \
-	"ADDR 198.18.9.1/32" "PEER_ADDR 198.18.9.2" "ADDR6 fd00:9::1/128" "PEER_ADDR6 fd00:9::2" "MTU 1500"
+	"ADDR 198.18.9.1/32" "PEER_ADDR 198.18.9.2" "ADDR6 fd00:9::1/128" "PEER_ADDR6 fd00:9::2" "MTU 16000"
 if [ "$(addrs tun1 | tr '\n' ';')" = "inet 198.18.9.2 peer 198.18.9.1/32;inet6 fd00:9::2 peer fd00:9::1/128;" ] &&
 	[ "$(fwd4)" = 0 ]; then
 	tap_ok "fixed addresses on the device; no pool, route or nat: forwarding left off"

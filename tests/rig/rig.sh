@@ -116,12 +116,13 @@ rig_wait() {
 }
 
 # The pid of the rig's sshd process serving the newest connection: sshd forks one per connection and that
-# one may fork again after authentication; the deepest is the one that moves the data.
+# one may fork again after authentication; the deepest sshd is the one that moves the data.
 rig_sshd_session_pid() {
 	local p q
 
 	p=$(pgrep -n -P "$RIG_SSHD_PID" 2>/dev/null) || return 1
-	while q=$(pgrep -n -P "$p" 2>/dev/null); do
+	# Only sshd's own processes: a session's command (TunnelConfigCommand, sshtun-server) is a child too.
+	while q=$(pgrep -n -x sshd -P "$p" 2>/dev/null); do
 		p=$q
 	done
 	echo "$p"

@@ -64,6 +64,8 @@ static void t_superset(void **state)
 		"MTU 16000\n"
 		"ROUTE 198.19.0.0/16\n"
 		"ROUTE fd00:77::/48 via fd00:9::1\n"
+		"ROUTE 198.18.60.0/24 mtu 1500\n"
+		"ROUTE fd00:60::/64 via fd00:9::1 mtu 1280\n"
 		"DNS 10.9.0.1\n"
 		"DNS fd00:9::1\n"
 		"DOMAIN corp.example\n"
@@ -80,11 +82,17 @@ static void t_superset(void **state)
 	addr_is(&c.addr6, "fd00:9::2/64");
 	addr_is(&c.peer6, "fd00:9::1");
 	assert_int_equal(c.mtu, 16000);
-	assert_int_equal(c.nroutes, 2);
+	assert_int_equal(c.nroutes, 4);
 	addr_is(&c.routes[0].dst, "198.19.0.0/16");
 	assert_int_equal(c.routes[0].via.family, 0);
 	addr_is(&c.routes[1].dst, "fd00:77::/48");
 	addr_is(&c.routes[1].via, "fd00:9::1");
+	assert_int_equal(c.routes[1].mtu, 0);
+	addr_is(&c.routes[2].dst, "198.18.60.0/24");
+	assert_int_equal(c.routes[2].via.family, 0);
+	assert_int_equal(c.routes[2].mtu, 1500);
+	addr_is(&c.routes[3].via, "fd00:9::1");
+	assert_int_equal(c.routes[3].mtu, 1280);
 	assert_int_equal(c.ndns, 2);
 	assert_int_equal(c.ndomains, 3);
 	assert_string_equal(c.domains[0], "corp.example");
@@ -131,7 +139,12 @@ static void t_refused(void **state)
 		{ "ADDR6 fd00::2\nMTU 1e3\n", "is not a number" },
 		{ "ADDR6 fd00::2\nROUTE 10.0.0.0\n", "line 2: ROUTE: \"10.0.0.0\" needs a /length" },
 		{ "ADDR6 fd00::2\nROUTE 10.0.0.0/8 via fd00::1\n", "ROUTE: \"fd00::1\" is not an IPv4 address" },
-		{ "ADDR6 fd00::2\nROUTE 10.0.0.0/8 by 10.0.0.1\n", "ROUTE takes a network and optionally \"via\"" },
+		{ "ADDR6 fd00::2\nROUTE 10.0.0.0/8 by 10.0.0.1\n", "ROUTE takes a network, then optionally \"via\"" },
+		{ "ADDR6 fd00::2\nROUTE 10.0.0.0/8 mtu 1500 via 10.0.0.1\n", "ROUTE takes a network, then optionally" },
+		{ "ADDR6 fd00::2\nROUTE 10.0.0.0/8 mtu 1500 mtu 1400\n", "ROUTE takes a network, then optionally" },
+		{ "ADDR6 fd00::2\nROUTE 10.0.0.0/8 mtu\n", "ROUTE takes a network, then optionally" },
+		{ "ADDR6 fd00::2\nROUTE 10.0.0.0/8 mtu 67\n", "mtu \"67\" is not a number from 68 to 65535" },
+		{ "ADDR6 fd00::2\nROUTE 10.0.0.0/8 mtu 15x\n", "is not a number" },
 		{ "ADDR6 fd00::2\nDOMAIN exa_mple.com\n", "line 2: DOMAIN: \"exa_mple.com\" is not a domain name" },
 		{ "ADDR6 fd00::2\nDOMAIN a..b\n", "has an empty label" },
 		{ "ADDR6 fd00::2\nDOMAIN a..\n", "has an empty label" },
