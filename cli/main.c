@@ -56,8 +56,12 @@ static void on_status(void *ud, int status)
 		return;
 	}
 	sshtun_get_info(h, &info);
-	printf("sshtun: tunnel up: %s%s%s%s%s via %s (%s, %s%s%s%s%s)\n", info.device, info.address[0] ? " " : "",
-		info.address, info.peer[0] ? " peer " : "", info.peer, info.server, info.kex, info.cipher,
+	printf("sshtun: tunnel up: %s%s%s%s%s%s%s%s%s via %s (%s, %s%s%s%s%s)\n", info.device, info.address[0] ? " " : "",
+		info.address, info.peer[0] ? " peer " : "", info.peer,
+		info.address6[0] && strcmp(info.address6, info.address) ? " " : "",
+		info.address6[0] && strcmp(info.address6, info.address) ? info.address6 : "",
+		info.peer6[0] && strcmp(info.address6, info.address) ? " peer " : "",
+		info.peer6[0] && strcmp(info.address6, info.address) ? info.peer6 : "", info.server, info.kex, info.cipher,
 		info.mac[0] ? " " : "", info.mac, strcmp(info.compression, "none") ? ", " : "",
 		strcmp(info.compression, "none") ? info.compression : "");
 	fflush(stdout);

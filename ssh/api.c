@@ -299,20 +299,28 @@ int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info)
 	memset(info, 0, sizeof(*info));
 	snprintf(info->device, sizeof(info->device), "%s", h->dev.name);
 	info->ethernet = h->cfg.tunnel == CFG_TUNNEL_ETHERNET;
-	for (unsigned i = 0; i < h->net.naddr; i++) {
-		const struct net_addr *x = &h->net.addr[i];
-		int v6 = x->a.family == AF_INET6;
+	{
+		const struct net_addr *a4 = NULL, *a6 = NULL, *first;
 
-		if (!v6 || !info->address[0]) {
-			tun_addr_format(info->address, sizeof(info->address), &x->a);
-			if (x->peer.family) {
-				tun_addr_format(info->peer, sizeof(info->peer), &x->peer);
+		for (unsigned i = 0; i < h->net.naddr; i++) {
+			if (h->net.addr[i].a.family == AF_INET6) {
+				a6 = &h->net.addr[i];
+			} else {
+				a4 = &h->net.addr[i];
 			}
 		}
-		if (v6) {
-			tun_addr_format(info->address6, sizeof(info->address6), &x->a);
-			if (x->peer.family) {
-				tun_addr_format(info->peer6, sizeof(info->peer6), &x->peer);
+		/* address and peer: IPv4 when there is one, else IPv6; address6 and peer6: IPv6. */
+		first = a4 ? a4 : a6;
+		if (first) {
+			tun_addr_format(info->address, sizeof(info->address), &first->a);
+			if (first->peer.family) {
+				tun_addr_format(info->peer, sizeof(info->peer), &first->peer);
+			}
+		}
+		if (a6) {
+			tun_addr_format(info->address6, sizeof(info->address6), &a6->a);
+			if (a6->peer.family) {
+				tun_addr_format(info->peer6, sizeof(info->peer6), &a6->peer);
 			}
 		}
 	}

@@ -259,24 +259,22 @@ static int kw_port(const struct kwctx *k)
 	return 0;
 }
 
-/* Adds v to a list of files (IdentityFile, CertificateFile): each once, at most CFG_MAX_IDENTITIES. */
-static int kw_file_list(const struct kwctx *k, char **list, int *n)
+/*
+ * Adds v to a keyword's list (IdentityFile, CertificateFile, TunnelRoute, TunnelDNS): each value once (compared
+ * ignoring case with nocase), at most max; what is "too many" of is named in the error.
+ */
+static int list_add(const struct kwctx *k, char **list, int *n, int max, const char *v, int nocase, const char *what)
 {
-	const char *v = k->argv[0];
-
-	if (!cfg_plain(v)) {
-		return bad_value(k, v);
-	}
 	if (!k->apply) {
 		return 0;
 	}
 	for (int i = 0; i < *n; i++) {
-		if (strcmp(list[i], v) == 0) {
+		if (nocase ? strcasecmp(list[i], v) == 0 : strcmp(list[i], v) == 0) {
 			return 0;	/* as ssh: a file is listed once */
 		}
 	}
-	if (*n >= CFG_MAX_IDENTITIES) {
-		LG_E(k->log, "%s: %s: too many files (at most %d)", k->where, k->kw->name, CFG_MAX_IDENTITIES);
+	if (*n >= max) {
+		LG_E(k->log, "%s: %s: too many %s (at most %d)", k->where, k->kw->name, what, max);
 		return SSHTUN_ERR_CONFIG;
 	}
 	list[*n] = strdup(v);
@@ -285,6 +283,15 @@ static int kw_file_list(const struct kwctx *k, char **list, int *n)
 	}
 	(*n)++;
 	return 0;
+}
+
+/* IdentityFile, CertificateFile: each file once, at most CFG_MAX_IDENTITIES. */
+static int kw_file_list(const struct kwctx *k, char **list, int *n)
+{
+	if (!cfg_plain(k->argv[0])) {
+		return bad_value(k, k->argv[0]);
+	}
+	return list_add(k, list, n, CFG_MAX_IDENTITIES, k->argv[0], 0, "files");
 }
 
 static int kw_identity_file(const struct kwctx *k)
@@ -693,32 +700,13 @@ static int kw_permit_local_command(const struct kwctx *k)
 /* TunnelDNS: DNS server addresses; every line adds, each once. */
 static int kw_tunnel_dns(const struct kwctx *k)
 {
-	for (int i = 0; i < k->argc; i++) {
-		const char *v = k->argv[i];
-		int dup = 0;
+	int r = 0;
 
-		if (cfg_parse_addr(v, 0) == 0) {
-			return bad_value(k, v);
-		}
-		if (!k->apply) {
-			continue;
-		}
-		for (int j = 0; j < k->c->n_tunnel_dns; j++) {
-			dup |= strcmp(k->c->tunnel_dns[j], v) == 0;
-		}
-		if (dup) {
-			continue;
-		}
-		if (k->c->n_tunnel_dns >= CFG_MAX_DNS) {
-			LG_E(k->log, "%s: %s: too many servers (at most %d)", k->where, k->kw->name, CFG_MAX_DNS);
-			return SSHTUN_ERR_CONFIG;
-		}
-		if (!(k->c->tunnel_dns[k->c->n_tunnel_dns] = strdup(v))) {
-			return SSHTUN_ERR_NOMEM;
-		}
-		k->c->n_tunnel_dns++;
+	for (int i = 0; i < k->argc && r == 0; i++) {
+		r = cfg_parse_addr(k->argv[i], 0) == 0 ? bad_value(k, k->argv[i]) :
+			list_add(k, k->c->tunnel_dns, &k->c->n_tunnel_dns, CFG_MAX_DNS, k->argv[i], 1, "servers");
 	}
-	return 0;
+	return r;
 }
 
 /* TunnelBridge: an interface name (checked to be a bridge when the tunnel comes up). */
@@ -736,32 +724,15 @@ static int kw_tunnel_bridge(const struct kwctx *k)
 /* TunnelRoute: networks (CIDR, IPv4 or IPv6) or "default"; every line adds, each network once. */
 static int kw_tunnel_route(const struct kwctx *k)
 {
-	for (int i = 0; i < k->argc; i++) {
-		const char *v = k->argv[i];
-		int dup = 0;
+	int r = 0;
 
-		if (strcasecmp(v, "default") != 0 && (!strchr(v, '/') || cfg_parse_addr(v, 1) == 0)) {
-			return bad_value(k, v);
-		}
-		if (!k->apply) {
-			continue;
-		}
-		for (int j = 0; j < k->c->n_tunnel_routes; j++) {
-			dup |= strcasecmp(k->c->tunnel_routes[j], v) == 0;
-		}
-		if (dup) {
-			continue;
-		}
-		if (k->c->n_tunnel_routes >= CFG_MAX_ROUTES) {
-			LG_E(k->log, "%s: %s: too many routes (at most %d)", k->where, k->kw->name, CFG_MAX_ROUTES);
-			return SSHTUN_ERR_CONFIG;
-		}
-		if (!(k->c->tunnel_routes[k->c->n_tunnel_routes] = strdup(v))) {
-			return SSHTUN_ERR_NOMEM;
-		}
-		k->c->n_tunnel_routes++;
+	for (int i = 0; i < k->argc && r == 0; i++) {
+		const char *v = k->argv[i];
+
+		r = strcasecmp(v, "default") != 0 && (!strchr(v, '/') || cfg_parse_addr(v, 1) == 0) ? bad_value(k, v) :
+			list_add(k, k->c->tunnel_routes, &k->c->n_tunnel_routes, CFG_MAX_ROUTES, v, 1, "routes");
 	}
-	return 0;
+	return r;
 }
 
 #define IGN(name) { name, NULL, 1, CONFIG_MAX_ARGS, "an argument" }

@@ -45,11 +45,10 @@ static int configure_dns(struct sshtun *h)
 			n++;
 		}
 	}
-	for (unsigned i = 0; n == 0 && rc && i < rc->ndns; i++) {
-		servers[i] = rc->dns[i];
-	}
-	if (n == 0 && rc) {
-		n = rc->ndns;
+	if (n == 0 && rc) {	/* TunnelDNS replaces the server's list */
+		for (unsigned i = 0; i < rc->ndns; i++) {
+			servers[n++] = rc->dns[i];
+		}
 	}
 	if (n == 0 && (!rc || rc->ndomains == 0)) {
 		return 0;

@@ -125,7 +125,7 @@ ip netns exec "$RIG_NS_S" "$RIG_SSHD" -D -E "$RIG_DIR/sshd2.log" -f "$RIG_DIR/ss
 SSHD2_PID=$!
 rig_client ip route add default via 198.18.0.2 dev veth0
 sed -i "s/^\(198.18.0.2\),rig /\1,rig,198.19.0.2 /" "$RIG_KNOWN_HOSTS"
-forced "$(cfgscript defcmd 42)"
+forced "$(cfgscript defcmd 42 'ADDR6 fd00:42::2/128' 'PEER_ADDR6 fd00:42::1')"
 rig_wait 5 rig_server sh -c "ss -ltn | grep -q '198.19.0.2:22'"
 before=$(snapshot)
 st def -o TunnelConfigCommand=sshtun-server -o TunnelRoute=default root@198.19.0.2
@@ -133,6 +133,10 @@ pid=$RIG_LAST_PID
 if rig_wait 15 rig_is_up def; then
 	tap_check "TunnelRoute default: an address outside every route goes through the tunnel" sh -c \
 		"ip netns exec $RIG_NS_C ip route get 198.19.5.5 | grep -q 'dev tun'"
+	tap_check "TunnelRoute default: IPv6 too (::/1 and 8000::/1 through the tunnel)" sh -c \
+		"ip netns exec $RIG_NS_C ip -6 route get fd00:99::1 | grep -q 'dev tun' &&
+		 ip netns exec $RIG_NS_C ip -6 route show | grep -q '^::/1 dev tun' &&
+		 ip netns exec $RIG_NS_C ip -6 route show | grep -q '^8000::/1 dev tun'"
 	tap_check "TunnelRoute default: the server itself keeps its old path (via 198.18.0.2 dev veth0)" sh -c \
 		"ip netns exec $RIG_NS_C ip route get 198.19.0.2 | grep -q 'via 198.18.0.2 dev veth0'"
 	sdev=$(rig_devs "$RIG_NS_S" tun | head -n 1)
