@@ -208,7 +208,8 @@ void io_close(struct sshtun *h)
 
 static size_t frame_max(const struct sshtun *h)
 {
-	size_t mtu = h->cfg.tunnel_mtu > 0 ? (size_t)h->cfg.tunnel_mtu : TUN_DEFAULT_MTU;
+	/* The MTU set on the device: TunnelMTU's or the server's (sshtun-server: 16000), else the default. */
+	size_t mtu = h->net.mtu > 0 ? (size_t)h->net.mtu : TUN_DEFAULT_MTU;
 	size_t max = mtu + 32;	/* Ethernet header and VLAN tag in tap mode */
 
 	return max > CHAN_MAX_PACKET - CH_TUN_HEADROOM ? CHAN_MAX_PACKET - CH_TUN_HEADROOM : max;
