@@ -67,22 +67,52 @@ static void on_status(void *ud, int status)
 	fflush(stdout);
 }
 
-/* The command line went into the handle as it was parsed (first wins); the files come after it. */
+/*
+ * The command line went into the handle as it was parsed (first wins); the files come after it; then the
+ * program's own defaults where nothing set them: a VPN left running reconnects (TunnelReconnect yes).
+ */
 static int apply_options(struct sshtun *h, const struct cli_opts *o)
 {
-	return sshtun_read_config(h, o->config_file);
+	int r = sshtun_read_config(h, o->config_file);
+
+	return r != 0 ? r : sshtun_set_params(h, "TunnelReconnect", "yes", NULL);
 }
 
-static volatile sig_atomic_t got_signal;
+/* SIGUSR1: one line on how the tunnel does. */
+static void status_line(struct sshtun *h)
+{
+	static const char *const names[] = { "idle", "connecting", "authenticating", "opening", "up", "reconnecting",
+		"stopping", "stopped", "failed" };
+	struct sshtun_info info;
+	int st = sshtun_status(h);
+
+	sshtun_get_info(h, &info);
+	fprintf(stderr, "sshtun: status: %s, %s%s%s, up %llu s (first up %llu s ago), %llu bytes out, %llu in, "
+		"%u rekeys, last round trip %u.%03u ms, %u reconnects%s%s\n",
+		st >= 0 && st < (int)(sizeof(names) / sizeof(names[0])) ? names[st] : "?", info.device,
+		info.address[0] ? " " : "", info.address, (unsigned long long)info.uptime_s,
+		(unsigned long long)info.first_up_s, (unsigned long long)info.bytes_out, (unsigned long long)info.bytes_in,
+		info.rekeys, info.rtt_us / 1000, info.rtt_us % 1000, info.reconnects, info.last_loss[0] ? "; last lost: " : "",
+		info.last_loss);
+}
+
+static volatile sig_atomic_t got_signal, got_hup, got_usr1;
 
 static void on_signal(int sig)
 {
-	got_signal = sig;
+	if (sig == SIGHUP) {
+		got_hup = 1;
+	} else if (sig == SIGUSR1) {
+		got_usr1 = 1;
+	} else {
+		got_signal = sig;
+	}
 }
 
 /*
- * SIGINT, SIGTERM and SIGHUP stay blocked except while the library waits (epoll_pwait), so a signal is
- * never lost between checking the flag and waiting: one system call per wakeup, and a clean stop.
+ * SIGINT, SIGTERM, SIGHUP and SIGUSR1 stay blocked except while the library waits (epoll_pwait), so a signal is
+ * never lost between checking the flag and waiting: one system call per wakeup. INT and TERM stop cleanly, HUP
+ * reconnects now (before a tunnel was up: it stops), USR1 prints a status line.
  */
 static int run(struct sshtun **hp)
 {
@@ -98,18 +128,31 @@ static int run(struct sshtun **hp)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &block, &waitmask);
 	sigdelset(&waitmask, SIGINT);
 	sigdelset(&waitmask, SIGTERM);
 	sigdelset(&waitmask, SIGHUP);
+	sigdelset(&waitmask, SIGUSR1);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	sshtun_set_status_cb(h, on_status, hp);
 	sshtun_set_prompt_cb(h, cli_ask, h);
 	cli_ask_set_sigmask(&waitmask);
 	r = sshtun_start(h);
 	while (r == 0 && sshtun_status(h) < SSHTUN_STOPPED) {
+		if (got_usr1) {
+			got_usr1 = 0;
+			status_line(h);
+		}
+		if (got_hup) {
+			got_hup = 0;
+			if (sshtun_reconnect(h) != 0) {
+				got_signal = SIGHUP;	/* no tunnel yet to keep: as ssh, the signal ends it */
+			}
+		}
 		if (got_signal && !stopping) {
 			stopping = 1;
 			sshtun_stop(h);

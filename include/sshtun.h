@@ -42,6 +42,8 @@ enum sshtun_status {
 	SSHTUN_AUTHENTICATING,
 	SSHTUN_OPENING,		/* asking the server for the tunnel */
 	SSHTUN_UP,		/* packets flow */
+	SSHTUN_RECONNECTING,	/* the connection was lost and is made again after a pause (TunnelReconnect): the
+				   device stays configured; then CONNECTING ... UP again */
 	SSHTUN_STOPPING,	/* closing cleanly */
 	SSHTUN_STOPPED,		/* ended after sshtun_stop or the server's close: sshtun_error() is 0 */
 	SSHTUN_FAILED		/* ended with an error: see sshtun_error() and sshtun_error_text() */
@@ -91,6 +93,11 @@ SSHTUN_API int sshtun_dispatch_event(struct sshtun *h);
  * keeps blocked are taken only while waiting; a signal ends the wait early. Returns the status.
  */
 SSHTUN_API int sshtun_dispatch_wait(struct sshtun *h, int timeout_ms, const sigset_t *sigmask);
+/*
+ * With a tunnel that has been up: drops the connection and connects again now (the device and its configuration
+ * stay; the server's configuration is fetched again). SSHTUN_ERR_STATE before the first tunnel or once stopping.
+ */
+SSHTUN_API int sshtun_reconnect(struct sshtun *h);
 /* Begins a clean close: the channel is closed, what was configured removed, the server told. */
 SSHTUN_API int sshtun_stop(struct sshtun *h);
 
@@ -160,6 +167,10 @@ struct sshtun_info {
 	char address6[64];	/* the local IPv6 address as configured ("" if none; address holds IPv4 when both) */
 	char peer6[64];		/* the IPv6 point-to-point peer ("" if none) */
 	unsigned mtu;		/* the device's MTU as set (0: left as it was) */
+	unsigned reconnects;	/* times the tunnel came back after the connection was lost (TunnelReconnect) */
+	uint64_t uptime_s;	/* seconds since the tunnel (last) came up; 0 while it is down */
+	uint64_t first_up_s;	/* seconds since it first came up */
+	char last_loss[768];	/* why the connection was last lost ("" if never) */
 };
 /* Facts about the running tunnel. */
 SSHTUN_API int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info);

@@ -236,6 +236,10 @@ static int dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask)
 			note_transport_error(h, r);
 			io_flush(h);	/* a DISCONNECT may be queued: tell the server why */
 		}
+		if (conn_should_reconnect(h)) {
+			conn_reconnect_begin(h, UINT64_MAX);	/* the device and its configuration stay */
+			return h->status;
+		}
 		finish(h);
 		return h->status;
 	}
@@ -276,6 +280,24 @@ int sshtun_stop(struct sshtun *h)
 		io_flush(h);
 	}
 	finish(h);
+	return 0;
+}
+
+int sshtun_reconnect(struct sshtun *h)
+{
+	if (h->status < SSHTUN_CONNECTING || h->status >= SSHTUN_STOPPING || !h->was_up || h->dev.fd < 0) {
+		return SSHTUN_ERR_STATE;
+	}
+	if (h->status == SSHTUN_RECONNECTING) {
+		h->reconnect_at_ms = 0;	/* now, at the next tick */
+		return 0;
+	}
+	if (h->tp && tp_is_ready(h->tp) && !tp_is_closed(h->tp)) {
+		tp_disconnect(h->tp, SSH_DISCONNECT_BY_APPLICATION, "reconnecting");
+		io_flush(h);
+	}
+	snprintf(h->errtext, sizeof(h->errtext), "reconnecting as asked");
+	conn_reconnect_begin(h, 0);
 	return 0;
 }
 
@@ -325,6 +347,10 @@ int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info)
 		}
 	}
 	info->mtu = (unsigned)(h->net.mtu > 0 ? h->net.mtu : 0);
+	info->reconnects = h->reconnects;
+	info->uptime_s = h->up_since_ms ? (io_now_ms() - h->up_since_ms) / 1000 : 0;
+	info->first_up_s = h->first_up_ms ? (io_now_ms() - h->first_up_ms) / 1000 : 0;
+	snprintf(info->last_loss, sizeof(info->last_loss), "%.*s", (int)sizeof(info->last_loss) - 1, h->last_loss);
 	snprintf(info->server, sizeof(info->server), "%s@%s:%d", h->cfg.user ? h->cfg.user : "",
 		h->cfg.hostname ? h->cfg.hostname : "", h->cfg.port);
 	if (h->tp) {

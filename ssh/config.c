@@ -51,6 +51,8 @@ void cfg_init(struct cfg *c)
 	c->address_family = CFG_UNSET;
 	c->tunnel_mtu = CFG_UNSET;
 	c->permit_local_command = CFG_UNSET;
+	c->tunnel_reconnect = CFG_UNSET;
+	c->tcp_keepalive = CFG_UNSET;
 	c->tunnel_ack_thinning = CFG_UNSET;
 	c->required_rsa_size = CFG_UNSET;
 	c->batch_mode = CFG_UNSET;

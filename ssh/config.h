@@ -70,6 +70,8 @@ struct cfg {
 	char *tunnel_peer;		/* sshtun: TunnelPeer ADDR */
 	int tunnel_mtu;			/* sshtun: TunnelMTU, default 1500 (0 = leave as is) */
 	int tunnel_ack_thinning;	/* sshtun: TunnelAckThinning yes|no, default yes */
+	int tunnel_reconnect;		/* sshtun: TunnelReconnect yes|no: reconnect once a tunnel has been up */
+	int tcp_keepalive;		/* TCPKeepAlive yes|no, default yes (SO_KEEPALIVE) */
 	char *tunnel_config_command;	/* sshtun: TunnelConfigCommand, run on the server for the IP configuration */
 	int permit_local_command;	/* PermitLocalCommand yes/no, default no */
 	char *local_command;		/* LocalCommand: run once the tunnel is up and configured (%T the device) */

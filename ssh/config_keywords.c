@@ -692,6 +692,16 @@ static int kw_local_command(const struct kwctx *k)
 	return set_str(k, field, strcasecmp(v, "none") == 0 ? "" : v);
 }
 
+static int kw_tunnel_reconnect(const struct kwctx *k)
+{
+	return kw_choice(k, yes_no, &k->c->tunnel_reconnect);
+}
+
+static int kw_tcp_keepalive(const struct kwctx *k)
+{
+	return kw_choice(k, yes_no, &k->c->tcp_keepalive);
+}
+
 static int kw_permit_local_command(const struct kwctx *k)
 {
 	return kw_choice(k, yes_no, &k->c->permit_local_command);
@@ -790,6 +800,8 @@ static const struct kw keywords[] = {
 	{ "TunnelConfigCommand", kw_tunnel_config_command, 1, CONFIG_MAX_ARGS, "a command the server runs (or none)" },
 	{ "LocalCommand", kw_local_command, 1, CONFIG_MAX_ARGS, "a command (with PermitLocalCommand yes)" },
 	{ "PermitLocalCommand", kw_permit_local_command, 1, 1, "yes or no" },
+	{ "TunnelReconnect", kw_tunnel_reconnect, 1, 1, "yes or no" },
+	{ "TCPKeepAlive", kw_tcp_keepalive, 1, 1, "yes or no" },
 	{ "TunnelDownCommand", kw_local_command, 1, CONFIG_MAX_ARGS, "a command (with PermitLocalCommand yes)" },
 	{ "TunnelDNS", kw_tunnel_dns, 1, CONFIG_MAX_ARGS, "DNS server addresses" },
 	{ "TunnelBridge", kw_tunnel_bridge, 1, 1, "a bridge's interface name" },
@@ -817,7 +829,7 @@ IGN("ConnectionAttempts"), IGN("ControlMaster"), IGN("ControlPath"),
 	IGN("RefuseConnection"), IGN("RemoteCommand"), IGN("RemoteForward"),
 	IGN("RequestTTY"), IGN("SecurityKeyProvider"),
 	IGN("SendEnv"), IGN("SessionType"), IGN("SetEnv"), IGN("StdinNull"), IGN("StreamLocalBindMask"),
-	IGN("StreamLocalBindUnlink"), IGN("SyslogFacility"), IGN("Tag"), IGN("TCPKeepAlive"),
+	IGN("StreamLocalBindUnlink"), IGN("SyslogFacility"), IGN("Tag"),
 	IGN("UpdateHostKeys"), IGN("VerifyHostKeyDNS"), IGN("VisualHostKey"), IGN("WarnWeakCrypto"),
 	IGN("XAuthLocation"),
 	/* Old names that ssh still accepts. */

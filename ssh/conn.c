@@ -117,11 +117,45 @@ void conn_teardown_device(struct sshtun *h)
 	h->gso_active = 0;
 }
 
-int conn_tunnel_ready(struct sshtun *h)
+/* After a reconnect: the device is configured; what changed in the server's configuration is done again. */
+static int reconfigure(struct sshtun *h, const struct net_plan *want, int dns_changed)
+{
+	struct net_plan w = *want;
+	int r;
+
+	if (net_plan_finish(&w) != 0) {
+		return SSHTUN_ERR_LIMIT;
+	}
+	if (!net_plan_same(&h->net, &w)) {
+		LG_W(&h->log, "the server's configuration changed: %s is configured again to match", h->dev.name);
+		dns_restore(&h->dns, &h->log);
+		net_undo(&h->net, &h->nl, h->dev.ifindex, 0);
+		h->net = w;
+		return configure_device(h);
+	}
+	if (dns_changed) {
+		LG_W(&h->log, "the server's DNS servers or domains changed: set again");
+		dns_restore(&h->dns, &h->log);
+		if ((r = configure_dns(h)) != 0) {
+			return r;
+		}
+	}
+	return 0;
+}
+
+int conn_tunnel_ready(struct sshtun *h, const struct net_plan *want, int dns_changed)
 {
 	char addr[64] = "", peer[64] = "";
-	int r = configure_device(h);
+	int r;
 
+	if (!h->was_up) {
+		if (want) {
+			h->net = *want;
+		}
+		r = configure_device(h);
+	} else {
+		r = want ? reconfigure(h, want, dns_changed) : 0;
+	}
 	if (r != 0) {
 		conn_fail(h, r, "cannot configure %s: %s; %s", h->dev.name, sshtun_strerror(r), sshtun_errhint(r));
 		return r;
@@ -139,6 +173,14 @@ int conn_tunnel_ready(struct sshtun *h)
 	LG_D1(&h->log, "tunnel up: %s%s%s%s%s via %s@%s:%d (%s)", h->dev.name, *addr ? " " : "", addr,
 		*peer ? " peer " : "", peer, h->cfg.user, h->cfg.hostname, h->cfg.port, tp_cipher_name(h->tp));
 	conn_ping(h);	/* a first round trip for the connection's info, where the server answers pings */
+	h->up_since_ms = io_now_ms();
+	if (h->was_up) {
+		h->reconnects++;
+		conn_set_status(h, SSHTUN_UP);
+		return 0;	/* LocalCommand ran when the tunnel first came up; the device never went away */
+	}
+	h->was_up = 1;
+	h->first_up_ms = h->up_since_ms;
 	h->local_up_ran = 1;
 	conn_set_status(h, SSHTUN_UP);
 	return conn_local_up(h);
@@ -160,7 +202,7 @@ static void on_opened(void *ud, struct chan *c)
 		}
 		return;
 	}
-	if (conn_tunnel_ready(h) != 0) {
+	if (conn_tunnel_ready(h, NULL, 0) != 0) {
 		chan_close(&h->chans, c);
 	}
 }

@@ -145,6 +145,15 @@ struct sshtun {
 	pid_t lc_pid;			/* LocalCommand still running (localcmd.c), 0 none */
 	int lc_pidfd;			/* its pidfd in the epoll set, -1 none */
 	int local_up_ran;		/* the tunnel was up: TunnelDownCommand runs when it goes down */
+	/* TunnelReconnect (reconnect.c). */
+	int was_up;			/* a tunnel has been up: the device is configured, a loss may be reconnected */
+	int tun_watched;		/* the device is in the epoll set */
+	uint64_t up_since_ms;		/* when the tunnel came up (last time); 0 while it is not */
+	uint64_t first_up_ms;		/* when it first came up */
+	uint64_t reconnect_at_ms;	/* the next attempt, while SSHTUN_RECONNECTING */
+	unsigned reconnect_attempt;	/* attempts since the last stable minute */
+	unsigned reconnects;		/* times the tunnel came back up */
+	char last_loss[768];		/* why the connection was last lost */
 	uint64_t dev_drops;
 	/* Offloads (d->vnet): a super-packet read from the device and where its splitting stands. */
 	uint8_t *gso_buf;
@@ -170,8 +179,12 @@ size_t conn_flush_frames(struct sshtun *h);
 /* Sets up the offload buffers once the device is open. */
 int conn_offload_setup(struct sshtun *h);
 
-/* The tunnel is open (and configured by the server where asked): the device is configured and the tunnel is up. */
-int conn_tunnel_ready(struct sshtun *h);
+/*
+ * The tunnel is open (and configured by the server where asked): the device is configured (want: the plan with
+ * the server's configuration, or NULL for the one made at start) and the tunnel is up. After a reconnect the
+ * device is configured already: only what changed is done again (dns_changed: the server's DNS lines did).
+ */
+int conn_tunnel_ready(struct sshtun *h, const struct net_plan *want, int dns_changed);
 
 /* remote.c */
 /* Opens the session for TunnelConfigCommand once the tunnel channel is open. */
@@ -194,6 +207,14 @@ int conn_local_up(struct sshtun *h);
 void conn_local_reap(struct sshtun *h);
 /* TunnelDownCommand while the tunnel is torn down (it had been up), waited for a few seconds at most. */
 void conn_local_down(struct sshtun *h);
+
+/* reconnect.c */
+/* After a failure: 1 if TunnelReconnect applies (a tunnel was up, and the cause may pass), else 0. */
+int conn_should_reconnect(const struct sshtun *h);
+/* Drops the connection (the device and its configuration stay) and reconnects after delay_ms (UINT64_MAX: the backoff). */
+void conn_reconnect_begin(struct sshtun *h, uint64_t delay_ms);
+/* From the timer: connects again when it is time; 0 or an error (the caller decides again). */
+int conn_reconnect_tick(struct sshtun *h, uint64_t now_ms);
 
 /* hostkey.c */
 int conn_check_hostkey(void *ud, const struct pubkey *key, const struct cert *cert);

@@ -164,6 +164,9 @@ int io_connect(struct sshtun *h)
 	}
 	int one = 1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (h->cfg.tcp_keepalive == 1) {
+		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));	/* TCPKeepAlive, as ssh sets it */
+	}
 	h->sock = fd;
 	h->sock_want_out = 1;
 	if (ep_set(h, EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLOUT, EV_SOCK) != 0) {
@@ -178,7 +181,11 @@ int io_connect(struct sshtun *h)
 int io_add_tun(struct sshtun *h)
 {
 	h->tun_paused = 0;
-	return ep_set(h, EPOLL_CTL_ADD, h->dev.fd, EPOLLIN, EV_TUN) == 0 ? 0 : SSHTUN_ERR_SYS;
+	if (ep_set(h, h->tun_watched ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, h->dev.fd, EPOLLIN, EV_TUN) != 0) {
+		return SSHTUN_ERR_SYS;
+	}
+	h->tun_watched = 1;
+	return 0;
 }
 
 void io_close(struct sshtun *h)
@@ -437,7 +444,7 @@ static int on_tick(struct sshtun *h)
 		return conn_agent_listed(h);	/* it did not answer: on with the key files */
 	}
 	if (!h->tp) {
-		return 0;
+		return conn_reconnect_tick(h, now);
 	}
 	if (conn_remote_tick(h, now) != 0) {
 		return h->err;

@@ -129,6 +129,7 @@ static pid_t spawn(struct sshtun *h, const char *kw, const char *tmpl, const cha
 {
 	char *cmd = NULL, **env = NULL;
 	char *argv[4];
+	posix_spawnattr_t attr;
 	pid_t pid = -1;
 	int e;
 
@@ -146,7 +147,21 @@ static pid_t spawn(struct sshtun *h, const char *kw, const char *tmpl, const cha
 	argv[2] = cmd;
 	argv[3] = NULL;
 	LG_D1(&h->log, "running %s: %s", kw, cmd);
-	if ((e = posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, env)) != 0) {
+	/*
+	 * In a process group of its own: a signal meant for sshtun's group (Ctrl-C on the terminal, a supervisor's
+	 * TERM while sshtun stops) does not cut short the command that undoes things (TunnelDownCommand).
+	 */
+	if ((e = posix_spawnattr_init(&attr)) == 0) {
+		e = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+		if (e == 0) {
+			e = posix_spawnattr_setpgroup(&attr, 0);
+		}
+		if (e == 0) {
+			e = posix_spawn(&pid, "/bin/sh", NULL, &attr, argv, env);
+		}
+		posix_spawnattr_destroy(&attr);
+	}
+	if (e != 0) {
 		LG_E(&h->log, "%s: cannot run /bin/sh: %s", kw, strerror(e));
 		pid = -1;
 	}

@@ -153,30 +153,15 @@ int net_plan_remote(struct net_plan *p, const struct rconf *rc, int tap, char *w
 	return 0;
 }
 
-/* TunnelRoute default: the server keeps its path, then half-default routes for each family with an address. */
-static int add_default(struct net_plan *p, struct tun_nl *nl, int ifindex, const struct tun_addr *server)
+int net_plan_finish(struct net_plan *p)
 {
 	static const uint8_t hi = 0x80;
-	struct tun_route_info ri;
-	int r;
 
-	if (server && server->family && addr_of(p, server->family)) {
-		if ((r = tun_nl_get_route(nl, server, &ri)) != 0) {
-			return r;
-		}
-		if (ri.oif != ifindex && (ri.type == RTN_UNICAST || ri.type == 0)) {
-			memset(&p->keep, 0, sizeof(p->keep));
-			p->keep.dst = *server;
-			p->keep.dst.prefix = server->family == AF_INET6 ? 128 : 32;
-			p->keep.gw = ri.gw;
-			p->keep.ifindex = ri.oif;
-			r = tun_nl_route2(nl, 1, &p->keep);
-			if (r != 0 && r != SSHTUN_ERR_ROUTE_EXISTS) {
-				return r;
-			}
-			p->keep_set = r == 0;	/* a host route to the server that is there already keeps it too */
-		}
+	if (!p->want_default || p->finished) {
+		p->finished = 1;
+		return 0;
 	}
+	p->finished = 1;
 	for (int fam = AF_INET; fam; fam = fam == AF_INET ? AF_INET6 : 0) {
 		struct tun_addr half;
 
@@ -194,6 +179,34 @@ static int add_default(struct net_plan *p, struct tun_nl *nl, int ifindex, const
 			return SSHTUN_ERR_LIMIT;
 		}
 	}
+	return 0;
+}
+
+/* TunnelRoute default: the server keeps the path it has now, with a host route, before the half-defaults. */
+static int keep_server(struct net_plan *p, struct tun_nl *nl, int ifindex, const struct tun_addr *server)
+{
+	struct tun_route_info ri;
+	int r;
+
+	if (!server || !server->family || !addr_of(p, server->family)) {
+		return 0;
+	}
+	if ((r = tun_nl_get_route(nl, server, &ri)) != 0) {
+		return r;
+	}
+	if (ri.oif == ifindex || (ri.type != RTN_UNICAST && ri.type != 0)) {
+		return 0;
+	}
+	memset(&p->keep, 0, sizeof(p->keep));
+	p->keep.dst = *server;
+	p->keep.dst.prefix = server->family == AF_INET6 ? 128 : 32;
+	p->keep.gw = ri.gw;
+	p->keep.ifindex = ri.oif;
+	r = tun_nl_route2(nl, 1, &p->keep);
+	if (r != 0 && r != SSHTUN_ERR_ROUTE_EXISTS) {
+		return r;
+	}
+	p->keep_set = r == 0;	/* a host route to the server that is there already keeps it too */
 	return 0;
 }
 
@@ -230,7 +243,7 @@ int net_apply(struct net_plan *p, struct tun_nl *nl, int ifindex, const struct t
 		}
 		x->set = 1;
 	}
-	if (p->want_default && (r = add_default(p, nl, ifindex, server)) != 0) {
+	if ((r = net_plan_finish(p)) != 0 || (p->want_default && (r = keep_server(p, nl, ifindex, server)) != 0)) {
 		return r;
 	}
 	for (unsigned i = 0; i < p->nroute; i++) {
@@ -251,6 +264,27 @@ int net_apply(struct net_plan *p, struct tun_nl *nl, int ifindex, const struct t
 		rt->set = 1;
 	}
 	return 0;
+}
+
+int net_plan_same(const struct net_plan *a, const struct net_plan *b)
+{
+	if (a->naddr != b->naddr || a->mtu != b->mtu || a->nroute != b->nroute || a->want_default != b->want_default ||
+	    strcmp(a->bridge, b->bridge) != 0) {
+		return 0;
+	}
+	for (unsigned i = 0; i < a->naddr; i++) {
+		if (memcmp(&a->addr[i].a, &b->addr[i].a, sizeof(a->addr[i].a)) != 0 ||
+		    memcmp(&a->addr[i].peer, &b->addr[i].peer, sizeof(a->addr[i].peer)) != 0) {
+			return 0;
+		}
+	}
+	for (unsigned i = 0; i < a->nroute; i++) {
+		if (memcmp(&a->route[i].dst, &b->route[i].dst, sizeof(a->route[i].dst)) != 0 ||
+		    memcmp(&a->route[i].gw, &b->route[i].gw, sizeof(a->route[i].gw)) != 0 || a->route[i].mtu != b->route[i].mtu) {
+			return 0;
+		}
+	}
+	return 1;
 }
 
 void net_undo(struct net_plan *p, struct tun_nl *nl, int ifindex, int link_down)

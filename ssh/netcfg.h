@@ -36,6 +36,7 @@ struct net_plan {
 	struct net_route route[NET_ROUTES_MAX];
 	unsigned nroute;
 	int want_default;	/* TunnelRoute default */
+	int finished;		/* net_plan_finish ran: the half-default routes are in route[] */
 	struct tun_route keep;	/* with it: the host route keeping the server on its old path */
 	int keep_set;
 	char bridge[IFNAMSIZ];	/* TunnelBridge: the bridge the tap joins ("" none) */
@@ -61,6 +62,10 @@ int net_plan_remote(struct net_plan *p, const struct rconf *rc, int tap, char *w
  * 0 or the first error (logged); undo with net_undo.
  */
 int net_apply(struct net_plan *p, struct tun_nl *nl, int ifindex, const struct tun_addr *server);
+/* Completes a plan once its addresses are known: TunnelRoute default's half-default routes. 0 or SSHTUN_ERR_LIMIT. */
+int net_plan_finish(struct net_plan *p);
+/* 1 if a and b ask for the same configuration (what was applied aside). */
+int net_plan_same(const struct net_plan *a, const struct net_plan *b);
 /* Removes what net_apply added, in reverse; link_down also sets the link down (a device we did not create). */
 void net_undo(struct net_plan *p, struct tun_nl *nl, int ifindex, int link_down);
 

@@ -34,7 +34,14 @@ int conn_remote_start(struct sshtun *h)
 	int secs = h->cfg.connect_timeout > 0 ? h->cfg.connect_timeout : RC_DEFAULT_TIMEOUT_S;
 	int r;
 
-	memset(&h->rc, 0, sizeof(h->rc));
+	/* A new session; the configuration applied before (a reconnect's) stays in rc.conf to compare with. */
+	free(h->rc.out);
+	h->rc.out = NULL;
+	h->rc.len = 0;
+	h->rc.got_eof = h->rc.exited = h->rc.status = 0;
+	h->rc.signal[0] = '\0';
+	h->rc.errlen = h->rc.linelen = 0;
+	h->rc.err[0] = '\0';
 	if ((r = chan_session_open(&h->chans, &h->rc.chan)) != 0) {
 		return r;
 	}
@@ -101,17 +108,33 @@ static void err_line(struct sshtun *h)
 	rc->err[rc->errlen] = '\0';
 }
 
+/* 1 if the DNS servers and domains of a and b are the same. */
+static int same_dns(const struct rconf *a, const struct rconf *b)
+{
+	return a->ndns == b->ndns && a->ndomains == b->ndomains &&
+		memcmp(a->dns, b->dns, sizeof(a->dns[0]) * a->ndns) == 0 &&
+		memcmp(a->domains, b->domains, sizeof(a->domains[0]) * a->ndomains) == 0;
+}
+
 /* The configuration is complete: parse it whole, plan it, configure the device, the tunnel is up. */
 static void finish(struct sshtun *h)
 {
 	struct conn_remote *rc = &h->rc;
+	struct rconf *fresh = malloc(sizeof(*fresh));
+	struct net_plan *want = malloc(sizeof(*want));
 	char why[300];
-	int tap = h->cfg.tunnel == CFG_TUNNEL_ETHERNET, r;
+	int tap = h->cfg.tunnel == CFG_TUNNEL_ETHERNET, r, dns_changed;
 
 	if (rc->linelen) {
 		err_line(h);
 	}
-	r = rconf_parse(&rc->conf, rc->out, rc->len, why, sizeof(why));
+	if (!fresh || !want) {
+		free(fresh);
+		free(want);
+		conn_fail(h, SSHTUN_ERR_NOMEM, "out of memory for the server's configuration");
+		return;
+	}
+	r = rconf_parse(fresh, rc->out, rc->len, why, sizeof(why));
 	free(rc->out);
 	rc->out = NULL;
 	rc->len = 0;
@@ -119,26 +142,31 @@ static void finish(struct sshtun *h)
 		rc->state = RC_NONE;
 		conn_fail(h, SSHTUN_ERR_REMOTE_CONFIG, "the server's tunnel configuration (TunnelConfigCommand \"%s\") is "
 			"refused, nothing was applied: %s; fix the command's output (the format is in sshtun(1))", cmd_of(h), why);
-		return;
+		goto out;
 	}
-	for (unsigned i = 0; i < rc->conf.nunknown; i++) {
+	for (unsigned i = 0; i < fresh->nunknown; i++) {
 		LG_W(&h->log, "the server's tunnel configuration has %s, which this version does not know: ignored",
-			rc->conf.unknown[i]);
+			fresh->unknown[i]);
 	}
-	if (rc->conf.gw_ignored) {
+	if (fresh->gw_ignored) {
 		LG_I(&h->log, "the server's configuration has GW_ADDR that is not an address: ignored (the server is "
 			"reached at the address connected to)");
 	}
-	if (net_plan_remote(&h->net, &rc->conf, tap, why, sizeof(why)) != 0) {
+	/* The plan anew: the command line's part, then the server's (a reconnect compares it with what is applied). */
+	if (net_plan_local(want, &h->cfg, h->mtu_explicit, tap, why, sizeof(why)) != 0 ||
+	    net_plan_remote(want, fresh, tap, why, sizeof(why)) != 0) {
 		rc->state = RC_NONE;
 		conn_fail(h, SSHTUN_ERR_REMOTE_CONFIG, "the server's tunnel configuration cannot be used: %s", why);
-		return;
+		goto out;
 	}
+	dns_changed = h->was_up && !same_dns(&rc->conf, fresh);
+	rc->conf = *fresh;
 	rc->state = RC_APPLIED;
 	LG_D1(&h->log, "the server's configuration is in");
-	if ((r = conn_tunnel_ready(h)) != 0 && !h->err) {
-		conn_fail(h, r, "cannot configure %s: %s; %s", h->dev.name, sshtun_strerror(r), sshtun_errhint(r));
-	}
+	conn_tunnel_ready(h, want, dns_changed);
+out:
+	free(fresh);
+	free(want);
 }
 
 void conn_remote_data(struct sshtun *h, struct chan *c, int ext, const uint8_t *p, size_t n)

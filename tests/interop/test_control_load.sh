@@ -153,9 +153,10 @@ else
 fi
 
 # ---- 3. A server that stops answering (sshd stopped; its kernel still acknowledges TCP): 2 keepalives go
-# unanswered, the third silent second ends sshtun with status 3 and the line, and the device is gone.
+# unanswered, the third silent second ends sshtun (TunnelReconnect no) with status 3 and the line, and the device
+# is gone. (With reconnecting, the default: tests/interop/test_reconnect.sh.)
 name="alive-stopped"
-st "$name" -o ServerAliveInterval=1 -o ServerAliveCountMax=2
+st "$name" -o ServerAliveInterval=1 -o ServerAliveCountMax=2 -o TunnelReconnect=no
 pid=$RIG_LAST_PID
 if up "$name"; then
 	stopped=$(sshd_pids)

@@ -53,7 +53,7 @@ snapshot() {
 
 stop() {
 	kill -TERM "$1" 2>/dev/null
-	rig_wait 5 _rig_dead "$1"
+	rig_wait 15 _rig_dead "$1"
 	wait "$1" 2>/dev/null
 }
 

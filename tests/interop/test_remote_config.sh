@@ -53,7 +53,7 @@ no_client_devs() {
 
 stop() {
 	kill -TERM "$1" 2>/dev/null
-	rig_wait 5 _rig_dead "$1"
+	rig_wait 15 _rig_dead "$1"
 	wait "$1" 2>/dev/null
 }
 
@@ -162,8 +162,14 @@ if rig_wait 15 rig_is_up super; then
 		tap_not_ok "superset: 4 MiB over IPv6 inside the tunnel, byte for byte"
 	fi
 	stop "$pid"
-	tap_check "TunnelDownCommand: ran at stop, before the addresses went" sh -c \
-		"grep -q 'inet 198.18.22.2 peer' $RIG_DIR/down.addr && grep -qx down $RIG_DIR/down.event"
+	if grep -q 'inet 198.18.22.2 peer' "$RIG_DIR/down.addr" 2>/dev/null && grep -qx down "$RIG_DIR/down.event" 2>/dev/null; then
+		tap_ok "TunnelDownCommand: ran at stop, before the addresses went"
+	else
+		tap_not_ok "TunnelDownCommand: ran at stop, before the addresses went"
+		ls -la "$RIG_DIR"/down.* 2>&1 | tap_diag
+		cat "$RIG_DIR"/down.* 2>&1 | tap_diag
+		show super
+	fi
 	tap_check "superset: the command saw its stdin end and undid its work" rig_wait 5 test -f "$RIG_DIR/cfgcmd.undone"
 	tap_check "superset: after stop the client's addresses and routes are as before" test "$(snapshot)" = "$before"
 else

@@ -81,7 +81,7 @@ if rig_wait 20 rig_is_up l2; then
 		tail -n 5 "$RIG_DIR/radvd.log" 2>/dev/null | tap_diag
 	fi
 	kill -TERM "$pid"
-	rig_wait 5 _rig_dead "$pid"
+	rig_wait 15 _rig_dead "$pid"
 	tap_check "after stop: the server's tap left br70 (or is gone)" rig_wait 5 sh -c \
 		"! ip -n $RIG_NS_S -o link show master br70 | grep -q tap"
 else

@@ -164,7 +164,7 @@ tap_check "server: the NAT table is there while clients are" rig_server nft list
 
 # ---- stop: leases freed, the server's end undone
 kill -TERM "$pa" "$pb" 2>/dev/null
-rig_wait 5 _rig_dead "$pa" "$pb"
+rig_wait 15 _rig_dead "$pa" "$pb"
 wait "$pa" "$pb" 2>/dev/null
 tap_check "after both stop: no lease left" rig_wait 5 sh -c "[ -z \"\$(find $RIG_DIR/state/leases -type f 2>/dev/null)\" ]"
 tap_check "after both stop: the NAT table is gone and forwarding is back to $fwd_before" rig_wait 5 sh -c \
