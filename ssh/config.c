@@ -96,6 +96,7 @@ void cfg_free(struct cfg *c)
 	free(c->tunnel_address);
 	free(c->tunnel_peer);
 	free(c->tunnel_config_command);
+	free(c->proxy_command);
 	free(c->local_command);
 	free(c->tunnel_down_command);
 	free_list(c->tunnel_routes, &c->n_tunnel_routes);

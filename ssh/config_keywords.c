@@ -385,12 +385,26 @@ static int kw_refused(const struct kwctx *k, unsigned bit, const char *const *ne
 	return SSHTUN_ERR_CONFIG;
 }
 
+/*
+ * ProxyJump and ProxyCommand: as in ssh, whichever comes first decides (one bit for both). ProxyCommand is
+ * run; ProxyJump is refused unless none (jump hosts are not implemented yet).
+ */
 static int kw_proxy(const struct kwctx *k)
 {
 	static const char *const none[] = { "none", NULL };
+	const char *v = k->rest && k->rest[0] ? k->rest : k->argv[0];
 
-	/* One bit for both: as in ssh, whichever of ProxyJump and ProxyCommand comes first decides. */
-	return kw_refused(k, 1u << 0, none, "would reach the server through another host");
+	if (strcasecmp(k->kw->name, "ProxyJump") == 0) {
+		return kw_refused(k, 1u << 0, none, "would reach the server through jump hosts, not implemented yet");
+	}
+	if (!cfg_plain(v) || strlen(v) > FILE_MAX_LINE) {
+		return bad_value(k, k->argv[0]);
+	}
+	if (!k->apply || (k->c->refused_set & 1u)) {
+		return 0;
+	}
+	k->c->refused_set |= 1u;
+	return set_str(k, &k->c->proxy_command, strcasecmp(v, "none") == 0 ? "" : v);
 }
 
 static int kw_revoked_host_keys(const struct kwctx *k)
@@ -756,7 +770,7 @@ static const struct kw keywords[] = {
 	{ "CertificateFile", kw_certificate_file, 1, 1, "a file name" },
 	{ "BatchMode", kw_batch_mode, 1, 1, "yes or no" },
 	{ "ProxyJump", kw_proxy, 1, 1, "none (jump hosts are not supported yet)" },
-	{ "ProxyCommand", kw_proxy, 1, CONFIG_MAX_ARGS, "none (proxy commands are not supported yet)" },
+	{ "ProxyCommand", kw_proxy, 1, CONFIG_MAX_ARGS, "a command (%h %p %r %n expanded), or none" },
 	{ "RevokedHostKeys", kw_revoked_host_keys, 1, 1, "none (revocation files are not supported yet)" },
 	{ "KnownHostsCommand", kw_known_hosts_command, 1, CONFIG_MAX_ARGS, "none" },
 	{ "CanonicalizeHostname", kw_canonicalize, 1, 1, "no" },

@@ -565,7 +565,8 @@ int cfg_finish(struct cfg *c, const struct lg *log)
 	    (r = finish_list(c->global_known_hosts, &c->n_global_known_hosts, gkh, 2, &x, "GlobalKnownHostsFile", log)) != 0 ||
 	    (r = finish_agent(c, &x, log)) != 0 || (r = finish_tunnel(c, log)) != 0 ||
 	    (r = finish_command(c->local_command, &x, "LocalCommand", log)) != 0 ||
-	    (r = finish_command(c->tunnel_down_command, &x, "TunnelDownCommand", log)) != 0) {
+	    (r = finish_command(c->tunnel_down_command, &x, "TunnelDownCommand", log)) != 0 ||
+	    (r = finish_command(c->proxy_command, &x, "ProxyCommand", log)) != 0) {
 		return r;
 	}
 	def_int(&c->permit_local_command, 0);

@@ -95,6 +95,7 @@ struct sshtun {
 	/* I/O (io.c). */
 	int epfd;
 	int sock;
+	pid_t proxy_pid;	/* ProxyCommand's process, 0 none */
 	int timerfd;
 	int flushfd;		/* receive coalescing timer (io.c) */
 	int coalescing;
@@ -258,6 +259,8 @@ int io_connect(struct sshtun *h);
 int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask);
 int io_add_tun(struct sshtun *h);
 void io_close(struct sshtun *h);
+/* Closes the connection's socket (and ends ProxyCommand's process). */
+void io_close_sock(struct sshtun *h);
 int io_flush(struct sshtun *h);
 /* The server's address as connected to (for TunnelRoute default); 0 or SSHTUN_ERR_SYS. */
 int io_peer_addr(struct sshtun *h, struct tun_addr *out);

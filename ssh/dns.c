@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ssh/spawn.h"
 #include "sshtun_err.h"
 #include "util/text.h"
 #include "util/wire.h"
@@ -215,7 +216,6 @@ static int run(const struct dns_state *s, const struct lg *log, int level, const
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
-	sigset_t mask, def;
 	char pathvar[PATH_TEXT_MAX], cmd[512], why[64] = "", line[OUT_KEEP + 64];
 	char *envp[] = { pathvar, (char *)"LC_ALL=C", NULL };
 	int inp[2] = { -1, -1 }, outp[2] = { -1, -1 }, status = 0, eof = 0, e, rc;
@@ -252,19 +252,12 @@ static int run(const struct dns_state *s, const struct lg *log, int level, const
 		close(inp[1]);
 		inp[1] = -1;
 	}
-	sigemptyset(&mask);
-	sigemptyset(&def);
-	sigaddset(&def, SIGPIPE);
-	sigaddset(&def, SIGINT);
-	sigaddset(&def, SIGTERM);
-	sigaddset(&def, SIGHUP);
-	sigaddset(&def, SIGQUIT);
-	sigaddset(&def, SIGCHLD);
 	if (posix_spawn_file_actions_init(&fa) != 0) {
 		LG_E(log, "dns: cannot run %s: out of memory", cmd);
 		goto fail_pipes;
 	}
-	if (posix_spawnattr_init(&at) != 0) {
+	/* Signals as a fresh program expects them (the caller may block or ignore some); a group of its own. */
+	if (spawn_attr_init(&at) != 0) {
 		posix_spawn_file_actions_destroy(&fa);
 		LG_E(log, "dns: cannot run %s: out of memory", cmd);
 		goto fail_pipes;
@@ -274,12 +267,6 @@ static int run(const struct dns_state *s, const struct lg *log, int level, const
 	rc = rc ? rc : posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
 	rc = rc ? rc : posix_spawn_file_actions_adddup2(&fa, outp[1], 2);
 	rc = rc ? rc : posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-	/* Signals as a fresh program expects them (the caller may block or ignore some); a group of its own. */
-	rc = rc ? rc : posix_spawnattr_setsigmask(&at, &mask);
-	rc = rc ? rc : posix_spawnattr_setsigdefault(&at, &def);
-	rc = rc ? rc : posix_spawnattr_setpgroup(&at, 0);
-	rc = rc ? rc : posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
-						  POSIX_SPAWN_SETPGROUP);
 	rc = rc ? rc : posix_spawn(&pid, prog, &fa, &at, argv, envp);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);

@@ -1,5 +1,10 @@
 /* sshtun: the one thin I/O module: the socket, the tun fd, a timer and epoll. The protocol core never sees an fd. */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -13,6 +18,9 @@
 #include <unistd.h>
 
 #include "ssh/conn_int.h"
+#include "ssh/spawn.h"
+
+extern char **environ;
 
 enum {
 	TUN_BUDGET = 64,		/* frames read from tun per wakeup before the socket gets a turn */
@@ -128,6 +136,94 @@ static void judge_coalesce(struct sshtun *h)
 	}
 }
 
+/*
+ * ProxyCommand: the command's stdin and stdout are the connection, one end of a socketpair (so the rest of the
+ * I/O is the same as over TCP). Run as ssh runs it: "exec COMMAND" by /bin/sh, %h %p %r %n expanded, stderr
+ * shared with ours, in a process group of its own; ended with SIGHUP when the connection is closed.
+ */
+static int connect_proxy(struct sshtun *h)
+{
+	char *cmd = NULL, *full = NULL;
+	char *argv[4];
+	int sv[2] = { -1, -1 }, e;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	size_t n;
+
+	if (cfg_expand_command(&h->cfg, h->cfg.proxy_command, NULL, &cmd) != 0) {
+		conn_fail(h, SSHTUN_ERR_CONFIG, "ProxyCommand: cannot expand its %%-tokens");
+		return SSHTUN_ERR_CONFIG;
+	}
+	n = strlen(cmd) + 6;
+	if (!(full = malloc(n))) {
+		free(cmd);
+		return SSHTUN_ERR_NOMEM;
+	}
+	snprintf(full, n, "exec %s", cmd);
+	free(cmd);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+		free(full);
+		return SSHTUN_ERR_SYS;
+	}
+	argv[0] = (char *)"sh";
+	argv[1] = (char *)"-c";
+	argv[2] = full;
+	argv[3] = NULL;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
+	posix_spawn_file_actions_adddup2(&fa, sv[1], 1);
+	LG_D1(&h->log, "running ProxyCommand: %s", full);
+	if ((e = spawn_attr_init(&attr)) == 0) {
+		e = posix_spawn(&h->proxy_pid, "/bin/sh", &fa, &attr, argv, environ);
+		posix_spawnattr_destroy(&attr);
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	free(full);
+	close(sv[1]);
+	if (e != 0) {
+		close(sv[0]);
+		h->proxy_pid = 0;
+		conn_fail(h, SSHTUN_ERR_CONNECT, "cannot run ProxyCommand: %s", strerror(e));
+		return SSHTUN_ERR_CONNECT;
+	}
+	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) != 0) {
+		close(sv[0]);
+		return SSHTUN_ERR_SYS;
+	}
+	h->sock = sv[0];
+	h->sock_want_out = 1;
+	if (ep_set(h, EPOLL_CTL_ADD, h->sock, EPOLLIN | EPOLLOUT, EV_SOCK) != 0) {
+		return SSHTUN_ERR_SYS;
+	}
+	if (h->cfg.connect_timeout > 0) {
+		h->deadline_ms = io_now_ms() + (uint64_t)h->cfg.connect_timeout * 1000;
+	}
+	return 0;
+}
+
+void io_close_sock(struct sshtun *h)
+{
+	if (h->sock >= 0) {
+		if (h->epfd >= 0) {
+			epoll_ctl(h->epfd, EPOLL_CTL_DEL, h->sock, NULL);
+		}
+		close(h->sock);
+		h->sock = -1;
+	}
+	if (h->proxy_pid > 0) {
+		int status;
+
+		/* As ssh ends its ProxyCommand; reaped if it is gone by now (else init will, once we exit). */
+		kill(h->proxy_pid, SIGHUP);
+		for (int i = 0; i < 50 && waitpid(h->proxy_pid, &status, WNOHANG) == 0; i++) {
+			struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+			nanosleep(&ts, NULL);
+		}
+		h->proxy_pid = 0;
+	}
+}
+
 /* Resolves the server and starts a non-blocking connect to its first address that accepts one. */
 int io_connect(struct sshtun *h)
 {
@@ -135,6 +231,9 @@ int io_connect(struct sshtun *h)
 	char port[16];
 	int r, fd = -1;
 
+	if (h->cfg.proxy_command && h->cfg.proxy_command[0]) {
+		return connect_proxy(h);
+	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = h->cfg.address_family > 0 ? h->cfg.address_family : AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -190,10 +289,7 @@ int io_add_tun(struct sshtun *h)
 
 void io_close(struct sshtun *h)
 {
-	if (h->sock >= 0) {
-		close(h->sock);
-		h->sock = -1;
-	}
+	io_close_sock(h);
 	if (h->timerfd >= 0) {
 		close(h->timerfd);
 		h->timerfd = -1;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "ssh/conn_int.h"
+#include "ssh/spawn.h"
 
 extern char **environ;
 
@@ -151,14 +152,8 @@ static pid_t spawn(struct sshtun *h, const char *kw, const char *tmpl, const cha
 	 * In a process group of its own: a signal meant for sshtun's group (Ctrl-C on the terminal, a supervisor's
 	 * TERM while sshtun stops) does not cut short the command that undoes things (TunnelDownCommand).
 	 */
-	if ((e = posix_spawnattr_init(&attr)) == 0) {
-		e = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-		if (e == 0) {
-			e = posix_spawnattr_setpgroup(&attr, 0);
-		}
-		if (e == 0) {
-			e = posix_spawn(&pid, "/bin/sh", NULL, &attr, argv, env);
-		}
+	if ((e = spawn_attr_init(&attr)) == 0) {
+		e = posix_spawn(&pid, "/bin/sh", NULL, &attr, argv, env);
 		posix_spawnattr_destroy(&attr);
 	}
 	if (e != 0) {

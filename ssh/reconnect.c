@@ -52,11 +52,7 @@ static uint64_t backoff_ms(unsigned n)
 static void drop_connection(struct sshtun *h)
 {
 	conn_flush_frames(h);
-	if (h->sock >= 0) {
-		epoll_ctl(h->epfd, EPOLL_CTL_DEL, h->sock, NULL);
-		close(h->sock);
-		h->sock = -1;
-	}
+	io_close_sock(h);
 	if (h->dev.fd >= 0 && h->tun_watched) {
 		epoll_ctl(h->epfd, EPOLL_CTL_DEL, h->dev.fd, NULL);	/* read again once the tunnel is back */
 		h->tun_watched = 0;

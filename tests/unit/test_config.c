@@ -512,7 +512,7 @@ static void test_unknown_and_ignored(void **st)
 static void test_refused_keywords(void **st)
 {
 	static const char *const refused[] = {
-		"ProxyJump jump.example", "ProxyCommand ssh -W %h:%p jump", "RevokedHostKeys /etc/ssh/krl",
+		"ProxyJump jump.example", "RevokedHostKeys /etc/ssh/krl",
 		"KnownHostsCommand /bin/true", "CanonicalizeHostname yes", "BindAddress 198.18.0.1", "BindInterface eth0",
 	};
 	static const char *const neutral[] = {
@@ -543,6 +543,17 @@ static void test_refused_keywords(void **st)
 	assert_int_equal(rd(f, "Host other\n\tProxyJump jump.example\nHost gw\n\tPort 2222\n"), 0);
 	assert_int_equal(rd(f, "Host gw\n\tProxyJump jump.example\n"), SSHTUN_ERR_CONFIG);
 	assert_non_null(strstr(f->lb.text, "ProxyJump jump.example is not supported by sshtun"));
+	fx_free(f);
+	/* ProxyCommand is kept as written; whichever of it and ProxyJump comes first decides. */
+	f = fx_new("gw");
+	assert_int_equal(cfg_apply(&f->c, "ProxyCommand nc -q0 %h %p", "-o", &f->log), 0);
+	assert_string_equal(f->c.proxy_command, "nc -q0 %h %p");
+	assert_int_equal(rd(f, "ProxyJump jump.example\nProxyCommand other\n"), 0);
+	assert_string_equal(f->c.proxy_command, "nc -q0 %h %p");
+	fx_free(f);
+	f = fx_new("gw");
+	assert_int_equal(rd(f, "ProxyJump none\nProxyCommand nc %h %p\n"), 0);
+	assert_null(f->c.proxy_command);
 	fx_free(f);
 	f = fx_new("x");
 	assert_int_equal(cfg_apply(&f->c, "CASignatureAlgorithms ssh-ed25519", "-o", &f->log), 0);
