@@ -1,10 +1,12 @@
 /* sshtun: the sshtun program: options, logging to stderr, signals, exit statuses; built on the public API. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/ask.h"
 #include "cli/options.h"
+#include "cli/service.h"
 #include "config.h"
 #include "sshtun.h"
 
@@ -38,6 +40,10 @@ static int exit_status(int err)
 static void log_stderr(void *ud, int level, const char *line)
 {
 	(void)ud;
+	if (svc_detached()) {
+		svc_syslog(level, line);
+		return;
+	}
 	if (level >= SSHTUN_LOG_DEBUG1) {
 		fprintf(stderr, "debug%d: %s\n", level - SSHTUN_LOG_DEBUG1 + 1, line);
 	} else if (level == SSHTUN_LOG_WARN) {
@@ -47,15 +53,37 @@ static void log_stderr(void *ud, int level, const char *line)
 	}
 }
 
+static void syslog_up(const struct sshtun_info *info)
+{
+	char line[512];
+
+	snprintf(line, sizeof(line), "tunnel up again: %s %s via %s (%u reconnects)", info->device, info->address,
+		info->server, info->reconnects);
+	svc_syslog(SSHTUN_LOG_INFO, line);
+}
+
 static void on_status(void *ud, int status)
 {
 	struct sshtun *h = *(struct sshtun **)ud;
 	struct sshtun_info info;
 
+	char text[600];
+
+	sshtun_get_info(h, &info);
+	if (status == SSHTUN_RECONNECTING) {
+		snprintf(text, sizeof(text), "STATUS=reconnecting: %.500s", info.last_loss);
+		svc_notify(text);
+		return;
+	}
 	if (status != SSHTUN_UP) {
 		return;
 	}
-	sshtun_get_info(h, &info);
+	snprintf(text, sizeof(text), "READY=1\nSTATUS=tunnel up: %s %s via %s", info.device, info.address, info.server);
+	svc_notify(text);
+	if (svc_detached()) {
+		syslog_up(&info);
+		return;
+	}
 	printf("sshtun: tunnel up: %s%s%s%s%s%s%s%s%s via %s (%s, %s%s%s%s%s)\n", info.device, info.address[0] ? " " : "",
 		info.address, info.peer[0] ? " peer " : "", info.peer,
 		info.address6[0] && strcmp(info.address6, info.address) ? " " : "",
@@ -65,6 +93,7 @@ static void on_status(void *ud, int status)
 		info.mac[0] ? " " : "", info.mac, strcmp(info.compression, "none") ? ", " : "",
 		strcmp(info.compression, "none") ? info.compression : "");
 	fflush(stdout);
+	svc_detach();	/* -f: now to the background (nothing happens without it) */
 }
 
 /*
@@ -149,12 +178,14 @@ static int run(struct sshtun **hp)
 		}
 		if (got_hup) {
 			got_hup = 0;
+			svc_notify("RELOADING=1");
 			if (sshtun_reconnect(h) != 0) {
 				got_signal = SIGHUP;	/* no tunnel yet to keep: as ssh, the signal ends it */
 			}
 		}
 		if (got_signal && !stopping) {
 			stopping = 1;
+			svc_notify("STOPPING=1");
 			sshtun_stop(h);
 			continue;
 		}
@@ -228,8 +259,14 @@ int main(int argc, char **argv)
 	if (r != 0) {
 		fprintf(stderr, "sshtun: %s; %s\n", sshtun_strerror(r), sshtun_errhint(r));
 		r = exit_status(r);
+	} else if (o.background && svc_fork() != 0) {
+		fprintf(stderr, "sshtun: -f: cannot fork: %s\n", strerror(errno));
+		r = 1;
+	} else if (o.pidfile && svc_pidfile_write(o.pidfile) != 0) {
+		r = 1;
 	} else {
 		r = run(&h);
+		svc_pidfile_remove();
 	}
 	sshtun_del(h);
 	cli_opts_free(&o);

@@ -163,6 +163,13 @@ static int one_option(struct cli_opts *o, int ch, const char *arg, int *saw_w)
 	case '4': return apply_line(o, "AddressFamily inet", "-4");
 	case '6': return apply_line(o, "AddressFamily inet6", "-6");
 	case 'C': return apply_line(o, "Compression yes", "-C");
+	case 'f': o->background = 1; return 0;
+	case 'P':
+		if (!arg[0] || arg[0] != '/') {
+			return usage_error("--pidfile needs an absolute file name");
+		}
+		o->pidfile = arg;
+		return 0;
 	case 'h': o->help = 1; return 0;
 	case 'q': o->quiet = 1; return 0;
 	case 'V': o->version = 1; return 0;
@@ -193,6 +200,7 @@ static int parse(struct cli_opts *o, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "pidfile", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char bad[64];
@@ -200,7 +208,7 @@ static int parse(struct cli_opts *o, int argc, char **argv)
 
 	optind = 0;	/* glibc: start afresh, so the parser can run more than once */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":46ChqVvF:i:l:m:o:p:Q:w:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":46CfhqVvF:i:l:m:o:p:Q:w:", longopts, NULL)) != -1) {
 		if (ch == '?' || ch == ':') {
 			const char *what = argv[optind - 1];
 
@@ -272,9 +280,9 @@ void cli_opts_free(struct cli_opts *o)
 }
 
 static const char usage_text[] =
-"usage: sshtun [-46ChqVv] [-F configfile] [-i identity_file] [-l login_name]\n"
+"usage: sshtun [-46CfhqVv] [-F configfile] [-i identity_file] [-l login_name]\n"
 "              [-m mac_spec] [-o option] [-p port] [-w local_tun[:remote_tun]]\n"
-"              [user@]host\n"
+"              [--pidfile file] [user@]host\n"
 "       sshtun -Q query\n"
 "\n"
 "A VPN over SSH: sshtun logs in to an OpenSSH server that allows tunnels\n"
@@ -285,6 +293,9 @@ static const char usage_text[] =
 "  -4               use IPv4 addresses only (AddressFamily inet)\n"
 "  -6               use IPv6 addresses only (AddressFamily inet6)\n"
 "  -C               compress (Compression yes): zlib@openssh.com, started after login\n"
+"  -f               go to the background once the tunnel is up and configured (the\n"
+"                   command exits 0 then, or non-zero with the reason); logs to syslog\n"
+"  --pidfile file   write the running process's pid to file (removed at exit)\n"
 "  -F configfile    read this file instead of ~/.ssh/config and /etc/ssh/ssh_config\n"
 "                   (none: read no configuration file)\n"
 "  -h, --help       print this help and exit\n"

@@ -21,10 +21,12 @@ struct cli_opts {
 	int help;			/* --help / -h */
 	int version;			/* -V / --version */
 	const char *query;		/* -Q kind: list what is supported */
+	int background;			/* -f: to the background once the tunnel is up and configured */
+	const char *pidfile;		/* --pidfile FILE: the running process's pid, removed at exit */
 };
 
 /*
- * Parses argv: sshtun [-46hqVv] [-F configfile] [-i identity_file] [-l login_name]
+ * Parses argv: sshtun [-46CfhqVv] [-F configfile] [--pidfile file] [-i identity_file] [-l login_name]
  * [-o option] [-p port] [-w local_tun[:remote_tun]] [user@]host.
  * On a usage error prints one line to stderr naming the problem and returns
  * SSHTUN_ERR_CONFIG. Sets host, and User from user@.
