@@ -53,6 +53,7 @@ void cfg_init(struct cfg *c)
 	c->permit_local_command = CFG_UNSET;
 	c->tunnel_reconnect = CFG_UNSET;
 	c->tcp_keepalive = CFG_UNSET;
+	c->connection_attempts = CFG_UNSET;
 	c->tunnel_ack_thinning = CFG_UNSET;
 	c->required_rsa_size = CFG_UNSET;
 	c->batch_mode = CFG_UNSET;
@@ -97,6 +98,8 @@ void cfg_free(struct cfg *c)
 	free(c->tunnel_peer);
 	free(c->tunnel_config_command);
 	free(c->proxy_command);
+	free(c->bind_address);
+	free(c->bind_interface);
 	free(c->local_command);
 	free(c->tunnel_down_command);
 	free_list(c->tunnel_routes, &c->n_tunnel_routes);

@@ -72,6 +72,9 @@ struct cfg {
 	int tunnel_ack_thinning;	/* sshtun: TunnelAckThinning yes|no, default yes */
 	int tunnel_reconnect;		/* sshtun: TunnelReconnect yes|no: reconnect once a tunnel has been up */
 	int tcp_keepalive;		/* TCPKeepAlive yes|no, default yes (SO_KEEPALIVE) */
+	char *bind_address;		/* BindAddress: the local address to connect from ("" none) */
+	char *bind_interface;		/* BindInterface: the interface to connect through ("" none) */
+	int connection_attempts;	/* ConnectionAttempts: tries of the whole address list, a second apart; default 1 */
 	char *proxy_command;		/* ProxyCommand: the connection is its stdin and stdout ("" none) */
 	char *tunnel_config_command;	/* sshtun: TunnelConfigCommand, run on the server for the IP configuration */
 	int permit_local_command;	/* PermitLocalCommand yes/no, default no */

@@ -428,12 +428,32 @@ static int kw_canonicalize(const struct kwctx *k)
 	return kw_refused(k, 1u << 3, no, "would change the host name connected to");
 }
 
+/* BindAddress: a local address the connection leaves from; BindInterface: the interface (SO_BINDTODEVICE). */
 static int kw_bind(const struct kwctx *k)
 {
-	static const char *const none[] = { "none", NULL };
+	const char *v = k->argv[0];
+	int addr = strcasecmp(k->kw->name, "BindAddress") == 0;
+	size_t n = strlen(v);
 
-	return kw_refused(k, strcasecmp(k->kw->name, "BindAddress") == 0 ? 1u << 4 : 1u << 5, none,
-		"would change where the connection leaves from");
+	if (strcasecmp(v, "none") == 0) {
+		return set_str(k, addr ? &k->c->bind_address : &k->c->bind_interface, "");
+	}
+	if (addr ? cfg_parse_addr(v, 0) == 0 :
+		   n == 0 || n >= 16 || strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.@:") != n) {
+		return bad_value(k, v);
+	}
+	return set_str(k, addr ? &k->c->bind_address : &k->c->bind_interface, v);
+}
+
+static int kw_connection_attempts(const struct kwctx *k)
+{
+	int64_t v;
+
+	if (cfg_parse_num(k->argv[0], 1000, &v) != 0 || v < 1) {
+		return bad_value(k, k->argv[0]);
+	}
+	set_int(k, &k->c->connection_attempts, (int)v);
+	return 0;
 }
 
 static int kw_ca_sig_algs(const struct kwctx *k)
@@ -774,8 +794,9 @@ static const struct kw keywords[] = {
 	{ "RevokedHostKeys", kw_revoked_host_keys, 1, 1, "none (revocation files are not supported yet)" },
 	{ "KnownHostsCommand", kw_known_hosts_command, 1, CONFIG_MAX_ARGS, "none" },
 	{ "CanonicalizeHostname", kw_canonicalize, 1, 1, "no" },
-	{ "BindAddress", kw_bind, 1, 1, "none" },
-	{ "BindInterface", kw_bind, 1, 1, "none" },
+	{ "BindAddress", kw_bind, 1, 1, "a local address, or none" },
+	{ "BindInterface", kw_bind, 1, 1, "an interface name, or none" },
+	{ "ConnectionAttempts", kw_connection_attempts, 1, 1, "a number of tries, 1 or more" },
 	{ "CASignatureAlgorithms", kw_ca_sig_algs, 1, 1, "a comma-separated list of algorithms, optionally prefixed by +, - or ^" },
 	{ "AddKeysToAgent", kw_add_keys, 1, 2, "yes, no, ask, confirm (each but no optionally with a time), or a time" },
 	{ "HashKnownHosts", kw_hash_known_hosts, 1, 1, "yes or no" },
@@ -825,7 +846,7 @@ static const struct kw keywords[] = {
 	IGN("CanonicalDomains"), IGN("CanonicalizeFallbackLocal"), 
 	IGN("CanonicalizeMaxDots"), IGN("CanonicalizePermittedCNAMEs"), 
 	IGN("ChannelTimeout"), IGN("CheckHostIP"), IGN("ClearAllForwardings"),
-IGN("ConnectionAttempts"), IGN("ControlMaster"), IGN("ControlPath"),
+IGN("ControlMaster"), IGN("ControlPath"),
 	IGN("ControlPersist"), IGN("DynamicForward"), IGN("EnableEscapeCommandline"),
 	IGN("EnableSSHKeysign"), IGN("EscapeChar"), IGN("ExitOnForwardFailure"), IGN("FingerprintHash"),
 	IGN("ForkAfterAuthentication"), IGN("ForwardAgent"), IGN("ForwardX11"), IGN("ForwardX11Timeout"),

@@ -572,6 +572,7 @@ int cfg_finish(struct cfg *c, const struct lg *log)
 	def_int(&c->permit_local_command, 0);
 	def_int(&c->tunnel_reconnect, 0);
 	def_int(&c->tcp_keepalive, 1);
+	def_int(&c->connection_attempts, 1);
 	def_int(&c->identities_only, 0);
 	def_int(&c->required_rsa_size, 2048);
 	def_int(&c->batch_mode, 0);

@@ -2,6 +2,7 @@
 #ifndef SSH_CONN_INT_H
 #define SSH_CONN_INT_H
 
+#include <netdb.h>
 #include <sys/types.h>
 
 #include "channel/channel.h"
@@ -96,6 +97,11 @@ struct sshtun {
 	int epfd;
 	int sock;
 	pid_t proxy_pid;	/* ProxyCommand's process, 0 none */
+	struct addrinfo *ai_list;	/* the server's addresses while connecting (io.c), ai_cur the one tried */
+	struct addrinfo *ai_cur;
+	int ai_errno;		/* the last address's error */
+	int attempts_left;	/* ConnectionAttempts still to make after this walk of the list */
+	uint64_t retry_at_ms;	/* the next walk, 0 none */
 	int timerfd;
 	int flushfd;		/* receive coalescing timer (io.c) */
 	int coalescing;
@@ -259,6 +265,8 @@ int io_connect(struct sshtun *h);
 int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask);
 int io_add_tun(struct sshtun *h);
 void io_close(struct sshtun *h);
+/* Frees the address list of a connect. */
+void io_free_addrs(struct sshtun *h);
 /* Closes the connection's socket (and ends ProxyCommand's process). */
 void io_close_sock(struct sshtun *h);
 int io_flush(struct sshtun *h);

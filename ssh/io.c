@@ -1,4 +1,5 @@
 /* sshtun: the one thin I/O module: the socket, the tun fd, a timer and epoll. The protocol core never sees an fd. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -224,57 +225,150 @@ void io_close_sock(struct sshtun *h)
 	}
 }
 
-/* Resolves the server and starts a non-blocking connect to its first address that accepts one. */
+/* The numeric form of an address of the list, for messages. */
+static void ai_text(const struct addrinfo *ai, char *out, size_t len)
+{
+	if (getnameinfo(ai->ai_addr, ai->ai_addrlen, out, (socklen_t)len, NULL, 0, NI_NUMERICHOST) != 0) {
+		snprintf(out, len, "?");
+	}
+}
+
+/* BindAddress and BindInterface on a socket of family fam: 0, or an errno (the address is of another family: skip). */
+static int bind_local(struct sshtun *h, int fd, int fam)
+{
+	const char *ba = h->cfg.bind_address, *bi = h->cfg.bind_interface;
+
+	if (bi && bi[0] && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, bi, (socklen_t)strlen(bi)) != 0) {
+		return errno;
+	}
+	if (ba && ba[0]) {
+		struct sockaddr_storage ss;
+		socklen_t sl;
+
+		memset(&ss, 0, sizeof(ss));
+		if (fam == AF_INET && inet_pton(AF_INET, ba, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
+			ss.ss_family = AF_INET;
+			sl = sizeof(struct sockaddr_in);
+		} else if (fam == AF_INET6 && inet_pton(AF_INET6, ba, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
+			ss.ss_family = AF_INET6;
+			sl = sizeof(struct sockaddr_in6);
+		} else {
+			return EAFNOSUPPORT;
+		}
+		if (bind(fd, (struct sockaddr *)&ss, sl) != 0) {
+			return errno;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Starts a non-blocking connect to the next address of the list that takes one; the connection's outcome comes
+ * in on_connected, which tries the next address on failure. When the list is used up, ConnectionAttempts
+ * starts it again a second later; after the last attempt the connection fails with the last address's error.
+ */
+static int try_next(struct sshtun *h)
+{
+	char where[INET6_ADDRSTRLEN + 8];
+	int fd, e;
+
+	for (; h->ai_cur; h->ai_cur = h->ai_cur->ai_next) {
+		struct addrinfo *ai = h->ai_cur;
+
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+		if (fd < 0) {
+			h->ai_errno = errno;
+			continue;
+		}
+		if ((e = bind_local(h, fd, ai->ai_family)) != 0) {
+			if (e != EAFNOSUPPORT) {
+				ai_text(ai, where, sizeof(where));
+				LG_I(&h->log, "cannot bind to %s%s%s for %s: %s", h->cfg.bind_address ? h->cfg.bind_address : "",
+					h->cfg.bind_interface && h->cfg.bind_interface[0] ? " interface " : "",
+					h->cfg.bind_interface ? h->cfg.bind_interface : "", where, strerror(e));
+			}
+			h->ai_errno = e;
+			close(fd);
+			continue;
+		}
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 || errno == EINPROGRESS) {
+			int one = 1;
+
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+			if (h->cfg.tcp_keepalive == 1) {
+				setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));	/* TCPKeepAlive, as ssh sets it */
+			}
+			ai_text(ai, where, sizeof(where));
+			LG_D1(&h->log, "connecting to %s port %d", where, h->cfg.port);
+			h->sock = fd;
+			h->sock_want_out = 1;
+			return ep_set(h, EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLOUT, EV_SOCK) == 0 ? 0 : SSHTUN_ERR_SYS;
+		}
+		h->ai_errno = errno;
+		ai_text(ai, where, sizeof(where));
+		LG_I(&h->log, "cannot connect to %s port %d: %s", where, h->cfg.port, strerror(errno));
+		close(fd);
+	}
+	if (h->attempts_left > 0) {
+		h->attempts_left--;
+		h->retry_at_ms = io_now_ms() + 1000;	/* ConnectionAttempts: the list again in a second */
+		return 0;
+	}
+	conn_fail(h, SSHTUN_ERR_CONNECT, "cannot connect to %s port %d: %s; check the host, the port and that sshd runs",
+		h->cfg.hostname, h->cfg.port, strerror(h->ai_errno ? h->ai_errno : ECONNREFUSED));
+	return SSHTUN_ERR_CONNECT;
+}
+
+void io_free_addrs(struct sshtun *h)
+{
+	if (h->ai_list) {
+		freeaddrinfo(h->ai_list);
+	}
+	h->ai_list = h->ai_cur = NULL;
+	h->retry_at_ms = 0;
+}
+
+/* Resolves the server and connects to its addresses in the order the resolver gives them. */
 int io_connect(struct sshtun *h)
 {
-	struct addrinfo hints, *res = NULL, *ai;
+	struct addrinfo hints;
 	char port[16];
-	int r, fd = -1;
+	int r;
 
 	if (h->cfg.proxy_command && h->cfg.proxy_command[0]) {
 		return connect_proxy(h);
 	}
+	io_free_addrs(h);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = h->cfg.address_family > 0 ? h->cfg.address_family : AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	snprintf(port, sizeof(port), "%d", h->cfg.port);
-	r = getaddrinfo(h->cfg.hostname, port, &hints, &res);
+	r = getaddrinfo(h->cfg.hostname, port, &hints, &h->ai_list);
 	if (r != 0) {
+		h->ai_list = NULL;
 		conn_fail(h, SSHTUN_ERR_RESOLVE, "cannot resolve %s: %s; check the host name or HostName in ssh_config",
 			h->cfg.hostname, gai_strerror(r));
 		return SSHTUN_ERR_RESOLVE;
 	}
-	for (ai = res; ai; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-		if (fd < 0) {
-			continue;
-		}
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 || errno == EINPROGRESS) {
-			break;
-		}
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	if (fd < 0) {
-		conn_fail(h, SSHTUN_ERR_CONNECT, "cannot connect to %s port %d: %s; check the host, the port and that sshd runs",
-			h->cfg.hostname, h->cfg.port, strerror(errno));
-		return SSHTUN_ERR_CONNECT;
-	}
-	int one = 1;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (h->cfg.tcp_keepalive == 1) {
-		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));	/* TCPKeepAlive, as ssh sets it */
-	}
-	h->sock = fd;
-	h->sock_want_out = 1;
-	if (ep_set(h, EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLOUT, EV_SOCK) != 0) {
-		return SSHTUN_ERR_SYS;
-	}
+	h->ai_cur = h->ai_list;
+	h->ai_errno = 0;
+	h->attempts_left = h->cfg.connection_attempts > 1 ? h->cfg.connection_attempts - 1 : 0;
 	if (h->cfg.connect_timeout > 0) {
 		h->deadline_ms = io_now_ms() + (uint64_t)h->cfg.connect_timeout * 1000;
 	}
-	return 0;
+	return try_next(h);
+}
+
+/* From the timer: ConnectionAttempts' next walk of the address list. */
+static int retry_connect(struct sshtun *h, uint64_t now)
+{
+	if (!h->retry_at_ms || now < h->retry_at_ms || h->sock >= 0 || !h->ai_list) {
+		return 0;
+	}
+	h->retry_at_ms = 0;
+	h->ai_cur = h->ai_list;
+	LG_I(&h->log, "connecting to %s port %d again (ConnectionAttempts)", h->cfg.hostname, h->cfg.port);
+	return try_next(h);
 }
 
 int io_add_tun(struct sshtun *h)
@@ -290,6 +384,7 @@ int io_add_tun(struct sshtun *h)
 void io_close(struct sshtun *h)
 {
 	io_close_sock(h);
+	io_free_addrs(h);
 	if (h->timerfd >= 0) {
 		close(h->timerfd);
 		h->timerfd = -1;
@@ -513,11 +608,21 @@ static int on_connected(struct sshtun *h)
 	socklen_t len = sizeof(soerr);
 
 	if (getsockopt(h->sock, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0 || soerr != 0) {
-		conn_fail(h, SSHTUN_ERR_CONNECT, "cannot connect to %s port %d: %s; check the host, the port and that sshd runs",
-			h->cfg.hostname, h->cfg.port, strerror(soerr ? soerr : errno));
-		return SSHTUN_ERR_CONNECT;
+		if (!h->ai_cur) {	/* ProxyCommand's socket: no list to go on with */
+			conn_fail(h, SSHTUN_ERR_CONNECT, "cannot connect through ProxyCommand: %s", strerror(soerr ? soerr : errno));
+			return SSHTUN_ERR_CONNECT;
+		}
+		char where[INET6_ADDRSTRLEN + 8];
+
+		ai_text(h->ai_cur, where, sizeof(where));
+		h->ai_errno = soerr ? soerr : errno;
+		LG_I(&h->log, "cannot connect to %s port %d: %s", where, h->cfg.port, strerror(h->ai_errno));
+		io_close_sock(h);
+		h->ai_cur = h->ai_cur->ai_next;
+		return try_next(h);	/* the next address of the name */
 	}
 	LG_D1(&h->log, "connected to %s port %d", h->cfg.hostname, h->cfg.port);
+	io_free_addrs(h);
 	return conn_protocol_start(h);
 }
 
@@ -540,7 +645,7 @@ static int on_tick(struct sshtun *h)
 		return conn_agent_listed(h);	/* it did not answer: on with the key files */
 	}
 	if (!h->tp) {
-		return conn_reconnect_tick(h, now);
+		return h->retry_at_ms ? retry_connect(h, now) : conn_reconnect_tick(h, now);
 	}
 	if (conn_remote_tick(h, now) != 0) {
 		return h->err;

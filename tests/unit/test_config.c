@@ -420,6 +420,9 @@ static void test_keyword_values(void **st)
 		{ "AddKeysToAgent yes", 1 }, { "AddKeysToAgent confirm 1h", 1 }, { "AddKeysToAgent 30m", 1 },
 		{ "AddKeysToAgent ask", 1 }, { "AddKeysToAgent no 1h", 0 }, { "AddKeysToAgent 30m 1h", 0 },
 		{ "AddKeysToAgent sometimes", 0 }, { "AddKeysToAgent confirm soon", 0 },
+		{ "BindAddress 198.18.0.1", 1 }, { "BindAddress fd00::1", 1 }, { "BindAddress host.example", 0 },
+		{ "BindInterface eth0", 1 }, { "BindInterface \"a b\"", 0 }, { "BindInterface waytoolonginterfacename", 0 },
+		{ "ConnectionAttempts 3", 1 }, { "ConnectionAttempts 0", 0 }, { "ConnectionAttempts x", 0 },
 	};
 
 	(void)st;
@@ -513,7 +516,7 @@ static void test_refused_keywords(void **st)
 {
 	static const char *const refused[] = {
 		"ProxyJump jump.example", "RevokedHostKeys /etc/ssh/krl",
-		"KnownHostsCommand /bin/true", "CanonicalizeHostname yes", "BindAddress 198.18.0.1", "BindInterface eth0",
+		"KnownHostsCommand /bin/true", "CanonicalizeHostname yes",
 	};
 	static const char *const neutral[] = {
 		"ProxyJump none", "ProxyCommand none", "RevokedHostKeys none", "KnownHostsCommand none",
