@@ -340,6 +340,26 @@ int chan_handle(struct chan_tab *t, const struct tp_msg *m)
 	}
 }
 
+int chan_send_open(struct chan_tab *t, struct chan *c, const char *type, const uint8_t *extra, size_t n)
+{
+	uint8_t buf[96];
+	struct wire_w w;
+	int r;
+
+	wire_w_init_fixed(&w, buf, sizeof(buf));
+	wire_put_u8(&w, SSH_MSG_CHANNEL_OPEN);
+	wire_put_cstring(&w, type);
+	wire_put_u32(&w, c->local_id);
+	wire_put_u32(&w, c->local_window);
+	wire_put_u32(&w, CHAN_MAX_PACKET);
+	wire_put_raw(&w, extra, n);
+	r = wire_w_err(&w) ? wire_w_err(&w) : tp_send(t->tp, buf, w.len);
+	if (r != 0) {
+		c->state = CH_FREE;
+	}
+	return r;
+}
+
 struct chan *chan_alloc(struct chan_tab *t, int type)
 {
 	for (uint32_t i = 0; i < CHAN_MAX_CHANNELS; i++) {

@@ -6,24 +6,13 @@
 
 int chan_session_open(struct chan_tab *t, struct chan **out)
 {
-	static const char type[] = "session";
 	struct chan *c = chan_alloc(t, CH_SESSION);
-	uint8_t buf[64];
-	struct wire_w w;
 	int r;
 
 	if (!c) {
 		return SSHTUN_ERR_LIMIT;
 	}
-	wire_w_init_fixed(&w, buf, sizeof(buf));
-	wire_put_u8(&w, SSH_MSG_CHANNEL_OPEN);
-	wire_put_cstring(&w, type);
-	wire_put_u32(&w, c->local_id);
-	wire_put_u32(&w, c->local_window);
-	wire_put_u32(&w, CHAN_MAX_PACKET);
-	r = wire_w_err(&w) ? wire_w_err(&w) : tp_send(t->tp, buf, w.len);
-	if (r != 0) {
-		c->state = CH_FREE;
+	if ((r = chan_send_open(t, c, "session", NULL, 0)) != 0) {
 		return r;
 	}
 	*out = c;

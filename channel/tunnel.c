@@ -9,10 +9,8 @@ enum { LINUX_AF_INET6 = 10 };
 
 int chan_tun_open(struct chan_tab *t, int mode, uint32_t unit, struct chan **out)
 {
-	static const char type[] = "tun@openssh.com";
 	struct chan *c = chan_alloc(t, CH_TUN);
-	uint8_t buf[64];
-	struct wire_w w;
+	uint8_t extra[8];
 	int r;
 
 	if (!c) {
@@ -23,17 +21,9 @@ int chan_tun_open(struct chan_tab *t, int mode, uint32_t unit, struct chan **out
 		return SSHTUN_ERR_INVAL;
 	}
 	c->tun_mode = mode;
-	wire_w_init_fixed(&w, buf, sizeof(buf));
-	wire_put_u8(&w, SSH_MSG_CHANNEL_OPEN);
-	wire_put_cstring(&w, type);
-	wire_put_u32(&w, c->local_id);
-	wire_put_u32(&w, c->local_window);
-	wire_put_u32(&w, CHAN_MAX_PACKET);
-	wire_put_u32(&w, (uint32_t)mode);
-	wire_put_u32(&w, unit);
-	r = wire_w_err(&w) ? wire_w_err(&w) : tp_send(t->tp, buf, w.len);
-	if (r != 0) {
-		c->state = CH_FREE;
+	wire_poke_u32(extra, (uint32_t)mode);	/* PROTOCOL 2.3: the tunnel mode and the remote unit */
+	wire_poke_u32(extra + 4, unit);
+	if ((r = chan_send_open(t, c, "tun@openssh.com", extra, sizeof(extra))) != 0) {
 		return r;
 	}
 	*out = c;

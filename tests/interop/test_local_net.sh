@@ -41,21 +41,7 @@ show() {
 	tail -n 15 "$RIG_DIR/$1.log" 2>/dev/null | tap_diag
 }
 
-snapshot() {
-	{
-		rig_client ip -o addr show
-		rig_client ip route show
-		rig_client ip -6 route show
-		# links: names, masters and MTUs (a bridge's carrier and MAC are the kernel's, not ours)
-		rig_client ip -o link show | sed -E 's/<[^>]*>//; s/state [A-Z]+//; s/link\/ether [0-9a-f:]+ brd [0-9a-f:]+//'
-	} | sed 's/ \+/ /g; s/ tentative//; s/ linkdown//' | sort
-}
 
-stop() {
-	kill -TERM "$1" 2>/dev/null
-	rig_wait 15 _rig_dead "$1"
-	wait "$1" 2>/dev/null
-}
 
 # The server's command: its end of the tunnel, the configuration, then it waits for the session to end.
 # cfgscript NAME N [extra lines...]: 198.18.N.1 (server) and 198.18.N.2 (client).
@@ -92,7 +78,7 @@ if rig_wait 15 rig_is_up dns; then
 	tap_check "DNS: the pushed servers and search domain are in the namespace's resolv.conf while up" sh -c \
 		"grep -qx 'nameserver 198.18.41.53' $RIG_DIR/resolv.up && grep -qx 'nameserver fd00:41::53' $RIG_DIR/resolv.up &&
 		 grep -q '^search corp.example\$' $RIG_DIR/resolv.up && ! grep -q 198.18.99.99 $RIG_DIR/resolv.up"
-	stop "$pid"
+	rig_stop "$pid"
 	tap_check "DNS: after stop the old resolv.conf is back byte for byte" cmp "$RIG_DIR/resolv.orig" "$NETNS_ETC/resolv.conf"
 else
 	tap_not_ok "DNS: tunnel up"
@@ -105,7 +91,7 @@ if rig_wait 15 rig_is_up dns2; then
 	tap_check "TunnelDNS replaces the server's DNS servers" sh -c \
 		"ip netns exec $RIG_NS_C cat /etc/resolv.conf | grep -qx 'nameserver 198.18.41.54' &&
 		 ! ip netns exec $RIG_NS_C cat /etc/resolv.conf | grep -q 198.18.41.53"
-	stop "$pid"
+	rig_stop "$pid"
 	tap_check "TunnelDNS: the old resolv.conf is back" cmp "$RIG_DIR/resolv.orig" "$NETNS_ETC/resolv.conf"
 else
 	tap_not_ok "TunnelDNS: tunnel up"
@@ -127,7 +113,7 @@ rig_client ip route add default via 198.18.0.2 dev veth0
 sed -i "s/^\(198.18.0.2\),rig /\1,rig,198.19.0.2 /" "$RIG_KNOWN_HOSTS"
 forced "$(cfgscript defcmd 42 'ADDR6 fd00:42::2/128' 'PEER_ADDR6 fd00:42::1')"
 rig_wait 5 rig_server sh -c "ss -ltn | grep -q '198.19.0.2:22'"
-before=$(snapshot)
+before=$(rig_client_state)
 st def -o TunnelConfigCommand=sshtun-server -o TunnelRoute=default root@198.19.0.2
 pid=$RIG_LAST_PID
 if rig_wait 15 rig_is_up def; then
@@ -151,8 +137,8 @@ if rig_wait 15 rig_is_up def; then
 		tap_not_ok "TunnelRoute default: the SSH connection survives it"
 		show def
 	fi
-	stop "$pid"
-	after=$(snapshot)
+	rig_stop "$pid"
+	after=$(rig_client_state)
 	tap_check "TunnelRoute default: after stop the routes are as before" diff <(echo "$before") <(echo "$after")
 else
 	tap_not_ok "TunnelRoute default: tunnel up"
@@ -166,7 +152,7 @@ printf '%s\n' "$PUB" >"$RIG_DIR/authorized_keys"
 rig_client ip link add br41 type bridge
 rig_client ip addr add 198.18.43.1/24 dev br41
 rig_client ip link set br41 up
-before=$(snapshot)
+before=$(rig_client_state)
 st br -o Tunnel=ethernet -o TunnelBridge=br41 "$RIG_TARGET"
 pid=$RIG_LAST_PID
 if rig_wait 15 rig_is_up br; then
@@ -177,8 +163,8 @@ if rig_wait 15 rig_is_up br; then
 	rig_server ip addr add 198.18.43.2/24 dev "$stap"
 	rig_server ip link set "$stap" up
 	tap_check "TunnelBridge: ping across the bridge and the tunnel" rig_client ping -c 3 -W 2 198.18.43.2
-	stop "$pid"
-	after=$(snapshot)
+	rig_stop "$pid"
+	after=$(rig_client_state)
 	tap_check "TunnelBridge: after stop the bridge and links are as before" diff <(echo "$before") <(echo "$after")
 else
 	tap_not_ok "TunnelBridge: tunnel up"

@@ -39,23 +39,11 @@ show() {
 	tail -n 15 "$RIG_DIR/$1.log" 2>/dev/null | tap_diag
 }
 
-snapshot() {
-	{
-		rig_client ip -o addr show
-		rig_client ip route show
-		rig_client ip -6 route show
-	} | sed 's/ \+/ /g; s/ tentative//' | sort
-}
 
 no_client_devs() {
 	[ -z "$(rig_devs "$RIG_NS_C" tun)" ] && [ -z "$(rig_devs "$RIG_NS_C" tap)" ]
 }
 
-stop() {
-	kill -TERM "$1" 2>/dev/null
-	rig_wait 15 _rig_dead "$1"
-	wait "$1" 2>/dev/null
-}
 
 # ---- 1. The seed's script: its text as NetworkManager-sshtun's README prints it, <remote-ip> placeholder and all.
 # Only the addresses are moved into the range the tests may use (10.0.1.x -> 198.18.21.x).
@@ -72,7 +60,7 @@ EOF
 sed -i 's/EOF2/EOF/; s/10\.0\.1\./198.18.21./' "$RIG_DIR/sshtun_config"
 chmod 755 "$RIG_DIR/sshtun_config"
 printf 'tunnel="0",command="%s" %s\n' "$RIG_DIR/sshtun_config" "$PUB" >"$RIG_DIR/authorized_keys"
-before=$(snapshot)
+before=$(rig_client_state)
 st seed -o TunnelConfigCommand=sshtun_config
 pid=$RIG_LAST_PID
 if rig_wait 15 rig_is_up seed; then
@@ -86,8 +74,8 @@ if rig_wait 15 rig_is_up seed; then
 	rig_server ip addr add 198.18.21.3 peer 198.18.21.1 dev "$sdev"
 	rig_server ip link set "$sdev" up
 	tap_check "seed script: ping through the tunnel" rig_client ping -c 2 -W 2 198.18.21.3
-	stop "$pid"
-	after=$(snapshot)
+	rig_stop "$pid"
+	after=$(rig_client_state)
 	tap_check "seed script: after stop the client's addresses and routes are as before" \
 		diff <(echo "$before") <(echo "$after")
 else
@@ -124,7 +112,7 @@ echo done >"$RIG_DIR/cfgcmd.undone"
 EOF
 chmod 755 "$RIG_DIR/cfgcmd"
 unforced
-before=$(snapshot)
+before=$(rig_client_state)
 st super -o "TunnelConfigCommand=$RIG_DIR/cfgcmd" -o TunnelRoute=198.18.28.0/24 -o PermitLocalCommand=yes \
 	-o "LocalCommand=ip -o addr show dev %T >$RIG_DIR/lc.addr; env | grep ^SSHTUN_ | sort >$RIG_DIR/lc.env" \
 	-o "TunnelDownCommand=ip -o addr show dev %T >$RIG_DIR/down.addr; echo \$SSHTUN_EVENT >$RIG_DIR/down.event"
@@ -161,7 +149,7 @@ if rig_wait 15 rig_is_up super; then
 	else
 		tap_not_ok "superset: 4 MiB over IPv6 inside the tunnel, byte for byte"
 	fi
-	stop "$pid"
+	rig_stop "$pid"
 	if grep -q 'inet 198.18.22.2 peer' "$RIG_DIR/down.addr" 2>/dev/null && grep -qx down "$RIG_DIR/down.event" 2>/dev/null; then
 		tap_ok "TunnelDownCommand: ran at stop, before the addresses went"
 	else
@@ -171,7 +159,7 @@ if rig_wait 15 rig_is_up super; then
 		show super
 	fi
 	tap_check "superset: the command saw its stdin end and undid its work" rig_wait 5 test -f "$RIG_DIR/cfgcmd.undone"
-	tap_check "superset: after stop the client's addresses and routes are as before" test "$(snapshot)" = "$before"
+	tap_check "superset: after stop the client's addresses and routes are as before" test "$(rig_client_state)" = "$before"
 else
 	tap_not_ok "superset: tunnel up"
 	show super
@@ -218,7 +206,7 @@ if rig_wait 15 rig_is_up wins; then
 	tap_check "a pushed route to a network that has one already: a warning, that route left alone" sh -c \
 		"grep -q 'a route to 198.18.29.0/24 is there already' $RIG_DIR/wins.log &&
 		 ip netns exec $RIG_NS_C ip route show | grep -q '^198.18.29.0/24 dev veth0'"
-	stop "$pid"
+	rig_stop "$pid"
 	tap_check "LocalCommand without PermitLocalCommand yes: not run" test ! -e "$RIG_DIR/lc-no"
 	tap_check "the route that was there before is still there after stop" sh -c \
 		"ip netns exec $RIG_NS_C ip route show | grep -q '^198.18.29.0/24 dev veth0'"

@@ -19,6 +19,10 @@
 #   rig_tun_server_end ADDR PEER      # the server's tun device (made by sshd): ADDR peer PEER, up
 #   rig_transfer up|down MIB ADDR PEER  # MIB MiB of random bytes through the tunnel with nc (up: client to
 #                                     # server at ADDR; down: server to the client at PEER), compared byte for byte
+#   rig_client_state                  # the client namespace's addresses, routes and links, normalized and
+#                                     # sorted (DAD and carrier flags, MACs left out): compare before and after
+#   rig_stop PID                      # TERM, up to 15 s for the process to end (it may run commands as it
+#                                     # stops), then reaped
 #   rig_down                          # kills every process in both namespaces, deletes them and the temp
 #                                     # dir; idempotent; rig_up sets a trap on EXIT INT TERM HUP that calls it
 #
@@ -400,6 +404,22 @@ rig_transfer() {
 	fi
 	wait "$recv_pid"
 	cmp -s "$src" "$dst"
+}
+
+rig_client_state() {
+	{
+		rig_client ip -o addr show
+		rig_client ip route show
+		rig_client ip -6 route show
+		# links: names, masters and MTUs (a bridge's carrier and MAC are the kernel's, not ours)
+		rig_client ip -o link show | sed -E 's/<[^>]*>//; s/state [A-Z]+//; s/link\/ether [0-9a-f:]+ brd [0-9a-f:]+//'
+	} | sed 's/ \+/ /g; s/ tentative//; s/ linkdown//' | sort
+}
+
+rig_stop() {
+	kill -TERM "$1" 2>/dev/null
+	rig_wait 15 _rig_dead "$1"
+	wait "$1" 2>/dev/null
 }
 
 # ---- TAP-like reporting ----
