@@ -251,6 +251,11 @@ int main(int argc, char **argv)
 		cli_opts_free(&o);
 		return r;
 	}
+	if (o.cleanup) {
+		r = sshtun_cleanup(log_stderr, NULL);
+		cli_opts_free(&o);
+		return r == 0 ? 0 : exit_status(r);
+	}
 	h = o.h;	/* the handle cli_parse filled: ours now */
 	o.h = NULL;
 	level = o.quiet ? SSHTUN_LOG_ERROR : SSHTUN_LOG_WARN + o.verbose + (o.verbose > 0);

@@ -170,6 +170,7 @@ static int one_option(struct cli_opts *o, int ch, const char *arg, int *saw_w)
 		}
 		o->pidfile = arg;
 		return 0;
+	case 'K': o->cleanup = 1; return 0;
 	case 'h': o->help = 1; return 0;
 	case 'q': o->quiet = 1; return 0;
 	case 'V': o->version = 1; return 0;
@@ -201,6 +202,7 @@ static int parse(struct cli_opts *o, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "pidfile", required_argument, NULL, 'P' },
+		{ "cleanup", no_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char bad[64];
@@ -232,7 +234,7 @@ static int parse(struct cli_opts *o, int argc, char **argv)
 			return r;
 		}
 	}
-	if (o->help || o->version || o->query) {
+	if (o->help || o->version || o->query || o->cleanup) {
 		return 0;
 	}
 	if (optind >= argc) {
@@ -284,6 +286,7 @@ static const char usage_text[] =
 "              [-m mac_spec] [-o option] [-p port] [-w local_tun[:remote_tun]]\n"
 "              [--pidfile file] [user@]host\n"
 "       sshtun -Q query\n"
+"       sshtun --cleanup\n"
 "\n"
 "A VPN over SSH: sshtun logs in to an OpenSSH server that allows tunnels\n"
 "(PermitTunnel), creates and configures the local tun/tap device itself and\n"
@@ -296,6 +299,7 @@ static const char usage_text[] =
 "  -f               go to the background once the tunnel is up and configured (the\n"
 "                   command exits 0 then, or non-zero with the reason); logs to syslog\n"
 "  --pidfile file   write the running process's pid to file (removed at exit)\n"
+"  --cleanup        remove the kill switch's nftables table a crashed sshtun left\n"
 "  -F configfile    read this file instead of ~/.ssh/config and /etc/ssh/ssh_config\n"
 "                   (none: read no configuration file)\n"
 "  -h, --help       print this help and exit\n"
@@ -376,6 +380,8 @@ static const char usage_text[] =
 "  TunnelReconnect   yes (default): a lost connection is made again, the device\n"
 "                    and its configuration kept; no: the loss ends sshtun\n"
 "  TCPKeepAlive      yes (default) or no\n"
+"  TunnelKillSwitch  yes: while sshtun runs, only the tunnel, loopback and the\n"
+"                    connection to the server carry traffic (nftables)\n"
 "  LogLevel          QUIET FATAL ERROR INFO VERBOSE DEBUG DEBUG1 DEBUG2 DEBUG3\n"
 "  AddressFamily     any, inet or inet6\n"
 "  IgnoreUnknown     patterns of unknown keywords to accept\n"

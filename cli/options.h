@@ -23,6 +23,7 @@ struct cli_opts {
 	const char *query;		/* -Q kind: list what is supported */
 	int background;			/* -f: to the background once the tunnel is up and configured */
 	const char *pidfile;		/* --pidfile FILE: the running process's pid, removed at exit */
+	int cleanup;			/* --cleanup: remove what a crashed sshtun left (the kill switch's table) */
 };
 
 /*

@@ -98,6 +98,11 @@ SSHTUN_API int sshtun_dispatch_wait(struct sshtun *h, int timeout_ms, const sigs
  * stay; the server's configuration is fetched again). SSHTUN_ERR_STATE before the first tunnel or once stopping.
  */
 SSHTUN_API int sshtun_reconnect(struct sshtun *h);
+/*
+ * Removes what a handle that ended without its clean close left in the system (a crash, kill -9): today the
+ * TunnelKillSwitch nftables table. Lines go to fn (may be NULL). 0, or SSHTUN_ERR_SYS.
+ */
+SSHTUN_API int sshtun_cleanup(sshtun_log_fn fn, void *ud);
 /* Begins a clean close: the channel is closed, what was configured removed, the server told. */
 SSHTUN_API int sshtun_stop(struct sshtun *h);
 

@@ -32,6 +32,7 @@ int sshtun_new(struct sshtun **out)
 static void release_all(struct sshtun *h)
 {
 	conn_teardown_device(h);
+	ks_disable(&h->ks, &h->log);	/* the kill switch last: nothing leaked while the device went */
 	conn_remote_free(h);
 	conn_prompt_free(h);
 	conn_free_identities(h);
@@ -299,6 +300,13 @@ int sshtun_reconnect(struct sshtun *h)
 	snprintf(h->errtext, sizeof(h->errtext), "reconnecting as asked");
 	conn_reconnect_begin(h, 0);
 	return 0;
+}
+
+int sshtun_cleanup(sshtun_log_fn fn, void *ud)
+{
+	struct lg log = { (lg_fn)fn, ud, LG_INFO };
+
+	return ks_cleanup(&log);
 }
 
 int sshtun_status(const struct sshtun *h)

@@ -70,6 +70,7 @@ struct cfg {
 	char *tunnel_peer;		/* sshtun: TunnelPeer ADDR */
 	int tunnel_mtu;			/* sshtun: TunnelMTU, default 1500 (0 = leave as is) */
 	int tunnel_ack_thinning;	/* sshtun: TunnelAckThinning yes|no, default yes */
+	int tunnel_kill_switch;		/* sshtun: TunnelKillSwitch yes|no, default no */
 	int tunnel_reconnect;		/* sshtun: TunnelReconnect yes|no: reconnect once a tunnel has been up */
 	int tcp_keepalive;		/* TCPKeepAlive yes|no, default yes (SO_KEEPALIVE) */
 	char *bind_address;		/* BindAddress: the local address to connect from ("" none) */

@@ -571,6 +571,12 @@ int cfg_finish(struct cfg *c, const struct lg *log)
 	}
 	def_int(&c->permit_local_command, 0);
 	def_int(&c->tunnel_reconnect, 0);
+	def_int(&c->tunnel_kill_switch, 0);
+	if (c->tunnel_kill_switch == 1 && c->proxy_command && c->proxy_command[0]) {
+		LG_E(log, "TunnelKillSwitch yes with ProxyCommand: the proxy's own connections cannot be let through; "
+			"drop one of them");
+		return SSHTUN_ERR_CONFIG;
+	}
 	def_int(&c->tcp_keepalive, 1);
 	def_int(&c->connection_attempts, 1);
 	def_int(&c->identities_only, 0);

@@ -10,6 +10,7 @@
 #include "ssh/agent.h"
 #include "ssh/config.h"
 #include "ssh/dns.h"
+#include "ssh/killswitch.h"
 #include "ssh/key.h"
 #include "ssh/netcfg.h"
 #include "ssh/rconf.h"
@@ -149,6 +150,7 @@ struct sshtun {
 	int mtu_explicit;		/* TunnelMTU was given */
 	struct conn_remote rc;		/* the server's configuration command (remote.c) */
 	struct dns_state dns;		/* the tunnel's DNS, to be undone (dns.c) */
+	struct ks_state ks;		/* TunnelKillSwitch's table (killswitch.c) */
 	pid_t lc_pid;			/* LocalCommand still running (localcmd.c), 0 none */
 	int lc_pidfd;			/* its pidfd in the epoll set, -1 none */
 	int local_up_ran;		/* the tunnel was up: TunnelDownCommand runs when it goes down */
@@ -265,8 +267,8 @@ int io_connect(struct sshtun *h);
 int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask);
 int io_add_tun(struct sshtun *h);
 void io_close(struct sshtun *h);
-/* Frees the address list of a connect. */
-void io_free_addrs(struct sshtun *h);
+/* Frees the address list of a connect (kept, with a kill switch, for reconnects; force frees it then too). */
+void io_free_addrs(struct sshtun *h, int force);
 /* Closes the connection's socket (and ends ProxyCommand's process). */
 void io_close_sock(struct sshtun *h);
 int io_flush(struct sshtun *h);

@@ -319,13 +319,17 @@ static int try_next(struct sshtun *h)
 	return SSHTUN_ERR_CONNECT;
 }
 
-void io_free_addrs(struct sshtun *h)
+void io_free_addrs(struct sshtun *h, int force)
 {
+	h->ai_cur = NULL;
+	h->retry_at_ms = 0;
+	if (h->ks.on && !force) {
+		return;	/* the kill switch lets only these through: a reconnect uses them, resolving nothing anew */
+	}
 	if (h->ai_list) {
 		freeaddrinfo(h->ai_list);
 	}
-	h->ai_list = h->ai_cur = NULL;
-	h->retry_at_ms = 0;
+	h->ai_list = NULL;
 }
 
 /* Resolves the server and connects to its addresses in the order the resolver gives them. */
@@ -338,17 +342,24 @@ int io_connect(struct sshtun *h)
 	if (h->cfg.proxy_command && h->cfg.proxy_command[0]) {
 		return connect_proxy(h);
 	}
-	io_free_addrs(h);
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = h->cfg.address_family > 0 ? h->cfg.address_family : AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	snprintf(port, sizeof(port), "%d", h->cfg.port);
-	r = getaddrinfo(h->cfg.hostname, port, &hints, &h->ai_list);
-	if (r != 0) {
-		h->ai_list = NULL;
-		conn_fail(h, SSHTUN_ERR_RESOLVE, "cannot resolve %s: %s; check the host name or HostName in ssh_config",
-			h->cfg.hostname, gai_strerror(r));
-		return SSHTUN_ERR_RESOLVE;
+	io_free_addrs(h, 0);
+	if (!h->ai_list) {
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = h->cfg.address_family > 0 ? h->cfg.address_family : AF_UNSPEC;
+		hints.ai_socktype = SOCK_STREAM;
+		snprintf(port, sizeof(port), "%d", h->cfg.port);
+		r = getaddrinfo(h->cfg.hostname, port, &hints, &h->ai_list);
+		if (r != 0) {
+			h->ai_list = NULL;
+			conn_fail(h, SSHTUN_ERR_RESOLVE, "cannot resolve %s: %s; check the host name or HostName in ssh_config",
+				h->cfg.hostname, gai_strerror(r));
+			return SSHTUN_ERR_RESOLVE;
+		}
+	}
+	/* The kill switch goes on before the first packet leaves: from here only the server's addresses are reached. */
+	if (h->cfg.tunnel_kill_switch == 1 && !h->ks.on && (r = ks_enable(&h->ks, h->dev.name, h->ai_list, &h->log)) != 0) {
+		conn_fail(h, r, "cannot put the kill switch in place (TunnelKillSwitch); see the line above");
+		return r;
 	}
 	h->ai_cur = h->ai_list;
 	h->ai_errno = 0;
@@ -384,7 +395,7 @@ int io_add_tun(struct sshtun *h)
 void io_close(struct sshtun *h)
 {
 	io_close_sock(h);
-	io_free_addrs(h);
+	io_free_addrs(h, 1);
 	if (h->timerfd >= 0) {
 		close(h->timerfd);
 		h->timerfd = -1;
@@ -622,7 +633,7 @@ static int on_connected(struct sshtun *h)
 		return try_next(h);	/* the next address of the name */
 	}
 	LG_D1(&h->log, "connected to %s port %d", h->cfg.hostname, h->cfg.port);
-	io_free_addrs(h);
+	io_free_addrs(h, 0);
 	return conn_protocol_start(h);
 }
 

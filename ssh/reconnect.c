@@ -53,7 +53,7 @@ static void drop_connection(struct sshtun *h)
 {
 	conn_flush_frames(h);
 	io_close_sock(h);
-	io_free_addrs(h);
+	io_free_addrs(h, 0);
 	if (h->dev.fd >= 0 && h->tun_watched) {
 		epoll_ctl(h->epfd, EPOLL_CTL_DEL, h->dev.fd, NULL);	/* read again once the tunnel is back */
 		h->tun_watched = 0;

@@ -60,4 +60,13 @@
 #define SSHTUN_ZLIB 1
 #endif
 
+/*
+ * TunnelKillSwitch: an nftables table of its own that drops everything but the tunnel, loopback and the SSH
+ * connection (libnftables; configure finds it, --without-nftables leaves it out).
+ */
+#ifndef SSHTUN_KILLSWITCH
+#include "config.h"
+#define SSHTUN_KILLSWITCH SSHTUN_HAVE_NFTABLES
+#endif
+
 #endif
