@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -58,11 +60,55 @@ static int configure_dns(struct sshtun *h)
 }
 
 /* Configures the local device: addresses, MTU, link up, bridge, routes (netcfg.c), DNS (dns.c). */
+/* 1 if the process may configure interfaces (CAP_NET_ADMIN in its effective set). */
+static int have_net_admin(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) != 0) {
+		return 1;	/* unknown: try, and let the kernel say */
+	}
+	return (data[CAP_NET_ADMIN / 32].effective >> (CAP_NET_ADMIN % 32)) & 1;
+}
+
+/*
+ * Without CAP_NET_ADMIN, on a persistent device root made for this user (ip tuntap add ... user NAME): the
+ * device is used as root configured it, and what sshtun would have set is said, once, with how to get it set.
+ */
+static void say_unconfigured(struct sshtun *h)
+{
+	char what[512] = "", a[64];
+	size_t n = 0;
+
+	for (unsigned i = 0; i < h->net.naddr && n < sizeof(what); i++) {
+		tun_addr_format(a, sizeof(a), &h->net.addr[i].a);
+		n += (size_t)snprintf(what + n, sizeof(what) - n, "%saddress %s", n ? ", " : "", a);
+	}
+	if (h->net.mtu > 0 && n < sizeof(what)) {
+		n += (size_t)snprintf(what + n, sizeof(what) - n, "%sMTU %d", n ? ", " : "", h->net.mtu);
+	}
+	if (h->net.nroute > 0 && n < sizeof(what)) {
+		n += (size_t)snprintf(what + n, sizeof(what) - n, "%s%u routes", n ? ", " : "", h->net.nroute);
+	}
+	if (h->net.bridge[0] && n < sizeof(what)) {
+		n += (size_t)snprintf(what + n, sizeof(what) - n, "%sbridge %s", n ? ", " : "", h->net.bridge);
+	}
+	LG_W(&h->log, "no CAP_NET_ADMIN: %s is used as it was set up%s%s, and no DNS is set; to have sshtun set them, "
+		"run it as root or give it the capability (setcap cap_net_admin+ep sshtun, make install-caps)", h->dev.name,
+		n ? "; not set: " : "", what);
+}
+
 static int configure_device(struct sshtun *h)
 {
 	struct tun_addr server;
 	int r;
 
+	if (!h->dev.created && !have_net_admin()) {
+		say_unconfigured(h);
+		return 0;
+	}
 	if (h->nl.fd <= 0 && (r = tun_nl_open(&h->nl, &h->log)) != 0) {
 		return r;
 	}

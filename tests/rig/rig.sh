@@ -20,7 +20,8 @@
 #   rig_transfer up|down MIB ADDR PEER  # MIB MiB of random bytes through the tunnel with nc (up: client to
 #                                     # server at ADDR; down: server to the client at PEER), compared byte for byte
 #   rig_client_state                  # the client namespace's addresses, routes and links, normalized and
-#                                     # sorted (DAD and carrier flags, MACs left out): compare before and after
+#                                     # sorted (DAD and carrier flags, MACs, link-local IPv6 left out): compare
+#                                     # before and after
 #   rig_stop PID                      # TERM, up to 15 s for the process to end (it may run commands as it
 #                                     # stops), then reaped
 #   rig_down                          # kills every process in both namespaces, deletes them and the temp
@@ -413,7 +414,7 @@ rig_client_state() {
 		rig_client ip -6 route show
 		# links: names, masters and MTUs (a bridge's carrier and MAC are the kernel's, not ours)
 		rig_client ip -o link show | sed -E 's/<[^>]*>//; s/state [A-Z]+//; s/link\/ether [0-9a-f:]+ brd [0-9a-f:]+//'
-	} | sed 's/ \+/ /g; s/ tentative//; s/ linkdown//' | sort
+	} | sed 's/ \+/ /g; s/ tentative//; s/ linkdown//' | grep -v 'fe80::' | sort	# link-local: the kernel's
 }
 
 rig_stop() {
