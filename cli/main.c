@@ -66,7 +66,6 @@ static void on_status(void *ud, int status)
 {
 	struct sshtun *h = *(struct sshtun **)ud;
 	struct sshtun_info info;
-
 	char text[600];
 
 	sshtun_get_info(h, &info);
