@@ -137,6 +137,14 @@ static void judge_coalesce(struct sshtun *h)
 	}
 }
 
+/* The connection's socket (connecting, or ProxyCommand's end) into the epoll set, for its outcome and its data. */
+static int watch_sock(struct sshtun *h, int fd)
+{
+	h->sock = fd;
+	h->sock_want_out = 1;
+	return ep_set(h, EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLOUT, EV_SOCK) == 0 ? 0 : SSHTUN_ERR_SYS;
+}
+
 /*
  * ProxyCommand: the command's stdin and stdout are the connection, one end of a socketpair (so the rest of the
  * I/O is the same as over TCP). Run as ssh runs it: "exec COMMAND" by /bin/sh, %h %p %r %n expanded, stderr
@@ -191,15 +199,7 @@ static int connect_proxy(struct sshtun *h)
 		close(sv[0]);
 		return SSHTUN_ERR_SYS;
 	}
-	h->sock = sv[0];
-	h->sock_want_out = 1;
-	if (ep_set(h, EPOLL_CTL_ADD, h->sock, EPOLLIN | EPOLLOUT, EV_SOCK) != 0) {
-		return SSHTUN_ERR_SYS;
-	}
-	if (h->cfg.connect_timeout > 0) {
-		h->deadline_ms = io_now_ms() + (uint64_t)h->cfg.connect_timeout * 1000;
-	}
-	return 0;
+	return watch_sock(h, sv[0]);
 }
 
 void io_close_sock(struct sshtun *h)
@@ -300,9 +300,7 @@ static int try_next(struct sshtun *h)
 			}
 			ai_text(ai, where, sizeof(where));
 			LG_D1(&h->log, "connecting to %s port %d", where, h->cfg.port);
-			h->sock = fd;
-			h->sock_want_out = 1;
-			return ep_set(h, EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLOUT, EV_SOCK) == 0 ? 0 : SSHTUN_ERR_SYS;
+			return watch_sock(h, fd);
 		}
 		h->ai_errno = errno;
 		ai_text(ai, where, sizeof(where));
@@ -339,6 +337,9 @@ int io_connect(struct sshtun *h)
 	char port[16];
 	int r;
 
+	if (h->cfg.connect_timeout > 0) {
+		h->deadline_ms = io_now_ms() + (uint64_t)h->cfg.connect_timeout * 1000;
+	}
 	if (h->cfg.proxy_command && h->cfg.proxy_command[0]) {
 		return connect_proxy(h);
 	}
@@ -364,9 +365,6 @@ int io_connect(struct sshtun *h)
 	h->ai_cur = h->ai_list;
 	h->ai_errno = 0;
 	h->attempts_left = h->cfg.connection_attempts > 1 ? h->cfg.connection_attempts - 1 : 0;
-	if (h->cfg.connect_timeout > 0) {
-		h->deadline_ms = io_now_ms() + (uint64_t)h->cfg.connect_timeout * 1000;
-	}
 	return try_next(h);
 }
 

@@ -19,23 +19,6 @@
 
 #include "tun/tun.h"
 
-/* ---- log capture ---- */
-
-struct cap {
-	char last[1024];
-	int n;
-};
-
-static void cap_fn(void *ud, int level, const char *msg)
-{
-	struct cap *c = ud;
-
-	(void)level;
-	snprintf(c->last, sizeof(c->last), "%s", msg);
-	c->n++;
-}
-
-#define CAP_LOG(c, log) struct cap c = { .n = 0 }; struct lg log = { cap_fn, &c, LG_DEBUG3 }
 
 static struct tun_addr A(const char *s)
 {
@@ -799,8 +782,8 @@ static struct tun_route R(const char *dst, const char *gw, int ifindex, uint32_t
 static int lookup(const char *dst, struct tun_route_info *ri)
 {
 	struct tun_addr d = A(dst);
-	struct cap c = { .n = 0 };
-	struct lg log = { cap_fn, &c, LG_DEBUG3 };
+	struct t_cap c = { .n = 0 };
+	struct lg log = { t_cap_fn, &c, LG_DEBUG3 };
 	const struct lg *keep = the_ns.nl.log;
 	int rc;
 

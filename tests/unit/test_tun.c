@@ -19,22 +19,6 @@
 
 #include "tun/tun.h"
 
-/* ---- log capture ---- */
-
-struct cap {
-	char last[1024];
-	int n;
-};
-
-static void cap_fn(void *ud, int level, const char *msg)
-{
-	struct cap *c = ud;
-
-	(void)level;
-	snprintf(c->last, sizeof(c->last), "%s", msg);
-	c->n++;
-}
-
 /* ---- addresses ---- */
 
 static void test_addr_parse_good(void **state)
@@ -282,8 +266,8 @@ static void test_ack_truncated(void **state)
 static void test_open_bad_unit(void **state)
 {
 	struct tun_dev d;
-	struct cap c = { .n = 0 };
-	struct lg log = { cap_fn, &c, LG_DEBUG3 };
+	struct t_cap c = { .n = 0 };
+	struct lg log = { t_cap_fn, &c, LG_DEBUG3 };
 
 	(void)state;
 	assert_int_equal(tun_open(&d, 0, -2, 0, &log), SSHTUN_ERR_INVAL);
@@ -353,7 +337,6 @@ static int ns_setup(void **state)
 }
 
 #define NS_REQUIRE(state) do { if (((const struct ns *)*(state))->skip) { skip(); } } while (0)
-#define CAP_LOG(c, log) struct cap c = { .n = 0 }; struct lg log = { cap_fn, &c, LG_DEBUG3 }
 
 static int if_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
 {

@@ -58,4 +58,22 @@ static inline size_t t_read_data(const char *name, char *buf, size_t len)
 	return n;
 }
 
+/* A log that keeps its last line and counts them: tests check what a module said. */
+struct t_cap {
+	char last[1024];
+	int n;
+};
+
+static inline void t_cap_fn(void *ud, int level, const char *msg)
+{
+	struct t_cap *c = ud;
+
+	(void)level;
+	snprintf(c->last, sizeof(c->last), "%s", msg);
+	c->n++;
+}
+
+/* Declares a capture c and a struct lg log that writes into it, at every level. */
+#define CAP_LOG(c, log) struct t_cap c = { .n = 0 }; struct lg log = { t_cap_fn, &c, LG_DEBUG3 }
+
 #endif
