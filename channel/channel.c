@@ -124,12 +124,11 @@ static int on_open_failure(struct chan_tab *t, struct wire_r *r)
 	return 0;
 }
 
-/* Consumes n bytes of our window and grants more when half is used (lazy WINDOW_ADJUST). */
-static int consume_window(struct chan_tab *t, struct chan *c, size_t n)
+/* Gives n bytes of window back, in one WINDOW_ADJUST once half the window is used (lazy). */
+int chan_stream_consumed(struct chan_tab *t, struct chan *c, size_t n)
 {
-	c->local_window -= (uint32_t)n;
 	c->local_consumed += (uint32_t)n;
-	if (c->local_consumed >= t->window / 2 && !c->sent_close) {
+	if (c->local_consumed >= c->window_size / 2 && !c->sent_close && c->state == CH_OPEN) {
 		uint8_t buf[9];
 		buf[0] = SSH_MSG_CHANNEL_WINDOW_ADJUST;
 		wire_poke_u32(buf + 1, c->remote_id);
@@ -139,6 +138,13 @@ static int consume_window(struct chan_tab *t, struct chan *c, size_t n)
 		return tp_send(t->tp, buf, sizeof(buf));
 	}
 	return 0;
+}
+
+/* n bytes of our window used by the server; a stream's user gives them back when passed on, others at once. */
+static int consume_window(struct chan_tab *t, struct chan *c, size_t n)
+{
+	c->local_window -= (uint32_t)n;
+	return c->type == CH_DIRECT ? 0 : chan_stream_consumed(t, c, n);
 }
 
 static int on_data(struct chan_tab *t, struct wire_r *r)
@@ -169,8 +175,10 @@ static int on_data(struct chan_tab *t, struct wire_r *r)
 			c->drop_bad++;
 			LG_D2(t->log, "dropped a malformed frame on channel %u", id);
 		}
-	} else if (c->type == CH_SESSION && !c->got_eof && t->ev.data) {
+	} else if ((c->type == CH_SESSION || c->type == CH_DIRECT) && !c->got_eof && t->ev.data) {
 		t->ev.data(t->ud, c, 0, data.p, data.n);
+	} else if (c->type == CH_DIRECT) {
+		return chan_stream_consumed(t, c, data.n);	/* after EOF (a protocol slip): dropped, the window kept right */
 	}
 	return consume_window(t, c, data.n);
 }
@@ -205,7 +213,7 @@ static int on_eof_close(struct chan_tab *t, uint8_t type, struct wire_r *r)
 	if (type == SSH_MSG_CHANNEL_EOF) {
 		if (!c->got_eof) {
 			c->got_eof = 1;
-			if (c->type == CH_SESSION && t->ev.eof) {
+			if ((c->type == CH_SESSION || c->type == CH_DIRECT) && t->ev.eof) {
 				t->ev.eof(t->ud, c);
 			}
 		}
@@ -310,7 +318,8 @@ int chan_handle(struct chan_tab *t, const struct tp_msg *m)
 		if (c->type == CH_SESSION && code == 1 && !c->got_eof && t->ev.data) {
 			t->ev.data(t->ud, c, 1, data.p, data.n);
 		}
-		return consume_window(t, c, data.n);
+		c->local_window -= (uint32_t)data.n;
+		return chan_stream_consumed(t, c, data.n);
 	}
 	case SSH_MSG_CHANNEL_EOF:
 	case SSH_MSG_CHANNEL_CLOSE:
@@ -342,7 +351,7 @@ int chan_handle(struct chan_tab *t, const struct tp_msg *m)
 
 int chan_send_open(struct chan_tab *t, struct chan *c, const char *type, const uint8_t *extra, size_t n)
 {
-	uint8_t buf[96];
+	uint8_t buf[640];	/* a direct-tcpip open carries a host name (255 bytes at most) and an address */
 	struct wire_w w;
 	int r;
 
@@ -370,6 +379,7 @@ struct chan *chan_alloc(struct chan_tab *t, int type)
 			c->type = type;
 			c->state = CH_OPENING;
 			c->local_window = t->window;
+			c->window_size = t->window;
 			return c;
 		}
 	}

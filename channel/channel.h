@@ -8,7 +8,7 @@
 #include "transport/transport.h"
 #include "util/limits.h"
 
-enum chan_type { CH_TUN = 1, CH_SESSION = 2 };
+enum chan_type { CH_TUN = 1, CH_SESSION = 2, CH_DIRECT = 3 };
 enum chan_state { CH_FREE = 0, CH_OPENING, CH_OPEN, CH_CLOSED };
 enum chan_tun_mode { CH_TUN_POINTOPOINT = 1, CH_TUN_ETHERNET = 2 };
 enum { CH_TUN_ANY = 0x7fffffff };
@@ -26,6 +26,7 @@ struct chan {
 	uint32_t remote_id;
 	uint32_t local_window;		/* bytes the server may still send us */
 	uint32_t local_consumed;	/* bytes taken since our last WINDOW_ADJUST */
+	uint32_t window_size;		/* the window we grant this channel (topped up when half is used) */
 	uint64_t remote_window;		/* bytes we may still send */
 	uint32_t remote_maxpkt;
 	int sent_eof, got_eof, sent_close, got_close;
@@ -47,9 +48,12 @@ struct chan_events {
 	/* One frame (IP packet or Ethernet frame) from the server, already checked; p is valid only during the call. */
 	void (*frame)(void *ud, struct chan *c, const uint8_t *p, size_t n);
 	void (*closed)(void *ud, struct chan *c);
-	/* Session channels: bytes of the command's stdout (ext 0) or stderr (ext 1); p is valid during the call. */
+	/*
+	 * Session channels: bytes of the command's stdout (ext 0) or stderr (ext 1); direct-tcpip channels: the
+	 * stream (ext 0), whose window its user gives back with chan_stream_consumed. p is valid during the call.
+	 */
 	void (*data)(void *ud, struct chan *c, int ext, const uint8_t *p, size_t n);
-	/* The server's EOF (sshd sends it when the command closed both stdout and stderr). */
+	/* The server's EOF (sshd sends it when the command closed both stdout and stderr, or the TCP peer its side). */
 	void (*eof)(void *ud, struct chan *c);
 	/* The command ended: its exit status, or -1 and the signal's name (printable, may be ""). */
 	void (*exited)(void *ud, struct chan *c, int status, const char *signal);
@@ -80,6 +84,22 @@ int chan_keepalive(struct chan_tab *t);
 int chan_session_open(struct chan_tab *t, struct chan **out);
 /* Runs cmd on an open session channel ("exec", RFC 4254 6.5), wanting a reply (events.reply). */
 int chan_exec(struct chan_tab *t, struct chan *c, const char *cmd);
+
+/*
+ * Asks the server for a direct-tcpip channel to host:port (RFC 4254 7.2), granting window bytes; events.opened
+ * or events.open_failed says how it went. Its data comes through events.data.
+ */
+int chan_direct_open(struct chan_tab *t, const char *host, uint32_t port, uint32_t window, struct chan **out);
+/*
+ * Zero-copy send on a stream channel: where up to *max bytes go (*max is cut to what the server's window and
+ * maximum packet allow now), or NULL if nothing may be sent now. chan_stream_end sends the n bytes written.
+ */
+uint8_t *chan_stream_begin(struct chan_tab *t, struct chan *c, size_t *max);
+int chan_stream_end(struct chan_tab *t, struct chan *c, size_t n);
+/* n bytes the stream's user has passed on: the window they held is given back (WINDOW_ADJUST when half is used). */
+int chan_stream_consumed(struct chan_tab *t, struct chan *c, size_t n);
+/* Sends CHANNEL_EOF once: nothing more will be sent on c. */
+int chan_send_eof(struct chan_tab *t, struct chan *c);
 
 /* Asks the server for a tun@openssh.com channel; mode CH_TUN_*, unit or CH_TUN_ANY. */
 int chan_tun_open(struct chan_tab *t, int mode, uint32_t unit, struct chan **out);

@@ -182,6 +182,7 @@ static int one_option(struct cli_opts *o, int ch, const char *arg, int *saw_w)
 		o->config_file = arg;
 		return 0;
 	case 'i': return apply_kv(o, "IdentityFile", arg, "-i");
+	case 'J': return apply_kv(o, "ProxyJump", arg, "-J");
 	case 'l': return apply_kv(o, "User", arg, "-l");
 	case 'm': return apply_kv(o, "MACs", arg, "-m");
 	case 'o': return apply_line(o, arg, "-o");
@@ -210,7 +211,7 @@ static int parse(struct cli_opts *o, int argc, char **argv)
 
 	optind = 0;	/* glibc: start afresh, so the parser can run more than once */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":46CfhqVvF:i:l:m:o:p:Q:w:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":46CfhqVvF:i:J:l:m:o:p:Q:w:", longopts, NULL)) != -1) {
 		if (ch == '?' || ch == ':') {
 			const char *what = argv[optind - 1];
 
@@ -304,6 +305,8 @@ static const char usage_text[] =
 "                   (none: read no configuration file)\n"
 "  -h, --help       print this help and exit\n"
 "  -i identity_file private key to try (may be repeated; IdentityFile)\n"
+"  -J destination   reach the server through jump hosts, [user@]host[:port],\n"
+"                   comma-separated (ProxyJump)\n"
 "  -l login_name    user to log in as (User)\n"
 "  -m mac_spec      MACs to offer, comma-separated, in order (MACs)\n"
 "  -o option        a configuration line, e.g. -o Port=2222 (may be repeated)\n"
@@ -377,6 +380,8 @@ static const char usage_text[] =
 "  BindAddress, BindInterface  where the connection leaves from\n"
 "  ProxyCommand      the connection is this command's stdin and stdout\n"
 "                    (%h %p %r %n expanded), e.g. nc %h %p; or none\n"
+"  ProxyJump         jump hosts, [user@]host[:port],...: each is connected to\n"
+"                    in process (its own Host block, keys, known_hosts), none\n"
 "  TunnelReconnect   yes (default): a lost connection is made again, the device\n"
 "                    and its configuration kept; no: the loss ends sshtun\n"
 "  TCPKeepAlive      yes (default) or no\n"
@@ -386,7 +391,7 @@ static const char usage_text[] =
 "  AddressFamily     any, inet or inet6\n"
 "  IgnoreUnknown     patterns of unknown keywords to accept\n"
 "Other ssh_config keywords (ForwardAgent, ControlMaster, SendEnv, ...) are\n"
-"accepted and ignored; ProxyJump, RevokedHostKeys, KnownHostsCommand and\n"
+"accepted and ignored; RevokedHostKeys, KnownHostsCommand and\n"
 "CanonicalizeHostname are refused unless none (no).\n"
 "\n"
 "Examples:\n"

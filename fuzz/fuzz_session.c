@@ -6,7 +6,9 @@
  * passes the MAC check and reaches the parsers); a raw record goes in as socket bytes as it is. Flags: bits
  * 0-1 pick the cipher; bit 3 a tap (Ethernet) tunnel; bit 4 the harness confirms the channel itself (else the
  * input must, as the recorded corpus does); bit 5 a session channel (TunnelConfigCommand's) is open as channel 1
- * with an exec sent, so stdout, stderr, EOF, exit-status and request replies reach the channel layer.
+ * with an exec sent, so stdout, stderr, EOF, exit-status and request replies reach the channel layer; bit 6 a
+ * direct-tcpip channel (a jump host's) is open as the next channel, a chunk of the stream sent on it and its
+ * window given back after every message, as the relay does once bytes are passed on.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -28,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sshmsg_iter it;
 	struct tp_config cfg;
 	struct chan_tab t;
-	struct chan *c = NULL;
+	struct chan *c = NULL, *d = NULL;
 	struct tp *tp;
 	struct tp_msg m;
 	const uint8_t *p = NULL, *out = NULL;
@@ -75,6 +77,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			chan_exec(&t, s, "sshtun-server");
 		}
 	}
+	if (flags & 64) {
+		/* A jump host's direct-tcpip channel: the input plays the stream from the far host. */
+		size_t max = 1000;
+		uint8_t *q;
+
+		if (chan_direct_open(&t, "198.18.90.2", 22, 1 << 16, &d) == 0) {
+			wire_poke_u32(confirm + 1, d->local_id);
+			wire_poke_u32(confirm + 5, 9);
+			wire_poke_u32(confirm + 9, 1 << 16);
+			wire_poke_u32(confirm + 13, 16384);
+			chan_handle(&t, &(struct tp_msg){ confirm[0], confirm, sizeof(confirm) });
+			if ((q = chan_stream_begin(&t, d, &max)) != NULL) {
+				memset(q, 'x', max);
+				chan_stream_end(&t, d, max);
+			}
+		}
+	}
 	while (r >= 0 && sshmsg_next(&it, &p, &len, &raw)) {
 		records++;
 		r = raw ? tp_input(tp, p, len) : fz_server_send(&srv, tp, p, len);
@@ -82,6 +101,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			uint8_t *copy = m.type >= 80 ? fz_exact(&m) : NULL;
 			r = copy ? chan_handle(&t, &m) : -1;
 			free(copy);
+			if (r >= 0 && d && d->state == CH_OPEN) {
+				r = chan_stream_consumed(&t, d, d->window_size - d->local_window - d->local_consumed);
+			}
 		}
 		tp_output_consume(tp, tp_output(tp, &out));
 	}

@@ -25,6 +25,7 @@ int sshtun_new(struct sshtun **out)
 	h->dev.fd = -1;
 	h->nl.fd = -1;
 	h->lc_pidfd = -1;
+	h->jump.fd = -1;
 	*out = h;
 	return 0;
 }
@@ -48,6 +49,9 @@ void sshtun_del(struct sshtun *h)
 	}
 	release_all(h);
 	cfg_free(&h->cfg);
+	free(h->config_path);
+	free(h->jump.to_host);
+	free(h->jump.buf);
 	free(h);
 }
 
@@ -119,6 +123,13 @@ int sshtun_read_config(struct sshtun *h, const char *path)
 	const char *home = getenv("HOME");
 	int r;
 
+	/* Remembered for jump hosts, whose Host blocks come from the same files. */
+	h->config_read = 1;
+	free(h->config_path);
+	h->config_path = NULL;
+	if (path && !(h->config_path = strdup(path))) {
+		return SSHTUN_ERR_NOMEM;
+	}
 	if (path && strcmp(path, "none") == 0) {
 		return 0;	/* -F none: no configuration file at all, as in ssh */
 	}

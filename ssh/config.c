@@ -99,6 +99,7 @@ void cfg_free(struct cfg *c)
 	free(c->tunnel_peer);
 	free(c->tunnel_config_command);
 	free(c->proxy_command);
+	free(c->proxy_jump);
 	free(c->bind_address);
 	free(c->bind_interface);
 	free(c->local_command);

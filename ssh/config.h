@@ -7,7 +7,7 @@
 
 #include "util/log.h"
 
-enum { CFG_MAX_FILES = 8, CFG_MAX_IDENTITIES = 16, CFG_MAX_ROUTES = 32, CFG_MAX_DNS = 8 };
+enum { CFG_MAX_HOPS = 8, CFG_MAX_FILES = 8, CFG_MAX_IDENTITIES = 16, CFG_MAX_ROUTES = 32, CFG_MAX_DNS = 8 };
 
 enum cfg_tunnel { CFG_TUNNEL_UNSET = -1, CFG_TUNNEL_NO = 0, CFG_TUNNEL_P2P = 1, CFG_TUNNEL_ETHERNET = 2 };
 enum cfg_strict { CFG_STRICT_UNSET = -1, CFG_STRICT_NO = 0, CFG_STRICT_YES = 1, CFG_STRICT_ACCEPT_NEW = 2, CFG_STRICT_ASK = 3 };
@@ -77,6 +77,7 @@ struct cfg {
 	char *bind_interface;		/* BindInterface: the interface to connect through ("" none) */
 	int connection_attempts;	/* ConnectionAttempts: tries of the whole address list, a second apart; default 1 */
 	char *proxy_command;		/* ProxyCommand: the connection is its stdin and stdout ("" none) */
+	char *proxy_jump;		/* ProxyJump: jump hosts, [ssh://][user@]host[:port],... ("" none) */
 	char *tunnel_config_command;	/* sshtun: TunnelConfigCommand, run on the server for the IP configuration */
 	int permit_local_command;	/* PermitLocalCommand yes/no, default no */
 	char *local_command;		/* LocalCommand: run once the tunnel is up and configured (%T the device) */
@@ -113,6 +114,18 @@ int cfg_read_buf(struct cfg *c, const char *buf, size_t len, const char *name, c
 int cfg_finish(struct cfg *c, const struct lg *log);
 /* Expands a local command's %-tokens, ~ and ${VAR} as ssh does, %T as tundev; 0 or SSHTUN_ERR_CONFIG. */
 int cfg_expand_command(const struct cfg *c, const char *cmd, const char *tundev, char **out);
+/* One jump host of a ProxyJump list. */
+struct cfg_hop {
+	char user[256];		/* "" if not given */
+	char host[256];		/* a name or an address (an IPv6 one without its brackets) */
+	int port;		/* 0 if not given */
+	size_t start;		/* where it begins in the list (the hops before it are list[0 .. start-1], comma included) */
+};
+/*
+ * Parses a ProxyJump list, [ssh://][user@]host[:port] separated by commas (an IPv6 address in brackets), into
+ * at most CFG_MAX_HOPS hops; 0 with *n set, or -1 with *why saying what is wrong.
+ */
+int cfg_parse_jump(const char *list, struct cfg_hop *hops, int *n, const char **why);
 /* Parses a byte size as RekeyLimit does ("1G", "500M", "default"); -1 on error. */
 int64_t cfg_parse_size(const char *s);
 

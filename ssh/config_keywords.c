@@ -386,25 +386,33 @@ static int kw_refused(const struct kwctx *k, unsigned bit, const char *const *ne
 }
 
 /*
- * ProxyJump and ProxyCommand: as in ssh, whichever comes first decides (one bit for both). ProxyCommand is
- * run; ProxyJump is refused unless none (jump hosts are not implemented yet).
+ * ProxyJump and ProxyCommand: as in ssh, whichever comes first decides (one bit for both), "none" included.
+ * A ProxyJump list is checked whole here; ssh/jump.c connects through it.
  */
 static int kw_proxy(const struct kwctx *k)
 {
-	static const char *const none[] = { "none", NULL };
-	const char *v = k->rest && k->rest[0] ? k->rest : k->argv[0];
+	int jump = strcasecmp(k->kw->name, "ProxyJump") == 0;
+	const char *v = !jump && k->rest && k->rest[0] ? k->rest : k->argv[0];	/* a command as written */
 
-	if (strcasecmp(k->kw->name, "ProxyJump") == 0) {
-		return kw_refused(k, 1u << 0, none, "would reach the server through jump hosts, not implemented yet");
-	}
 	if (!cfg_plain(v) || strlen(v) > FILE_MAX_LINE) {
 		return bad_value(k, k->argv[0]);
+	}
+	if (jump && strcasecmp(v, "none") != 0) {
+		struct cfg_hop hops[CFG_MAX_HOPS];
+		const char *why = "";
+		int n = 0;
+
+		if (k->argc != 1 || cfg_parse_jump(v, hops, &n, &why) != 0) {
+			LG_E(k->log, "%s: ProxyJump %.200s: %s; write [user@]host[:port] for each jump host, separated by commas",
+				k->where, v, k->argc != 1 ? "one list without blanks is expected" : why);
+			return SSHTUN_ERR_CONFIG;
+		}
 	}
 	if (!k->apply || (k->c->refused_set & 1u)) {
 		return 0;
 	}
 	k->c->refused_set |= 1u;
-	return set_str(k, &k->c->proxy_command, strcasecmp(v, "none") == 0 ? "" : v);
+	return set_str(k, jump ? &k->c->proxy_jump : &k->c->proxy_command, strcasecmp(v, "none") == 0 ? "" : v);
 }
 
 static int kw_revoked_host_keys(const struct kwctx *k)
@@ -794,7 +802,7 @@ static const struct kw keywords[] = {
 	{ "IdentitiesOnly", kw_identities_only, 1, 1, "yes or no" },
 	{ "CertificateFile", kw_certificate_file, 1, 1, "a file name" },
 	{ "BatchMode", kw_batch_mode, 1, 1, "yes or no" },
-	{ "ProxyJump", kw_proxy, 1, 1, "none (jump hosts are not supported yet)" },
+	{ "ProxyJump", kw_proxy, 1, CONFIG_MAX_ARGS, "[user@]host[:port] jump hosts, comma-separated, or none" },
 	{ "ProxyCommand", kw_proxy, 1, CONFIG_MAX_ARGS, "a command (%h %p %r %n expanded), or none" },
 	{ "RevokedHostKeys", kw_revoked_host_keys, 1, 1, "none (revocation files are not supported yet)" },
 	{ "KnownHostsCommand", kw_known_hosts_command, 1, CONFIG_MAX_ARGS, "none" },

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sshtun_err.h"
+#include "util/text.h"
 #include "util/wire.h"
 
 /* ---- the syntax of values ---- */
@@ -220,6 +221,137 @@ int cfg_parse_tun_unit(const char *s, size_t n, int *out)
 		return -1;
 	}
 	*out = (int)v;
+	return 0;
+}
+
+/* ---- ProxyJump ---- */
+
+/* Copies a view into out as a C string if it fits and its bytes pass ok(); 0 or -1. */
+static int view_str(const struct wire_view *v, char *out, size_t outlen, int (*ok)(int c))
+{
+	if (v->n == 0 || v->n >= outlen) {
+		return -1;
+	}
+	for (size_t i = 0; i < v->n; i++) {
+		if (!ok(v->p[i])) {
+			return -1;
+		}
+	}
+	memcpy(out, v->p, v->n);
+	out[v->n] = '\0';
+	return 0;
+}
+
+static int host_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+		c == '_';
+}
+
+static int host6_char(int c)
+{
+	return host_char(c) || c == ':' || c == '%';
+}
+
+static int user_char(int c)
+{
+	return c > 0x20 && c < 0x7f && c != ',' && c != '/' && c != '\'' && c != '"' && c != '\\';
+}
+
+/* One hop, [ssh://][user@]host[:port], in the view v. */
+static int parse_hop(const struct wire_view *v, struct cfg_hop *hop, const char **why)
+{
+	struct wire_r r;
+	struct wire_view user = { NULL, 0 }, host, port = { NULL, 0 }, skip;
+	size_t at = 0, i;
+
+	memset(hop, 0, sizeof(*hop));
+	wire_r_init(&r, v->p, v->n);
+	if (v->n >= 6 && memcmp(v->p, "ssh://", 6) == 0) {
+		wire_skip(&r, 6);
+	}
+	/* The user is everything up to the last '@' (a user name may hold one). */
+	for (i = r.pos; i < r.len; i++) {
+		if (r.p[i] == '@') {
+			at = i - r.pos + 1;
+		}
+	}
+	if (at) {
+		wire_get_raw(&r, at - 1, &user);
+		wire_skip(&r, 1);
+		if (view_str(&user, hop->user, sizeof(hop->user), user_char) != 0) {
+			*why = "a bad user name";
+			return -1;
+		}
+	}
+	if (text_peek(&r) == '[') {
+		wire_skip(&r, 1);
+		text_take(&r, ']', &host);
+		if (text_peek(&r) != ']' || view_str(&host, hop->host, sizeof(hop->host), host6_char) != 0) {
+			*why = "a bad address in brackets";
+			return -1;
+		}
+		wire_skip(&r, 1);
+	} else {
+		text_take(&r, ':', &host);
+		if (view_str(&host, hop->host, sizeof(hop->host), host_char) != 0) {
+			*why = host.n ? "a bad host name (an IPv6 address goes in brackets)" : "an empty host";
+			return -1;
+		}
+	}
+	if (text_peek(&r) == ':') {
+		char num[8];
+		int64_t p = 0;
+
+		wire_skip(&r, 1);
+		wire_get_raw(&r, wire_left(&r), &port);
+		if (view_str(&port, num, sizeof(num), host_char) != 0 || cfg_parse_num(num, 65535, &p) != 0 || p == 0) {
+			*why = "a bad port";
+			return -1;
+		}
+		hop->port = (int)p;
+	}
+	wire_get_raw(&r, wire_left(&r), &skip);
+	if (skip.n) {
+		*why = "something after the host";
+		return -1;
+	}
+	return 0;
+}
+
+int cfg_parse_jump(const char *list, struct cfg_hop *hops, int *n, const char **why)
+{
+	struct wire_r r;
+	size_t len = strlen(list);
+
+	*n = 0;
+	wire_r_init(&r, list, len);
+	for (;;) {
+		struct wire_view v;
+		size_t start = len - wire_left(&r);
+
+		text_take(&r, ',', &v);
+		if (*n >= CFG_MAX_HOPS) {
+			*why = "more than 8 jump hosts";
+			return -1;
+		}
+		if (!v.n) {
+			*why = "an empty jump host";
+			return -1;
+		}
+		if (parse_hop(&v, &hops[*n], why) != 0) {
+			return -1;
+		}
+		hops[(*n)++].start = start;
+		if (text_peek(&r) != ',') {
+			break;
+		}
+		wire_skip(&r, 1);
+	}
+	if (wire_left(&r) != 0) {
+		*why = "a blank in the list";
+		return -1;
+	}
 	return 0;
 }
 
@@ -572,9 +704,9 @@ int cfg_finish(struct cfg *c, const struct lg *log)
 	def_int(&c->permit_local_command, 0);
 	def_int(&c->tunnel_reconnect, 0);
 	def_int(&c->tunnel_kill_switch, 0);
-	if (c->tunnel_kill_switch == 1 && c->proxy_command && c->proxy_command[0]) {
-		LG_E(log, "TunnelKillSwitch yes with ProxyCommand: the proxy's own connections cannot be let through; "
-			"drop one of them");
+	if (c->tunnel_kill_switch == 1 && ((c->proxy_command && c->proxy_command[0]) || (c->proxy_jump && c->proxy_jump[0]))) {
+		LG_E(log, "TunnelKillSwitch yes with %s: the kill switch lets through only a direct connection to the server; "
+			"drop one of them", c->proxy_jump && c->proxy_jump[0] ? "ProxyJump" : "ProxyCommand");
 		return SSHTUN_ERR_CONFIG;
 	}
 	def_int(&c->tcp_keepalive, 1);

@@ -241,6 +241,10 @@ static void on_opened(void *ud, struct chan *c)
 		conn_remote_opened(h, c);
 		return;
 	}
+	if (c->type == CH_DIRECT) {
+		conn_jump_opened(h, c);
+		return;
+	}
 	/* With TunnelConfigCommand the device waits for the server's configuration; else it is configured now. */
 	if (h->cfg.tunnel_config_command && h->cfg.tunnel_config_command[0]) {
 		if ((r = conn_remote_start(h)) != 0) {
@@ -257,6 +261,10 @@ static void on_open_failed(void *ud, struct chan *c)
 {
 	struct sshtun *h = ud;
 
+	if (c->type == CH_DIRECT) {
+		conn_jump_open_failed(h, c);
+		return;
+	}
 	if (c->type == CH_SESSION) {
 		conn_fail(h, SSHTUN_ERR_REMOTE_CONFIG, "the server refused a session for TunnelConfigCommand (%s, code %u); "
 			"check that the server allows sessions for this key (no restrict without permit-open...)",
@@ -344,6 +352,10 @@ static void on_closed(void *ud, struct chan *c)
 		conn_remote_closed(h, c);
 		return;
 	}
+	if (c->type == CH_DIRECT) {
+		conn_jump_closed(h, c);
+		return;
+	}
 	if (c == h->tun_chan) {
 		h->tun_chan = NULL;
 		if (h->status == SSHTUN_UP) {
@@ -354,11 +366,19 @@ static void on_closed(void *ud, struct chan *c)
 
 static void on_data(void *ud, struct chan *c, int ext, const uint8_t *p, size_t n)
 {
+	if (c->type == CH_DIRECT) {
+		conn_jump_data(ud, c, p, n);
+		return;
+	}
 	conn_remote_data(ud, c, ext, p, n);
 }
 
 static void on_eof(void *ud, struct chan *c)
 {
+	if (c->type == CH_DIRECT) {
+		conn_jump_eof(ud, c);
+		return;
+	}
 	conn_remote_eof(ud, c);
 }
 
@@ -409,6 +429,9 @@ static int on_authenticated(struct sshtun *h)
 	uint32_t unit = h->cfg.tun_remote < 0 || h->cfg.tun_remote == CFG_TUN_ANY ? CH_TUN_ANY : (uint32_t)h->cfg.tun_remote;
 
 	conn_free_identities(h);	/* keys are not needed any more: wipe them now */
+	if (h->jump.parent) {
+		return conn_jump_open(h);	/* a jump host: a channel to the next host, no tunnel */
+	}
 	conn_set_status(h, SSHTUN_OPENING);
 	return chan_tun_open(&h->chans, mode, unit, &h->tun_chan);
 }

@@ -81,8 +81,32 @@ struct conn_remote {
 	struct rconf conf;		/* parsed */
 };
 
+/*
+ * ProxyJump (jump.c). The connection runs over one end of a socketpair, as with ProxyCommand; the other end
+ * belongs to a hop: a connection of its own (its own config, authentication and known_hosts) to the last jump
+ * host, whose direct-tcpip channel to the server relays that end. A hop may run over a hop in turn.
+ */
+struct conn_jump {
+	struct sshtun *hop;		/* the jump host this connection runs over; NULL none */
+	/* In a hop: */
+	struct sshtun *parent;		/* the connection it carries (its log and questions go there) */
+	unsigned depth;			/* hops between it and the tunnel's connection, 1 for the last jump host */
+	char name[300];			/* user@host:port, for messages */
+	char *to_host;			/* where the direct-tcpip channel goes: the parent's server */
+	int to_port;
+	int fd;				/* its end of the socketpair, -1 none */
+	uint32_t fd_events;		/* what the fd is watched for (0: not in the epoll set) */
+	struct chan *chan;		/* the direct-tcpip channel, NULL until asked for and after it is closed */
+	int chan_eof;			/* the server's EOF came: the fd's write side is shut once the buffer is written */
+	uint8_t *buf;			/* bytes from the server not yet written to fd (at most the channel's window) */
+	size_t off, len, cap;
+};
+
 struct sshtun {
 	struct cfg cfg;
+	struct conn_jump jump;
+	char *config_path;	/* how sshtun_read_config read the files (NULL: the user's and the system's), for hops */
+	int config_read;	/* sshtun_read_config was called */
 	struct lg log;
 	int status;
 	int err;
@@ -225,6 +249,29 @@ void conn_reconnect_begin(struct sshtun *h, uint64_t delay_ms);
 /* From the timer: connects again when it is time; 0 or an error (the caller decides again). */
 int conn_reconnect_tick(struct sshtun *h, uint64_t now_ms);
 
+/* jump.c */
+/*
+ * Starts the connection to the last jump host of ProxyJump; *fd is the end of the socketpair the connection
+ * runs over (its bytes reach the server once the hop's channel is open). 0 or an error (named with conn_fail).
+ */
+int conn_jump_start(struct sshtun *h, int *fd);
+/* Ends the hop (and its hops) at once. */
+void conn_jump_free(struct sshtun *h);
+/* The hop's epoll fd is readable: it runs; a hop that failed fails the connection with its cause. */
+int conn_jump_dispatch(struct sshtun *h);
+/* In a hop: authenticated, so the direct-tcpip channel is asked for. */
+int conn_jump_open(struct sshtun *h);
+/* In a hop: the direct-tcpip channel's events (from conn.c's table). */
+void conn_jump_opened(struct sshtun *h, struct chan *c);
+void conn_jump_open_failed(struct sshtun *h, struct chan *c);
+void conn_jump_data(struct sshtun *h, struct chan *c, const uint8_t *p, size_t n);
+void conn_jump_eof(struct sshtun *h, struct chan *c);
+void conn_jump_closed(struct sshtun *h, struct chan *c);
+/* In a hop: its end of the socketpair is ready (events EPOLLIN/EPOLLOUT...). */
+int conn_jump_io(struct sshtun *h, uint32_t events);
+/* In a hop: what its fd should be watched for now (after each dispatch: the window, the output backlog). */
+void conn_jump_rearm(struct sshtun *h);
+
 /* hostkey.c */
 int conn_check_hostkey(void *ud, const struct pubkey *key, const struct cert *cert);
 /* The key types known_hosts holds for the server (comma-separated type names; "" if none). */
@@ -277,6 +324,11 @@ int io_peer_addr(struct sshtun *h, struct tun_addr *out);
 /* A child's pidfd into the epoll set (LocalCommand), and out again. */
 int io_watch_child(struct sshtun *h, int pidfd);
 void io_unwatch_child(struct sshtun *h, int pidfd);
+/* The relay's fd of a hop into the epoll set for events (0: out of it); the hop's epoll fd into its parent's. */
+int io_watch_relay(struct sshtun *h, int fd, uint32_t events, uint32_t old);
+int io_watch_hop(struct sshtun *h, int epfd);
+/* Bytes waiting in the transport for the socket (for the relay's backpressure). */
+size_t io_pending_out(struct sshtun *h);
 /* Puts the agent's socket into the epoll set for the request in flight, or takes it out when there is none. */
 int io_watch_agent(struct sshtun *h);
 

@@ -43,7 +43,7 @@ enum {
 	COALESCE_US = 500
 };
 
-enum { EV_SOCK = 1, EV_TUN = 2, EV_TIMER = 3, EV_FLUSH = 4, EV_WAKE = 5, EV_AGENT = 6, EV_CHILD = 7 };
+enum { EV_SOCK = 1, EV_TUN = 2, EV_TIMER = 3, EV_FLUSH = 4, EV_WAKE = 5, EV_AGENT = 6, EV_CHILD = 7, EV_JUMP = 8, EV_RELAY = 9 };
 
 uint64_t io_now_ms(void)
 {
@@ -204,6 +204,12 @@ static int connect_proxy(struct sshtun *h)
 
 void io_close_sock(struct sshtun *h)
 {
+	conn_jump_free(h);
+	if (h->jump.fd >= 0) {	/* a hop's end of the socketpair */
+		close(h->jump.fd);
+		h->jump.fd = -1;
+		h->jump.fd_events = 0;
+	}
 	if (h->sock >= 0) {
 		if (h->epfd >= 0) {
 			epoll_ctl(h->epfd, EPOLL_CTL_DEL, h->sock, NULL);
@@ -343,6 +349,14 @@ int io_connect(struct sshtun *h)
 	if (h->cfg.proxy_command && h->cfg.proxy_command[0]) {
 		return connect_proxy(h);
 	}
+	if (h->cfg.proxy_jump && h->cfg.proxy_jump[0]) {
+		int fd = -1;
+
+		if ((r = conn_jump_start(h, &fd)) != 0) {
+			return r;
+		}
+		return watch_sock(h, fd);
+	}
 	io_free_addrs(h, 0);
 	if (!h->ai_list) {
 		memset(&hints, 0, sizeof(hints));
@@ -358,7 +372,7 @@ int io_connect(struct sshtun *h)
 		}
 	}
 	/* The kill switch goes on before the first packet leaves: from here only the server's addresses are reached. */
-	if (h->cfg.tunnel_kill_switch == 1 && !h->ks.on && (r = ks_enable(&h->ks, h->dev.name, h->ai_list, &h->log)) != 0) {
+	if (h->cfg.tunnel_kill_switch == 1 && !h->jump.parent && !h->ks.on && (r = ks_enable(&h->ks, h->dev.name, h->ai_list, &h->log)) != 0) {
 		conn_fail(h, r, "cannot put the kill switch in place (TunnelKillSwitch); see the line above");
 		return r;
 	}
@@ -447,6 +461,9 @@ int io_flush(struct sshtun *h)
 	if (h->sock >= 0 && want_out != h->sock_want_out) {
 		h->sock_want_out = want_out;
 		ep_set(h, EPOLL_CTL_MOD, h->sock, EPOLLIN | (want_out ? EPOLLOUT : 0), EV_SOCK);
+	}
+	if (h->jump.parent) {
+		conn_jump_rearm(h);	/* a hop: its relay reads while the server's window and our output allow */
 	}
 	if (h->dev.fd >= 0 && h->status == SSHTUN_UP) {
 		const struct chan *c = h->tun_chan;
@@ -617,8 +634,9 @@ static int on_connected(struct sshtun *h)
 	socklen_t len = sizeof(soerr);
 
 	if (getsockopt(h->sock, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0 || soerr != 0) {
-		if (!h->ai_cur) {	/* ProxyCommand's socket: no list to go on with */
-			conn_fail(h, SSHTUN_ERR_CONNECT, "cannot connect through ProxyCommand: %s", strerror(soerr ? soerr : errno));
+		if (!h->ai_cur) {	/* ProxyCommand's or a jump host's socket: no list to go on with */
+			conn_fail(h, SSHTUN_ERR_CONNECT, "cannot connect through %s: %s", h->jump.hop ? "ProxyJump" : "ProxyCommand",
+				strerror(soerr ? soerr : errno));
 			return SSHTUN_ERR_CONNECT;
 		}
 		char where[INET6_ADDRSTRLEN + 8];
@@ -692,6 +710,9 @@ int io_peer_addr(struct sshtun *h, struct tun_addr *out)
 	socklen_t len = sizeof(ss);
 
 	memset(out, 0, sizeof(*out));
+	if (h->jump.hop) {
+		return io_peer_addr(h->jump.hop, out);	/* the connection that leaves this machine is the first jump host's */
+	}
 	if (h->sock < 0 || getpeername(h->sock, (struct sockaddr *)&ss, &len) != 0) {
 		return SSHTUN_ERR_SYS;
 	}
@@ -722,6 +743,26 @@ int io_watch_child(struct sshtun *h, int pidfd)
 void io_unwatch_child(struct sshtun *h, int pidfd)
 {
 	epoll_ctl(h->epfd, EPOLL_CTL_DEL, pidfd, NULL);
+}
+
+int io_watch_relay(struct sshtun *h, int fd, uint32_t events, uint32_t old)
+{
+	if (!events) {
+		return epoll_ctl(h->epfd, EPOLL_CTL_DEL, fd, NULL) == 0 ? 0 : SSHTUN_ERR_SYS;
+	}
+	return ep_set(h, old ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, events, EV_RELAY) == 0 ? 0 : SSHTUN_ERR_SYS;
+}
+
+int io_watch_hop(struct sshtun *h, int epfd)
+{
+	return ep_set(h, EPOLL_CTL_ADD, epfd, EPOLLIN, EV_JUMP) == 0 ? 0 : SSHTUN_ERR_SYS;
+}
+
+size_t io_pending_out(struct sshtun *h)
+{
+	const uint8_t *p = NULL;
+
+	return h->tp ? tp_output(h->tp, &p) : 0;
 }
 
 int io_watch_agent(struct sshtun *h)
@@ -782,6 +823,14 @@ int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask)
 			break;
 		case EV_CHILD:
 			conn_local_reap(h);
+			break;
+		case EV_JUMP:
+			r = conn_jump_dispatch(h);
+			break;
+		case EV_RELAY:
+			if (h->tp) {
+				r = conn_jump_io(h, e);
+			}
 			break;
 		case EV_WAKE: {
 			uint64_t count;

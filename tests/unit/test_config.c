@@ -508,6 +508,44 @@ static void test_unknown_and_ignored(void **st)
 	fx_free(f);
 }
 
+/* ProxyJump lists: [ssh://][user@]host[:port], comma-separated, IPv6 in brackets; each bad form refused. */
+static void test_jump_list(void **st)
+{
+	struct cfg_hop h[CFG_MAX_HOPS];
+	const char *why = "";
+	int n = 0;
+	static const char *const bad[] = {
+		"", ",", "a,", ",a", "a:0", "a:65536", "a:x", "a:22:1", "fd00::1", "[fd00::1", "[fd00::1]x", "@a",
+		"u@", "a b", "a/b", "ssh://", "u'x@a", "a,b,c,d,e,f,g,h,i", "a:-1", "[]",
+	};
+
+	(void)st;
+	assert_int_equal(cfg_parse_jump("bastion", h, &n, &why), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(h[0].host, "bastion");
+	assert_string_equal(h[0].user, "");
+	assert_int_equal(h[0].port, 0);
+	assert_int_equal(h[0].start, 0);
+	assert_int_equal(cfg_parse_jump("alice@b1.example:2222,ssh://bob@[fd00::5]:22,me@corp@198.18.0.1", h, &n, &why), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(h[0].user, "alice");
+	assert_string_equal(h[0].host, "b1.example");
+	assert_int_equal(h[0].port, 2222);
+	assert_string_equal(h[1].user, "bob");
+	assert_string_equal(h[1].host, "fd00::5");
+	assert_int_equal(h[1].port, 22);
+	assert_int_equal(h[1].start, 22);
+	assert_string_equal(h[2].user, "me@corp");
+	assert_string_equal(h[2].host, "198.18.0.1");
+	assert_int_equal(h[2].start, 45);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why = "";
+		if (cfg_parse_jump(bad[i], h, &n, &why) != -1 || !why[0]) {
+			fail_msg("ProxyJump \"%s\" was not refused with a reason", bad[i]);
+		}
+	}
+}
+
 /*
  * Keywords that would change where the connection goes or whom it trusts, which sshtun does not implement:
  * refused for this host with one line, unless neutral; first value wins; other hosts' blocks do not matter.
@@ -515,7 +553,7 @@ static void test_unknown_and_ignored(void **st)
 static void test_refused_keywords(void **st)
 {
 	static const char *const refused[] = {
-		"ProxyJump jump.example", "RevokedHostKeys /etc/ssh/krl",
+		"RevokedHostKeys /etc/ssh/krl",
 		"KnownHostsCommand /bin/true", "CanonicalizeHostname yes",
 	};
 	static const char *const neutral[] = {
@@ -540,12 +578,22 @@ static void test_refused_keywords(void **st)
 	/* -o ProxyJump=none first: the file's ProxyJump changes nothing (first value wins). */
 	assert_int_equal(cfg_apply(&f->c, "ProxyJump none", "-o", &f->log), 0);
 	assert_int_equal(rd(f, "ProxyJump jump.example\n"), 0);
+	assert_string_equal(f->c.proxy_jump, "");
 	fx_free(f);
-	/* In another host's block: not this connection's business. */
+	/* In another host's block: not this connection's business; in its own, kept. */
 	f = fx_new("gw");
 	assert_int_equal(rd(f, "Host other\n\tProxyJump jump.example\nHost gw\n\tPort 2222\n"), 0);
-	assert_int_equal(rd(f, "Host gw\n\tProxyJump jump.example\n"), SSHTUN_ERR_CONFIG);
-	assert_non_null(strstr(f->lb.text, "ProxyJump jump.example is not supported by sshtun"));
+	assert_null(f->c.proxy_jump);
+	assert_int_equal(rd(f, "Host gw\n\tProxyJump jump.example\n"), 0);
+	assert_string_equal(f->c.proxy_jump, "jump.example");
+	fx_free(f);
+	/* A bad list is refused whole with its reason, even in another host's block. */
+	f = fx_new("gw");
+	assert_int_equal(rd(f, "Host other\n\tProxyJump a,,b\n"), SSHTUN_ERR_CONFIG);
+	assert_non_null(strstr(f->lb.text, "an empty jump host"));
+	fx_free(f);
+	f = fx_new("gw");
+	assert_int_equal(cfg_apply(&f->c, "ProxyJump a b", "-o", &f->log), SSHTUN_ERR_CONFIG);
 	fx_free(f);
 	/* ProxyCommand is kept as written; whichever of it and ProxyJump comes first decides. */
 	f = fx_new("gw");
@@ -835,6 +883,7 @@ int main(void)
 		cmocka_unit_test(test_keyword_results),
 		cmocka_unit_test(test_unknown_and_ignored),
 		cmocka_unit_test(test_refused_keywords),
+		cmocka_unit_test(test_jump_list),
 		cmocka_unit_test(test_command_line_refusals),
 		cmocka_unit_test(test_identity_files),
 		cmocka_unit_test(test_expansion),
