@@ -178,9 +178,15 @@ static int run(struct sshtun **hp)
 		if (got_hup) {
 			got_hup = 0;
 			svc_notify("RELOADING=1");
-			if (sshtun_reconnect(h) != 0) {
+			/* The files read again, then a reconnect; a configuration that no longer parses: the old one, reconnected. */
+			r = sshtun_reload(h);
+			if (r != 0 && r != SSHTUN_ERR_STATE) {
+				r = sshtun_reconnect(h);
+			}
+			if (r != 0) {
 				got_signal = SIGHUP;	/* no tunnel yet to keep: as ssh, the signal ends it */
 			}
+			r = 0;
 		}
 		if (got_signal && !stopping) {
 			stopping = 1;

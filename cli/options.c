@@ -401,7 +401,7 @@ static const char usage_text[] =
 "  sshtun -p 2222 -i ~/.ssh/vpn_ed25519 -o TunnelAddress=fd00:9::1/64 vpn@gw\n"
 "\n"
 "The server needs PermitTunnel yes (or point-to-point/ethernet) in sshd_config.\n"
-"Signals: INT and TERM stop, HUP reconnects, USR1 prints a status line.\n"
+"Signals: INT and TERM stop, HUP reads the configuration again and reconnects,\nUSR1 prints a status line.\n"
 "Exit status: 0 ok, 2 usage or configuration, 3 connection, 4 host key,\n"
 "5 authentication, 6 tunnel refused, 7 local device, 8 protocol, 9 the server's\n"
 "configuration command, 1 internal.\n"

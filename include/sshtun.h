@@ -99,6 +99,14 @@ SSHTUN_API int sshtun_dispatch_wait(struct sshtun *h, int timeout_ms, const sigs
  */
 SSHTUN_API int sshtun_reconnect(struct sshtun *h);
 /*
+ * Reads the configuration again from what sshtun_set_params and sshtun_read_config were given (the files read
+ * anew), then reconnects as sshtun_reconnect does: the new server, user, keys, algorithms, addresses, routes and
+ * DNS take effect. What belongs to the device (Tunnel, the local TunnelDevice, TunnelBridge) and TunnelKillSwitch
+ * stay as they were, with a warning. A configuration that does not parse leaves the one in use (logged; the
+ * error is returned and nothing else happens). SSHTUN_ERR_STATE as for sshtun_reconnect.
+ */
+SSHTUN_API int sshtun_reload(struct sshtun *h);
+/*
  * Removes what a handle that ended without its clean close left in the system (a crash, kill -9): today the
  * TunnelKillSwitch nftables table. Lines go to fn (may be NULL). 0, or SSHTUN_ERR_SYS.
  */

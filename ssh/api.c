@@ -50,6 +50,11 @@ void sshtun_del(struct sshtun *h)
 	release_all(h);
 	cfg_free(&h->cfg);
 	free(h->config_path);
+	for (size_t i = 0; i < h->nsettings; i++) {
+		free(h->settings[i].key);
+		free(h->settings[i].value);
+	}
+	free(h->settings);
 	free(h->jump.to_host);
 	free(h->jump.buf);
 	free(h);
@@ -69,20 +74,20 @@ void sshtun_set_status_cb(struct sshtun *h, sshtun_status_fn fn, void *ud)
 }
 
 /* "Host" takes "[user@]host" as ssh does; everything else is an ssh_config line. */
-static int set_one(struct sshtun *h, const char *key, const char *value)
+static int set_one(struct cfg *c, const char *key, const char *value, const struct lg *log)
 {
 	char line[FILE_MAX_LINE];
 
 	if (strcasecmp(key, "Host") == 0) {
 		const char *at = strrchr(value, '@');
-		free(h->cfg.host);
-		h->cfg.host = strdup(at ? at + 1 : value);
-		if (!h->cfg.host) {
+		free(c->host);
+		c->host = strdup(at ? at + 1 : value);
+		if (!c->host) {
 			return SSHTUN_ERR_NOMEM;
 		}
-		if (at && !h->cfg.user) {
-			h->cfg.user = strndup(value, (size_t)(at - value));
-			if (!h->cfg.user) {
+		if (at && !c->user) {
+			c->user = strndup(value, (size_t)(at - value));
+			if (!c->user) {
 				return SSHTUN_ERR_NOMEM;
 			}
 		}
@@ -92,7 +97,55 @@ static int set_one(struct sshtun *h, const char *key, const char *value)
 	if (snprintf(line, sizeof(line), "%s%s%s", key, *key ? " " : "", value) >= (int)sizeof(line)) {
 		return SSHTUN_ERR_TOO_LONG;
 	}
-	return cfg_apply(&h->cfg, line, "parameter", &h->log);
+	return cfg_apply(c, line, "parameter", log);
+}
+
+/* The files as sshtun_read_config reads them (path NULL: the user's, then the system's). */
+static int read_files(struct cfg *c, const char *path, const struct lg *log)
+{
+	char user[1024];
+	const char *home = getenv("HOME");
+	int r;
+
+	if (path && strcmp(path, "none") == 0) {
+		return 0;	/* -F none: no configuration file at all, as in ssh */
+	}
+	if (path) {
+		return cfg_read_file(c, path, 0, log);
+	}
+	if (home && snprintf(user, sizeof(user), "%s/.ssh/config", home) < (int)sizeof(user)) {
+		if ((r = cfg_read_file(c, user, 1, log)) != 0) {
+			return r;
+		}
+	}
+	return cfg_read_file(c, "/etc/ssh/ssh_config", 1, log);
+}
+
+int conn_apply_setting(struct cfg *c, const struct conn_setting *s, const struct lg *log)
+{
+	return s->read ? read_files(c, s->value, log) : set_one(c, s->key, s->value, log);
+}
+
+/* Keeps what was given, for sshtun_reload. */
+static int remember(struct sshtun *h, int read, const char *key, const char *value)
+{
+	struct conn_setting *n = realloc(h->settings, (h->nsettings + 1) * sizeof(*n));
+
+	if (!n) {
+		return SSHTUN_ERR_NOMEM;
+	}
+	h->settings = n;
+	n = &h->settings[h->nsettings];
+	n->read = read;
+	n->key = key ? strdup(key) : NULL;
+	n->value = value ? strdup(value) : NULL;
+	if ((key && !n->key) || (value && !n->value)) {
+		free(n->key);
+		free(n->value);
+		return SSHTUN_ERR_NOMEM;
+	}
+	h->nsettings++;
+	return 0;
 }
 
 int sshtun_set_params(struct sshtun *h, ...)
@@ -111,7 +164,11 @@ int sshtun_set_params(struct sshtun *h, ...)
 			r = SSHTUN_ERR_INVAL;
 			break;
 		}
-		r = set_one(h, key, value);
+		struct conn_setting one = { 0, (char *)key, (char *)value };
+
+		if ((r = conn_apply_setting(&h->cfg, &one, &h->log)) == 0) {
+			r = remember(h, 0, key, value);
+		}
 	}
 	va_end(ap);
 	return r;
@@ -119,29 +176,20 @@ int sshtun_set_params(struct sshtun *h, ...)
 
 int sshtun_read_config(struct sshtun *h, const char *path)
 {
-	char user[1024];
-	const char *home = getenv("HOME");
+	struct conn_setting one = { 1, NULL, (char *)path };
 	int r;
 
-	/* Remembered for jump hosts, whose Host blocks come from the same files. */
+	/* Remembered for jump hosts, whose Host blocks come from the same files, and for sshtun_reload. */
 	h->config_read = 1;
 	free(h->config_path);
 	h->config_path = NULL;
 	if (path && !(h->config_path = strdup(path))) {
 		return SSHTUN_ERR_NOMEM;
 	}
-	if (path && strcmp(path, "none") == 0) {
-		return 0;	/* -F none: no configuration file at all, as in ssh */
+	if ((r = conn_apply_setting(&h->cfg, &one, &h->log)) != 0) {
+		return r;
 	}
-	if (path) {
-		return cfg_read_file(&h->cfg, path, 0, &h->log);
-	}
-	if (home && snprintf(user, sizeof(user), "%s/.ssh/config", home) < (int)sizeof(user)) {
-		if ((r = cfg_read_file(&h->cfg, user, 1, &h->log)) != 0) {
-			return r;
-		}
-	}
-	return cfg_read_file(&h->cfg, "/etc/ssh/ssh_config", 1, &h->log);
+	return remember(h, 1, NULL, path);
 }
 
 static int start(struct sshtun *h)

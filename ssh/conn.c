@@ -173,7 +173,8 @@ static int reconfigure(struct sshtun *h, const struct net_plan *want, int dns_ch
 		return SSHTUN_ERR_LIMIT;
 	}
 	if (!net_plan_same(&h->net, &w)) {
-		LG_W(&h->log, "the server's configuration changed: %s is configured again to match", h->dev.name);
+		LG_W(&h->log, "the configuration changed (the server's, or ours on a reload): %s is configured again to match",
+			h->dev.name);
 		dns_restore(&h->dns, &h->log);
 		net_undo(&h->net, &h->nl, h->dev.ifindex, 0);
 		h->net = w;
@@ -200,7 +201,8 @@ int conn_tunnel_ready(struct sshtun *h, const struct net_plan *want, int dns_cha
 		}
 		r = configure_device(h);
 	} else {
-		r = want ? reconfigure(h, want, dns_changed) : 0;
+		r = want ? reconfigure(h, want, dns_changed || h->dns_stale) : 0;
+		h->dns_stale = 0;
 	}
 	if (r != 0) {
 		conn_fail(h, r, "cannot configure %s: %s; %s", h->dev.name, sshtun_strerror(r), sshtun_errhint(r));
@@ -252,7 +254,21 @@ static void on_opened(void *ud, struct chan *c)
 		}
 		return;
 	}
-	if (conn_tunnel_ready(h, NULL, 0) != 0) {
+	if (!h->was_up) {
+		r = conn_tunnel_ready(h, NULL, 0);
+	} else {
+		/* Again after a loss: the plan from the configuration, which sshtun_reload may have changed. */
+		struct net_plan want;
+		char why[300];
+
+		if ((r = net_plan_local(&want, &h->cfg, h->mtu_explicit, h->cfg.tunnel == CFG_TUNNEL_ETHERNET, why,
+			     sizeof(why))) != 0) {
+			conn_fail(h, r, "%s", why);
+		} else {
+			r = conn_tunnel_ready(h, &want, 0);
+		}
+	}
+	if (r != 0) {
 		chan_close(&h->chans, c);
 	}
 }

@@ -102,8 +102,17 @@ struct conn_jump {
 	size_t off, len, cap;
 };
 
+/* What sshtun_set_params and sshtun_read_config were given, in order, so sshtun_reload can do it again. */
+struct conn_setting {
+	int read;		/* 1: sshtun_read_config(value) (value NULL: the default files); 0: set_params(key, value) */
+	char *key;
+	char *value;
+};
+
 struct sshtun {
 	struct cfg cfg;
+	struct conn_setting *settings;
+	size_t nsettings;
 	struct conn_jump jump;
 	char *config_path;	/* how sshtun_read_config read the files (NULL: the user's and the system's), for hops */
 	int config_read;	/* sshtun_read_config was called */
@@ -172,6 +181,7 @@ struct sshtun {
 	struct tun_nl nl;
 	struct net_plan net;		/* addresses, MTU, routes: planned, applied, undone (netcfg.c) */
 	int mtu_explicit;		/* TunnelMTU was given */
+	int dns_stale;			/* sshtun_reload changed TunnelDNS: set again at the next tunnel up */
 	struct conn_remote rc;		/* the server's configuration command (remote.c) */
 	struct dns_state dns;		/* the tunnel's DNS, to be undone (dns.c) */
 	struct ks_state ks;		/* TunnelKillSwitch's table (killswitch.c) */
@@ -248,6 +258,9 @@ int conn_should_reconnect(const struct sshtun *h);
 void conn_reconnect_begin(struct sshtun *h, uint64_t delay_ms);
 /* From the timer: connects again when it is time; 0 or an error (the caller decides again). */
 int conn_reconnect_tick(struct sshtun *h, uint64_t now_ms);
+
+/* api.c: applies one set_params pair or one read_config to c (log for its errors); 0 or an error. */
+int conn_apply_setting(struct cfg *c, const struct conn_setting *s, const struct lg *log);
 
 /* jump.c */
 /*

@@ -175,6 +175,8 @@ if start one -J b1; then
 		tap_check "after the reconnect: ping through the tunnel" rig_wait 10 rig_client ping -c 1 -W 1 $SADDR
 		tap_check "after the reconnect: a new login at the target" \
 			test "$(grep -c 'Accepted publickey' "$RIG_DIR/sshd_t.log")" -gt "$n0"
+		tap_check "after the reconnect: the device was not configured again (nothing changed)" \
+			sh -c "! grep -q 'configured again' $RIG_DIR/one.log"
 	else
 		tap_not_ok "the jump host's session killed: reconnected through a new chain"
 		show one

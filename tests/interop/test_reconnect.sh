@@ -39,7 +39,8 @@ addrs() {
 	rig_client ip -o addr show dev "$(dev)" scope global | awk '{ print $3, $4, $5, $6 }'
 }
 
-rig_client_bg rc timeout 300 "$SSHTUN" -F "$RIG_SSH_CONFIG" -w any -o TunnelConfigCommand=sshtun-server \
+cp "$RIG_SSH_CONFIG" "$RIG_DIR/cfg_rc"	# SIGHUP reads it again (section 2)
+rig_client_bg rc timeout 300 "$SSHTUN" -F "$RIG_DIR/cfg_rc" -w any -o TunnelConfigCommand=sshtun-server \
 	-o ServerAliveInterval=2 -o ServerAliveCountMax=3 "$RIG_TARGET"
 pid=$RIG_LAST_PID
 if ! rig_wait 20 rig_is_up rc; then
@@ -98,6 +99,29 @@ else
 	show rc
 fi
 tap_check "after SIGHUP: ping through the tunnel" rig_client ping -c 2 -W 2 $SADDR
+# SIGHUP reads the configuration files again: a route added to the file is there after the reconnect.
+{ echo "TunnelRoute 198.18.77.0/24"; cat "$RIG_SSH_CONFIG"; } >"$RIG_DIR/cfg_rc"
+kill -HUP "$stpid"
+if rig_wait 10 sh -c "[ \$(grep -c 'tunnel up' $RIG_DIR/rc.log) -ge 4 ]" &&
+	rig_wait 5 sh -c "ip netns exec $RIG_NS_C ip route show 198.18.77.0/24 | grep -q 'dev $(dev)'"; then
+	tap_ok "SIGHUP: the configuration file read again (a TunnelRoute added to it is set after the reconnect)"
+else
+	tap_not_ok "SIGHUP: the configuration file read again"
+	show rc
+fi
+tap_check "after the reload: the device kept its ifindex" test "$(ifindex)" = "$idx0"
+# A file that no longer parses: the configuration in use stays (the route too), and the reconnect happens.
+{ echo "Frobnicate yes"; cat "$RIG_DIR/cfg_rc"; } >"$RIG_DIR/cfg_rc.new" && mv "$RIG_DIR/cfg_rc.new" "$RIG_DIR/cfg_rc"
+kill -HUP "$stpid"
+if rig_wait 10 sh -c "[ \$(grep -c 'tunnel up' $RIG_DIR/rc.log) -ge 5 ]" &&
+	grep -q "reload: the configuration is not valid" "$RIG_DIR/rc.log" &&
+	rig_client ip route show 198.18.77.0/24 | grep -q "dev $(dev)"; then
+	tap_ok "SIGHUP with a broken file: the configuration in use stays, reconnected"
+else
+	tap_not_ok "SIGHUP with a broken file: the configuration in use stays, reconnected"
+	show rc
+fi
+tap_check "after the reloads: ping through the tunnel" rig_client ping -c 2 -W 2 $SADDR
 
 # ---- 3. The path blackholed for 20 s: the silence is noticed, the tunnel comes back after.
 n0=$(ups rc)
