@@ -92,7 +92,7 @@ static void on_status(void *ud, int status)
 		info.mac[0] ? " " : "", info.mac, strcmp(info.compression, "none") ? ", " : "",
 		strcmp(info.compression, "none") ? info.compression : "");
 	fflush(stdout);
-	svc_detach();	/* -f: now to the background (nothing happens without it) */
+	svc_detach(sshtun_syslog_facility(h));	/* -f: now to the background (nothing happens without it) */
 }
 
 /*
@@ -113,15 +113,17 @@ static void status_line(struct sshtun *h)
 		"stopping", "stopped", "failed" };
 	struct sshtun_info info;
 	int st = sshtun_status(h);
+	char line[1400];
 
 	sshtun_get_info(h, &info);
-	fprintf(stderr, "sshtun: status: %s, %s%s%s, up %llu s (first up %llu s ago), %llu bytes out, %llu in, "
-		"%u rekeys, last round trip %u.%03u ms, %u reconnects%s%s\n",
+	snprintf(line, sizeof(line), "status: %s, %s%s%s, up %llu s (first up %llu s ago), %llu bytes out, %llu in, "
+		"%u rekeys, last round trip %u.%03u ms, %u reconnects%s%s",
 		st >= 0 && st < (int)(sizeof(names) / sizeof(names[0])) ? names[st] : "?", info.device,
 		info.address[0] ? " " : "", info.address, (unsigned long long)info.uptime_s,
 		(unsigned long long)info.first_up_s, (unsigned long long)info.bytes_out, (unsigned long long)info.bytes_in,
 		info.rekeys, info.rtt_us / 1000, info.rtt_us % 1000, info.reconnects, info.last_loss[0] ? "; last lost: " : "",
 		info.last_loss);
+	log_stderr(NULL, SSHTUN_LOG_INFO, line);	/* to syslog once in the background */
 }
 
 static volatile sig_atomic_t got_signal, got_hup, got_usr1;

@@ -388,6 +388,7 @@ static const char usage_text[] =
 "  TunnelKillSwitch  yes: while sshtun runs, only the tunnel, loopback and the\n"
 "                    connection to the server carry traffic (nftables)\n"
 "  LogLevel          QUIET FATAL ERROR INFO VERBOSE DEBUG DEBUG1 DEBUG2 DEBUG3\n"
+"  SyslogFacility    DAEMON, USER (default), AUTH, LOCAL0..LOCAL7: for -f's syslog\n"
 "  AddressFamily     any, inet or inet6\n"
 "  IgnoreUnknown     patterns of unknown keywords to accept\n"
 "Other ssh_config keywords (ForwardAgent, ControlMaster, SendEnv, ...) are\n"

@@ -59,7 +59,7 @@ int svc_fork(void)
 	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
 }
 
-void svc_detach(void)
+void svc_detach(int facility)
 {
 	int fd;
 
@@ -67,7 +67,7 @@ void svc_detach(void)
 		return;
 	}
 	setsid();
-	openlog("sshtun", LOG_PID, LOG_USER);
+	openlog("sshtun", LOG_PID, facility);	/* SyslogFacility */
 	detached = 1;
 	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
 		dup2(fd, 0);

@@ -8,7 +8,7 @@
  */
 int svc_fork(void);
 /* In the child, once the tunnel is up: a new session, stdio to /dev/null, logs to syslog; the parent exits 0. */
-void svc_detach(void);
+void svc_detach(int facility);
 /* 1 once detached: log lines go to syslog. */
 int svc_detached(void);
 /* Logs one line to syslog (level: SSHTUN_LOG_*). */

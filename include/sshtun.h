@@ -187,6 +187,8 @@ struct sshtun_info {
 };
 /* Facts about the running tunnel. */
 SSHTUN_API int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info);
+/* SyslogFacility as <syslog.h>'s LOG_* value (LOG_USER unless set), for a program that logs to syslog; after sshtun_start. */
+SSHTUN_API int sshtun_syslog_facility(const struct sshtun *h);
 
 /*
  * The algorithms this build supports of a kind, as ssh -Q lists them: "kex", "cipher", "mac", "compression",

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <syslog.h>
 
 #include "crypto/crypto.h"
 #include "ssh/conn_int.h"
@@ -343,7 +344,7 @@ int sshtun_stop(struct sshtun *h)
 	return 0;
 }
 
-int sshtun_reconnect(struct sshtun *h)
+int conn_reconnect_now(struct sshtun *h, const char *why)
 {
 	if (h->status < SSHTUN_CONNECTING || h->status >= SSHTUN_STOPPING || !h->was_up || h->dev.fd < 0) {
 		return SSHTUN_ERR_STATE;
@@ -356,9 +357,14 @@ int sshtun_reconnect(struct sshtun *h)
 		tp_disconnect(h->tp, SSH_DISCONNECT_BY_APPLICATION, "reconnecting");
 		io_flush(h);
 	}
-	snprintf(h->errtext, sizeof(h->errtext), "reconnecting as asked");
+	snprintf(h->errtext, sizeof(h->errtext), "%s", why);
 	conn_reconnect_begin(h, 0);
 	return 0;
+}
+
+int sshtun_reconnect(struct sshtun *h)
+{
+	return conn_reconnect_now(h, "reconnecting as asked");
 }
 
 int sshtun_cleanup(sshtun_log_fn fn, void *ud)
@@ -381,6 +387,11 @@ int sshtun_error(const struct sshtun *h)
 const char *sshtun_error_text(const struct sshtun *h)
 {
 	return h->errtext;
+}
+
+int sshtun_syslog_facility(const struct sshtun *h)
+{
+	return h->cfg.syslog_facility == CFG_UNSET ? LOG_USER : h->cfg.syslog_facility;
 }
 
 int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info)

@@ -48,6 +48,7 @@ void cfg_init(struct cfg *c)
 	c->server_alive_interval = CFG_UNSET;
 	c->server_alive_count_max = CFG_UNSET;
 	c->log_level = CFG_UNSET;
+	c->syslog_facility = CFG_UNSET;
 	c->address_family = CFG_UNSET;
 	c->tunnel_mtu = CFG_UNSET;
 	c->permit_local_command = CFG_UNSET;

@@ -65,6 +65,7 @@ struct cfg {
 	int server_alive_interval;	/* ServerAliveInterval; default 0 */
 	int server_alive_count_max;	/* ServerAliveCountMax; default 3 */
 	int log_level;			/* LogLevel mapped to LG_*; -1 unset */
+	int syslog_facility;		/* SyslogFacility as <syslog.h>'s LOG_* value; default LOG_USER */
 	int address_family;		/* AddressFamily any|inet|inet6 as 0, AF_INET, AF_INET6 */
 	char *tunnel_address;		/* sshtun: TunnelAddress ADDR[/PREFIX] */
 	char *tunnel_peer;		/* sshtun: TunnelPeer ADDR */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <syslog.h>
 #include <sys/socket.h>
 
 #include "sshtun_err.h"
@@ -678,6 +679,18 @@ static int kw_log_level(const struct kwctx *k)
 	return kw_choice(k, ch, &k->c->log_level);
 }
 
+/* SyslogFacility: where the program's lines go once it runs in the background (-f). */
+static int kw_syslog_facility(const struct kwctx *k)
+{
+	static const struct choice ch[] = {
+		{ "DAEMON", LOG_DAEMON }, { "USER", LOG_USER }, { "AUTH", LOG_AUTH }, { "LOCAL0", LOG_LOCAL0 },
+		{ "LOCAL1", LOG_LOCAL1 }, { "LOCAL2", LOG_LOCAL2 }, { "LOCAL3", LOG_LOCAL3 }, { "LOCAL4", LOG_LOCAL4 },
+		{ "LOCAL5", LOG_LOCAL5 }, { "LOCAL6", LOG_LOCAL6 }, { "LOCAL7", LOG_LOCAL7 }, { NULL, 0 }
+	};
+
+	return kw_choice(k, ch, &k->c->syslog_facility);
+}
+
 static int kw_address_family(const struct kwctx *k)
 {
 	static const struct choice ch[] = {
@@ -841,6 +854,7 @@ static const struct kw keywords[] = {
 	{ "ServerAliveCountMax", kw_alive_count, 1, 1, "a number" },
 	{ "LogLevel", kw_log_level, 1, 1, "QUIET, FATAL, ERROR, INFO, VERBOSE, DEBUG, DEBUG1, DEBUG2 or DEBUG3" },
 	{ "AddressFamily", kw_address_family, 1, 1, "any, inet or inet6" },
+	{ "SyslogFacility", kw_syslog_facility, 1, 1, "DAEMON, USER, AUTH or LOCAL0 ... LOCAL7" },
 	{ "TunnelAddress", kw_tunnel_address, 1, 1, "an IPv4 or IPv6 address with an optional /prefix" },
 	{ "TunnelPeer", kw_tunnel_peer, 1, 1, "an IPv4 or IPv6 address" },
 	{ "TunnelMTU", kw_tunnel_mtu, 1, 1, "a number 68..65535, or 0 to leave the MTU alone" },
@@ -878,7 +892,7 @@ IGN("ControlMaster"), IGN("ControlPath"),
 	IGN("RefuseConnection"), IGN("RemoteCommand"), IGN("RemoteForward"),
 	IGN("RequestTTY"), IGN("SecurityKeyProvider"),
 	IGN("SendEnv"), IGN("SessionType"), IGN("SetEnv"), IGN("StdinNull"), IGN("StreamLocalBindMask"),
-	IGN("StreamLocalBindUnlink"), IGN("SyslogFacility"), IGN("Tag"),
+	IGN("StreamLocalBindUnlink"), IGN("Tag"),
 	IGN("UpdateHostKeys"), IGN("VerifyHostKeyDNS"), IGN("VisualHostKey"), IGN("WarnWeakCrypto"),
 	IGN("XAuthLocation"),
 	/* Old names that ssh still accepts. */

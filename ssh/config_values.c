@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "sshtun_err.h"
@@ -730,6 +731,7 @@ int cfg_finish(struct cfg *c, const struct lg *log)
 	def_int(&c->server_alive_interval, 0);
 	def_int(&c->server_alive_count_max, 3);
 	def_int(&c->log_level, LG_INFO);
+	def_int(&c->syslog_facility, LOG_USER);
 	def_int(&c->address_family, 0);
 	return 0;
 }

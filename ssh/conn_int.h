@@ -256,6 +256,8 @@ void conn_local_down(struct sshtun *h);
 int conn_should_reconnect(const struct sshtun *h);
 /* Drops the connection (the device and its configuration stay) and reconnects after delay_ms (UINT64_MAX: the backoff). */
 void conn_reconnect_begin(struct sshtun *h, uint64_t delay_ms);
+/* Drops a connection whose tunnel has been up and connects again now; why is the line logged. 0 or SSHTUN_ERR_STATE. */
+int conn_reconnect_now(struct sshtun *h, const char *why);
 /* From the timer: connects again when it is time; 0 or an error (the caller decides again). */
 int conn_reconnect_tick(struct sshtun *h, uint64_t now_ms);
 

@@ -98,6 +98,5 @@ int sshtun_reload(struct sshtun *h)
 	}
 	cfg_free(&h->cfg);
 	h->cfg = n;
-	LG_I(&h->log, "configuration read again; reconnecting");
-	return sshtun_reconnect(h);
+	return conn_reconnect_now(h, "configuration read again, reconnecting as asked");
 }

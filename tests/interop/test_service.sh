@@ -2,7 +2,8 @@
 # sshtun: interop: running as a service. -f returns 0 only once the tunnel is up and configured (the pidfile then
 # names the process in the background, which SIGTERM stops, removing the pidfile and the device), and non-zero
 # with the reason when it never comes up; systemd's notify socket gets READY=1 and STATUS= at tunnel up,
-# RELOADING=1 on SIGHUP and READY=1 again, STOPPING=1 at stop (a test listener in place of systemd).
+# RELOADING=1 on SIGHUP and READY=1 again, STOPPING=1 at stop (a test listener in place of systemd). In the
+# background its lines go to syslog under SyslogFacility (a listener on /dev/log in a private mount namespace).
 # Prints "ok - NAME" / "not ok - NAME".
 cd "$(dirname "$0")/../.." || exit 1
 . tests/rig/rig.sh
@@ -91,6 +92,35 @@ if make -s install DESTDIR="$RIG_DIR/inst" PREFIX=/usr >"$RIG_DIR/install.log" 2
 else
 	tap_not_ok "make install DESTDIR=... PREFIX=/usr"
 	tail -n 5 "$RIG_DIR/install.log" | tap_diag
+fi
+# ---- 3. syslog in the background, under SyslogFacility: a listener is /dev/log in a private mount namespace
+# (a tmpfs /dev there, with the devices sshtun needs bound into it), so the host's /dev is never touched.
+export SSHTUN LISTEN RIG_DIR RIG_SSH_CONFIG RIG_TARGET
+ip netns exec "$RIG_NS_C" unshare -m sh -c '
+	mkdir -p "$RIG_DIR/olddev" && mount --bind /dev "$RIG_DIR/olddev" && mount -t tmpfs -o size=1m none /dev &&
+	for f in null zero urandom random; do touch /dev/$f && mount --bind "$RIG_DIR/olddev/$f" /dev/$f || exit 1; done &&
+	mkdir /dev/net && touch /dev/net/tun && mount --bind "$RIG_DIR/olddev/net/tun" /dev/net/tun || exit 1
+	"$LISTEN" /dev/log 60 >"$RIG_DIR/syslog.log" 2>&1 &
+	i=0; while [ ! -S /dev/log ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	exec timeout 60 "$SSHTUN" -f --pidfile "$RIG_DIR/sl.pid" -F "$RIG_SSH_CONFIG" -w any -o SyslogFacility=LOCAL3 \
+		-o TunnelConfigCommand=sshtun-server "$RIG_TARGET"' >"$RIG_DIR/sl.out" 2>&1
+rc=$?
+spid=$(cat "$RIG_DIR/sl.pid" 2>/dev/null)
+if [ $rc = 0 ] && [ -n "$spid" ]; then
+	kill -USR1 "$spid"
+	kill -HUP "$spid"
+	# LOCAL3 is facility 19: priority 19 * 8 + 6 (info) = 158.
+	tap_check "syslog: SIGUSR1's status line, under LOCAL3 (priority <158>)" rig_wait 10 \
+		grep -q '^<158>.*sshtun\[[0-9]*\]: status: up' "$RIG_DIR/syslog.log"
+	tap_check "syslog: SIGHUP's reload (a warning, <156>) and the tunnel up again, under LOCAL3" rig_wait 15 sh -c \
+		"grep -q '^<156>.*configuration read again' $RIG_DIR/syslog.log && grep -q '^<158>.*tunnel up again' $RIG_DIR/syslog.log"
+	[ -n "${SHOW_SYSLOG:-}" ] && tap_diag <"$RIG_DIR/syslog.log"
+	tap_check "syslog: nothing under another facility" sh -c "! grep -v '^<15[0-9]>' $RIG_DIR/syslog.log | grep -q ."
+	kill -TERM "$spid"
+	rig_wait 10 _rig_dead "$spid"
+else
+	tap_not_ok "syslog: -f in a private mount namespace came up (status $rc)"
+	tap_diag <"$RIG_DIR/sl.out"
 fi
 rig_down
 tap_done

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "ssh/config.h"
@@ -508,6 +509,22 @@ static void test_unknown_and_ignored(void **st)
 	fx_free(f);
 }
 
+/* SyslogFacility: ssh's names, as <syslog.h>'s values; anything else refused. */
+static void test_syslog_facility(void **st)
+{
+	struct fx *f = fx_new("x");
+
+	(void)st;
+	assert_int_equal(cfg_apply(&f->c, "SyslogFacility local3", "-o", &f->log), 0);
+	assert_int_equal(f->c.syslog_facility, LOG_LOCAL3);
+	assert_int_equal(cfg_apply(&f->c, "SyslogFacility KERN", "-o", &f->log), SSHTUN_ERR_CONFIG);
+	fx_free(f);
+	f = fx_new("x");
+	assert_int_equal(cfg_finish(&f->c, &f->log), 0);
+	assert_int_equal(f->c.syslog_facility, LOG_USER);
+	fx_free(f);
+}
+
 /* ProxyJump lists: [ssh://][user@]host[:port], comma-separated, IPv6 in brackets; each bad form refused. */
 static void test_jump_list(void **st)
 {
@@ -884,6 +901,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_and_ignored),
 		cmocka_unit_test(test_refused_keywords),
 		cmocka_unit_test(test_jump_list),
+		cmocka_unit_test(test_syslog_facility),
 		cmocka_unit_test(test_command_line_refusals),
 		cmocka_unit_test(test_identity_files),
 		cmocka_unit_test(test_expansion),
