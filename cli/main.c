@@ -1,11 +1,14 @@
 /* sshtun: the sshtun program: options, logging to stderr, signals, exit statuses; built on the public API. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/ask.h"
 #include "cli/options.h"
+#include "cli/privdrop.h"
 #include "cli/service.h"
 #include "config.h"
 #include "sshtun.h"
@@ -99,11 +102,82 @@ static void on_status(void *ud, int status)
  * The command line went into the handle as it was parsed (first wins); the files come after it; then the
  * program's own defaults where nothing set them: a VPN left running reconnects (TunnelReconnect yes).
  */
-static int apply_options(struct sshtun *h, const struct cli_opts *o)
+static int apply_options(struct sshtun *h, const struct cli_opts *o, const struct priv_user *pu)
 {
-	int r = sshtun_read_config(h, o->config_file);
+	int r;
 
+	/* Root that will become a user reads the files as that user: with its rights, ~/.ssh/config as its own. */
+	if (pu->drop && priv_files_begin() != 0) {
+		return SSHTUN_ERR_SYS;
+	}
+	r = sshtun_read_config(h, o->config_file);
+	if (pu->drop && priv_files_end() != 0) {
+		return SSHTUN_ERR_SYS;
+	}
 	return r != 0 ? r : sshtun_set_params(h, "TunnelReconnect", "yes", NULL);
+}
+
+/*
+ * --pidfile when root becomes a user: the file is written after the change, by the user, so that the user can
+ * remove it at the end; its directory must let the user do both. Checked before anything starts (access()
+ * asks as the real uid, the user's by now, and without capabilities). 0, or 2 with one line.
+ */
+static int pidfile_dir_ok(const char *path, const struct priv_user *pu)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int n = (int)(slash - path);
+
+	snprintf(dir, sizeof(dir), "%.*s", n > 0 ? n : 1, path);
+	if (access(dir, W_OK | X_OK) != 0) {
+		fprintf(stderr, "sshtun: --pidfile %s: %s, whom sshtun becomes after the start, cannot write in %s (it "
+			"writes and removes the file); give a directory %s may write, or --user root\n", path, pu->name,
+			dir, pu->name);
+		return 2;
+	}
+	return 0;
+}
+
+/*
+ * After sshtun_start (the device open, the kill switch in, the connection only begun: nothing from the server
+ * parsed yet), as root with a user to become: the drop. CAP_NET_ADMIN is kept for what a reconnect or the
+ * teardown changes (addresses, routes, the kill switch, resolvectl); programs sshtun runs get it as an ambient
+ * capability. Where the tunnel's DNS may go to /etc/resolv.conf, the process alone also keeps what creating,
+ * renaming and giving root's owner to files in /etc takes; through resolvconf (a program writing root's files)
+ * sshtun stays root and says so. Then --pidfile, written by whoever sshtun now is. 0, or -1 with one line.
+ */
+static int after_start(struct sshtun *h, const struct priv_user *pu, const char *pidfile, int level)
+{
+	uint64_t keep = PRIV_CAP_NET_ADMIN;
+	char caps[160], line[1024];
+	int way = sshtun_dns_way(h);
+
+	if (way == SSHTUN_DNS_RESOLVCONF) {
+		snprintf(line, sizeof(line), "staying root, not becoming %s: the tunnel's DNS goes through resolvconf, "
+			"which writes files only root may; with systemd-resolved running, or without TunnelDNS and "
+			"TunnelConfigCommand, sshtun runs as %s", pu->name, pu->name);
+		if (level >= SSHTUN_LOG_WARN) {
+			log_stderr(NULL, SSHTUN_LOG_WARN, line);
+		}
+		if (priv_restore() != 0) {
+			return -1;
+		}
+	} else {
+		if (way == SSHTUN_DNS_FILE) {
+			keep |= PRIV_CAP_DAC_OVERRIDE | PRIV_CAP_CHOWN | PRIV_CAP_FOWNER;
+		}
+		if (priv_drop(pu, keep, PRIV_CAP_NET_ADMIN) != 0) {
+			priv_rescue();
+			return -1;
+		}
+		if (level >= SSHTUN_LOG_DEBUG1) {
+			priv_caps_text(keep, caps, sizeof(caps));
+			snprintf(line, sizeof(line), "running as %s (uid %u, gid %u, from %s) from here on, keeping %s",
+				pu->name, (unsigned)pu->uid, (unsigned)pu->gid, pu->from, caps);
+			log_stderr(NULL, SSHTUN_LOG_DEBUG1, line);
+		}
+	}
+	return pidfile && svc_pidfile_write(pidfile) != 0 ? -1 : 0;
 }
 
 /* SIGUSR1: one line on how the tunnel does. */
@@ -144,7 +218,7 @@ static void on_signal(int sig)
  * never lost between checking the flag and waiting: one system call per wakeup. INT and TERM stop cleanly, HUP
  * reconnects now (before a tunnel was up: it stops), USR1 prints a status line.
  */
-static int run(struct sshtun **hp)
+static int run(struct sshtun **hp, const struct priv_user *pu, const char *pidfile, int level)
 {
 	struct sshtun *h = *hp;
 	struct sigaction sa;
@@ -172,6 +246,10 @@ static int run(struct sshtun **hp)
 	sshtun_set_prompt_cb(h, cli_ask, h);
 	cli_ask_set_sigmask(&waitmask);
 	r = sshtun_start(h);
+	if (r == 0 && pu->drop && after_start(h, pu, pidfile, level) != 0) {
+		sshtun_stop(h);	/* with what rights are left: the device, routes and kill switch go */
+		return 1;
+	}
 	while (r == 0 && sshtun_status(h) < SSHTUN_STOPPED) {
 		if (got_usr1) {
 			got_usr1 = 0;
@@ -236,6 +314,7 @@ static int query(const char *kind)
 int main(int argc, char **argv)
 {
 	struct cli_opts o;
+	struct priv_user pu;
 	struct sshtun *h = NULL;
 	int r, level;
 
@@ -267,17 +346,24 @@ int main(int argc, char **argv)
 	o.h = NULL;
 	level = o.quiet ? SSHTUN_LOG_ERROR : SSHTUN_LOG_WARN + o.verbose + (o.verbose > 0);
 	sshtun_set_log(h, log_stderr, NULL, level);
-	r = apply_options(h, &o);
-	if (r != 0) {
-		fprintf(stderr, "sshtun: %s; %s\n", sshtun_strerror(r), sshtun_errhint(r));
+	if (priv_target(&pu, o.user) != 0) {
+		r = 2;
+	} else if (pu.drop && priv_assume(&pu) != 0) {
+		r = 1;
+	} else if (pu.drop && o.pidfile && pidfile_dir_ok(o.pidfile, &pu) != 0) {
+		r = 2;
+	} else if ((r = apply_options(h, &o, &pu)) != 0) {
+		if (r != SSHTUN_ERR_SYS) {
+			fprintf(stderr, "sshtun: %s; %s\n", sshtun_strerror(r), sshtun_errhint(r));
+		}
 		r = exit_status(r);
 	} else if (o.background && svc_fork() != 0) {
 		fprintf(stderr, "sshtun: -f: cannot fork: %s\n", strerror(errno));
 		r = 1;
-	} else if (o.pidfile && svc_pidfile_write(o.pidfile) != 0) {
+	} else if (!pu.drop && o.pidfile && svc_pidfile_write(o.pidfile) != 0) {
 		r = 1;
 	} else {
-		r = run(&h);
+		r = run(&h, &pu, o.pidfile, level);
 		svc_pidfile_remove();
 	}
 	sshtun_del(h);

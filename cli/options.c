@@ -171,6 +171,12 @@ static int one_option(struct cli_opts *o, int ch, const char *arg, int *saw_w)
 		o->pidfile = arg;
 		return 0;
 	case 'K': o->cleanup = 1; return 0;
+	case 'U':
+		if (!arg[0]) {
+			return usage_error("--user needs a user name or uid");
+		}
+		o->user = arg;
+		return 0;
 	case 'h': o->help = 1; return 0;
 	case 'q': o->quiet = 1; return 0;
 	case 'V': o->version = 1; return 0;
@@ -204,6 +210,7 @@ static int parse(struct cli_opts *o, int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "pidfile", required_argument, NULL, 'P' },
 		{ "cleanup", no_argument, NULL, 'K' },
+		{ "user", required_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char bad[64];
@@ -285,7 +292,7 @@ void cli_opts_free(struct cli_opts *o)
 static const char usage_text[] =
 "usage: sshtun [-46CfhqVv] [-F configfile] [-i identity_file] [-l login_name]\n"
 "              [-m mac_spec] [-o option] [-p port] [-w local_tun[:remote_tun]]\n"
-"              [--pidfile file] [user@]host\n"
+"              [--pidfile file] [--user user] [user@]host\n"
 "       sshtun -Q query\n"
 "       sshtun --cleanup\n"
 "\n"
@@ -300,6 +307,11 @@ static const char usage_text[] =
 "  -f               go to the background once the tunnel is up and configured (the\n"
 "                   command exits 0 then, or non-zero with the reason); logs to syslog\n"
 "  --pidfile file   write the running process's pid to file (removed at exit)\n"
+"  --user user      run as root: once the device is open, become this user (a name or\n"
+"                   uid) keeping CAP_NET_ADMIN alone (with the rights to write\n"
+"                   /etc/resolv.conf too when the tunnel's DNS goes there); the\n"
+"                   user's HOME, ~/.ssh/config, keys and known_hosts are used.\n"
+"                   Default under sudo: the user who ran it; root: stay root\n"
 "  --cleanup        remove the kill switch's nftables table a crashed sshtun left\n"
 "  -F configfile    read this file instead of ~/.ssh/config and /etc/ssh/ssh_config\n"
 "                   (none: read no configuration file)\n"

@@ -24,11 +24,12 @@ struct cli_opts {
 	int background;			/* -f: to the background once the tunnel is up and configured */
 	const char *pidfile;		/* --pidfile FILE: the running process's pid, removed at exit */
 	int cleanup;			/* --cleanup: remove what a crashed sshtun left (the kill switch's table) */
+	const char *user;		/* --user NAME|UID: the user root becomes after the start (cli/privdrop.h) */
 };
 
 /*
- * Parses argv: sshtun [-46CfhqVv] [-F configfile] [--pidfile file] [-i identity_file] [-l login_name]
- * [-o option] [-p port] [-w local_tun[:remote_tun]] [user@]host.
+ * Parses argv: sshtun [-46CfhqVv] [-F configfile] [--pidfile file] [--user user] [-i identity_file]
+ * [-l login_name] [-o option] [-p port] [-w local_tun[:remote_tun]] [user@]host.
  * On a usage error prints one line to stderr naming the problem and returns
  * SSHTUN_ERR_CONFIG. Sets host, and User from user@.
  */

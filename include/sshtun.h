@@ -111,6 +111,17 @@ SSHTUN_API int sshtun_reload(struct sshtun *h);
  * TunnelKillSwitch nftables table. Lines go to fn (may be NULL). 0, or SSHTUN_ERR_SYS.
  */
 SSHTUN_API int sshtun_cleanup(sshtun_log_fn fn, void *ud);
+/*
+ * How this handle would set the tunnel's DNS if it set it now, for a program that gives up rights after
+ * sshtun_start (the sshtun program drops from root to a user): SSHTUN_DNS_NONE when its configuration can bring
+ * no DNS (no TunnelDNS and no TunnelConfigCommand), else the way the system offers: SSHTUN_DNS_RESOLVECTL
+ * (systemd-resolved runs and resolvectl is found; resolved takes CAP_NET_ADMIN), SSHTUN_DNS_RESOLVCONF (the
+ * resolvconf program, which writes files root owns) or SSHTUN_DNS_FILE (/etc/resolv.conf, written and put back
+ * by this process: it needs to create and rename files in /etc and give them root's owner and mode). Runs
+ * nothing; the answer may change if the system's DNS service starts or stops later.
+ */
+enum sshtun_dns_way { SSHTUN_DNS_NONE = 0, SSHTUN_DNS_RESOLVECTL, SSHTUN_DNS_RESOLVCONF, SSHTUN_DNS_FILE };
+SSHTUN_API int sshtun_dns_way(const struct sshtun *h);
 /* Begins a clean close: the channel is closed, what was configured removed, the server told. */
 SSHTUN_API int sshtun_stop(struct sshtun *h);
 

@@ -367,6 +367,23 @@ int sshtun_reconnect(struct sshtun *h)
 	return conn_reconnect_now(h, "reconnecting as asked");
 }
 
+int sshtun_dns_way(const struct sshtun *h)
+{
+	const char *cmd = h->cfg.tunnel_config_command;
+
+	if (h->cfg.n_tunnel_dns == 0 && (!cmd || !cmd[0])) {
+		return SSHTUN_DNS_NONE;	/* nothing can bring DNS servers or domains */
+	}
+	switch (dns_method_now(&h->dns)) {
+	case DNS_RESOLVED:
+		return SSHTUN_DNS_RESOLVECTL;
+	case DNS_RESOLVCONF:
+		return SSHTUN_DNS_RESOLVCONF;
+	default:
+		return SSHTUN_DNS_FILE;
+	}
+}
+
 int sshtun_cleanup(sshtun_log_fn fn, void *ud)
 {
 	struct lg log = { (lg_fn)fn, ud, LG_INFO };

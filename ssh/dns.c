@@ -541,7 +541,8 @@ static int write_atomic(const char *path, const uint8_t *data, size_t len, mode_
 	if (fd < 0) {
 		return -1;
 	}
-	if (fchown(fd, uid, gid) != 0 && geteuid() == 0) {
+	/* A chown that changes nothing may fail harmlessly (no CAP_CHOWN); one that does must not. */
+	if (fchown(fd, uid, gid) != 0 && (uid != geteuid() || gid != getegid())) {
 		goto fail;
 	}
 	if (fchmod(fd, mode) != 0) {
@@ -674,7 +675,11 @@ static int apply_file(struct dns_state *s, const uint8_t *text, size_t len, cons
 	}
 	memcpy(s->ours, text, len);
 	s->ours_len = len;
-	if (write_atomic(path, text, len, 0644, geteuid(), getegid()) != 0) {
+	/*
+	 * Ours keeps the owner of the file it replaces (root's stays root's even when the process is no longer root:
+	 * cli/privdrop.c keeps CAP_CHOWN and CAP_FOWNER for this); with none there, ours.
+	 */
+	if (write_atomic(path, text, len, 0644, s->had_file ? s->uid : geteuid(), s->had_file ? s->gid : getegid()) != 0) {
 		e = errno;
 		LG_E(log, "dns: cannot write %s: %s", path, strerror(e));
 		file_forget(s);
@@ -834,6 +839,16 @@ int dns_apply(struct dns_state *s, const char *ifname, int ifindex, const struct
 		LG_D1(log, "dns: %u servers and %u domains for %s through %s", nservers, ndomains, ifname, how);
 	}
 	return 0;
+}
+
+int dns_method_now(const struct dns_state *s)
+{
+	char prog[sizeof(s->prog)];
+
+	if (resolved_running(s) && find_prog(s, "resolvectl", prog, sizeof(prog)) == 0) {
+		return DNS_RESOLVED;
+	}
+	return find_prog(s, "resolvconf", prog, sizeof(prog)) == 0 ? DNS_RESOLVCONF : DNS_FILE;
 }
 
 int dns_restore(struct dns_state *s, const struct lg *log)

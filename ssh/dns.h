@@ -91,4 +91,11 @@ int dns_apply(struct dns_state *s, const char *ifname, int ifindex, const struct
  */
 int dns_restore(struct dns_state *s, const struct lg *log);
 
+/*
+ * The way dns_apply would take if it ran now (DNS_RESOLVED, DNS_RESOLVCONF or DNS_FILE), by the same tests
+ * and overrides; runs nothing. For a program that gives up rights after the start: (b) and (c) write files root
+ * owns, (a) asks systemd-resolved, which takes CAP_NET_ADMIN.
+ */
+int dns_method_now(const struct dns_state *s);
+
 #endif

@@ -450,6 +450,41 @@ static void test_resolvectl(void **state)
 	assert_non_null(strstr(f->log, "is gone"));
 }
 
+/* What dns_apply would take, asked without running anything: the same order (a), (b), (c). */
+static void test_method_now(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(dns_method_now(&f->s), DNS_FILE);
+	script(f, "resolvectl", NULL);
+	assert_int_equal(dns_method_now(&f->s), DNS_FILE);	/* resolvectl, but resolved does not answer */
+	script(f, "resolvconf", NULL);
+	assert_int_equal(dns_method_now(&f->s), DNS_RESOLVCONF);
+	resolved_listens(f, 1);
+	assert_int_equal(dns_method_now(&f->s), DNS_RESOLVED);
+	assert_string_equal(calls(f), "");
+}
+
+/* The file written keeps the owner of the one it replaces (root's stays root's when the writer is not root). */
+static void test_file_keeps_owner(void **state)
+{
+	struct fx *f = *state;
+	struct stat st;
+
+	if (geteuid() != 0) {
+		skip();
+	}
+	write_bytes(f->conf, "nameserver 192.0.2.1\n", 21, 0644);
+	assert_int_equal(chown(f->conf, 65534, 65534), 0);
+	assert_int_equal(apply(f, 1, 0), 0);
+	assert_int_equal(lstat(f->conf, &st), 0);
+	assert_int_equal(st.st_uid, 65534);
+	assert_int_equal(st.st_gid, 65534);
+	assert_int_equal(dns_restore(&f->s, &f->lg), 0);
+	assert_int_equal(lstat(f->conf, &st), 0);
+	assert_int_equal(st.st_uid, 65534);
+}
+
 /* ---- failures ---- */
 
 static void test_tool_fails(void **state)
@@ -595,6 +630,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_file_absent_and_limits, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_resolvconf, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_resolvectl, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_method_now, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_file_keeps_owner, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_tool_fails, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_resolvconf_fails_and_hangs, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_values, fx_setup, fx_teardown),
