@@ -64,29 +64,35 @@ static void hop_prompt(void *ud, const struct sshtun_prompt *p)
 	}
 }
 
-static int hop_config(struct sshtun *j, const struct sshtun *h, const char *list, const struct cfg_hop *hop)
+/* One configuration line for the hop, written as printf writes it. */
+static int hop_line(struct sshtun *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int hop_line(struct sshtun *j, const char *fmt, ...)
 {
 	char line[FILE_MAX_LINE + 16];
-	int r;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	return cfg_apply(&j->cfg, line, "ProxyJump", &j->log);
+}
+
+static int hop_config(struct sshtun *j, const struct sshtun *h, const char *list, const struct cfg_hop *hop)
+{
+	int r = 0;
 
 	/* As ssh runs "ssh -l user -p port -F file -J rest host": the list's values first (they win), then the files. */
 	if (hop->start > 0) {
-		snprintf(line, sizeof(line), "ProxyJump %.*s", (int)(hop->start - 1), list);
-		if ((r = cfg_apply(&j->cfg, line, "ProxyJump", &j->log)) != 0) {
-			return r;
-		}
+		r = hop_line(j, "ProxyJump %.*s", (int)(hop->start - 1), list);
 	}
-	if (hop->user[0]) {
-		snprintf(line, sizeof(line), "User %s", hop->user);
-		if ((r = cfg_apply(&j->cfg, line, "ProxyJump", &j->log)) != 0) {
-			return r;
-		}
+	if (r == 0 && hop->user[0]) {
+		r = hop_line(j, "User %s", hop->user);
 	}
-	if (hop->port) {
-		snprintf(line, sizeof(line), "Port %d", hop->port);
-		if ((r = cfg_apply(&j->cfg, line, "ProxyJump", &j->log)) != 0) {
-			return r;
-		}
+	if (r == 0 && hop->port) {
+		r = hop_line(j, "Port %d", hop->port);
+	}
+	if (r != 0) {
+		return r;
 	}
 	if (!(j->cfg.host = strdup(hop->host))) {
 		return SSHTUN_ERR_NOMEM;
@@ -95,14 +101,11 @@ static int hop_config(struct sshtun *j, const struct sshtun *h, const char *list
 		return r;
 	}
 	/* What the files left unset: the parent's BatchMode and connect timeout (a hop must not hang a reconnect). */
-	if (h->cfg.batch_mode == 1 && (r = cfg_apply(&j->cfg, "BatchMode yes", "ProxyJump", &j->log)) != 0) {
+	if (h->cfg.batch_mode == 1 && (r = hop_line(j, "BatchMode yes")) != 0) {
 		return r;
 	}
-	if (h->cfg.connect_timeout > 0) {
-		snprintf(line, sizeof(line), "ConnectTimeout %d", h->cfg.connect_timeout);
-		if ((r = cfg_apply(&j->cfg, line, "ProxyJump", &j->log)) != 0) {
-			return r;
-		}
+	if (h->cfg.connect_timeout > 0 && (r = hop_line(j, "ConnectTimeout %d", h->cfg.connect_timeout)) != 0) {
+		return r;
 	}
 	/* A hop opens no tunnel: what the files say of tunnels for that host does not concern it. */
 	j->cfg.tunnel = CFG_TUNNEL_UNSET;
