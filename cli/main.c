@@ -71,7 +71,7 @@ static void on_status(void *ud, int status)
 	struct sshtun_info info;
 	char text[600];
 
-	sshtun_get_info(h, &info);
+	sshtun_get_info(h, &info, sizeof(info));
 	if (status == SSHTUN_RECONNECTING) {
 		snprintf(text, sizeof(text), "STATUS=reconnecting: %.500s", info.last_loss);
 		svc_notify(text);
@@ -189,7 +189,7 @@ static void status_line(struct sshtun *h)
 	int st = sshtun_status(h);
 	char line[1400];
 
-	sshtun_get_info(h, &info);
+	sshtun_get_info(h, &info, sizeof(info));
 	snprintf(line, sizeof(line), "status: %s, %s%s%s, up %llu s (first up %llu s ago), %llu bytes out, %llu in, "
 		"%u rekeys, last round trip %u.%03u ms, %u reconnects%s%s",
 		st >= 0 && st < (int)(sizeof(names) / sizeof(names[0])) ? names[st] : "?", info.device,

@@ -196,8 +196,12 @@ struct sshtun_info {
 	uint64_t first_up_s;	/* seconds since it first came up */
 	char last_loss[768];	/* why the connection was last lost ("" if never) */
 };
-/* Facts about the running tunnel. */
-SSHTUN_API int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info);
+/*
+ * Facts about the running tunnel, at any time. size is sizeof(struct sshtun_info) as the caller was compiled:
+ * the struct only grows at its end, and a library newer than the caller writes only that many bytes. 0, or
+ * SSHTUN_ERR_INVAL for a NULL info or a size smaller than the first release's struct.
+ */
+SSHTUN_API int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info, size_t size);
 /* SyslogFacility as <syslog.h>'s LOG_* value (LOG_USER unless set), for a program that logs to syslog; after sshtun_start. */
 SSHTUN_API int sshtun_syslog_facility(const struct sshtun *h);
 

@@ -411,7 +411,8 @@ int sshtun_syslog_facility(const struct sshtun *h)
 	return h->cfg.syslog_facility == CFG_UNSET ? LOG_USER : h->cfg.syslog_facility;
 }
 
-int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info)
+/* Everything sshtun_get_info reports, in this build's struct. */
+static void get_info(const struct sshtun *h, struct sshtun_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	snprintf(info->device, sizeof(info->device), "%s", h->dev.name);
@@ -468,6 +469,18 @@ int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info)
 		snprintf(info->mac, sizeof(info->mac), "%s", tp_mac_name(h->tp) ? tp_mac_name(h->tp) : "");
 		snprintf(info->compression, sizeof(info->compression), "%s", tp_comp_name(h->tp));
 	}
+}
+
+int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info, size_t size)
+{
+	struct sshtun_info all;
+
+	/* The caller's struct may be an older, shorter one: only its size is written. */
+	if (!info || size < offsetof(struct sshtun_info, mtu)) {
+		return SSHTUN_ERR_INVAL;
+	}
+	get_info(h, &all);
+	memcpy(info, &all, size < sizeof(all) ? size : sizeof(all));
 	return 0;
 }
 

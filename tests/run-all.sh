@@ -23,7 +23,7 @@ COPY=
 # nftables: sshtun-server's --nat (tests/interop/test_sshtun_server.sh skips that part without nft)
 PKGS="build-essential clang pkg-config libsodium-dev libssl-dev zlib1g-dev libcmocka-dev libclang-rt-14-dev
 openssh-server openssh-client iproute2 iputils-ping iperf3 procps netcat-openbsd gnuplot-nox openssl valgrind
-nftables radvd libnftables-dev"
+nftables radvd libnftables-dev libglib2.0-dev"
 
 # ---- reporting ----
 
@@ -261,6 +261,13 @@ build_minimal() {
 	fi
 }
 
+# The ABI as an embedder meets it (tests/abi-check.sh): soname, exported symbols, install, pkg-config, examples.
+abi_tests() {
+	section "library ABI"
+	step 300 "$LOGS/abi-check.log" sh tests/abi-check.sh
+	tally "$LOGS/abi-check.log" $? "abi-check"
+}
+
 check_layers() {
 	section "layers"
 	if step 60 "$LOGS/check-layers.log" make check-layers; then
@@ -429,6 +436,7 @@ build_gcc
 build_clang
 build_minimal
 check_layers
+abi_tests
 unit_tests
 ct_tests
 interop_tests

@@ -116,7 +116,7 @@ static void on_status(void *ud, int status)
 	struct rec *r = ud;
 	struct sshtun_info info;
 
-	if (status == SSHTUN_UP && sshtun_get_info(r->h, &info) == 0) {
+	if (status == SSHTUN_UP && sshtun_get_info(r->h, &info, sizeof(info)) == 0) {
 		snprintf(r->cipher, sizeof(r->cipher), "%s", info.cipher);
 		snprintf(r->kex, sizeof(r->kex), "%s", info.kex);
 		printf("record: tunnel up\n");

@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 		sshtun_del(h);
 		return 1;
 	}
-	sshtun_get_info(h, &info);
+	sshtun_get_info(h, &info, sizeof(info));
 	printf("up %s\n", info.device);
 	printf("longest dispatch %ld ms\n", longest);
 	sshtun_stop(h);

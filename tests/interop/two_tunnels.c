@@ -63,7 +63,7 @@ int main(int argc, char **argv)
 			sshtun_dispatch_event(h[i]);
 			if (sshtun_status(h[i]) == SSHTUN_UP && !reported[i]) {
 				reported[i] = 1;
-				sshtun_get_info(h[i], &info);
+				sshtun_get_info(h[i], &info, sizeof(info));
 				printf("up %s\n", info.device);
 				fflush(stdout);
 			}
