@@ -26,7 +26,7 @@ extern "C" {
  *   sshtun_stop(h) (from anywhere) begins a clean close; sshtun_del(h) frees.
  * No function blocks for long: all network and device I/O is non-blocking,
  * ssh-agent requests included (an agent may wait for its user's
- * confirmation). Name resolution in sshtun_start is the exception.
+ * confirmation), and the server's name is resolved in a thread of its own.
  * Questions for the
  * user (passphrases, passwords, keyboard-interactive, a new host key) are
  * events: see sshtun_set_prompt_cb. Handles are independent; a

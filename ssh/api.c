@@ -27,6 +27,7 @@ int sshtun_new(struct sshtun **out)
 	h->nl.fd = -1;
 	h->lc_pidfd = -1;
 	h->jump.fd = -1;
+	h->resolve_fd = -1;
 	*out = h;
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include "ssh/key.h"
 #include "ssh/netcfg.h"
 #include "ssh/rconf.h"
+#include "ssh/resolve.h"
 #include "transport/transport.h"
 #include "transport/userauth.h"
 #include "tun/offload.h"
@@ -131,6 +132,8 @@ struct sshtun {
 	int epfd;
 	int sock;
 	pid_t proxy_pid;	/* ProxyCommand's process, 0 none */
+	struct resolve_job *resolving;	/* the server's name being resolved (resolve.c), NULL none */
+	int resolve_fd;			/* its eventfd, in the epoll set while resolving */
 	struct addrinfo *ai_list;	/* the server's addresses while connecting (io.c), ai_cur the one tried */
 	struct addrinfo *ai_cur;
 	int ai_errno;		/* the last address's error */

@@ -43,7 +43,7 @@ enum {
 	COALESCE_US = 500
 };
 
-enum { EV_SOCK = 1, EV_TUN = 2, EV_TIMER = 3, EV_FLUSH = 4, EV_WAKE = 5, EV_AGENT = 6, EV_CHILD = 7, EV_JUMP = 8, EV_RELAY = 9 };
+enum { EV_SOCK = 1, EV_TUN = 2, EV_TIMER = 3, EV_FLUSH = 4, EV_WAKE = 5, EV_AGENT = 6, EV_CHILD = 7, EV_JUMP = 8, EV_RELAY = 9, EV_RESOLVED = 10 };
 
 uint64_t io_now_ms(void)
 {
@@ -202,8 +202,23 @@ static int connect_proxy(struct sshtun *h)
 	return watch_sock(h, sv[0]);
 }
 
+/* A resolution still running is given up (its thread frees what it has when getaddrinfo returns). */
+static void stop_resolving(struct sshtun *h)
+{
+	if (!h->resolving) {
+		return;
+	}
+	if (h->epfd >= 0) {
+		epoll_ctl(h->epfd, EPOLL_CTL_DEL, h->resolve_fd, NULL);
+	}
+	resolve_abandon(h->resolving);
+	h->resolving = NULL;
+	h->resolve_fd = -1;
+}
+
 void io_close_sock(struct sshtun *h)
 {
+	stop_resolving(h);
 	conn_jump_free(h);
 	if (h->jump.fd >= 0) {	/* a hop's end of the socketpair */
 		close(h->jump.fd);
@@ -336,7 +351,48 @@ void io_free_addrs(struct sshtun *h, int force)
 	h->ai_list = NULL;
 }
 
-/* Resolves the server and connects to its addresses in the order the resolver gives them. */
+/* The addresses are known: the kill switch, then the first connect. */
+static int connect_addrs(struct sshtun *h)
+{
+	int r;
+
+	/* The kill switch goes on before the first packet leaves: from here only the server's addresses are reached. */
+	if (h->cfg.tunnel_kill_switch == 1 && !h->jump.parent && !h->ks.on && (r = ks_enable(&h->ks, h->dev.name, h->ai_list, &h->log)) != 0) {
+		conn_fail(h, r, "cannot put the kill switch in place (TunnelKillSwitch); see the line above");
+		return r;
+	}
+	h->ai_cur = h->ai_list;
+	h->ai_errno = 0;
+	h->attempts_left = h->cfg.connection_attempts > 1 ? h->cfg.connection_attempts - 1 : 0;
+	return try_next(h);
+}
+
+/* The resolver's thread is done (its eventfd is readable). */
+static int on_resolved(struct sshtun *h)
+{
+	struct resolve_job *job = h->resolving;
+	int rc;
+
+	if (!job) {
+		return 0;
+	}
+	epoll_ctl(h->epfd, EPOLL_CTL_DEL, h->resolve_fd, NULL);
+	h->resolving = NULL;
+	h->resolve_fd = -1;
+	rc = resolve_finish(job, &h->ai_list);
+	if (rc != 0) {
+		h->ai_list = NULL;
+		conn_fail(h, SSHTUN_ERR_RESOLVE, "cannot resolve %s: %s; check the host name or HostName in ssh_config",
+			h->cfg.hostname, gai_strerror(rc));
+		return SSHTUN_ERR_RESOLVE;
+	}
+	return connect_addrs(h);
+}
+
+/*
+ * Resolves the server (in a thread of its own: the event loop never waits for DNS) and connects to its
+ * addresses in the order the resolver gives them.
+ */
 int io_connect(struct sshtun *h)
 {
 	struct addrinfo hints;
@@ -358,28 +414,21 @@ int io_connect(struct sshtun *h)
 		return watch_sock(h, fd);
 	}
 	io_free_addrs(h, 0);
-	if (!h->ai_list) {
-		memset(&hints, 0, sizeof(hints));
-		hints.ai_family = h->cfg.address_family > 0 ? h->cfg.address_family : AF_UNSPEC;
-		hints.ai_socktype = SOCK_STREAM;
-		snprintf(port, sizeof(port), "%d", h->cfg.port);
-		r = getaddrinfo(h->cfg.hostname, port, &hints, &h->ai_list);
-		if (r != 0) {
-			h->ai_list = NULL;
-			conn_fail(h, SSHTUN_ERR_RESOLVE, "cannot resolve %s: %s; check the host name or HostName in ssh_config",
-				h->cfg.hostname, gai_strerror(r));
-			return SSHTUN_ERR_RESOLVE;
-		}
+	if (h->ai_list) {
+		return connect_addrs(h);	/* kept for the kill switch: nothing is resolved again */
 	}
-	/* The kill switch goes on before the first packet leaves: from here only the server's addresses are reached. */
-	if (h->cfg.tunnel_kill_switch == 1 && !h->jump.parent && !h->ks.on && (r = ks_enable(&h->ks, h->dev.name, h->ai_list, &h->log)) != 0) {
-		conn_fail(h, r, "cannot put the kill switch in place (TunnelKillSwitch); see the line above");
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = h->cfg.address_family > 0 ? h->cfg.address_family : AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(port, sizeof(port), "%d", h->cfg.port);
+	if ((r = resolve_start(h->cfg.hostname, port, &hints, &h->resolving, &h->resolve_fd)) != 0 ||
+	    (r = ep_set(h, EPOLL_CTL_ADD, h->resolve_fd, EPOLLIN, EV_RESOLVED) != 0 ? SSHTUN_ERR_SYS : 0) != 0) {
+		stop_resolving(h);
+		conn_fail(h, r, "cannot start resolving %s: %s", h->cfg.hostname, sshtun_strerror(r));
 		return r;
 	}
-	h->ai_cur = h->ai_list;
-	h->ai_errno = 0;
-	h->attempts_left = h->cfg.connection_attempts > 1 ? h->cfg.connection_attempts - 1 : 0;
-	return try_next(h);
+	LG_D1(&h->log, "resolving %s", h->cfg.hostname);
+	return 0;
 }
 
 /* From the timer: ConnectionAttempts' next walk of the address list. */
@@ -826,6 +875,9 @@ int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask)
 			break;
 		case EV_JUMP:
 			r = conn_jump_dispatch(h);
+			break;
+		case EV_RESOLVED:
+			r = on_resolved(h);
 			break;
 		case EV_RELAY:
 			if (h->tp) {
