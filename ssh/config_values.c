@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sshtun_err.h"
+#include "util/features.h"
 #include "util/wire.h"
 
 /* ---- the syntax of values ---- */
@@ -575,6 +576,12 @@ int cfg_finish(struct cfg *c, const struct lg *log)
 	if (c->tunnel_kill_switch == 1 && c->proxy_command && c->proxy_command[0]) {
 		LG_E(log, "TunnelKillSwitch yes with ProxyCommand: the proxy's own connections cannot be let through; "
 			"drop one of them");
+		return SSHTUN_ERR_CONFIG;
+	}
+	def_int(&c->tunnel_seccomp, 0);
+	if (c->tunnel_seccomp == 1 && !SSHTUN_SECCOMP) {
+		LG_E(log, "TunnelSeccomp yes: this build has no seccomp filter (built with --without-seccomp, or for an "
+			"architecture other than x86-64 and aarch64); set TunnelSeccomp no");
 		return SSHTUN_ERR_CONFIG;
 	}
 	def_int(&c->tcp_keepalive, 1);
