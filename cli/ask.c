@@ -160,6 +160,13 @@ static int use_askpass(const char **prog)
 	return use && allow;
 }
 
+int cli_ask_may_spawn(void)
+{
+	const char *prog;
+
+	return use_askpass(&prog);
+}
+
 void cli_ask(void *ud, const struct sshtun_prompt *p)
 {
 	struct sshtun *h = ud;

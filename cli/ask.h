@@ -11,6 +11,8 @@
  * and a display is set. Answers at once with sshtun_answer, or declines (a line says why).
  */
 void cli_ask(void *ud, const struct sshtun_prompt *p);
+/* 1 if a question would be answered by running the askpass program (what the seccomp filter must allow). */
+int cli_ask_may_spawn(void);
 /* Signal numbers that end a question early (the caller's SIGINT/SIGTERM/SIGHUP), as a mask to unblock while asking. */
 void cli_ask_set_sigmask(const void *sigmask);
 

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "cli/ask.h"
@@ -214,6 +215,119 @@ static void on_signal(int sig)
 }
 
 /*
+ * TunnelSeccomp: a system call outside the filter is not made; it raises SIGSYS in the thread that made it
+ * (SECCOMP_RET_TRAP). The handler makes the call fail with EPERM and says which call it was, in one line written
+ * at once (whatever state the process is in); the loop then stops the tunnel cleanly, so that the addresses,
+ * routes, DNS and kill switch are undone rather than left behind by a killed process (what
+ * SECCOMP_RET_KILL_PROCESS would do). Exit status 1.
+ */
+static volatile sig_atomic_t sigsys_nr = -1;
+
+#if defined(__x86_64__)
+#define ARCH_NAME "x86_64"
+#elif defined(__aarch64__)
+#define ARCH_NAME "aarch64"
+#endif
+
+#ifdef ARCH_NAME
+#ifndef SYS_SECCOMP
+#define SYS_SECCOMP 1	/* si_code of a SIGSYS from seccomp (linux/asm-generic/siginfo.h; glibc lacks it) */
+#endif
+
+/* "... system call N (arch) ...": the line, formatted with async-signal-safe code only. */
+static size_t sigsys_line(char *buf, size_t len, int nr)
+{
+	static const char head[] = "sshtun: TunnelSeccomp: system call ";
+	static const char tail[] = " (" ARCH_NAME ") is not on the filter's list: it was refused and sshtun stops; "
+		"run with -o TunnelSeccomp=no, and please report the number\n";
+	char digits[16];
+	size_t n = 0, d = 0;
+	unsigned v = nr < 0 ? 0u : (unsigned)nr;
+
+	do {
+		digits[d++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && d < sizeof(digits));
+	if (sizeof(head) - 1 + d + sizeof(tail) - 1 > len) {
+		return 0;
+	}
+	memcpy(buf, head, sizeof(head) - 1);
+	n = sizeof(head) - 1;
+	while (d) {
+		buf[n++] = digits[--d];
+	}
+	memcpy(buf + n, tail, sizeof(tail) - 1);
+	return n + sizeof(tail) - 1;
+}
+
+static void on_sigsys(int sig, siginfo_t *si, void *ctx)
+{
+	ucontext_t *uc = ctx;
+	int saved = errno;
+
+	(void)sig;
+	if (si->si_code != SYS_SECCOMP) {
+		return;	/* sent by someone (kill -SYS): nothing was refused */
+	}
+	if (sigsys_nr < 0) {
+		char line[300];
+		size_t n = sigsys_line(line, sizeof(line), si->si_syscall);
+
+		sigsys_nr = si->si_syscall;
+		if (n && write(STDERR_FILENO, line, n) < 0) {
+			/* nowhere to say it: the exit status still does */
+		}
+	}
+	/* The return value register holds the call's number now: make it the error a refused call gives. */
+#if defined(__x86_64__)
+	uc->uc_mcontext.gregs[REG_RAX] = -EPERM;
+#else
+	uc->uc_mcontext.regs[0] = (unsigned long long)-EPERM;
+#endif
+	errno = saved;
+}
+#endif
+
+/* 1 if the filter refused a call; in the background (stderr is /dev/null) the line goes to syslog, once. */
+static int sigsys_seen(void)
+{
+	static int logged;
+
+	if (sigsys_nr < 0) {
+		return 0;
+	}
+#ifdef ARCH_NAME
+	if (svc_detached() && !logged) {
+		char line[300];
+		size_t n = sigsys_line(line, sizeof(line), sigsys_nr);
+
+		logged = 1;
+		if (n > 8) {
+			line[n - 1] = '\0';	/* no newline, and no "sshtun: ": syslog names us */
+			svc_syslog(SSHTUN_LOG_ERROR, line + 8);
+		}
+	}
+#endif
+	return 1;
+}
+
+/* TunnelSeccomp's filter for the whole process (nothing without it); 0, or 1 after the library's one line. */
+static int sandbox(struct sshtun *h)
+{
+#ifdef ARCH_NAME
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sigsys;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSYS, &sa, NULL);
+#endif
+	/* An askpass program answering a question later runs under the filter too: say so. */
+	return sshtun_sandbox(h, cli_ask_may_spawn() ? SSHTUN_SANDBOX_SPAWN : 0) == 0 ? 0 : 1;
+}
+
+/*
  * SIGINT, SIGTERM, SIGHUP and SIGUSR1 stay blocked except while the library waits (epoll_pwait), so a signal is
  * never lost between checking the flag and waiting: one system call per wakeup. INT and TERM stop cleanly, HUP
  * reconnects now (before a tunnel was up: it stops), USR1 prints a status line.
@@ -250,7 +364,15 @@ static int run(struct sshtun **hp, const struct priv_user *pu, const char *pidfi
 		sshtun_stop(h);	/* with what rights are left: the device, routes and kill switch go */
 		return 1;
 	}
+	/* After start and any privilege drop: the seccomp filter comes last, once everything is set up. */
+	if (r == 0 && sandbox(h) != 0) {
+		sshtun_stop(h);
+		return 1;
+	}
 	while (r == 0 && sshtun_status(h) < SSHTUN_STOPPED) {
+		if (sigsys_seen() && !got_signal) {
+			got_signal = SIGSYS;
+		}
 		if (got_usr1) {
 			got_usr1 = 0;
 			status_line(h);
@@ -275,6 +397,9 @@ static int run(struct sshtun **hp, const struct priv_user *pu, const char *pidfi
 			continue;
 		}
 		sshtun_dispatch_wait(h, sshtun_timeout_ms(h), &waitmask);
+	}
+	if (sigsys_seen()) {
+		return 1;
 	}
 	if (sshtun_error(h)) {
 		fprintf(stderr, "sshtun: %s\n", sshtun_error_text(h)[0] ? sshtun_error_text(h) : sshtun_strerror(sshtun_error(h)));

@@ -399,6 +399,9 @@ static const char usage_text[] =
 "  TCPKeepAlive      yes (default) or no\n"
 "  TunnelKillSwitch  yes: while sshtun runs, only the tunnel, loopback and the\n"
 "                    connection to the server carry traffic (nftables)\n"
+"  TunnelSeccomp     yes: once started, only the system calls the configuration\n"
+"                    needs are allowed (seccomp); a call refused stops sshtun\n"
+"                    with a line naming it (default no)\n"
 "  LogLevel          QUIET FATAL ERROR INFO VERBOSE DEBUG DEBUG1 DEBUG2 DEBUG3\n"
 "  SyslogFacility    DAEMON, USER (default), AUTH, LOCAL0..LOCAL7: for -f's syslog\n"
 "  AddressFamily     any, inet or inet6\n"
@@ -417,7 +420,7 @@ static const char usage_text[] =
 "Signals: INT and TERM stop, HUP reads the configuration again and reconnects,\nUSR1 prints a status line.\n"
 "Exit status: 0 ok, 2 usage or configuration, 3 connection, 4 host key,\n"
 "5 authentication, 6 tunnel refused, 7 local device, 8 protocol, 9 the server's\n"
-"configuration command, 1 internal.\n"
+"configuration command, 1 internal (and a system call TunnelSeccomp refused).\n"
 "See sshtun(1).\n";
 
 void cli_usage(void)

@@ -107,6 +107,21 @@ SSHTUN_API int sshtun_reconnect(struct sshtun *h);
  */
 SSHTUN_API int sshtun_reload(struct sshtun *h);
 /*
+ * Least privilege (TunnelSeccomp yes): confines the whole process, every thread, for good, to the system calls this
+ * handle's configuration needs, with a seccomp filter. Call it once sshtun_start succeeded (and after any drop of
+ * privileges): what is left then (connecting again, the device's configuration and DNS, LocalCommand, the
+ * teardown) is what the filter was measured against. Does nothing and returns 0 unless TunnelSeccomp is yes.
+ * Programs started later (LocalCommand, TunnelDownCommand, ProxyCommand, the DNS tools) run under the filter
+ * too. A call outside it raises SIGSYS (SECCOMP_RET_TRAP) in the thread that made it: without a handler the
+ * process dies; the sshtun program's handler makes the call fail with EPERM, names it (siginfo's si_syscall)
+ * and stops the tunnel cleanly. One filter per process: with several handles, call it with the one whose
+ * configuration needs most. flags: SSHTUN_SANDBOX_SPAWN if the program itself starts other programs (an
+ * askpass program answering questions). 0, SSHTUN_ERR_STATE before sshtun_start, SSHTUN_ERR_SYS if the kernel
+ * refuses the filter (logged), SSHTUN_ERR_NOT_SUPPORTED in a build without it.
+ */
+enum { SSHTUN_SANDBOX_SPAWN = 1 };
+SSHTUN_API int sshtun_sandbox(struct sshtun *h, unsigned flags);
+/*
  * Removes what a handle that ended without its clean close left in the system (a crash, kill -9): today the
  * TunnelKillSwitch nftables table. Lines go to fn (may be NULL). 0, or SSHTUN_ERR_SYS.
  */

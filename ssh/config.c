@@ -54,6 +54,7 @@ void cfg_init(struct cfg *c)
 	c->permit_local_command = CFG_UNSET;
 	c->tunnel_reconnect = CFG_UNSET;
 	c->tunnel_kill_switch = CFG_UNSET;
+	c->tunnel_seccomp = CFG_UNSET;
 	c->tcp_keepalive = CFG_UNSET;
 	c->connection_attempts = CFG_UNSET;
 	c->tunnel_ack_thinning = CFG_UNSET;

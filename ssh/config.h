@@ -72,6 +72,7 @@ struct cfg {
 	int tunnel_mtu;			/* sshtun: TunnelMTU, default 1500 (0 = leave as is) */
 	int tunnel_ack_thinning;	/* sshtun: TunnelAckThinning yes|no, default yes */
 	int tunnel_kill_switch;		/* sshtun: TunnelKillSwitch yes|no, default no */
+	int tunnel_seccomp;		/* sshtun: TunnelSeccomp yes|no, default no: the seccomp filter (sshtun_sandbox) */
 	int tunnel_reconnect;		/* sshtun: TunnelReconnect yes|no: reconnect once a tunnel has been up */
 	int tcp_keepalive;		/* TCPKeepAlive yes|no, default yes (SO_KEEPALIVE) */
 	char *bind_address;		/* BindAddress: the local address to connect from ("" none) */

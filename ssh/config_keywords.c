@@ -757,6 +757,11 @@ static int kw_kill_switch(const struct kwctx *k)
 	return kw_choice(k, yes_no, &k->c->tunnel_kill_switch);
 }
 
+static int kw_seccomp(const struct kwctx *k)
+{
+	return kw_choice(k, yes_no, &k->c->tunnel_seccomp);
+}
+
 static int kw_tcp_keepalive(const struct kwctx *k)
 {
 	return kw_choice(k, yes_no, &k->c->tcp_keepalive);
@@ -864,6 +869,7 @@ static const struct kw keywords[] = {
 	{ "PermitLocalCommand", kw_permit_local_command, 1, 1, "yes or no" },
 	{ "TunnelReconnect", kw_tunnel_reconnect, 1, 1, "yes or no" },
 	{ "TunnelKillSwitch", kw_kill_switch, 1, 1, "yes or no" },
+	{ "TunnelSeccomp", kw_seccomp, 1, 1, "yes or no" },
 	{ "TCPKeepAlive", kw_tcp_keepalive, 1, 1, "yes or no" },
 	{ "TunnelDownCommand", kw_local_command, 1, CONFIG_MAX_ARGS, "a command (with PermitLocalCommand yes)" },
 	{ "TunnelDNS", kw_tunnel_dns, 1, CONFIG_MAX_ARGS, "DNS server addresses" },

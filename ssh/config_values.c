@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "sshtun_err.h"
+#include "util/features.h"
 #include "util/text.h"
 #include "util/wire.h"
 
@@ -708,6 +709,12 @@ int cfg_finish(struct cfg *c, const struct lg *log)
 	if (c->tunnel_kill_switch == 1 && ((c->proxy_command && c->proxy_command[0]) || (c->proxy_jump && c->proxy_jump[0]))) {
 		LG_E(log, "TunnelKillSwitch yes with %s: the kill switch lets through only a direct connection to the server; "
 			"drop one of them", c->proxy_jump && c->proxy_jump[0] ? "ProxyJump" : "ProxyCommand");
+		return SSHTUN_ERR_CONFIG;
+	}
+	def_int(&c->tunnel_seccomp, 0);
+	if (c->tunnel_seccomp == 1 && !SSHTUN_SECCOMP) {
+		LG_E(log, "TunnelSeccomp yes: this build has no seccomp filter (built with --without-seccomp, or for an "
+			"architecture other than x86-64 and aarch64); set TunnelSeccomp no");
 		return SSHTUN_ERR_CONFIG;
 	}
 	def_int(&c->tcp_keepalive, 1);

@@ -188,6 +188,7 @@ struct sshtun {
 	struct conn_remote rc;		/* the server's configuration command (remote.c) */
 	struct dns_state dns;		/* the tunnel's DNS, to be undone (dns.c) */
 	struct ks_state ks;		/* TunnelKillSwitch's table (killswitch.c) */
+	int sandboxed;			/* TunnelSeccomp's filter is installed (seccomp.c) */
 	pid_t lc_pid;			/* LocalCommand still running (localcmd.c), 0 none */
 	int lc_pidfd;			/* its pidfd in the epoll set, -1 none */
 	int local_up_ran;		/* the tunnel was up: TunnelDownCommand runs when it goes down */

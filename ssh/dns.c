@@ -317,6 +317,8 @@ static int run(const struct dns_state *s, const struct lg *log, int level, const
 	}
 	if (!why[0] && WIFEXITED(status)) {
 		snprintf(why, sizeof(why), "exit status %d", WEXITSTATUS(status));
+	} else if (!why[0] && WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS) {
+		snprintf(why, sizeof(why), "killed by SIGSYS: a system call TunnelSeccomp's filter refuses");
 	} else if (!why[0]) {
 		snprintf(why, sizeof(why), "killed by signal %d", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 	}

@@ -233,14 +233,19 @@ void io_close_sock(struct sshtun *h)
 		h->sock = -1;
 	}
 	if (h->proxy_pid > 0) {
-		int status;
+		int status = 0;
+		pid_t w = 0;
 
 		/* As ssh ends its ProxyCommand; reaped if it is gone by now (else init will, once we exit). */
 		kill(h->proxy_pid, SIGHUP);
-		for (int i = 0; i < 50 && waitpid(h->proxy_pid, &status, WNOHANG) == 0; i++) {
+		for (int i = 0; i < 50 && (w = waitpid(h->proxy_pid, &status, WNOHANG)) == 0; i++) {
 			struct timespec ts = { 0, 10 * 1000 * 1000 };
 
 			nanosleep(&ts, NULL);
+		}
+		if (w == h->proxy_pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS && h->sandboxed) {
+			LG_W(&h->log, "ProxyCommand was killed by SIGSYS: it made a system call TunnelSeccomp's filter refuses "
+				"(programs sshtun starts run under it); set TunnelSeccomp no to run it");
 		}
 		h->proxy_pid = 0;
 	}

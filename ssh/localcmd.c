@@ -169,6 +169,9 @@ static void report(struct sshtun *h, const char *kw, int status)
 {
 	if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
 		LG_W(&h->log, "%s exited with status %d", kw, WEXITSTATUS(status));
+	} else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS && h->sandboxed) {
+		LG_W(&h->log, "%s was killed by SIGSYS: it made a system call TunnelSeccomp's filter refuses (programs "
+			"sshtun starts run under it); set TunnelSeccomp no to run it", kw);
 	} else if (WIFSIGNALED(status)) {
 		LG_W(&h->log, "%s was killed by signal %d", kw, WTERMSIG(status));
 	}

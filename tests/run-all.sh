@@ -232,7 +232,7 @@ build_clang() {
 # Every optional algorithm switched off (util/features.h), as an embedded build would: the library and the
 # program still build warning-free, and sshtun -Q lists only what is left (curve25519, the AEAD ciphers).
 MINIMAL_FLAGS="-DSSHTUN_MLKEM=0 -DSSHTUN_SNTRUP=0 -DSSHTUN_ECDH_NIST=0 -DSSHTUN_DH=0 -DSSHTUN_CTR=0 -DSSHTUN_UMAC=0
--DSSHTUN_HMAC_SHA1=0 -DSSHTUN_ZLIB=0 -DSSHTUN_ECDSA=0 -DSSHTUN_RSA=0 -DSSHTUN_KILLSWITCH=0"
+-DSSHTUN_HMAC_SHA1=0 -DSSHTUN_ZLIB=0 -DSSHTUN_ECDSA=0 -DSSHTUN_RSA=0 -DSSHTUN_KILLSWITCH=0 -DSSHTUN_SECCOMP=0"
 build_minimal() {
 	local kex macs
 

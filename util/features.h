@@ -69,4 +69,17 @@
 #define SSHTUN_KILLSWITCH SSHTUN_HAVE_NFTABLES
 #endif
 
+/*
+ * TunnelSeccomp: a seccomp filter (classic BPF written in ssh/seccomp.c, no libseccomp) that confines the process
+ * to the system calls its configuration needs, once set up (sshtun_sandbox). x86-64 and aarch64 Linux only: the
+ * filter names the architecture it allows. configure finds the kernel's headers; --without-seccomp leaves it out.
+ */
+#ifndef SSHTUN_SECCOMP
+#include "config.h"
+#define SSHTUN_SECCOMP SSHTUN_HAVE_SECCOMP
+#endif
+#if SSHTUN_SECCOMP && !(defined(__x86_64__) && !defined(__ILP32__)) && !defined(__aarch64__)
+#error "SSHTUN_SECCOMP: the filter is written for x86-64 and aarch64 only; build with -DSSHTUN_SECCOMP=0"
+#endif
+
 #endif
