@@ -217,6 +217,46 @@ struct sshtun_info {
  * SSHTUN_ERR_INVAL for a NULL info or a size smaller than the first release's struct.
  */
 SSHTUN_API int sshtun_get_info(const struct sshtun *h, struct sshtun_info *info, size_t size);
+/*
+ * The tunnel's IP configuration, as sshtun applied it or, with TunnelConfigure no, as the program should apply
+ * it itself (a network manager does its own addressing, routes and DNS): the command line's TunnelAddress,
+ * TunnelPeer, TunnelMTU, TunnelRoute and TunnelDNS merged with what the server's TunnelConfigCommand sent.
+ * Valid from SSHTUN_UP on; after a reconnect (SSHTUN_UP again) it may have changed. Addresses are text, as
+ * inet_ntop writes them; family is AF_INET or AF_INET6.
+ */
+enum { SSHTUN_IPC_ADDRS = 2, SSHTUN_IPC_ROUTES = 72, SSHTUN_IPC_DNS = 8, SSHTUN_IPC_DOMAINS = 8 };
+struct sshtun_ipconfig {
+	char device[16];	/* the interface */
+	int ethernet;		/* 1: a tap device (layer 2) */
+	int applied;		/* 1: sshtun configured the device (TunnelConfigure yes); 0: the program's to do */
+	unsigned mtu;		/* 0: leave the device's */
+	unsigned naddr;
+	struct {
+		int family;
+		char address[48];
+		unsigned prefix;
+		char peer[48];	/* point-to-point peer, "" if none */
+	} addr[SSHTUN_IPC_ADDRS];
+	unsigned nroute;
+	struct {
+		int family;
+		char dest[48];
+		unsigned prefix;
+		char gateway[48];	/* "" if none: through the device */
+		unsigned mtu;		/* 0: the device's */
+	} route[SSHTUN_IPC_ROUTES];
+	int default_route;	/* TunnelRoute default: route[] has the half-default routes (0.0.0.0/1, 128.0.0.0/1 ...) */
+	char server[48];	/* the address the SSH connection leaves this machine for (keep it off the tunnel) */
+	unsigned ndns;
+	char dns[SSHTUN_IPC_DNS][48];
+	unsigned ndomains;
+	char domains[SSHTUN_IPC_DOMAINS][256];	/* "~name": for routing lookups only, as resolvectl takes it */
+};
+/*
+ * Fills c (size: sizeof(struct sshtun_ipconfig) as the caller was compiled; the struct only grows at its end).
+ * 0; SSHTUN_ERR_STATE before the tunnel was first up; SSHTUN_ERR_INVAL for NULL or a size too small.
+ */
+SSHTUN_API int sshtun_get_ipconfig(const struct sshtun *h, struct sshtun_ipconfig *c, size_t size);
 /* SyslogFacility as <syslog.h>'s LOG_* value (LOG_USER unless set), for a program that logs to syslog; after sshtun_start. */
 SSHTUN_API int sshtun_syslog_facility(const struct sshtun *h);
 

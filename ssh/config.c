@@ -58,6 +58,7 @@ void cfg_init(struct cfg *c)
 	c->tcp_keepalive = CFG_UNSET;
 	c->connection_attempts = CFG_UNSET;
 	c->tunnel_ack_thinning = CFG_UNSET;
+	c->tunnel_configure = CFG_UNSET;
 	c->required_rsa_size = CFG_UNSET;
 	c->batch_mode = CFG_UNSET;
 	c->add_keys_to_agent = CFG_UNSET;

@@ -71,6 +71,7 @@ struct cfg {
 	char *tunnel_peer;		/* sshtun: TunnelPeer ADDR */
 	int tunnel_mtu;			/* sshtun: TunnelMTU, default 1500 (0 = leave as is) */
 	int tunnel_ack_thinning;	/* sshtun: TunnelAckThinning yes|no, default yes */
+	int tunnel_configure;		/* sshtun: TunnelConfigure yes|no, default yes; no: the program configures the device */
 	int tunnel_kill_switch;		/* sshtun: TunnelKillSwitch yes|no, default no */
 	int tunnel_seccomp;		/* sshtun: TunnelSeccomp yes|no, default no: the seccomp filter (sshtun_sandbox) */
 	int tunnel_reconnect;		/* sshtun: TunnelReconnect yes|no: reconnect once a tunnel has been up */

@@ -511,6 +511,11 @@ static int kw_ack_thinning(const struct kwctx *k)
 	return kw_choice(k, yes_no, &k->c->tunnel_ack_thinning);
 }
 
+static int kw_tunnel_configure(const struct kwctx *k)
+{
+	return kw_choice(k, yes_no, &k->c->tunnel_configure);
+}
+
 static int kw_tunnel(const struct kwctx *k)
 {
 	static const struct choice ch[] = {
@@ -864,6 +869,7 @@ static const struct kw keywords[] = {
 	{ "TunnelPeer", kw_tunnel_peer, 1, 1, "an IPv4 or IPv6 address" },
 	{ "TunnelMTU", kw_tunnel_mtu, 1, 1, "a number 68..65535, or 0 to leave the MTU alone" },
 	{ "TunnelAckThinning", kw_ack_thinning, 1, 1, "yes or no" },
+	{ "TunnelConfigure", kw_tunnel_configure, 1, 1, "yes or no" },
 	{ "TunnelConfigCommand", kw_tunnel_config_command, 1, CONFIG_MAX_ARGS, "a command the server runs (or none)" },
 	{ "LocalCommand", kw_local_command, 1, CONFIG_MAX_ARGS, "a command (with PermitLocalCommand yes)" },
 	{ "PermitLocalCommand", kw_permit_local_command, 1, 1, "yes or no" },

@@ -731,6 +731,7 @@ int cfg_finish(struct cfg *c, const struct lg *log)
 	def_int(&c->kbdint_auth, 1);
 	def_int(&c->password_auth, 1);
 	def_int(&c->tunnel_ack_thinning, 1);
+	def_int(&c->tunnel_configure, 1);
 	def_int(&c->strict_host_key_checking, CFG_STRICT_ASK);
 	c->rekey_bytes = c->rekey_bytes == CFG_UNSET ? 0 : c->rekey_bytes;
 	c->rekey_seconds = c->rekey_seconds == CFG_UNSET ? 0 : c->rekey_seconds;

@@ -105,6 +105,11 @@ static int configure_device(struct sshtun *h)
 	struct tun_addr server;
 	int r;
 
+	if (h->cfg.tunnel_configure == 0) {
+		/* The program configures the device itself (sshtun_get_ipconfig): the plan, complete, is only reported. */
+		LG_D1(&h->log, "TunnelConfigure no: %s is left for the program to configure", h->dev.name);
+		return net_plan_finish(&h->net) != 0 ? SSHTUN_ERR_LIMIT : 0;
+	}
 	if (!h->dev.created && !have_net_admin()) {
 		say_unconfigured(h);
 		return 0;
@@ -171,6 +176,10 @@ static int reconfigure(struct sshtun *h, const struct net_plan *want, int dns_ch
 
 	if (net_plan_finish(&w) != 0) {
 		return SSHTUN_ERR_LIMIT;
+	}
+	if (h->cfg.tunnel_configure == 0) {
+		h->net = w;	/* nothing was applied: the program reads the new plan at the next SSHTUN_UP */
+		return 0;
 	}
 	if (!net_plan_same(&h->net, &w)) {
 		LG_W(&h->log, "the configuration changed (the server's, or ours on a reload): %s is configured again to match",
