@@ -1,0 +1,575 @@
+/*
+ * nm-sshtun-service: NetworkManager's VPN service for sshtun (service org.freedesktop.NetworkManager.sshtun).
+ *
+ * NetworkManager starts this program as root (the program= of nm-sshtun-service.name) when a connection of
+ * vpn-type sshtun goes up, and calls Connect with the connection's settings. The tunnel is a libsshtun handle
+ * with TunnelConfigure no: the library opens the device and the SSH connection, NetworkManager configures the
+ * device, its addresses, routes and DNS from what this service hands it (set_config, set_ip4_config,
+ * set_ip6_config) once sshtun reports SSHTUN_UP, i.e. once the tunnel carries packets. The handle's one event
+ * fd is a GLib source, as in examples/glib_loop.c. Built on the public API (include/sshtun.h) only.
+ *
+ * The connection's vpn.data items (all strings):
+ *   host            the server (required)
+ *   port            its SSH port
+ *   user            the login user
+ *   identity-file   the private key file (no passphrase yet: there is no secret agent support yet)
+ *   known-hosts     the known_hosts file holding the server's key (required: StrictHostKeyChecking yes)
+ *   remote-command  TunnelConfigCommand: the server's command printing the client's configuration
+ *   tunnel-mode     tun (default) or tap
+ *   mtu             TunnelMTU
+ *   local-address   TunnelAddress (address[/prefix])
+ *   remote-address  TunnelPeer
+ *   routes          TunnelRoute (networks separated by spaces, or "default")
+ *   extra-options   further ssh_config lines, separated by ";" or newlines
+ */
+#include <arpa/inet.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib-unix.h>
+#include <NetworkManager.h>
+
+#include "sshtun.h"
+
+#define SSHTUN_NM_SERVICE "org.freedesktop.NetworkManager.sshtun"
+
+#define NM_TYPE_SSHTUN_PLUGIN (nm_sshtun_plugin_get_type())
+G_DECLARE_FINAL_TYPE(NMSshtunPlugin, nm_sshtun_plugin, NM, SSHTUN_PLUGIN, NMVpnServicePlugin)
+
+struct _NMSshtunPlugin {
+	NMVpnServicePlugin parent;
+	struct sshtun *h;	/* the running tunnel, NULL when none */
+	guint fd_source;	/* the handle's event fd in the main loop */
+	guint tick_source;	/* a one-second tick: covers a loop that slept through a wakeup */
+	gboolean reported;	/* the IP configuration went to NetworkManager */
+};
+
+G_DEFINE_TYPE(NMSshtunPlugin, nm_sshtun_plugin, NM_TYPE_VPN_SERVICE_PLUGIN)
+
+static int log_level = SSHTUN_LOG_INFO;
+
+static void on_log(void *ud, int level, const char *line)
+{
+	(void)ud;
+	g_printerr("nm-sshtun-service[%ld]: %s%s\n", (long)getpid(), level <= SSHTUN_LOG_WARN ? "sshtun: " : "",
+		   line);
+}
+
+static void say(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_printerr("nm-sshtun-service[%ld]: %s\n", (long)getpid(), s);
+	g_free(s);
+}
+
+/* Removes the handle and its sources (never from within one of its callbacks). */
+static void tunnel_free(NMSshtunPlugin *p)
+{
+	if (p->fd_source) {
+		g_source_remove(p->fd_source);
+		p->fd_source = 0;
+	}
+	if (p->tick_source) {
+		g_source_remove(p->tick_source);
+		p->tick_source = 0;
+	}
+	if (p->h) {
+		sshtun_del(p->h);
+		p->h = NULL;
+	}
+	p->reported = FALSE;
+}
+
+/* ---- the IP configuration as NetworkManager takes it (nm-vpn-dbus-interface.h) ---- */
+
+static gboolean ip4(const char *s, guint32 *a)
+{
+	struct in_addr in;
+
+	if (!s || !*s || inet_pton(AF_INET, s, &in) != 1) {
+		return FALSE;
+	}
+	*a = in.s_addr;	/* network byte order, as NetworkManager wants it */
+	return TRUE;
+}
+
+static GVariant *ip6(const char *s)
+{
+	struct in6_addr in;
+
+	if (!s || !*s || inet_pton(AF_INET6, s, &in) != 1) {
+		return NULL;
+	}
+	return g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, &in, sizeof(in), 1);
+}
+
+/* The half-default routes TunnelRoute default adds: NetworkManager makes its own default route instead. */
+static gboolean half_default(const char *dest, unsigned prefix)
+{
+	return prefix == 1 && (!strcmp(dest, "0.0.0.0") || !strcmp(dest, "128.0.0.0") || !strcmp(dest, "::") ||
+			       !strcmp(dest, "8000::"));
+}
+
+/* Hands the configuration to NetworkManager; FALSE if it has no usable address. */
+static gboolean report_config(NMSshtunPlugin *p)
+{
+	NMVpnServicePlugin *plugin = NM_VPN_SERVICE_PLUGIN(p);
+	struct sshtun_ipconfig c;
+	GVariantBuilder cfg, b4, b6, r4, r6, d4, d6, dom;
+	gboolean has4 = FALSE, has6 = FALSE;
+	guint32 a, peer;
+	GVariant *v;
+	int r;
+
+	if ((r = sshtun_get_ipconfig(p->h, &c, sizeof(c))) != 0) {
+		say("no IP configuration: %s", sshtun_strerror(r));
+		return FALSE;
+	}
+	g_variant_builder_init(&b4, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_init(&b6, G_VARIANT_TYPE_VARDICT);
+	for (unsigned i = 0; i < c.naddr && i < SSHTUN_IPC_ADDRS; i++) {
+		if (c.addr[i].family == AF_INET && !has4 && ip4(c.addr[i].address, &a)) {
+			has4 = TRUE;
+			g_variant_builder_add(&b4, "{sv}", NM_VPN_PLUGIN_IP4_CONFIG_ADDRESS, g_variant_new_uint32(a));
+			g_variant_builder_add(&b4, "{sv}", NM_VPN_PLUGIN_IP4_CONFIG_PREFIX,
+					      g_variant_new_uint32(c.addr[i].prefix));
+			if (ip4(c.addr[i].peer, &peer)) {
+				g_variant_builder_add(&b4, "{sv}", NM_VPN_PLUGIN_IP4_CONFIG_PTP,
+						      g_variant_new_uint32(peer));
+			}
+		} else if (c.addr[i].family == AF_INET6 && !has6 && (v = ip6(c.addr[i].address))) {
+			has6 = TRUE;
+			g_variant_builder_add(&b6, "{sv}", NM_VPN_PLUGIN_IP6_CONFIG_ADDRESS, v);
+			g_variant_builder_add(&b6, "{sv}", NM_VPN_PLUGIN_IP6_CONFIG_PREFIX,
+					      g_variant_new_uint32(c.addr[i].prefix));
+			if ((v = ip6(c.addr[i].peer))) {
+				g_variant_builder_add(&b6, "{sv}", NM_VPN_PLUGIN_IP6_CONFIG_PTP, v);
+			}
+		}
+	}
+	if (!has4 && !has6) {
+		say("the tunnel has no address: give local-address, or a remote-command that hands one out");
+		g_variant_builder_clear(&b4);
+		g_variant_builder_clear(&b6);
+		return FALSE;
+	}
+
+	/* Routes: ip4 as aau [dest, prefix, next hop, metric], ip6 as a(ayuayu). */
+	g_variant_builder_init(&r4, G_VARIANT_TYPE("aau"));
+	g_variant_builder_init(&r6, G_VARIANT_TYPE("a(ayuayu)"));
+	for (unsigned i = 0; i < c.nroute && i < SSHTUN_IPC_ROUTES; i++) {
+		if (c.default_route && half_default(c.route[i].dest, c.route[i].prefix)) {
+			continue;
+		}
+		if (c.route[i].family == AF_INET && ip4(c.route[i].dest, &a)) {
+			guint32 gw = 0, rt[4];
+
+			(void)ip4(c.route[i].gateway, &gw);
+			rt[0] = a;
+			rt[1] = c.route[i].prefix;
+			rt[2] = gw;
+			rt[3] = 0;
+			g_variant_builder_add_value(&r4, g_variant_new_fixed_array(G_VARIANT_TYPE_UINT32, rt, 4,
+										   sizeof(guint32)));
+		} else if (c.route[i].family == AF_INET6 && (v = ip6(c.route[i].dest))) {
+			GVariant *gw = ip6(c.route[i].gateway);
+
+			if (!gw) {
+				gw = ip6("::");
+			}
+			g_variant_builder_add(&r6, "(@ayu@ayu)", v, c.route[i].prefix, gw, 0u);
+		}
+	}
+	g_variant_builder_add(&b4, "{sv}", NM_VPN_PLUGIN_IP4_CONFIG_ROUTES, g_variant_builder_end(&r4));
+	g_variant_builder_add(&b6, "{sv}", NM_VPN_PLUGIN_IP6_CONFIG_ROUTES, g_variant_builder_end(&r6));
+
+	/* DNS: by family; the domains go with whichever configuration there is. */
+	g_variant_builder_init(&d4, G_VARIANT_TYPE("au"));
+	g_variant_builder_init(&d6, G_VARIANT_TYPE("aay"));
+	for (unsigned i = 0; i < c.ndns && i < SSHTUN_IPC_DNS; i++) {
+		if (ip4(c.dns[i], &a)) {
+			g_variant_builder_add(&d4, "u", a);
+		} else if ((v = ip6(c.dns[i]))) {
+			g_variant_builder_add_value(&d6, v);
+		}
+	}
+	g_variant_builder_add(&b4, "{sv}", NM_VPN_PLUGIN_IP4_CONFIG_DNS, g_variant_builder_end(&d4));
+	g_variant_builder_add(&b6, "{sv}", NM_VPN_PLUGIN_IP6_CONFIG_DNS, g_variant_builder_end(&d6));
+	if (c.ndomains) {
+		g_variant_builder_init(&dom, G_VARIANT_TYPE_STRING_ARRAY);
+		for (unsigned i = 0; i < c.ndomains && i < SSHTUN_IPC_DOMAINS; i++) {
+			g_variant_builder_add(&dom, "s", c.domains[i]);
+		}
+		v = g_variant_builder_end(&dom);
+		g_variant_ref_sink(v);
+		g_variant_builder_add(&b4, "{sv}", NM_VPN_PLUGIN_IP4_CONFIG_DOMAINS, v);
+		g_variant_builder_add(&b6, "{sv}", NM_VPN_PLUGIN_IP6_CONFIG_DOMAINS, v);
+		g_variant_unref(v);
+	}
+	/* The default route only with TunnelRoute default. */
+	g_variant_builder_add(&b4, "{sv}", NM_VPN_PLUGIN_IP4_CONFIG_NEVER_DEFAULT, g_variant_new_boolean(!c.default_route));
+	g_variant_builder_add(&b6, "{sv}", NM_VPN_PLUGIN_IP6_CONFIG_NEVER_DEFAULT, g_variant_new_boolean(!c.default_route));
+
+	/* The generic configuration first: the device, the server (kept off the tunnel), the MTU, the families. */
+	g_variant_builder_init(&cfg, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&cfg, "{sv}", NM_VPN_PLUGIN_CONFIG_TUNDEV, g_variant_new_string(c.device));
+	if (ip4(c.server, &a)) {
+		g_variant_builder_add(&cfg, "{sv}", NM_VPN_PLUGIN_CONFIG_EXT_GATEWAY, g_variant_new_uint32(a));
+	} else if ((v = ip6(c.server))) {
+		g_variant_builder_add(&cfg, "{sv}", NM_VPN_PLUGIN_CONFIG_EXT_GATEWAY, v);
+	}
+	if (c.mtu) {
+		g_variant_builder_add(&cfg, "{sv}", NM_VPN_PLUGIN_CONFIG_MTU, g_variant_new_uint32(c.mtu));
+	}
+	g_variant_builder_add(&cfg, "{sv}", NM_VPN_PLUGIN_CONFIG_HAS_IP4, g_variant_new_boolean(has4));
+	g_variant_builder_add(&cfg, "{sv}", NM_VPN_PLUGIN_CONFIG_HAS_IP6, g_variant_new_boolean(has6));
+	say("tunnel up on %s (server %s): handing NetworkManager %s%s%s, %u route(s), %u DNS server(s)", c.device,
+	    c.server, has4 ? "IPv4" : "", has4 && has6 ? " and " : "", has6 ? "IPv6" : "", c.nroute, c.ndns);
+	nm_vpn_service_plugin_set_config(plugin, g_variant_builder_end(&cfg));
+	if (has4) {
+		nm_vpn_service_plugin_set_ip4_config(plugin, g_variant_builder_end(&b4));
+	} else {
+		g_variant_builder_clear(&b4);
+	}
+	if (has6) {
+		nm_vpn_service_plugin_set_ip6_config(plugin, g_variant_builder_end(&b6));
+	} else {
+		g_variant_builder_clear(&b6);
+	}
+	return TRUE;
+}
+
+/* ---- the tunnel in the main loop ---- */
+
+static void check_status(NMSshtunPlugin *p)
+{
+	int st = sshtun_status(p->h);
+
+	if (st == SSHTUN_UP && !p->reported) {
+		p->reported = TRUE;
+		if (!report_config(p)) {
+			tunnel_free(p);
+			nm_vpn_service_plugin_failure(NM_VPN_SERVICE_PLUGIN(p), NM_VPN_PLUGIN_FAILURE_BAD_IP_CONFIG);
+		}
+		return;
+	}
+	if (st < SSHTUN_STOPPED) {
+		return;
+	}
+	if (st == SSHTUN_FAILED) {
+		say("the tunnel failed: %s", sshtun_error_text(p->h));
+	} else {
+		say("the tunnel ended");
+	}
+	tunnel_free(p);
+	/* Failed before the configuration went out, or ended after (the server closed): both stop the VPN. */
+	nm_vpn_service_plugin_failure(NM_VPN_SERVICE_PLUGIN(p), NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED);
+}
+
+static gboolean on_event(gint fd, GIOCondition cond, gpointer ud)
+{
+	NMSshtunPlugin *p = ud;
+
+	(void)fd;
+	(void)cond;
+	if (!p->h) {
+		p->fd_source = 0;
+		return G_SOURCE_REMOVE;
+	}
+	sshtun_dispatch_event(p->h);
+	check_status(p);
+	return G_SOURCE_CONTINUE;	/* tunnel_free removed the source if the tunnel ended */
+}
+
+static gboolean on_tick(gpointer ud)
+{
+	NMSshtunPlugin *p = ud;
+
+	if (!p->h) {
+		p->tick_source = 0;
+		return G_SOURCE_REMOVE;
+	}
+	sshtun_dispatch_event(p->h);
+	check_status(p);
+	return G_SOURCE_CONTINUE;
+}
+
+/* ---- Connect and Disconnect ---- */
+
+static const char *item(NMSettingVpn *s, const char *key)
+{
+	const char *v = nm_setting_vpn_get_data_item(s, key);
+
+	return v && *v ? v : NULL;
+}
+
+static gboolean fail(GError **error, int code, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static gboolean fail(GError **error, int code, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	say("%s", s);
+	g_set_error_literal(error, NM_VPN_PLUGIN_ERROR, code, s);
+	g_free(s);
+	return FALSE;
+}
+
+/* One ssh_config option for the handle; FALSE (and error set) if sshtun refuses it. */
+static gboolean opt(struct sshtun *h, const char *key, const char *value, GError **error)
+{
+	int r = sshtun_set_params(h, key, value, NULL);
+
+	if (r != 0) {
+		return fail(error, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS, "sshtun refuses %s%s%s: %s", key,
+			    *key ? " " : "", value, sshtun_strerror(r));
+	}
+	return TRUE;
+}
+
+static gboolean configure(struct sshtun *h, NMSettingVpn *s, GError **error)
+{
+	const char *host = item(s, "host"), *kh = item(s, "known-hosts"), *v;
+
+	if (!host) {
+		return fail(error, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS, "the connection has no host (vpn.data host=...)");
+	}
+	if (!kh) {
+		return fail(error, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+			    "the connection has no known-hosts file (vpn.data known-hosts=PATH): the server's host key "
+			    "cannot be checked without it");
+	}
+	/*
+	 * This service's own settings come first, since the first value set for an option wins (as in ssh): the
+	 * connection's extra options cannot change them. NetworkManager configures the device; there is no one to
+	 * ask questions (no secret agent yet); the host key is checked against the known-hosts file only; a lost
+	 * connection is made again.
+	 */
+	if (!opt(h, "TunnelConfigure", "no", error) || !opt(h, "BatchMode", "yes", error) ||
+	    !opt(h, "TunnelReconnect", "yes", error) || !opt(h, "StrictHostKeyChecking", "yes", error) ||
+	    !opt(h, "UserKnownHostsFile", kh, error) || !opt(h, "GlobalKnownHostsFile", "/dev/null", error)) {
+		return FALSE;
+	}
+	if (!opt(h, "Host", host, error)) {
+		return FALSE;
+	}
+	if ((v = item(s, "port")) && !opt(h, "Port", v, error)) {
+		return FALSE;
+	}
+	if ((v = item(s, "user")) && !opt(h, "User", v, error)) {
+		return FALSE;
+	}
+	if ((v = item(s, "identity-file")) && (!opt(h, "IdentityFile", v, error) ||
+					       !opt(h, "IdentitiesOnly", "yes", error))) {
+		return FALSE;
+	}
+	v = item(s, "tunnel-mode");
+	if (v && strcmp(v, "tun") && strcmp(v, "tap")) {
+		return fail(error, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS, "tunnel-mode is tun or tap, not \"%s\"", v);
+	}
+	if (!opt(h, "Tunnel", v && !strcmp(v, "tap") ? "ethernet" : "point-to-point", error)) {
+		return FALSE;
+	}
+	if ((v = item(s, "remote-command")) && !opt(h, "TunnelConfigCommand", v, error)) {
+		return FALSE;
+	}
+	if ((v = item(s, "mtu")) && !opt(h, "TunnelMTU", v, error)) {
+		return FALSE;
+	}
+	if ((v = item(s, "local-address")) && !opt(h, "TunnelAddress", v, error)) {
+		return FALSE;
+	}
+	if ((v = item(s, "remote-address")) && !opt(h, "TunnelPeer", v, error)) {
+		return FALSE;
+	}
+	if ((v = item(s, "routes")) && !opt(h, "TunnelRoute", v, error)) {
+		return FALSE;
+	}
+	if ((v = item(s, "extra-options"))) {
+		char **lines = g_strsplit_set(v, ";\n", -1);
+		gboolean ok = TRUE;
+
+		for (char **l = lines; ok && *l; l++) {
+			char *t = g_strstrip(*l);
+
+			if (*t) {
+				ok = opt(h, "", t, error);
+			}
+		}
+		g_strfreev(lines);
+		if (!ok) {
+			return FALSE;
+		}
+	}
+	/* No ssh_config file: root's ~/.ssh/config and /etc/ssh/ssh_config are not the connection owner's. */
+	return sshtun_read_config(h, "none") == 0 ||
+	       fail(error, NM_VPN_PLUGIN_ERROR_LAUNCH_FAILED, "sshtun cannot read its configuration");
+}
+
+static gboolean real_connect(NMVpnServicePlugin *plugin, NMConnection *connection, GError **error)
+{
+	NMSshtunPlugin *p = NM_SSHTUN_PLUGIN(plugin);
+	NMSettingVpn *s = nm_connection_get_setting_vpn(connection);
+	int r;
+
+	if (!s) {
+		return fail(error, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS, "the connection has no vpn setting");
+	}
+	if (p->h) {
+		return fail(error, NM_VPN_PLUGIN_ERROR_WRONG_STATE, "a tunnel is running already");
+	}
+	if ((r = sshtun_new(&p->h)) != 0) {
+		return fail(error, NM_VPN_PLUGIN_ERROR_LAUNCH_FAILED, "sshtun_new: %s", sshtun_strerror(r));
+	}
+	sshtun_set_log(p->h, on_log, p, log_level);
+	if (!configure(p->h, s, error)) {
+		tunnel_free(p);
+		return FALSE;
+	}
+	if ((r = sshtun_start(p->h)) != 0) {
+		fail(error, NM_VPN_PLUGIN_ERROR_LAUNCH_FAILED, "cannot start the tunnel: %s",
+		     *sshtun_error_text(p->h) ? sshtun_error_text(p->h) : sshtun_strerror(r));
+		tunnel_free(p);
+		return FALSE;
+	}
+	say("connecting to %s", item(s, "host"));
+	p->reported = FALSE;
+	p->fd_source = g_unix_fd_add(sshtun_event_fd(p->h), G_IO_IN, on_event, p);
+	p->tick_source = g_timeout_add(1000, on_tick, p);
+	return TRUE;
+}
+
+static gboolean real_disconnect(NMVpnServicePlugin *plugin, GError **error)
+{
+	NMSshtunPlugin *p = NM_SSHTUN_PLUGIN(plugin);
+
+	(void)error;
+	if (p->h && sshtun_status(p->h) < SSHTUN_STOPPING) {
+		say("disconnecting");
+		/* A clean close: the channel closed (the server undoes its side), the device removed. The loop runs
+		 * on until it ends (check_status frees the handle then); the quit handler frees what is left. */
+		sshtun_stop(p->h);
+		if (sshtun_status(p->h) >= SSHTUN_STOPPED) {
+			tunnel_free(p);
+		}
+	}
+	return TRUE;
+}
+
+static void nm_sshtun_plugin_init(NMSshtunPlugin *p)
+{
+	p->h = NULL;
+	p->fd_source = 0;
+	p->tick_source = 0;
+	p->reported = FALSE;
+}
+
+static void dispose(GObject *obj)
+{
+	tunnel_free(NM_SSHTUN_PLUGIN(obj));
+	G_OBJECT_CLASS(nm_sshtun_plugin_parent_class)->dispose(obj);
+}
+
+static void nm_sshtun_plugin_class_init(NMSshtunPluginClass *klass)
+{
+	G_OBJECT_CLASS(klass)->dispose = dispose;
+	NM_VPN_SERVICE_PLUGIN_CLASS(klass)->connect = real_connect;
+	NM_VPN_SERVICE_PLUGIN_CLASS(klass)->disconnect = real_disconnect;
+}
+
+/* ---- main ---- */
+
+static GMainLoop *loop;
+static NMSshtunPlugin *plugin_obj;
+
+static void on_quit(NMVpnServicePlugin *plugin, gpointer ud)
+{
+	(void)plugin;
+	(void)ud;
+	g_main_loop_quit(loop);
+}
+
+/* SIGTERM/SIGINT: close the tunnel cleanly, then quit; at most 5 s of waiting for the close. */
+static gboolean wait_stopped(gpointer ud)
+{
+	static int waited;
+
+	(void)ud;
+	if (!plugin_obj->h || sshtun_status(plugin_obj->h) >= SSHTUN_STOPPED || ++waited > 50) {
+		g_main_loop_quit(loop);
+		return G_SOURCE_REMOVE;
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_signal(gpointer ud)
+{
+	(void)ud;
+	if (plugin_obj->h) {
+		sshtun_stop(plugin_obj->h);
+	}
+	g_timeout_add(100, wait_stopped, NULL);
+	return G_SOURCE_REMOVE;
+}
+
+int main(int argc, char **argv)
+{
+	gboolean debug = FALSE;
+	char *bus_name = NULL;
+	GError *error = NULL;
+	const char *lvl;
+	GOptionEntry entries[] = {
+		{ "debug", 0, 0, G_OPTION_ARG_NONE, &debug, "Stay alive when NetworkManager goes, log more", NULL },
+		{ "bus-name", 0, 0, G_OPTION_ARG_STRING, &bus_name, "D-Bus name to own", "NAME" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	GOptionContext *ctx = g_option_context_new(NULL);
+
+	g_option_context_set_summary(ctx, "NetworkManager's VPN service for sshtun (an SSH-2 tun/tap VPN).");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+		g_printerr("nm-sshtun-service: %s\n", error->message);
+		g_option_context_free(ctx);
+		return 1;
+	}
+	g_option_context_free(ctx);
+	/* NetworkManager passes its log level (syslog's 0-7) in the environment. */
+	if (debug || ((lvl = getenv("NM_VPN_LOG_LEVEL")) && atoi(lvl) >= 7)) {
+		log_level = SSHTUN_LOG_DEBUG1;
+	}
+	/* A write to a closed SSH socket is an error to handle, not a signal to die of. */
+	signal(SIGPIPE, SIG_IGN);
+
+	plugin_obj = g_initable_new(NM_TYPE_SSHTUN_PLUGIN, NULL, &error, NM_VPN_SERVICE_PLUGIN_DBUS_SERVICE_NAME,
+				    bus_name ? bus_name : SSHTUN_NM_SERVICE, NM_VPN_SERVICE_PLUGIN_DBUS_WATCH_PEER,
+				    !debug, NULL);
+	g_free(bus_name);
+	if (!plugin_obj) {
+		g_printerr("nm-sshtun-service: cannot start the service: %s\n", error ? error->message : "?");
+		g_clear_error(&error);
+		return 1;
+	}
+	loop = g_main_loop_new(NULL, FALSE);
+	g_signal_connect(plugin_obj, "quit", G_CALLBACK(on_quit), NULL);
+	g_unix_signal_add(SIGTERM, on_signal, NULL);
+	g_unix_signal_add(SIGINT, on_signal, NULL);
+	g_main_loop_run(loop);
+	g_object_unref(plugin_obj);	/* dispose frees a tunnel still there (torn down at once) */
+	g_main_loop_unref(loop);
+	return 0;
+}
