@@ -48,6 +48,7 @@ struct _NMSshtunPlugin {
 	guint fd_source;	/* the handle's event fd in the main loop */
 	guint tick_source;	/* a one-second tick: covers a loop that slept through a wakeup */
 	gboolean reported;	/* the IP configuration went to NetworkManager */
+	gboolean stopping;	/* NetworkManager asked for the disconnect: its end is no failure */
 };
 
 G_DEFINE_TYPE(NMSshtunPlugin, nm_sshtun_plugin, NM_TYPE_VPN_SERVICE_PLUGIN)
@@ -90,6 +91,7 @@ static void tunnel_free(NMSshtunPlugin *p)
 		p->h = NULL;
 	}
 	p->reported = FALSE;
+	p->stopping = FALSE;
 }
 
 /* ---- the IP configuration as NetworkManager takes it (nm-vpn-dbus-interface.h) ---- */
@@ -268,10 +270,15 @@ static void check_status(NMSshtunPlugin *p)
 	if (st < SSHTUN_STOPPED) {
 		return;
 	}
+	if (p->stopping) {
+		say("the tunnel is closed");
+		tunnel_free(p);
+		return;
+	}
 	if (st == SSHTUN_FAILED) {
 		say("the tunnel failed: %s", sshtun_error_text(p->h));
 	} else {
-		say("the tunnel ended");
+		say("the server ended the tunnel");
 	}
 	tunnel_free(p);
 	/* Failed before the configuration went out, or ended after (the server closed): both stop the VPN. */
@@ -461,10 +468,12 @@ static gboolean real_disconnect(NMVpnServicePlugin *plugin, GError **error)
 	(void)error;
 	if (p->h && sshtun_status(p->h) < SSHTUN_STOPPING) {
 		say("disconnecting");
+		p->stopping = TRUE;
 		/* A clean close: the channel closed (the server undoes its side), the device removed. The loop runs
 		 * on until it ends (check_status frees the handle then); the quit handler frees what is left. */
 		sshtun_stop(p->h);
 		if (sshtun_status(p->h) >= SSHTUN_STOPPED) {
+			say("the tunnel is closed");
 			tunnel_free(p);
 		}
 	}
@@ -477,6 +486,7 @@ static void nm_sshtun_plugin_init(NMSshtunPlugin *p)
 	p->fd_source = 0;
 	p->tick_source = 0;
 	p->reported = FALSE;
+	p->stopping = FALSE;
 }
 
 static void dispose(GObject *obj)
@@ -520,7 +530,9 @@ static gboolean wait_stopped(gpointer ud)
 static gboolean on_signal(gpointer ud)
 {
 	(void)ud;
+	say("asked to exit%s", plugin_obj->h ? ": closing the tunnel first" : "");
 	if (plugin_obj->h) {
+		plugin_obj->stopping = TRUE;
 		sshtun_stop(plugin_obj->h);
 	}
 	g_timeout_add(100, wait_stopped, NULL);
@@ -569,7 +581,10 @@ int main(int argc, char **argv)
 	g_unix_signal_add(SIGTERM, on_signal, NULL);
 	g_unix_signal_add(SIGINT, on_signal, NULL);
 	g_main_loop_run(loop);
-	g_object_unref(plugin_obj);	/* dispose frees a tunnel still there (torn down at once) */
+	if (plugin_obj->h) {
+		say("exiting with the tunnel still open: it is torn down at once");
+	}
+	g_object_unref(plugin_obj);	/* dispose frees a tunnel still there */
 	g_main_loop_unref(loop);
 	return 0;
 }

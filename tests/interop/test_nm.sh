@@ -207,6 +207,20 @@ tap_check "down: the device, its addresses and routes are gone; the namespace is
 	for i in \$(seq 100); do [ -z \"\$(ip -n $RIG_NS_C -o link show dev $dev 2>/dev/null)\" ] && break; sleep 0.1; done
 	[ -z \"\$(ip -n $RIG_NS_C -o link show dev $dev 2>/dev/null)\" ] && ! ip -n $RIG_NS_C route show | grep -q 198.18.97 &&
 	! ip -n $RIG_NS_C -6 route show | grep -q fd00:97"
+service_gone() {
+	local pid
+
+	for pid in $(ip netns pids "$RIG_NS_C" 2>/dev/null); do
+		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = nm-sshtun-servi ] && return 1
+	done
+	return 0
+}
+closed_and_gone() {
+	rig_wait 10 grep -q 'nm-sshtun-service.*the tunnel is closed' "$D/nm.log" && ! grep -q 'nm-sshtun-service.*tunnel failed' "$D/nm.log" &&
+		rig_wait 10 service_gone
+}
+tap_check "down: the service closed the tunnel (no failure reported) and exited" closed_and_gone ||
+	grep 'nm-sshtun-service\[' "$D/nm.log" | tap_diag
 after=$(rig_client_state)
 if [ "$before" = "$after" ]; then
 	tap_ok "down: the client namespace's addresses, routes and links are as before up"
