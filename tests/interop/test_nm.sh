@@ -1,13 +1,16 @@
 #!/bin/bash
 # sshtun: interop: NetworkManager's VPN service (nm/nm-sshtun-service) end to end, with a real NetworkManager.
 # A private system bus (a dbus-daemon of the test's own, with the distribution's policy files and ours) and
-# NetworkManager run in the rig's client namespace; NetworkManager's mount namespace has tmpfs over /run,
-# /var/lib/NetworkManager and its VPN directory (holding only a .name file pointing at the build's service), /sys
-# read-only, and every file it reads or writes is in the test's directory. The rig's sshd runs sshtun-server as
-# the key's forced command, which hands out IPv4 and IPv6 addresses, an MTU, routes, DNS and a domain.
-# `nmcli connection up` of an sshtun connection: activated, the device has what sshtun-server handed out as
-# NetworkManager applied it, a ping and a byte-exact TCP transfer cross, and `nmcli connection down` removes
-# the device, its addresses and routes. Nothing of the host is changed, nothing is left running.
+# NetworkManager run in the rig's client namespace; NetworkManager's mount namespace has tmpfs over /run and
+# /var/lib/NetworkManager, its VPN directory bind-mounted from the test's (holding only a .name file pointing at
+# the build's service), /sys read-only, and every file it reads or writes is in the test's directory. The rig's
+# sshd runs sshtun-server as the key's forced command, which hands out IPv4 and IPv6 addresses, an MTU, routes,
+# DNS and a domain. `nmcli connection up` of an sshtun connection: activated, the device has what sshtun-server
+# handed out as NetworkManager applied it, a ping and a byte-exact TCP transfer cross, and `nmcli connection
+# down` removes the device, its addresses and routes, and the service ends. Also: a connection without
+# known-hosts is refused with its reason; routes=default gives NetworkManager's default route through the
+# tunnel. Nothing of the host is changed, nothing is left running. NM_TEST_LOG=FILE keeps NetworkManager's log
+# (with the service's lines).
 # Prints "ok - NAME" / "not ok - NAME".
 cd "$(dirname "$0")/../.." || exit 1
 . tests/rig/rig.sh
@@ -232,6 +235,34 @@ server_tun_gone() {
 	[ -z "$(rig_devs "$RIG_NS_S" tun)" ]
 }
 tap_check "down: the server's side was undone (sshtun-server's device gone)" rig_wait 10 server_tun_gone
+
+state_as_before() {
+	[ "$(rig_client_state)" = "$before" ]
+}
+# ---- TunnelRoute default (vpn.data routes=default): NetworkManager's own default route through the tunnel instead
+# of sshtun's half-default routes. (The server is on the veth's subnet here, so this does not test the route to the
+# external gateway NetworkManager keeps off the tunnel for a server further away.)
+nmc connection add type vpn vpn-type org.freedesktop.NetworkManager.sshtun con-name st-def ifname '*' \
+	vpn.data "host=$RIG_SERVER_IP, user=root, identity-file=$RIG_KEY, known-hosts=$RIG_KNOWN_HOSTS, remote-command=sshtun-server, routes=default" \
+	>/dev/null
+if nmc connection up st-def >"$D/up-def.out" 2>&1; then
+	dev=$(rig_devs "$RIG_NS_C" tun | head -n 1)
+	tap_check "routes=default: the default route is NetworkManager's through $dev, no half-default routes" sh -c "
+		ip -n $RIG_NS_C route show default | head -n 1 | grep -q 'dev $dev' &&
+		ip -n $RIG_NS_C route get $RIG_SERVER_IP | grep -q 'dev veth0' &&
+		! ip -n $RIG_NS_C route show | grep -q '^0.0.0.0/1\\|^128.0.0.0/1'" ||
+		ip -n "$RIG_NS_C" route show | tap_diag
+	tap_check "routes=default: a ping through the tunnel, and again 3 s later" \
+		sh -c "ip netns exec $RIG_NS_C ping -c 2 -W 2 198.18.96.1 >/dev/null && sleep 3 &&
+			ip netns exec $RIG_NS_C ping -c 2 -W 2 198.18.96.1 >/dev/null"
+	nmc connection down st-def >/dev/null 2>&1
+	tap_check "routes=default: down, the namespace is as before (the default route on the veth again)" \
+		rig_wait 10 state_as_before || diff <(echo "$before") <(rig_client_state) | tap_diag
+else
+	tap_not_ok "routes=default: nmcli connection up"
+	tap_diag <"$D/up-def.out"
+	show_logs
+fi
 
 # ---- nothing left.
 nm_down
