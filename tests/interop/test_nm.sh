@@ -168,6 +168,21 @@ else
 fi
 nmc connection delete st-nokh >/dev/null 2>&1
 
+# ---- a tunnel that fails (the server's key is not in known-hosts): NetworkManager is told, the log says why.
+: >"$D/known_hosts.empty"
+nmc connection add type vpn vpn-type org.freedesktop.NetworkManager.sshtun con-name st-badkey ifname '*' \
+	vpn.data "host=$RIG_SERVER_IP, user=root, identity-file=$RIG_KEY, known-hosts=$D/known_hosts.empty" >/dev/null
+if nmc connection up st-badkey >"$D/up-badkey.out" 2>&1; then
+	tap_not_ok "an unknown host key fails the connection"
+else
+	tap_check "an unknown host key fails the connection, with the library's reason in the log" sh -c "
+		grep -q 'nm-sshtun-service.*the tunnel failed: .*host key' $D/nm.log &&
+		! nmcli -g GENERAL.STATE connection show st-badkey 2>/dev/null | grep -q activated &&
+		[ -z \"\$(ip -n $RIG_NS_C -o link show type tun 2>/dev/null)\" ]" ||
+		grep 'nm-sshtun-service\[' "$D/nm.log" | tap_diag
+fi
+nmc connection delete st-badkey >/dev/null 2>&1
+
 # ---- up.
 nmc connection add type vpn vpn-type org.freedesktop.NetworkManager.sshtun con-name st ifname '*' \
 	vpn.data "host=$RIG_SERVER_IP, user=root, identity-file=$RIG_KEY, known-hosts=$RIG_KNOWN_HOSTS, remote-command=sshtun-server" \
@@ -219,8 +234,11 @@ service_gone() {
 	return 0
 }
 closed_and_gone() {
-	rig_wait 10 grep -q 'nm-sshtun-service.*the tunnel is closed' "$D/nm.log" && ! grep -q 'nm-sshtun-service.*tunnel failed' "$D/nm.log" &&
-		rig_wait 10 service_gone
+	local pid
+
+	pid=$(sed -n 's/^nm-sshtun-service\[\([0-9]*\)\]: tunnel up on .*/\1/p' "$D/nm.log" | head -n 1)
+	[ -n "$pid" ] && rig_wait 10 grep -q "^nm-sshtun-service\[$pid\]: the tunnel is closed" "$D/nm.log" &&
+		! grep -q "^nm-sshtun-service\[$pid\]: the tunnel failed" "$D/nm.log" && rig_wait 10 service_gone
 }
 tap_check "down: the service closed the tunnel (no failure reported) and exited" closed_and_gone ||
 	grep 'nm-sshtun-service\[' "$D/nm.log" | tap_diag
