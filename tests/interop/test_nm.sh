@@ -8,8 +8,8 @@
 # DNS and a domain. `nmcli connection up` of an sshtun connection: activated, the device has what sshtun-server
 # handed out as NetworkManager applied it, a ping and a byte-exact TCP transfer cross, and `nmcli connection
 # down` removes the device, its addresses and routes, and the service ends. Also: a connection without
-# known-hosts is refused with its reason; routes=default gives NetworkManager's default route through the
-# tunnel. Nothing of the host is changed, nothing is left running. NM_TEST_LOG=FILE keeps NetworkManager's log
+# known-hosts is refused with its reason, one whose known-hosts lacks the server's key fails with the library's
+# reason; routes=default gives NetworkManager's default route through the tunnel. Nothing of the host is changed, nothing is left running. NM_TEST_LOG=FILE keeps NetworkManager's log
 # (with the service's lines).
 # Prints "ok - NAME" / "not ok - NAME".
 cd "$(dirname "$0")/../.." || exit 1
