@@ -219,6 +219,20 @@ tap_check "ping through the tunnel (IPv4 and IPv6)" sh -c "
 	ip netns exec $RIG_NS_C ping -c 2 -W 2 198.18.96.1 >/dev/null && ip netns exec $RIG_NS_C ping -c 2 -W 2 fd00:96::1 >/dev/null"
 tap_check "a TCP transfer through the tunnel, byte for byte (1 MiB)" rig_transfer up 1 198.18.96.1 198.18.96.2
 
+# ---- the server's session dies: sshtun reconnects under NetworkManager, which keeps the connection activated.
+idx0=$(ip netns exec "$RIG_NS_C" cat "/sys/class/net/$dev/ifindex" 2>/dev/null)
+kill -KILL "$(rig_sshd_session_pid)" 2>/dev/null
+if rig_wait 30 ip netns exec "$RIG_NS_C" ping -c 1 -W 1 198.18.96.1; then
+	tap_ok "sshd's session killed: reconnected, pings cross again"
+	tap_check "after the reconnect: NetworkManager still has it activated, on the same device ($dev)" sh -c "
+		nmcli -g GENERAL.STATE connection show st | grep -qx activated &&
+		[ \"\$(ip netns exec $RIG_NS_C cat /sys/class/net/$dev/ifindex)\" = '$idx0' ] &&
+		ip -n $RIG_NS_C -o addr show dev $dev | grep -q 'inet 198.18.96.2 peer 198.18.96.1/32'"
+else
+	tap_not_ok "sshd's session killed: reconnected, pings cross again"
+	show_logs
+fi
+
 # ---- down.
 tap_check "nmcli connection down" nmc connection down st
 tap_check "down: the device, its addresses and routes are gone; the namespace is as before" sh -c "
