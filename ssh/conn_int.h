@@ -163,8 +163,8 @@ struct sshtun {
 	struct ua ua;
 	struct chan_tab chans;
 	struct chan *tun_chan;
-	struct ua_identity ids[CONN_MAX_IDS];
-	size_t n_ids;
+	struct ua_identity *ids;	/* the keys to offer, while userauth runs (identity.c) */
+	size_t n_ids, ids_cap;
 	struct conn_file *files;	/* CFG_MAX_IDENTITIES key files (identity.c) */
 	struct cert *certs[CONN_MAX_IDS];	/* user certificates offered (files' and the agent's), owned here */
 	size_t n_certs;
