@@ -87,6 +87,7 @@ void tp_free(struct tp *tp)
 	cry_wipe(tp->session_id, sizeof(tp->session_id));
 	cry_prng_wipe(&tp->pad_rng);
 	cry_wipe(tp->pad_pool, sizeof(tp->pad_pool));
+	mem_release(tp, sizeof(*tp));	/* wiped; its pages go back rather than stay resident in malloc's heap */
 	free(tp);
 }
 
