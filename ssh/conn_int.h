@@ -165,7 +165,8 @@ struct sshtun {
 	struct chan *tun_chan;
 	struct ua_identity *ids;	/* the keys to offer, while userauth runs (identity.c) */
 	size_t n_ids, ids_cap;
-	struct conn_file *files;	/* CFG_MAX_IDENTITIES key files (identity.c) */
+	struct conn_file *files;	/* the IdentityFiles' keys, n_files of them, while userauth runs (identity.c) */
+	int n_files;
 	struct cert *certs[CONN_MAX_IDS];	/* user certificates offered (files' and the agent's), owned here */
 	size_t n_certs;
 	struct conn_agent_ref agent_refs[CONN_MAX_IDS];

@@ -439,7 +439,9 @@ int conn_agent_listed(struct sshtun *h)
 /* The IdentityFiles, after the agent's keys. */
 static int load_files(struct sshtun *h)
 {
-	h->files = calloc(CFG_MAX_IDENTITIES, sizeof(*h->files));
+	/* As many as there are files: all CFG_MAX_IDENTITIES would be 135 KiB cleared per connection. */
+	h->n_files = h->cfg.n_identity_files;
+	h->files = calloc(h->n_files > 0 ? (size_t)h->n_files : 1, sizeof(*h->files));
 	if (!h->files) {
 		return SSHTUN_ERR_NOMEM;
 	}
@@ -495,7 +497,7 @@ void conn_free_identities(struct sshtun *h)
 {
 	ua_free(&h->ua);
 	if (h->files) {
-		for (int i = 0; i < CFG_MAX_IDENTITIES; i++) {
+		for (int i = 0; i < h->n_files; i++) {
 			key_wipe(&h->files[i].key);
 		}
 		free(h->files);
