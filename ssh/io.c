@@ -45,7 +45,7 @@ enum {
 	 * Memory: after SHRINK_IDLE_S ticks in a row that each moved no more than SHRINK_TRICKLE bytes on the wire
 	 * (keepalives, a ping now and then), the buffers a transfer grew give their pages back (conn_shrink), and
 	 * again every SHRINK_IDLE_S seconds while it stays so. A busy tunnel never gets there, so the data path
-	 * pays nothing; the first burst after a quiet spell faults the pages in again (about 2.5 MiB at most).
+	 * pays nothing; the first burst after a quiet spell faults the pages in again (a few MiB: about a millisecond).
 	 */
 	SHRINK_IDLE_S = 5,
 	SHRINK_TRICKLE = 64 * 1024
