@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ssh/conn_int.h"
+#include "util/mem.h"
 
 void conn_set_status(struct sshtun *h, int status)
 {
@@ -161,6 +162,9 @@ void conn_teardown_device(struct sshtun *h)
 		h->nl.fd = -1;
 	}
 	tun_close(&h->dev);
+	/* Back to the system before free(), which would keep pages of a block from its heap resident. */
+	mem_release(h->gso_buf, GSO_BUF);
+	mem_release(h->gro_buf, GRO_BUF);
 	free(h->gso_buf);
 	free(h->gro_buf);
 	h->gso_buf = NULL;
@@ -303,14 +307,12 @@ static void on_open_failed(void *ud, struct chan *c)
 		h->cfg.tunnel == CFG_TUNNEL_ETHERNET ? "tap" : "tun");
 }
 
-enum { GRO_BUF = 2 * 1024 * 1024 };
-
 int conn_offload_setup(struct sshtun *h)
 {
 	if (!h->dev.vnet) {
 		return 0;
 	}
-	h->gso_buf = malloc(TUN_VNET_HDR_LEN + TUN_GSO_MAX);
+	h->gso_buf = malloc(GSO_BUF);
 	h->gro_buf = h->dev.tso ? malloc(GRO_BUF) : NULL;
 	if (!h->gso_buf || (h->dev.tso && !h->gro_buf)) {
 		return SSHTUN_ERR_NOMEM;
@@ -321,6 +323,25 @@ int conn_offload_setup(struct sshtun *h)
 	}
 	tun_ackq_init(&h->ackq);
 	return 0;
+}
+
+void conn_shrink(struct sshtun *h)
+{
+	if (h->tp) {
+		tp_shrink(h->tp);
+	}
+	/* The offload buffers between batches: no super-packet half split, no frame batched for the device. */
+	if (h->gso_buf && !h->gso_active) {
+		mem_release(h->gso_buf, GSO_BUF);
+	}
+	if (h->gro_buf && h->gro.n == 0) {
+		mem_release(h->gro_buf, GRO_BUF);
+	}
+	/* A jump host's relay: what the jump host sent us is all written on. */
+	if (h->jump.buf && h->jump.len == 0) {
+		h->jump.off = 0;
+		mem_release(h->jump.buf, h->jump.cap);
+	}
 }
 
 /* One write per item; a device that cannot take a packet drops it, like a full link. Returns the writes made. */

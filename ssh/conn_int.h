@@ -143,6 +143,8 @@ struct sshtun {
 	int flushfd;		/* receive coalescing timer (io.c) */
 	int coalescing;
 	uint64_t rx_frames_mark, rx_bytes_mark;
+	uint64_t quiet_mark;	/* bytes on the wire both ways at the last tick */
+	unsigned quiet_ticks;	/* ticks in a row with no more than a trickle (io.c judge_shrink) */
 	int sock_want_out;	/* EPOLLOUT armed on the socket */
 	int tun_paused;		/* tun reads stopped until the transport has room */
 	uint64_t deadline_ms;	/* connect timeout, CLOCK_MONOTONIC ms; 0 none */
@@ -161,9 +163,10 @@ struct sshtun {
 	struct ua ua;
 	struct chan_tab chans;
 	struct chan *tun_chan;
-	struct ua_identity ids[CONN_MAX_IDS];
-	size_t n_ids;
-	struct conn_file *files;	/* CFG_MAX_IDENTITIES key files (identity.c) */
+	struct ua_identity *ids;	/* the keys to offer, while userauth runs (identity.c) */
+	size_t n_ids, ids_cap;
+	struct conn_file *files;	/* the IdentityFiles' keys, n_files of them, while userauth runs (identity.c) */
+	int n_files;
 	struct cert *certs[CONN_MAX_IDS];	/* user certificates offered (files' and the agent's), owned here */
 	size_t n_certs;
 	struct conn_agent_ref agent_refs[CONN_MAX_IDS];
@@ -225,6 +228,13 @@ void conn_teardown_device(struct sshtun *h);
 size_t conn_flush_frames(struct sshtun *h);
 /* Sets up the offload buffers once the device is open. */
 int conn_offload_setup(struct sshtun *h);
+/* The offload buffers: a super-packet read from the device with its vnet header; a batch of frames for it. */
+enum { GSO_BUF = TUN_VNET_HDR_LEN + TUN_GSO_MAX, GRO_BUF = 2 * 1024 * 1024 };
+/*
+ * The tunnel has been quiet for a while (io.c): the pages of the buffers a transfer grew go back to the system
+ * (the transport's, the offload batches'); the next burst faults them in again.
+ */
+void conn_shrink(struct sshtun *h);
 
 /*
  * The tunnel is open (and configured by the server where asked): the device is configured (want: the plan with

@@ -220,6 +220,30 @@ static int too_small(const struct sshtun *h, const struct pubkey *k, const char 
 	return 0;
 }
 
+/*
+ * The next free slot of the keys to offer, or NULL when the list is full or memory is out. The list grows a few
+ * slots at a time: all CONN_MAX_IDS of them would be half a MiB, and it lives only until userauth is over.
+ */
+static struct ua_identity *next_id(struct sshtun *h)
+{
+	if (h->n_ids >= CONN_MAX_IDS) {
+		return NULL;
+	}
+	if (h->n_ids == h->ids_cap) {
+		size_t cap = h->ids_cap ? 2 * h->ids_cap : 4;
+		struct ua_identity *p;
+
+		cap = cap < CONN_MAX_IDS ? cap : CONN_MAX_IDS;
+		if (!(p = realloc(h->ids, cap * sizeof(*p)))) {
+			return NULL;
+		}
+		memset(p + h->ids_cap, 0, (cap - h->ids_cap) * sizeof(*p));
+		h->ids = p;
+		h->ids_cap = cap;
+	}
+	return &h->ids[h->n_ids];
+}
+
 static int have_key(const struct sshtun *h, const struct pubkey *k)
 {
 	for (size_t i = 0; i < h->n_ids; i++) {
@@ -278,10 +302,13 @@ static void add_file_certs(struct sshtun *h, struct conn_file *f)
 	char path[1100];
 
 	for (int i = -1; i < h->cfg.n_certificate_files && h->n_ids < CONN_MAX_IDS; i++) {
-		struct ua_identity *id = &h->ids[h->n_ids];
+		struct ua_identity *id = next_id(h);
 		struct cert *c;
 		const char *p = path;
 
+		if (!id) {
+			return;
+		}
 		if (i < 0) {
 			if (snprintf(path, sizeof(path), "%s-cert.pub", f->path) >= (int)sizeof(path)) {
 				continue;
@@ -343,8 +370,11 @@ static int open_agent(struct sshtun *h)
 static void add_agent_keys(struct sshtun *h, struct agent_id *list, size_t n)
 {
 	for (size_t i = 0; i < n && h->n_ids < CONN_MAX_IDS; i++) {
-		struct ua_identity *id = &h->ids[h->n_ids];
+		struct ua_identity *id = next_id(h);
 
+		if (!id) {
+			return;
+		}
 		if (h->cfg.identities_only && !is_identity_file_key(h, &list[i].key)) {
 			continue;	/* IdentitiesOnly: the agent may sign only for the configured files */
 		}
@@ -409,14 +439,16 @@ int conn_agent_listed(struct sshtun *h)
 /* The IdentityFiles, after the agent's keys. */
 static int load_files(struct sshtun *h)
 {
-	h->files = calloc(CFG_MAX_IDENTITIES, sizeof(*h->files));
+	/* As many as there are files: all CFG_MAX_IDENTITIES would be 135 KiB cleared per connection. */
+	h->n_files = h->cfg.n_identity_files;
+	h->files = calloc(h->n_files > 0 ? (size_t)h->n_files : 1, sizeof(*h->files));
 	if (!h->files) {
 		return SSHTUN_ERR_NOMEM;
 	}
 	for (int i = 0; i < h->cfg.n_identity_files && h->n_ids < CONN_MAX_IDS; i++) {
 		const char *path = h->cfg.identity_files[i];
 		struct conn_file *f = &h->files[i];
-		struct ua_identity *id = &h->ids[h->n_ids];
+		struct ua_identity *id;
 		int r;
 
 		if (access(path, F_OK) != 0 && errno == ENOENT) {
@@ -448,10 +480,9 @@ static int load_files(struct sshtun *h)
 			continue;	/* the agent holds it already, or it is not to be used */
 		}
 		add_file_certs(h, f);
-		if (h->n_ids >= CONN_MAX_IDS) {
+		if (!(id = next_id(h))) {
 			break;
 		}
-		id = &h->ids[h->n_ids];
 		id->key = f->key.pub;
 		snprintf(id->label, sizeof(id->label), "%s", path);
 		id->sign = sign_file;
@@ -466,7 +497,7 @@ void conn_free_identities(struct sshtun *h)
 {
 	ua_free(&h->ua);
 	if (h->files) {
-		for (int i = 0; i < CFG_MAX_IDENTITIES; i++) {
+		for (int i = 0; i < h->n_files; i++) {
 			key_wipe(&h->files[i].key);
 		}
 		free(h->files);
@@ -483,5 +514,8 @@ void conn_free_identities(struct sshtun *h)
 		agent_free(&h->agent);
 		h->have_agent = 0;
 	}
+	free(h->ids);	/* public keys and labels: nothing to wipe */
+	h->ids = NULL;
+	h->ids_cap = 0;
 	h->n_ids = 0;
 }

@@ -40,7 +40,15 @@ enum {
 	COALESCE_ON = 8000,
 	COALESCE_OFF = 3000,
 	COALESCE_BYTES = 512 * 1024,
-	COALESCE_US = 500
+	COALESCE_US = 500,
+	/*
+	 * Memory: after SHRINK_IDLE_S ticks in a row that each moved no more than SHRINK_TRICKLE bytes on the wire
+	 * (keepalives, a ping now and then), the buffers a transfer grew give their pages back (conn_shrink), and
+	 * again every SHRINK_IDLE_S seconds while it stays so. A busy tunnel never gets there, so the data path
+	 * pays nothing; the first burst after a quiet spell faults the pages in again (a few MiB: about a millisecond).
+	 */
+	SHRINK_IDLE_S = 5,
+	SHRINK_TRICKLE = 64 * 1024
 };
 
 enum { EV_SOCK = 1, EV_TUN = 2, EV_TIMER = 3, EV_FLUSH = 4, EV_WAKE = 5, EV_AGENT = 6, EV_CHILD = 7, EV_JUMP = 8, EV_RELAY = 9, EV_RESOLVED = 10 };
@@ -135,6 +143,20 @@ static void judge_coalesce(struct sshtun *h)
 	} else if (rate > COALESCE_ON * (TICK_MS / 1000)) {
 		set_coalesce(h, 1);
 	}
+}
+
+/* Once a second: has the tunnel been quiet long enough for its buffers to give their memory back? */
+static void judge_shrink(struct sshtun *h)
+{
+	uint64_t bytes = tp_bytes_in(h->tp) + tp_bytes_out(h->tp);
+
+	if (h->status != SSHTUN_UP || bytes - h->quiet_mark > SHRINK_TRICKLE) {
+		h->quiet_ticks = 0;
+	} else if (++h->quiet_ticks >= SHRINK_IDLE_S * (1000 / TICK_MS)) {
+		h->quiet_ticks = 0;
+		conn_shrink(h);
+	}
+	h->quiet_mark = bytes;
 }
 
 /* The connection's socket (connecting, or ProxyCommand's end) into the epoll set, for its outcome and its data. */
@@ -732,6 +754,7 @@ static int on_tick(struct sshtun *h)
 		return h->err;
 	}
 	judge_coalesce(h);
+	judge_shrink(h);
 	/*
 	 * ServerAlive, as ssh(1) does it: anything from the server since the last check (data, an ACK, a reply)
 	 * shows it is alive, so under load nothing is sent; after a silent interval a keepalive goes out (a PING

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "sshtun_err.h"
 #include "transport/tp_int.h"
+#include "util/mem.h"
 
 enum {
 	IN_CAP = 2 * TP_MAX_PACKET_IN + 64,
@@ -69,19 +70,52 @@ void tp_free(struct tp *tp)
 	wire_w_free(&tp->gex_p);
 	wire_w_free(&tp->gex_g);
 	cry_wipe(tp->pend_h, sizeof(tp->pend_h));
-	/* Only what was ever filled: wiping the whole 512 KiB touched every page of a short-lived transport. */
+	/*
+	 * Only what was ever filled: wiping the whole 512 KiB touched every page of a short-lived transport. The pages
+	 * go back to the system before free(), which keeps a block carved from its heap resident for the next user.
+	 */
 	if (tp->in) {
 		cry_wipe(tp->in, tp->in_used);
+		mem_release(tp->in, tp->in_cap);
 	}
 	if (tp->out) {
 		cry_wipe(tp->out, tp->out_used);
+		mem_release(tp->out, tp->out_cap);
 	}
 	free(tp->in);
 	free(tp->out);
 	cry_wipe(tp->session_id, sizeof(tp->session_id));
 	cry_prng_wipe(&tp->pad_rng);
 	cry_wipe(tp->pad_pool, sizeof(tp->pad_pool));
+	mem_release(tp, sizeof(*tp));	/* wiped; its pages go back rather than stay resident in malloc's heap */
 	free(tp);
+}
+
+void tp_shrink(struct tp *tp)
+{
+	size_t kept;
+
+	/* Between key exchanges only: a running one may still refer to what it received, and queues into pending. */
+	if (tp->state != TP_RUN || tp->kx != KX_NONE || tp->open) {
+		return;
+	}
+	if (tp->in_start == tp->in_end) {
+		tp->in_start = tp->in_end = 0;
+		kept = mem_release(tp->in, tp->in_cap);
+		tp->in_used = tp->in_used < kept ? tp->in_used : kept;	/* the rest reads as zeros: nothing to wipe */
+	}
+	if (tp->out && tp->out_start == tp->out_end) {
+		tp->out_start = tp->out_end = 0;
+		kept = mem_release(tp->out, tp->out_cap);
+		tp->out_used = tp->out_used < kept ? tp->out_used : kept;
+	}
+	/* The padding pool is drawn afresh when the next packet needs it (its unused bytes are never used again). */
+	tp->pad_pos = sizeof(tp->pad_pool);
+	mem_release(tp->pad_pool, sizeof(tp->pad_pool));
+	if (tp->pending.p && tp->pending.len == 0) {
+		wire_w_free(&tp->pending);	/* up to PENDING_MAX after a rekey under load; allocated again at the next */
+		wire_w_init(&tp->pending, PENDING_MAX);
+	}
 }
 
 /* Closes the transport with err; queues a DISCONNECT with reason if the transport can still send. */

@@ -133,6 +133,14 @@ void tp_free(struct tp *tp);
 /* Queues our version banner and first KEXINIT. */
 int tp_start(struct tp *tp);
 
+/*
+ * Gives back the memory of the buffers a transfer grew and the idle tunnel does not need (the caller decides
+ * when: ssh/io.c after some quiet seconds): the pages of the input and output buffers if they are empty, the
+ * queue of messages held during a key exchange if it is empty. Nothing happens during a key exchange or while a
+ * message is open. The buffers keep their size; a page is faulted in again when the next packet needs it.
+ */
+void tp_shrink(struct tp *tp);
+
 /* Input: where the next read from the socket may go (zero-copy), then how many bytes arrived. */
 int tp_input_space(struct tp *tp, uint8_t **p, size_t *n);
 int tp_input_commit(struct tp *tp, size_t n);

@@ -22,7 +22,8 @@ enum {
 	TP_MAX_PADDING = 255,
 
 	/* Channels (RFC 4254). */
-	CHAN_MAX_CHANNELS = 64,
+	CHAN_MAX_CHANNELS = 8,		/* we open three at most: the tunnel, TunnelConfigCommand's session, a jump
+					   host's direct-tcpip; each slot is cleared per connection (385 bytes) */
 	CHAN_WINDOW = 16 * 1024 * 1024,	/* window we grant the server */
 	CHAN_MAX_PACKET = 32 * 1024,	/* largest CHANNEL_DATA payload we accept (sshd's datagram limit) */
 	CHAN_EXEC_MAX = 1024,		/* longest command run on a session channel (TunnelConfigCommand) */

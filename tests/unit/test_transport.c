@@ -441,6 +441,79 @@ static void test_zero_copy_send(void **state)
 	tp_free(tp);
 }
 
+/* Feeds count IGNORE packets of len payload bytes each, then takes them (IGNORE never reaches the caller). */
+static void feed_ignores(struct tp *tp, unsigned count, size_t len)
+{
+	uint8_t *msg = calloc(1, len);
+	struct tp_msg m;
+
+	assert_non_null(msg);
+	msg[0] = SSH_MSG_IGNORE;
+	wire_poke_u32(msg + 1, (uint32_t)(len - 5));
+	for (unsigned i = 0; i < count; i++) {
+		assert_int_equal(fake_feed(tp, msg, len), 0);
+		assert_int_equal(tp_poll(tp, &m), 0);
+	}
+	free(msg);
+}
+
+static void test_shrink(void **state)
+{
+	struct tp *tp = fake_tp_ready(NULL);
+	static const uint8_t ping[] = { SSH_MSG_IGNORE, 0, 0, 0, 1, 'x' };
+	static uint8_t big[30000];
+	uint8_t out[64];
+	const uint8_t *p = NULL;
+	struct tp_msg m;
+
+	(void)state;
+	/* A burst each way grows what the buffers hold: 300 KB in, 600 KB out (the output buffer doubles). */
+	feed_ignores(tp, 10, 30000);
+	assert_true(tp->in_used >= 30000);
+	big[0] = SSH_MSG_IGNORE;
+	for (int i = 0; i < 20; i++) {
+		assert_int_equal(tp_send(tp, big, sizeof(big)), 0);
+	}
+	assert_true(tp->out_cap > 512 * 1024);
+	/* Not while a key exchange runs: what it queues stays. */
+	assert_int_equal(tp_rekey(tp), 0);
+	assert_int_equal(tp_send(tp, ping, sizeof(ping)), 0);
+	tp_shrink(tp);
+	assert_true(tp->pending.len > 0);
+	tp->kx = KX_NONE;
+	tp_output_consume(tp, tp_output(tp, &p));	/* the socket took everything, the queued message too */
+	tp_output_consume(tp, tp_output(tp, &p));
+	assert_int_equal(tp_output(tp, &p), 0);
+	assert_non_null(tp->pending.p);
+	/* Quiet: the pages go back, the queue is freed, the padding pool emptied; the buffers keep their size. */
+	tp_shrink(tp);
+	assert_true(tp->in_used < 4096 && tp->out_used < 4096);
+	assert_null(tp->pending.p);
+	assert_int_equal(tp->pad_pos, sizeof(tp->pad_pool));	/* drawn afresh for the next packet */
+	assert_true(tp->out_cap > 512 * 1024);
+	/* And everything works as before, each way. */
+	feed_ignores(tp, 3, 30000);
+	assert_int_equal(fake_feed(tp, "\x5e\0\0\0\x02hi", 7), 0);	/* CHANNEL_DATA: passed up */
+	assert_int_equal(tp_poll(tp, &m), 1);
+	assert_int_equal(m.len, 7);
+	assert_int_equal(tp_send(tp, ping, sizeof(ping)), 0);
+	assert_int_equal(fake_take(tp, out, sizeof(out)), sizeof(ping));
+	assert_memory_equal(out, ping, sizeof(ping));
+	/* Half a packet in: the input buffer is left alone, and the packet completes afterwards. */
+	{
+		uint8_t frame[64];
+		size_t n = fake_frame(frame, "\x5e\0\0\0\x02ok", 7);
+
+		assert_int_equal(tp_input(tp, frame, 5), 0);
+		assert_int_equal(tp_poll(tp, &m), 0);
+		tp_shrink(tp);
+		assert_int_equal(tp_input(tp, frame + 5, n - 5), 0);
+		assert_int_equal(tp_poll(tp, &m), 1);
+		assert_memory_equal(m.payload, "\x5e\0\0\0\x02ok", 7);
+	}
+	tp_free(tp);
+}
+
 static void test_alglist_resolve(void **state)
 {
 	static const char *sup = "a,b,c,d";
@@ -482,6 +555,7 @@ int main(void)
 		cmocka_unit_test(test_ping_pong),
 		cmocka_unit_test(test_send_queues_during_rekey),
 		cmocka_unit_test(test_zero_copy_send),
+		cmocka_unit_test(test_shrink),
 		cmocka_unit_test(test_alglist_resolve),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
