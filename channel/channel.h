@@ -98,8 +98,6 @@ uint8_t *chan_stream_begin(struct chan_tab *t, struct chan *c, size_t *max);
 int chan_stream_end(struct chan_tab *t, struct chan *c, size_t n);
 /* n bytes the stream's user has passed on: the window they held is given back (WINDOW_ADJUST when half is used). */
 int chan_stream_consumed(struct chan_tab *t, struct chan *c, size_t n);
-/* Sends CHANNEL_EOF once: nothing more will be sent on c. */
-int chan_send_eof(struct chan_tab *t, struct chan *c);
 
 /* Asks the server for a tun@openssh.com channel; mode CH_TUN_*, unit or CH_TUN_ANY. */
 int chan_tun_open(struct chan_tab *t, int mode, uint32_t unit, struct chan **out);

@@ -78,12 +78,3 @@ int chan_stream_end(struct chan_tab *t, struct chan *c, size_t n)
 	c->tx_bytes += n;
 	return tp_send_end(t->tp, STREAM_HEADROOM + n);
 }
-
-int chan_send_eof(struct chan_tab *t, struct chan *c)
-{
-	if (c->state != CH_OPEN || c->sent_eof || c->sent_close) {
-		return 0;
-	}
-	c->sent_eof = 1;
-	return chan_send_u32(t, SSH_MSG_CHANNEL_EOF, c->remote_id);
-}

@@ -52,7 +52,6 @@ void sshtun_del(struct sshtun *h)
 	}
 	release_all(h);
 	cfg_free(&h->cfg);
-	free(h->config_path);
 	for (size_t i = 0; i < h->nsettings; i++) {
 		free(h->settings[i].key);
 		free(h->settings[i].value);
@@ -187,13 +186,7 @@ int sshtun_read_config(struct sshtun *h, const char *path)
 	struct conn_setting one = { 1, NULL, (char *)path };
 	int r;
 
-	/* Remembered for jump hosts, whose Host blocks come from the same files, and for sshtun_reload. */
-	h->config_read = 1;
-	free(h->config_path);
-	h->config_path = NULL;
-	if (path && !(h->config_path = strdup(path))) {
-		return SSHTUN_ERR_NOMEM;
-	}
+	/* Remembered (h->settings) for sshtun_reload and for jump hosts, whose Host blocks come from the same files. */
 	if ((r = conn_apply_setting(&h->cfg, &one, &h->log)) != 0) {
 		return r;
 	}

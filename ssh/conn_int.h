@@ -115,8 +115,6 @@ struct sshtun {
 	struct conn_setting *settings;
 	size_t nsettings;
 	struct conn_jump jump;
-	char *config_path;	/* how sshtun_read_config read the files (NULL: the user's and the system's), for hops */
-	int config_read;	/* sshtun_read_config was called */
 	struct lg log;
 	int status;
 	int err;

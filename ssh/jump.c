@@ -97,8 +97,11 @@ static int hop_config(struct sshtun *j, const struct sshtun *h, const char *list
 	if (!(j->cfg.host = strdup(hop->host))) {
 		return SSHTUN_ERR_NOMEM;
 	}
-	if (h->config_read && (r = sshtun_read_config(j, h->config_path)) != 0) {
-		return r;
+	/* The files the parent read, in its order (its parameters are the server's only, as ssh's -o are). */
+	for (size_t i = 0; i < h->nsettings; i++) {
+		if (h->settings[i].read && (r = sshtun_read_config(j, h->settings[i].value)) != 0) {
+			return r;
+		}
 	}
 	/* What the files left unset: the parent's BatchMode and connect timeout (a hop must not hang a reconnect). */
 	if (h->cfg.batch_mode == 1 && (r = hop_line(j, "BatchMode yes")) != 0) {
