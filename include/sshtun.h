@@ -77,6 +77,13 @@ SSHTUN_API void sshtun_set_status_cb(struct sshtun *h, sshtun_status_fn fn, void
 SSHTUN_API int sshtun_set_params(struct sshtun *h, ...);
 /* Reads an ssh_config file; NULL reads ~/.ssh/config (if present) and then /etc/ssh/ssh_config; "none" reads none. */
 SSHTUN_API int sshtun_read_config(struct sshtun *h, const char *path);
+/*
+ * Reads ssh_config text held in memory (a program that keeps its settings elsewhere, and wants some of them to
+ * apply to jump hosts too: a file's "Host *" block does, sshtun_set_params' values do not). name is what
+ * messages call it ("name:line"). Kept as sshtun_read_config's files are: jump hosts and sshtun_reload read it
+ * again. SSHTUN_ERR_CONFIG (the whole text refused, the reason logged), SSHTUN_ERR_STATE after sshtun_start.
+ */
+SSHTUN_API int sshtun_read_config_text(struct sshtun *h, const char *name, const char *text);
 
 /* Opens the local device and starts connecting. */
 SSHTUN_API int sshtun_start(struct sshtun *h);

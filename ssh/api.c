@@ -130,6 +130,9 @@ static int read_files(struct cfg *c, const char *path, const struct lg *log)
 
 int conn_apply_setting(struct cfg *c, const struct conn_setting *s, const struct lg *log)
 {
+	if (s->read == 2) {
+		return cfg_read_buf(c, s->value, strlen(s->value), s->key, log);
+	}
 	return s->read ? read_files(c, s->value, log) : set_one(c, s->key, s->value, log);
 }
 
@@ -191,6 +194,23 @@ int sshtun_read_config(struct sshtun *h, const char *path)
 		return r;
 	}
 	return remember(h, 1, NULL, path);
+}
+
+int sshtun_read_config_text(struct sshtun *h, const char *name, const char *text)
+{
+	struct conn_setting one = { 2, (char *)(name ? name : "text"), (char *)text };
+	int r;
+
+	if (!text) {
+		return SSHTUN_ERR_INVAL;
+	}
+	if (h->status != SSHTUN_IDLE) {
+		return SSHTUN_ERR_STATE;
+	}
+	if ((r = conn_apply_setting(&h->cfg, &one, &h->log)) != 0) {
+		return r;
+	}
+	return remember(h, 2, one.key, text);
 }
 
 static int start(struct sshtun *h)

@@ -105,7 +105,8 @@ struct conn_jump {
 
 /* What sshtun_set_params and sshtun_read_config were given, in order, so sshtun_reload can do it again. */
 struct conn_setting {
-	int read;		/* 1: sshtun_read_config(value) (value NULL: the default files); 0: set_params(key, value) */
+	int read;		/* 1: sshtun_read_config(value) (value NULL: the default files); 0: set_params(key, value);
+				 * 2: sshtun_read_config_text(key, value) */
 	char *key;
 	char *value;
 };

@@ -97,9 +97,14 @@ static int hop_config(struct sshtun *j, const struct sshtun *h, const char *list
 	if (!(j->cfg.host = strdup(hop->host))) {
 		return SSHTUN_ERR_NOMEM;
 	}
-	/* The files the parent read, in its order (its parameters are the server's only, as ssh's -o are). */
+	/* The files (and texts) the parent read, in its order (its parameters are the server's only, as ssh's -o are). */
 	for (size_t i = 0; i < h->nsettings; i++) {
-		if (h->settings[i].read && (r = sshtun_read_config(j, h->settings[i].value)) != 0) {
+		const struct conn_setting *s = &h->settings[i];
+
+		if (s->read == 2 && (r = sshtun_read_config_text(j, s->key, s->value)) != 0) {
+			return r;
+		}
+		if (s->read == 1 && (r = sshtun_read_config(j, s->value)) != 0) {
 			return r;
 		}
 	}

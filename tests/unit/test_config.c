@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "ssh/config.h"
+#include "ssh/conn_int.h"
+#include "sshtun.h"
 #include "util/limits.h"
 
 /* Collects log lines so tests can check what the user would be told. */
@@ -883,6 +885,38 @@ static void test_buf_limits(void **st)
 	fx_free(f);
 }
 
+static void keep_line(void *ud, int level, const char *line)
+{
+	(void)level;
+	snprintf(ud, 512, "%s", line);
+}
+
+/* sshtun_read_config_text: read as a file would be, named in messages, kept for jump hosts and reloads. */
+static void test_read_text(void **st)
+{
+	struct sshtun *h;
+	char last[512] = "";
+
+	(void)st;
+	assert_int_equal(sshtun_new(&h), 0);
+	sshtun_set_log(h, keep_line, last, SSHTUN_LOG_INFO);
+	/* A parameter set before wins over the text, as over a file; the text's Host * block applies. */
+	assert_int_equal(sshtun_set_params(h, "Host", "server", "Port", "2200", NULL), 0);
+	assert_int_equal(sshtun_read_config_text(h, "settings", "Host *\n\tPort 2222\n\tUser alice\n"), 0);
+	assert_int_equal(h->cfg.port, 2200);
+	assert_string_equal(h->cfg.user, "alice");
+	assert_int_equal(h->settings[h->nsettings - 1].read, 2);
+	assert_string_equal(h->settings[h->nsettings - 1].key, "settings");
+	/* A block for another host does not apply. */
+	assert_int_equal(sshtun_read_config_text(h, "other", "Host elsewhere\n\tCompression yes\n"), 0);
+	assert_int_not_equal(h->cfg.compression, 1);
+	/* A bad line refuses the whole text, and the message names it by name and line. */
+	assert_int_equal(sshtun_read_config_text(h, "broken", "Host *\n\tNoSuchKeyword x\n"), SSHTUN_ERR_CONFIG);
+	assert_non_null(strstr(last, "broken:2"));
+	assert_int_equal(sshtun_read_config_text(h, "null", NULL), SSHTUN_ERR_INVAL);
+	sshtun_del(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -911,6 +945,7 @@ int main(void)
 		cmocka_unit_test(test_finish_none_lists),
 		cmocka_unit_test(test_finish_errors),
 		cmocka_unit_test(test_buf_limits),
+		cmocka_unit_test(test_read_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
