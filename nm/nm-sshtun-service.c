@@ -12,8 +12,15 @@
  *   host            the server (required)
  *   port            its SSH port
  *   user            the login user
- *   identity-file   the private key file (no passphrase yet: there is no secret agent support yet)
- *   known-hosts     the known_hosts file holding the server's key (required: StrictHostKeyChecking yes)
+ *   identity-file   the private key file
+ *   known-hosts     the known_hosts file holding the server's key (StrictHostKeyChecking yes); required for a
+ *                   connection without an owner, the owner's ~/.ssh/known_hosts (and /etc/ssh/ssh_known_hosts)
+ *                   by default for one with
+ *   agent           the ssh-agent socket: a path, or "none"; by default, for a connection with an owner, the
+ *                   owner's agent at its usual place (/run/user/UID/: openssh_agent, ssh-agent.socket, gcr/ssh,
+ *                   keyring/ssh), none for one without
+ *   jump-hosts      ProxyJump: [user@]host[:port] jump hosts, separated by commas, checked against the same
+ *                   known_hosts and logged in with the same key and agent as the server
  *   remote-command  TunnelConfigCommand: the server's command printing the client's configuration
  *   tunnel-mode     tun (default) or tap
  *   mtu             TunnelMTU
@@ -21,14 +28,25 @@
  *   remote-address  TunnelPeer
  *   routes          TunnelRoute (networks separated by spaces, or "default")
  *   extra-options   further ssh_config lines, separated by ";" or newlines
+ *
+ * The connection's owner: a connection whose permissions name one user (connection.permissions user:NAME, as
+ * a desktop user's own connections have) is that user's. Its tunnel reads files and reaches its agent as that
+ * user: the service sets its filesystem uid and gid to the owner's around every library call, so the kernel
+ * refuses a key file, known_hosts or agent socket that the owner could not open (root's key, another user's
+ * agent); ~ is the owner's home, the login user the owner unless user says otherwise. A connection without
+ * an owner (a system connection, which only an administrator may make) runs with root's rights.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -49,6 +67,11 @@ struct _NMSshtunPlugin {
 	guint tick_source;	/* a one-second tick: covers a loop that slept through a wakeup */
 	gboolean reported;	/* the IP configuration went to NetworkManager */
 	gboolean stopping;	/* NetworkManager asked for the disconnect: its end is no failure */
+	gboolean up;		/* the status was SSHTUN_UP at the last look */
+	struct sshtun_ipconfig sent;	/* what NetworkManager was last handed */
+	gboolean owned;		/* the connection has an owner: the library's calls run with the owner's fsuid */
+	uid_t uid;
+	gid_t gid;
 };
 
 G_DEFINE_TYPE(NMSshtunPlugin, nm_sshtun_plugin, NM_TYPE_VPN_SERVICE_PLUGIN)
@@ -94,6 +117,27 @@ static void tunnel_free(NMSshtunPlugin *p)
 	p->stopping = FALSE;
 }
 
+/*
+ * The library's calls for an owned connection run with the owner's filesystem ids: files and sockets are
+ * opened with the owner's rights (CAP_DAC_OVERRIDE and the other file capabilities leave the effective set
+ * while the fsuid is not 0, and come back with it); CAP_NET_ADMIN, which the device needs, stays.
+ */
+static void as_owner(NMSshtunPlugin *p)
+{
+	if (p->owned) {
+		setfsgid(p->gid);
+		setfsuid(p->uid);
+	}
+}
+
+static void as_root(NMSshtunPlugin *p)
+{
+	if (p->owned) {
+		setfsuid(0);
+		setfsgid(0);
+	}
+}
+
 /* ---- the IP configuration as NetworkManager takes it (nm-vpn-dbus-interface.h) ---- */
 
 static gboolean ip4(const char *s, guint32 *a)
@@ -135,6 +179,7 @@ static gboolean report_config(NMSshtunPlugin *p)
 	GVariant *v;
 	int r;
 
+	memset(&c, 0, sizeof(c));
 	if ((r = sshtun_get_ipconfig(p->h, &c, sizeof(c))) != 0) {
 		say("no IP configuration: %s", sshtun_strerror(r));
 		return FALSE;
@@ -237,6 +282,7 @@ static gboolean report_config(NMSshtunPlugin *p)
 	}
 	g_variant_builder_add(&cfg, "{sv}", NM_VPN_PLUGIN_CONFIG_HAS_IP4, g_variant_new_boolean(has4));
 	g_variant_builder_add(&cfg, "{sv}", NM_VPN_PLUGIN_CONFIG_HAS_IP6, g_variant_new_boolean(has6));
+	p->sent = c;
 	say("tunnel up on %s (server %s): handing NetworkManager %s%s%s, %u route(s), %u DNS server(s)", c.device,
 	    c.server, has4 ? "IPv4" : "", has4 && has6 ? " and " : "", has6 ? "IPv6" : "", c.nroute, c.ndns);
 	nm_vpn_service_plugin_set_config(plugin, g_variant_builder_end(&cfg));
@@ -261,11 +307,31 @@ static void check_status(NMSshtunPlugin *p)
 
 	if (st == SSHTUN_UP && !p->reported) {
 		p->reported = TRUE;
+		p->up = TRUE;
 		if (!report_config(p)) {
 			tunnel_free(p);
 			nm_vpn_service_plugin_failure(NM_VPN_SERVICE_PLUGIN(p), NM_VPN_PLUGIN_FAILURE_BAD_IP_CONFIG);
 		}
 		return;
+	}
+	if (st == SSHTUN_UP && !p->up) {
+		/* Up again after a reconnect: the server may hand out another configuration (its command's output
+		 * changed); NetworkManager gets it if it differs from what it has. */
+		struct sshtun_ipconfig c;
+
+		p->up = TRUE;
+		memset(&c, 0, sizeof(c));
+		if (sshtun_get_ipconfig(p->h, &c, sizeof(c)) == 0 && memcmp(&c, &p->sent, sizeof(c)) != 0) {
+			say("reconnected with a changed IP configuration");
+			if (!report_config(p)) {
+				tunnel_free(p);
+				nm_vpn_service_plugin_failure(NM_VPN_SERVICE_PLUGIN(p), NM_VPN_PLUGIN_FAILURE_BAD_IP_CONFIG);
+			}
+		}
+		return;
+	}
+	if (st != SSHTUN_UP) {
+		p->up = FALSE;
 	}
 	if (st < SSHTUN_STOPPED) {
 		return;
@@ -295,7 +361,9 @@ static gboolean on_event(gint fd, GIOCondition cond, gpointer ud)
 		p->fd_source = 0;
 		return G_SOURCE_REMOVE;
 	}
+	as_owner(p);
 	sshtun_dispatch_event(p->h);
+	as_root(p);
 	check_status(p);
 	return G_SOURCE_CONTINUE;	/* tunnel_free removed the source if the tunnel ended */
 }
@@ -308,7 +376,9 @@ static gboolean on_tick(gpointer ud)
 		p->tick_source = 0;
 		return G_SOURCE_REMOVE;
 	}
+	as_owner(p);
 	sshtun_dispatch_event(p->h);
+	as_root(p);
 	check_status(p);
 	return G_SOURCE_CONTINUE;
 }
@@ -349,67 +419,131 @@ static gboolean opt(struct sshtun *h, const char *key, const char *value, GError
 	return TRUE;
 }
 
-static gboolean configure(struct sshtun *h, NMSettingVpn *s, GError **error)
+/*
+ * The connection's owner: the one user its permissions name (user:NAME), whose files and agent the tunnel
+ * uses. FALSE (error set) if that user does not exist; p->owned FALSE for a connection without one owner.
+ */
+static gboolean find_owner(NMSshtunPlugin *p, NMConnection *connection, char **home, char **name, GError **error)
 {
-	const char *host = item(s, "host"), *kh = item(s, "known-hosts"), *v;
+	NMSettingConnection *sc = nm_connection_get_setting_connection(connection);
+	const char *type = NULL, *user = NULL, *who = NULL;
+	struct passwd pw, *res = NULL;
+	char buf[16384];
+	guint n = sc ? nm_setting_connection_get_num_permissions(sc) : 0, users = 0;
+
+	p->owned = FALSE;
+	for (guint i = 0; i < n; i++) {
+		if (nm_setting_connection_get_permission(sc, i, &type, &user, NULL) && type && !strcmp(type, "user")) {
+			users++;
+			who = user;
+		}
+	}
+	if (users != 1) {
+		return TRUE;	/* a system connection, or one shared by several users: no one's files */
+	}
+	if (getpwnam_r(who, &pw, buf, sizeof(buf), &res) != 0 || !res) {
+		return fail(error, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS, "the connection's owner %s is not a user here", who);
+	}
+	p->owned = TRUE;
+	p->uid = pw.pw_uid;
+	p->gid = pw.pw_gid;
+	*home = g_strdup(pw.pw_dir);
+	*name = g_strdup(pw.pw_name);
+	return TRUE;
+}
+
+/* The owner's agent where desktops and ssh-agent's user unit put it: a socket of the owner's, or NULL. */
+static char *owner_agent(NMSshtunPlugin *p)
+{
+	static const char *const where[] = { "openssh_agent", "ssh-agent.socket", "gcr/ssh", "keyring/ssh" };
+	struct stat st;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(where); i++) {
+		char *path = g_strdup_printf("/run/user/%lu/%s", (unsigned long)p->uid, where[i]);
+		int r;
+
+		as_owner(p);
+		r = lstat(path, &st);
+		as_root(p);
+		if (r == 0 && S_ISSOCK(st.st_mode) && st.st_uid == p->uid) {
+			return path;
+		}
+		g_free(path);
+	}
+	return NULL;
+}
+
+/* "Keyword "value"" for the connection-wide text; FALSE if the value cannot be written as one word. */
+static gboolean text_line(GString *t, const char *kw, const char *value, GError **error)
+{
+	for (const char *c = value; *c; c++) {
+		if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20 || *c == 0x7f) {
+			return fail(error, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS, "%s: \"%s\" holds a quote, backslash or "
+				    "control character", kw, value);
+		}
+	}
+	g_string_append_printf(t, "\t%s \"%s\"\n", kw, value);
+	return TRUE;
+}
+
+/*
+ * The connection's settings for the handle. Those that concern the server alone are parameters; those that
+ * concern every host of the connection (known_hosts, the key, the agent: jump hosts log in as the server does)
+ * are a "Host *" block read as configuration text, which jump hosts read too.
+ */
+static gboolean configure(NMSshtunPlugin *p, NMConnection *connection, NMSettingVpn *s, GError **error)
+{
+	struct sshtun *h = p->h;
+	const char *host = item(s, "host"), *kh = item(s, "known-hosts"), *agent = item(s, "agent"), *v;
+	char *home = NULL, *owner = NULL, *found = NULL;
+	GString *all;
+	gboolean ok;
+	int r;
 
 	if (!host) {
 		return fail(error, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS, "the connection has no host (vpn.data host=...)");
 	}
-	if (!kh) {
+	if (!find_owner(p, connection, &home, &owner, error)) {
+		return FALSE;
+	}
+	if (!kh && !p->owned) {
 		return fail(error, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
-			    "the connection has no known-hosts file (vpn.data known-hosts=PATH): the server's host key "
-			    "cannot be checked without it");
+			    "the connection has no known-hosts file (vpn.data known-hosts=PATH) and no owner whose "
+			    "~/.ssh/known_hosts would do: the server's host key cannot be checked without one");
+	}
+	if (p->owned) {
+		/* One connection per service process: ~ (and the library's default files) are the owner's. */
+		g_setenv("HOME", home, TRUE);
+		say("the connection is %s's: files and agent are used with %s's rights", owner, owner);
 	}
 	/*
 	 * This service's own settings come first, since the first value set for an option wins (as in ssh): the
 	 * connection's extra options cannot change them. NetworkManager configures the device; there is no one to
-	 * ask questions (no secret agent yet); the host key is checked against the known-hosts file only; a lost
-	 * connection is made again.
+	 * ask questions (no secret agent yet); the host key is checked against known_hosts only (for jump hosts
+	 * too, by the text below); a lost connection is made again.
 	 */
-	if (!opt(h, "TunnelConfigure", "no", error) || !opt(h, "BatchMode", "yes", error) ||
-	    !opt(h, "TunnelReconnect", "yes", error) || !opt(h, "StrictHostKeyChecking", "yes", error) ||
-	    !opt(h, "UserKnownHostsFile", kh, error) || !opt(h, "GlobalKnownHostsFile", "/dev/null", error)) {
-		return FALSE;
-	}
-	if (!opt(h, "Host", host, error)) {
-		return FALSE;
-	}
-	if ((v = item(s, "port")) && !opt(h, "Port", v, error)) {
-		return FALSE;
-	}
-	if ((v = item(s, "user")) && !opt(h, "User", v, error)) {
-		return FALSE;
-	}
-	if ((v = item(s, "identity-file")) && (!opt(h, "IdentityFile", v, error) ||
-					       !opt(h, "IdentitiesOnly", "yes", error))) {
-		return FALSE;
+	ok = opt(h, "TunnelConfigure", "no", error) && opt(h, "BatchMode", "yes", error) &&
+	     opt(h, "TunnelReconnect", "yes", error) && opt(h, "StrictHostKeyChecking", "yes", error) &&
+	     opt(h, "Host", host, error) &&
+	     (!(v = item(s, "port")) || opt(h, "Port", v, error)) &&
+	     (!(v = item(s, "user") ? item(s, "user") : owner) || opt(h, "User", v, error)) &&
+	     (!(v = item(s, "jump-hosts")) || opt(h, "ProxyJump", v, error));
+	if (!ok) {
+		goto out;
 	}
 	v = item(s, "tunnel-mode");
 	if (v && strcmp(v, "tun") && strcmp(v, "tap")) {
-		return fail(error, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS, "tunnel-mode is tun or tap, not \"%s\"", v);
+		ok = fail(error, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS, "tunnel-mode is tun or tap, not \"%s\"", v);
+		goto out;
 	}
-	if (!opt(h, "Tunnel", v && !strcmp(v, "tap") ? "ethernet" : "point-to-point", error)) {
-		return FALSE;
-	}
-	if ((v = item(s, "remote-command")) && !opt(h, "TunnelConfigCommand", v, error)) {
-		return FALSE;
-	}
-	if ((v = item(s, "mtu")) && !opt(h, "TunnelMTU", v, error)) {
-		return FALSE;
-	}
-	if ((v = item(s, "local-address")) && !opt(h, "TunnelAddress", v, error)) {
-		return FALSE;
-	}
-	if ((v = item(s, "remote-address")) && !opt(h, "TunnelPeer", v, error)) {
-		return FALSE;
-	}
-	if ((v = item(s, "routes")) && !opt(h, "TunnelRoute", v, error)) {
-		return FALSE;
-	}
-	if ((v = item(s, "extra-options"))) {
+	ok = opt(h, "Tunnel", v && !strcmp(v, "tap") ? "ethernet" : "point-to-point", error) &&
+	     (!(v = item(s, "remote-command")) || opt(h, "TunnelConfigCommand", v, error)) &&
+	     (!(v = item(s, "mtu")) || opt(h, "TunnelMTU", v, error)) &&
+	     (!(v = item(s, "local-address")) || opt(h, "TunnelAddress", v, error)) &&
+	     (!(v = item(s, "remote-address")) || opt(h, "TunnelPeer", v, error)) &&
+	     (!(v = item(s, "routes")) || opt(h, "TunnelRoute", v, error));
+	if (ok && (v = item(s, "extra-options"))) {
 		char **lines = g_strsplit_set(v, ";\n", -1);
-		gboolean ok = TRUE;
 
 		for (char **l = lines; ok && *l; l++) {
 			char *t = g_strstrip(*l);
@@ -419,13 +553,37 @@ static gboolean configure(struct sshtun *h, NMSettingVpn *s, GError **error)
 			}
 		}
 		g_strfreev(lines);
-		if (!ok) {
-			return FALSE;
-		}
 	}
-	/* No ssh_config file: root's ~/.ssh/config and /etc/ssh/ssh_config are not the connection owner's. */
-	return sshtun_read_config(h, "none") == 0 ||
-	       fail(error, NM_VPN_PLUGIN_ERROR_LAUNCH_FAILED, "sshtun cannot read its configuration");
+	if (!ok) {
+		goto out;
+	}
+	/* Every host of the connection: the server and its jump hosts. */
+	all = g_string_new("Host *\n\tStrictHostKeyChecking yes\n");
+	if (kh) {
+		ok = text_line(all, "UserKnownHostsFile", kh, error) && text_line(all, "GlobalKnownHostsFile", "/dev/null", error);
+	}
+	if (ok && (v = item(s, "identity-file"))) {
+		ok = text_line(all, "IdentityFile", v, error) && text_line(all, "IdentitiesOnly", "yes", error);
+	}
+	if (ok && !agent && p->owned) {
+		agent = found = owner_agent(p);
+	}
+	if (ok) {
+		ok = text_line(all, "IdentityAgent", agent ? agent : "none", error);
+	}
+	if (ok && (r = sshtun_read_config_text(h, "the connection's settings", all->str)) != 0) {
+		ok = fail(error, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS, "sshtun refuses the connection's settings: %s",
+			  sshtun_strerror(r));
+	}
+	if (ok && found) {
+		say("using %s's agent at %s", owner, found);
+	}
+	g_string_free(all, TRUE);
+out:
+	g_free(found);
+	g_free(home);
+	g_free(owner);
+	return ok;
 }
 
 static gboolean real_connect(NMVpnServicePlugin *plugin, NMConnection *connection, GError **error)
@@ -444,11 +602,14 @@ static gboolean real_connect(NMVpnServicePlugin *plugin, NMConnection *connectio
 		return fail(error, NM_VPN_PLUGIN_ERROR_LAUNCH_FAILED, "sshtun_new: %s", sshtun_strerror(r));
 	}
 	sshtun_set_log(p->h, on_log, p, log_level);
-	if (!configure(p->h, s, error)) {
+	if (!configure(p, connection, s, error)) {
 		tunnel_free(p);
 		return FALSE;
 	}
-	if ((r = sshtun_start(p->h)) != 0) {
+	as_owner(p);
+	r = sshtun_start(p->h);
+	as_root(p);
+	if (r != 0) {
 		fail(error, NM_VPN_PLUGIN_ERROR_LAUNCH_FAILED, "cannot start the tunnel: %s",
 		     *sshtun_error_text(p->h) ? sshtun_error_text(p->h) : sshtun_strerror(r));
 		tunnel_free(p);
@@ -471,7 +632,9 @@ static gboolean real_disconnect(NMVpnServicePlugin *plugin, GError **error)
 		p->stopping = TRUE;
 		/* A clean close: the channel closed (the server undoes its side), the device removed. The loop runs
 		 * on until it ends (check_status frees the handle then); the quit handler frees what is left. */
+		as_owner(p);
 		sshtun_stop(p->h);
+		as_root(p);
 		if (sshtun_status(p->h) >= SSHTUN_STOPPED) {
 			say("the tunnel is closed");
 			tunnel_free(p);
@@ -533,7 +696,9 @@ static gboolean on_signal(gpointer ud)
 	say("asked to exit%s", plugin_obj->h ? ": closing the tunnel first" : "");
 	if (plugin_obj->h) {
 		plugin_obj->stopping = TRUE;
+		as_owner(plugin_obj);
 		sshtun_stop(plugin_obj->h);
+		as_root(plugin_obj);
 	}
 	g_timeout_add(100, wait_stopped, NULL);
 	return G_SOURCE_REMOVE;

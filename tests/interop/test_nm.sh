@@ -16,12 +16,21 @@ rig_check || exit 1
 . tests/rig/nm.sh
 nm_rig_check || exit 1
 rig_up "SetEnv PATH=$PWD/server:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" || exit 1
-trap 'nm_rig_down' EXIT
-trap 'nm_rig_down; exit 130' INT
-trap 'nm_rig_down; exit 143' TERM
+OWNER=sshtun-o$$
+cleanup() {
+	nm_rig_down
+	getent passwd "$OWNER" >/dev/null && userdel "$OWNER" 2>/dev/null
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
 D=$RIG_DIR/nm
-printf 'command="sshtun-server --client 198.18.96.2 --server 198.18.96.1 --client6 fd00:96::2 --server6 fd00:96::1 --mtu 1400 --route 198.18.97.0/24 --route fd00:97::/64 --dns 198.18.96.53 --domain vpn.example --state-dir %s/state" %s\n' \
-	"$RIG_DIR" "$(cat "$RIG_KEY.pub")" >"$RIG_DIR/authorized_keys"
+# The forced command: sshtun-server handing out addresses, the MTU, routes (and $1 further arguments), DNS.
+forced() {
+	printf 'command="sshtun-server --client 198.18.96.2 --server 198.18.96.1 --client6 fd00:96::2 --server6 fd00:96::1 --mtu 1400 --route 198.18.97.0/24 --route fd00:97::/64 %s--dns 198.18.96.53 --domain vpn.example --state-dir %s/state" %s\n' \
+		"${1:-}" "$RIG_DIR" "$(cat "$RIG_KEY.pub")" >"$RIG_DIR/authorized_keys"
+}
+forced
 nm_rig_up || exit 1
 before=$(rig_client_state)
 
@@ -101,12 +110,27 @@ else
 	nm_show_logs
 fi
 
+# ---- the server hands out another route on the next connection: NetworkManager gets the changed configuration.
+forced "--route 198.18.98.0/24 "
+kill -KILL "$(rig_sshd_session_pid)" 2>/dev/null
+if rig_wait 30 sh -c "ip -n $RIG_NS_C route show 198.18.98.0/24 | grep -q 'dev $dev'"; then
+	tap_check "reconnected with another route from the server: NetworkManager set it, still activated, same device" sh -c "
+		nmcli -g GENERAL.STATE connection show st | grep -qx activated &&
+		nmcli -e no -g IP4.ROUTE connection show st | grep -q 'dst = 198.18.98.0/24' &&
+		[ \"\$(ip netns exec $RIG_NS_C cat /sys/class/net/$dev/ifindex)\" = '$idx0' ] &&
+		grep -q 'nm-sshtun-service.*reconnected with a changed IP configuration' $D/nm.log"
+else
+	tap_not_ok "reconnected with another route from the server: NetworkManager set it"
+	nm_show_logs
+fi
+forced
+
 # ---- down.
 tap_check "nmcli connection down" nmc connection down st
 tap_check "down: the device, its addresses and routes are gone; the namespace is as before" sh -c "
 	for i in \$(seq 100); do [ -z \"\$(ip -n $RIG_NS_C -o link show dev $dev 2>/dev/null)\" ] && break; sleep 0.1; done
 	[ -z \"\$(ip -n $RIG_NS_C -o link show dev $dev 2>/dev/null)\" ] && ! ip -n $RIG_NS_C route show | grep -q 198.18.97 &&
-	! ip -n $RIG_NS_C -6 route show | grep -q fd00:97"
+	! ip -n $RIG_NS_C -6 route show | grep -q 'fd00:97' && ! ip -n $RIG_NS_C route show | grep -q 198.18.98"
 service_gone() {
 	local pid
 
@@ -162,6 +186,78 @@ else
 	tap_not_ok "routes=default: nmcli connection up"
 	tap_diag <"$D/up-def.out"
 	nm_show_logs
+fi
+
+# ---- jump-hosts: the rig's sshd is the jump host to itself (its direct-tcpip channel to its own address). The
+# jump host is checked against the connection's known-hosts and logged in with its key, as the server is: the
+# service gives those as configuration text that jump hosts read too (root's own files have neither).
+logins_before=$(grep -c 'Accepted publickey for root' "$RIG_DIR/sshd.log")
+nmc connection add type vpn vpn-type sshtun con-name st-jump ifname '*' \
+	vpn.data "host=$RIG_SERVER_IP, user=root, identity-file=$RIG_KEY, known-hosts=$RIG_KNOWN_HOSTS, remote-command=sshtun-server, jump-hosts=root@$RIG_SERVER_IP" \
+	>/dev/null
+if nmc connection up st-jump >"$D/up-jump.out" 2>&1; then
+	tap_check "jump-hosts: up through the jump host, a ping crosses" \
+		ip netns exec "$RIG_NS_C" ping -c 2 -W 2 198.18.96.1
+	tap_check "jump-hosts: two logins, the jump host's from the client and the server's through it" sh -c "
+		tail -n +1 $RIG_DIR/sshd.log | grep 'Accepted publickey for root' | tail -n +$((logins_before + 1)) >$D/jump-logins &&
+		grep -q 'from $RIG_CLIENT_IP' $D/jump-logins && grep -q 'from $RIG_SERVER_IP' $D/jump-logins" ||
+		tap_diag <"$D/jump-logins"
+	nmc connection down st-jump >/dev/null 2>&1
+	tap_check "jump-hosts: down, the namespace is as before" rig_wait 10 state_as_before
+else
+	tap_not_ok "jump-hosts: up through the jump host"
+	tap_diag <"$D/up-jump.out"
+	nm_show_logs
+fi
+
+# ---- a connection with an owner (permissions user:NAME): the owner's ~/.ssh/known_hosts and ssh-agent, with
+# the owner's rights. The agent runs as the owner at /run/user/UID/openssh_agent in NetworkManager's mount
+# namespace (its /run is the test's); the owner has a (fake) login session there so NetworkManager shows the
+# connection. The owner's home has no key file: the login is by the agent.
+chmod 711 "$RIG_DIR"
+H=$RIG_DIR/owner
+if useradd -M -d "$H" -s /usr/sbin/nologin -U "$OWNER"; then
+	ouid=$(id -u "$OWNER")
+	mkdir -p "$H/.ssh" "$D/agentkey"
+	cp "$RIG_KNOWN_HOSTS" "$H/.ssh/known_hosts"
+	cp "$RIG_KEY" "$D/agentkey/key"
+	chown -R "$OWNER:" "$H" "$D/agentkey"
+	chmod 700 "$H" "$H/.ssh" "$D/agentkey"
+	chmod 711 "$D"
+	nsenter -t "$NM_PID" -m -n -- sh -c "
+		mkdir -p /run/user/$ouid /run/systemd/users && chown $OWNER: /run/user/$ouid && chmod 700 /run/user/$ouid &&
+		printf 'NAME=$OWNER\nSTATE=active\nSESSIONS=c1\nONLINE_SESSIONS=c1\nACTIVE_SESSIONS=c1\n' >/run/systemd/users/$ouid &&
+		setpriv --reuid=$ouid --regid=$ouid --clear-groups env HOME=$H ssh-agent -a /run/user/$ouid/openssh_agent >/dev/null &&
+		setpriv --reuid=$ouid --regid=$ouid --clear-groups env HOME=$H SSH_AUTH_SOCK=/run/user/$ouid/openssh_agent \
+			ssh-add -q $D/agentkey/key" >"$D/agent.out" 2>&1 || tap_diag <"$D/agent.out"
+	rm -f "$D/agentkey/key"
+	nmc connection add type vpn vpn-type sshtun con-name st-own ifname '*' connection.permissions "user:$OWNER" \
+		vpn.data "host=$RIG_SERVER_IP, user=root, remote-command=sshtun-server" >/dev/null
+	if nmc connection up st-own >"$D/up-own.out" 2>&1; then
+		tap_check "owner: up with the owner's known_hosts and agent (no key file, no known-hosts item), a ping crosses" sh -c "
+			ip netns exec $RIG_NS_C ping -c 2 -W 2 198.18.96.1 >/dev/null &&
+			grep -q \"nm-sshtun-service.*using $OWNER's agent at /run/user/$ouid/openssh_agent\" $D/nm.log"
+		nmc connection down st-own >/dev/null 2>&1
+		rig_wait 10 state_as_before
+	else
+		tap_not_ok "owner: up with the owner's known_hosts and agent"
+		tap_diag <"$D/up-own.out"
+		nm_show_logs
+	fi
+	# The owner names root's key file: read with the owner's rights, it is refused (root could read it).
+	nmc connection add type vpn vpn-type sshtun con-name st-own-rootkey ifname '*' connection.permissions "user:$OWNER" \
+		vpn.data "host=$RIG_SERVER_IP, user=root, remote-command=sshtun-server, identity-file=$RIG_KEY, agent=none" >/dev/null
+	if nmc connection up st-own-rootkey >"$D/up-rootkey.out" 2>&1; then
+		tap_not_ok "owner: root's key file named by the owner's connection is refused"
+		nmc connection down st-own-rootkey >/dev/null 2>&1
+	else
+		tap_check "owner: root's key file named by the owner's connection is not read (permission denied)" sh -c "
+			grep -q 'nm-sshtun-service.*$RIG_KEY.*[Pp]ermission denied' $D/nm.log &&
+			[ -z \"\$(ip -n $RIG_NS_C -o link show type tun)\" ]" || nm_show_logs
+	fi
+	nmc connection delete st-own st-own-rootkey >/dev/null 2>&1
+else
+	tap_not_ok "owner: useradd $OWNER"
 fi
 
 # ---- nothing left.
