@@ -2,12 +2,14 @@
 # sshtun: interop: secrets of the NetworkManager VPN service through NetworkManager's secret agents, with a real
 # NetworkManager (tests/rig/nm.sh) and second sshds that log a test user in (tests/rig/logins.sh): a password from
 # nmcli's agent (passwd-file) asked before connecting (auth-type=password: NeedSecrets, the auth dialog in
-# external-UI mode); a wrong one fails as "login failed" with the library's reason in NetworkManager's log, sent
-# once and not again; nmcli --ask on a terminal (pty_answer) asked with the server's own question (ConnectInteractive:
-# SecretsRequired, the dialog's hints, NewSecrets); an encrypted key's passphrase; keyboard-interactive through PAM
+# external-UI mode), kept in memory for a reconnect; a wrong one fails as "login failed" (nmcli: "Invalid secrets")
+# with the library's reason in NetworkManager's log, sent once and not again; nmcli --ask on a terminal (pty_answer)
+# and with the answer on stdin, asked with the server's own question (ConnectInteractive: SecretsRequired, the
+# dialog's hints, NewSecrets); an encrypted key's passphrase; keyboard-interactive through PAM
 # as a second factor after a key, answered through the agent; the connection file NetworkManager saved holds no
 # secret when the flags say agent-owned or not saved; a missing secret without an agent that may ask, and one
-# whose flags say not required, fail at once with a reason. NM_TEST_LOG=FILE keeps NetworkManager's log.
+# whose flags say not required, fail at once with a reason; the auth dialog's answers on its own. NM_TEST_LOG=FILE
+# keeps NetworkManager's log.
 # Prints "ok - NAME" / "not ok - NAME".
 cd "$(dirname "$0")/../.." || exit 1
 . tests/rig/rig.sh
@@ -38,6 +40,7 @@ nm_rig_up || exit 1
 # Port 2311: passwords (no PAM), keys. Port 2312: a key, then keyboard-interactive through PAM.
 sshd_alt 2311 "PasswordAuthentication yes" "KbdInteractiveAuthentication no" "UsePAM no" || exit 1
 LOG_PW=$ALT_LOG
+PID_PW=$ALT_PID
 sshd_alt 2312 "PasswordAuthentication no" "KbdInteractiveAuthentication yes" "UsePAM yes" \
 	"AuthenticationMethods publickey,keyboard-interactive" || exit 1
 LOG_KBD=$ALT_LOG
@@ -74,6 +77,16 @@ else
 fi
 tap_check "password: NetworkManager asked the service (NeedSecrets) and it named the password" \
 	grep -q 'nm-sshtun-service.*the connection needs its password secret' "$D/nm.log"
+# The session dies: sshtun logs in again with the password it kept in memory (it is not asked for again).
+RIG_SSHD_PID=$PID_PW
+kill -KILL "$(rig_sshd_session_pid)" 2>/dev/null
+if rig_wait 30 ip netns exec "$RIG_NS_C" ping -c 1 -W 1 198.18.96.1 &&
+	[ "$(grep -c "Accepted password for $TUSER" "$LOG_PW")" = 2 ]; then
+	tap_ok "password: sshd's session killed, logged in again with the kept password, pings cross"
+else
+	tap_not_ok "password: sshd's session killed, logged in again with the kept password"
+	after
+fi
 nmc connection down st-pw >/dev/null 2>&1
 rig_wait 10 tun_gone
 
@@ -144,6 +157,17 @@ tap_check "nmcli --ask: the question went ConnectInteractive -> SecretsRequired 
 	ip netns exec $RIG_NS_C ping -c 2 -W 2 198.18.96.1 >/dev/null"
 nmc connection down st-ask >/dev/null 2>&1
 rig_wait 10 tun_gone
+# The same with the answer on nmcli's stdin (a pipe, no terminal).
+out=$(printf '%s\n' "$TPASS" | nmc --ask connection up st-ask 2>&1)
+if echo "$out" | grep -q "$TUSER@$RIG_SERVER_IP's password (vpn.secrets.password): " &&
+	echo "$out" | grep -q 'successfully activated'; then
+	tap_ok "nmcli --ask, the answer on stdin: asked the server's question, up"
+else
+	tap_not_ok "nmcli --ask, the answer on stdin: asked the server's question, up"
+	echo "$out" | sed "s/$TPASS/<the password>/" | tail -n 10 | tap_diag
+fi
+nmc connection down st-ask >/dev/null 2>&1
+rig_wait 10 tun_gone
 
 # ---- an encrypted key: its passphrase from the passphrase secret (NeedSecrets read the key's header).
 add st-key 2311 "auth-type=key, identity-file=$K/locked, passphrase-flags=2"
@@ -211,6 +235,11 @@ req='DATA_KEY=host\nDATA_VAL=h\n\nDATA_KEY=auth-type\nDATA_VAL=password\n\nDATA_
 tap_check "auth dialog: password-flags=4 is not asked for (ShouldAsk=false)" sh -c "
 	printf '$req' | $DIALOG -u u -n n -s org.freedesktop.NetworkManager.sshtun --external-ui-mode -i |
 		grep -A4 '^\\[password\\]' | grep -qx 'ShouldAsk=false'"
+tap_check "auth dialog: the service's question (hint answer, x-vpn-message) becomes the field's label" sh -c "
+	printf 'DATA_KEY=host\nDATA_VAL=h\n\nDONE\n' |
+		$DIALOG -u u -n n -s org.freedesktop.NetworkManager.sshtun --external-ui-mode -i -t answer \
+		-t 'x-vpn-message:otp-server
+Verification code: ' | grep -A4 '^\\[answer\\]' | grep -qx 'Label=Verification code'"
 tap_check "auth dialog: without a terminal it fails and says why (normal mode)" sh -c "
 	printf 'DATA_KEY=auth-type\nDATA_VAL=password\n\nDONE\n' |
 		setsid $DIALOG -u u -n n -s org.freedesktop.NetworkManager.sshtun -i 2>&1 >/dev/null | grep -q 'no terminal'"
