@@ -600,8 +600,10 @@ static void ask_secret(NMSshtunPlugin *p, const struct sshtun_prompt *q, struct 
 		return;
 	}
 	if (x->value) {
-		say("the %s was refused (%s): not sent again", name, q->instruction[0] ? g_strchomp(
-		    g_strdup(q->instruction)) : q->question[0]);
+		char *said = g_strchomp(g_strdup(q->instruction[0] ? q->instruction : q->question[0]));
+
+		say("the %s was refused (%s): not sent again", name, said);
+		g_free(said);
 	}
 	ask_agents(p, q, name, x->flags, q->question[0]);
 }

@@ -244,6 +244,13 @@ tap_check "auth dialog: without a terminal it fails and says why (normal mode)" 
 	printf 'DATA_KEY=auth-type\nDATA_VAL=password\n\nDONE\n' |
 		setsid $DIALOG -u u -n n -s org.freedesktop.NetworkManager.sshtun -i 2>&1 >/dev/null | grep -q 'no terminal'"
 
+# ---- no secret in NetworkManager's log (the service's lines included).
+if grep -qF -- "$TPASS" "$D/nm.log" || grep -qF -- "$KPASS" "$D/nm.log"; then
+	tap_not_ok "NetworkManager's log (with the service's lines) holds no password or passphrase"
+else
+	tap_ok "NetworkManager's log (with the service's lines) holds no password or passphrase"
+fi
+
 # ---- nothing left.
 nm_rig_down
 login_user_del
