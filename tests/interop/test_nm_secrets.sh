@@ -240,6 +240,17 @@ tap_check "auth dialog: the service's question (hint answer, x-vpn-message) beco
 		$DIALOG -u u -n n -s org.freedesktop.NetworkManager.sshtun --external-ui-mode -i -t answer \
 		-t 'x-vpn-message:otp-server
 Verification code: ' | grep -A4 '^\\[answer\\]' | grep -qx 'Label=Verification code'"
+# Normal mode on a terminal: asks there without echo, writes "name\nvalue\n" and an empty line for the agent.
+out=$("$PTY" "Password:" "typed-$KPASS" "NEVER-SEEN" -- sh -c "printf 'DATA_KEY=auth-type\nDATA_VAL=password\n\nDONE\nQUIT\n' |
+	$DIALOG -u u -n n -s org.freedesktop.NetworkManager.sshtun -i" 2>&1 | tr -d '\r')
+if printf '%s\n' "$out" | grep -A1 -x 'Password: ' | grep -qx 'password' &&
+	printf '%s\n' "$out" | grep -A1 -x 'password' | grep -qx "typed-$KPASS" &&
+	[ "$(printf '%s\n' "$out" | grep -c "typed-$KPASS")" = 1 ]; then
+	tap_ok "auth dialog: on a terminal (normal mode) it asks without echo and hands the agent the answer"
+else
+	tap_not_ok "auth dialog: on a terminal (normal mode) it asks without echo and hands the agent the answer"
+	printf '%s\n' "$out" | tap_diag
+fi
 tap_check "auth dialog: without a terminal it fails and says why (normal mode)" sh -c "
 	printf 'DATA_KEY=auth-type\nDATA_VAL=password\n\nDONE\n' |
 		setsid $DIALOG -u u -n n -s org.freedesktop.NetworkManager.sshtun -i 2>&1 >/dev/null | grep -q 'no terminal'"
