@@ -139,6 +139,44 @@ else
 	ip -n "$RIG_NS_C" -o link show | tap_diag
 fi
 
+# ---- a secret agent that takes no VPN hints (tests/nm/test_agent.c, as an older agent): NetworkManager calls
+# Connect, not ConnectInteractive, so the service can use what the agent sent but cannot ask anything more.
+# agent_up NAME SECRET...: the connection up with that agent registered beside nmcli's; output in $D/NAME.out.
+agent_up() {
+	local name=$1 apid rc
+
+	shift
+	"$NM_SVC_DIR/test_agent" 60 "$@" >"$D/$name.agent" 2>&1 &
+	apid=$!
+	rig_wait 10 grep -q registered "$D/$name.agent"
+	nmc connection up st-pw >"$D/$name.out" 2>&1
+	rc=$?
+	kill "$apid" 2>/dev/null
+	wait "$apid" 2>/dev/null
+	return $rc
+}
+if agent_up agent-good "password=$TPASS" && grep -q '^request vpn' "$D/agent-good.agent"; then
+	tap_check "an agent without VPN hints: NetworkManager called Connect, the agent's password logged in, a ping crosses" sh -c "
+		grep -q 'calling old Connect function' $D/nm.log &&
+		grep -q 'nm-sshtun-service.*NetworkManager called Connect, not ConnectInteractive' $D/nm.log &&
+		ip netns exec $RIG_NS_C ping -c 2 -W 2 198.18.96.1 >/dev/null" || after
+else
+	tap_not_ok "an agent without VPN hints: up through Connect with the agent's password"
+	cat "$D/agent-good.agent" "$D/agent-good.out" | tap_diag
+	after
+fi
+nmc connection down st-pw >/dev/null 2>&1
+rig_wait 10 tun_gone
+if ! agent_up agent-bad "password=not-the-$TPASS" && grep -q 'activation failed: Invalid secrets' "$D/agent-bad.out" &&
+	grep -q 'nm-sshtun-service.*no secret agent can be asked (NetworkManager called Connect' "$D/nm.log" &&
+	rig_wait 10 tun_gone; then
+	tap_ok "an agent without VPN hints, a wrong password: refused once, nothing can be asked, fails as login failed"
+else
+	tap_not_ok "an agent without VPN hints, a wrong password: fails with the reason"
+	cat "$D/agent-bad.out" | tap_diag
+	grep 'nm-sshtun-service\[' "$D/nm.log" | tail -n 6 | tap_diag
+fi
+
 # ---- nmcli --ask on a terminal: the service asks the server's own question while connecting.
 add st-ask 2311 "password-flags=2"
 out=$(timeout 90 "$PTY" "password (vpn.secrets.password):" "$TPASS" "successfully activated" -- \
