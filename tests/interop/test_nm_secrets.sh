@@ -1,15 +1,21 @@
 #!/bin/bash
 # sshtun: interop: secrets of the NetworkManager VPN service through NetworkManager's secret agents, with a real
-# NetworkManager (tests/rig/nm.sh) and second sshds that log a test user in (tests/rig/logins.sh): a password from
-# nmcli's agent (passwd-file) asked before connecting (auth-type=password: NeedSecrets, the auth dialog in
-# external-UI mode), kept in memory for a reconnect; a wrong one fails as "login failed" (nmcli: "Invalid secrets")
-# with the library's reason in NetworkManager's log, sent once and not again; nmcli --ask on a terminal (pty_answer)
-# and with the answer on stdin, asked with the server's own question (ConnectInteractive: SecretsRequired, the
-# dialog's hints, NewSecrets); an encrypted key's passphrase; keyboard-interactive through PAM
-# as a second factor after a key, answered through the agent; the connection file NetworkManager saved holds no
-# secret when the flags say agent-owned or not saved; a missing secret without an agent that may ask, and one
-# whose flags say not required, fail at once with a reason; the auth dialog's answers on its own. NM_TEST_LOG=FILE
-# keeps NetworkManager's log.
+# NetworkManager (tests/rig/nm.sh) and second sshds that log a test user in (tests/rig/logins.sh):
+# - a password from nmcli's agent (passwd-file) asked for before connecting (auth-type=password: NeedSecrets, the
+#   auth dialog in external-UI mode), kept in memory for a reconnect;
+# - a wrong one fails as login failed (nmcli: "Invalid secrets") with the library's reason in NetworkManager's
+#   log, sent once and not again;
+# - an agent without VPN hints (tests/nm/test_agent): NetworkManager calls Connect; its password works, a wrong
+#   one fails as login failed since nothing more can be asked;
+# - nmcli --ask on a terminal (pty_answer) and with the answer on stdin, asked with the server's own question
+#   (ConnectInteractive: SecretsRequired, the dialog's hints, NewSecrets);
+# - encrypted keys' passphrases (OpenSSH and PEM); a wrong one tried once;
+# - keyboard-interactive through PAM as a second factor after a key, answered through the agent;
+# - the connection files NetworkManager saved hold no secret when the flags say agent-owned or not saved, and its
+#   log (the service's lines with it) holds none;
+# - a missing secret without an agent that may ask, and one whose flags say not required, fail at once with a
+#   reason; the auth dialog on its own (flags, labels, a terminal in normal mode, none).
+# NM_TEST_LOG=FILE keeps NetworkManager's log.
 # Prints "ok - NAME" / "not ok - NAME".
 cd "$(dirname "$0")/../.." || exit 1
 . tests/rig/rig.sh
@@ -32,7 +38,8 @@ login_user_add || exit 1
 D=$RIG_DIR/nm
 KPASS="Kp-$$-$RANDOM"
 ssh-keygen -q -t ed25519 -N "$KPASS" -C locked-key -f "$K/locked" </dev/null
-cat "$K/locked.pub" >>"$K/authorized_keys_user"
+ssh-keygen -q -t ecdsa -m PEM -N "$KPASS" -C locked-pem -f "$K/locked_pem" </dev/null
+cat "$K/locked.pub" "$K/locked_pem.pub" >>"$K/authorized_keys_user"
 # The server's end of the tunnel: tun5, root's for the user, addressed before sshd attaches to it.
 rig_server ip addr add 198.18.96.1 peer 198.18.96.2 dev tun5 && rig_server ip link set tun5 up
 nm_rig_up || exit 1
@@ -222,6 +229,28 @@ else
 fi
 nmc connection down st-key >/dev/null 2>&1
 rig_wait 10 tun_gone
+add st-pem 2311 "auth-type=key, identity-file=$K/locked_pem, passphrase-flags=2"
+if nmc connection up st-pem passwd-file "$D/kp.txt" >"$D/up-pem.out" 2>&1 &&
+	[ "$(grep -c 'nm-sshtun-service.*the connection needs its passphrase secret' "$D/nm.log")" -ge 4 ]; then
+	tap_ok "encrypted PEM key (legacy Proc-Type header): the passphrase asked for before connecting, up"
+else
+	tap_not_ok "encrypted PEM key: the passphrase asked for before connecting, up"
+	tap_diag <"$D/up-pem.out"
+	after
+fi
+nmc connection down st-pem >/dev/null 2>&1
+rig_wait 10 tun_gone
+printf 'vpn.secrets.passphrase:%s\n' "not-$KPASS" >"$D/badkp.txt"
+if ! nmc connection up st-key passwd-file "$D/badkp.txt" >"$D/up-badkp.out" 2>&1 &&
+	grep -q 'activation failed: Invalid secrets' "$D/up-badkp.out" &&
+	grep -q 'nm-sshtun-service.*the agent sent the passphrase that was refused: not sent again' "$D/nm.log" &&
+	grep -q "nm-sshtun-service.*the tunnel failed: .*$K/locked" "$D/nm.log" && rig_wait 10 tun_gone; then
+	tap_ok "encrypted key, a wrong passphrase: tried once, not again, fails as login failed naming the key"
+else
+	tap_not_ok "encrypted key, a wrong passphrase: fails as login failed naming the key"
+	tap_diag <"$D/up-badkp.out"
+	grep 'nm-sshtun-service\[' "$D/nm.log" | tail -n 6 | tap_diag
+fi
 
 # ---- a second factor: the key, then keyboard-interactive (PAM's "Password:"), asked of the agent while connecting.
 add st-kbd 2312 "identity-file=$K/id, password-flags=2"
