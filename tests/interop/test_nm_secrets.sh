@@ -322,6 +322,16 @@ tap_check "auth dialog: without a terminal it fails and says why (normal mode)" 
 	printf 'DATA_KEY=auth-type\nDATA_VAL=password\n\nDONE\n' |
 		setsid $DIALOG -u u -n n -s org.freedesktop.NetworkManager.sshtun -i 2>&1 >/dev/null | grep -q 'no terminal'"
 
+# ---- after every connection (passwords and passphrases given before connecting and while connecting, all with
+# flags 1 or 2): no secret in any file NetworkManager wrote.
+if ! grep -rqF -- "$TPASS" "$D/connections" && ! grep -rqF -- "$KPASS" "$D/connections" &&
+	! grep -rq '^password=\|^passphrase=' "$D/connections"; then
+	tap_ok "all $(ls "$D/connections" | wc -l) connection files hold no password or passphrase, asked for early or late"
+else
+	tap_not_ok "all connection files hold no password or passphrase"
+	grep -r 'password\|passphrase' "$D/connections" | sed "s/$TPASS/<the password>/; s/$KPASS/<the passphrase>/" | tap_diag
+fi
+
 # ---- no secret in NetworkManager's log (the service's lines included).
 if grep -qF -- "$TPASS" "$D/nm.log" || grep -qF -- "$KPASS" "$D/nm.log"; then
 	tap_not_ok "NetworkManager's log (with the service's lines) holds no password or passphrase"
