@@ -84,6 +84,14 @@ SSHTUN_API int sshtun_read_config(struct sshtun *h, const char *path);
  * again. SSHTUN_ERR_CONFIG (the whole text refused, the reason logged), SSHTUN_ERR_STATE after sshtun_start.
  */
 SSHTUN_API int sshtun_read_config_text(struct sshtun *h, const char *name, const char *text);
+/*
+ * Whether the private key file at path needs a passphrase (a program that asks for secrets before it connects,
+ * as NetworkManager does): 1 encrypted, 0 a key usable as it is, SSHTUN_ERR_KEY_FILE when it cannot be read,
+ * is open to others (as ssh, sshtun wants 0600), is no key file or a damaged one, SSHTUN_ERR_NOT_SUPPORTED for
+ * a key type sshtun does not take. The library's key parser reads it, with the caller's rights; nothing of it
+ * is kept.
+ */
+SSHTUN_API int sshtun_key_file_encrypted(const char *path);
 
 /* Opens the local device and starts connecting. */
 SSHTUN_API int sshtun_start(struct sshtun *h);

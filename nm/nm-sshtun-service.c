@@ -12,7 +12,16 @@
  *   host            the server (required)
  *   port            its SSH port
  *   user            the login user
- *   identity-file   the private key file
+ *   auth-type       how to log in: "key" (publickey only: identity-file or the agent), "agent" (the same, the
+ *                   agent's keys), "password" (password or keyboard-interactive: the password secret is
+ *                   required before connecting); unset: every method the server offers, in ssh's order
+ *                   (publickey, keyboard-interactive, password), with questions asked as they come
+ *   identity-file   the private key file (its passphrase: the passphrase secret)
+ *   password-flags, passphrase-flags, answer-flags
+ *                   NetworkManager's secret flags (NM_SETTING_SECRET_FLAG_*) of the secrets below: 0 kept by
+ *                   NetworkManager (in its connection file), 1 agent-owned, 2 not saved (asked each time), 4 not
+ *                   required (never asked for). answer-flags should be 2: NetworkManager keeps what an agent
+ *                   returns for a secret without flags in its connection file
  *   known-hosts     the known_hosts file holding the server's key (StrictHostKeyChecking yes); required for a
  *                   connection without an owner, the owner's ~/.ssh/known_hosts (and /etc/ssh/ssh_known_hosts)
  *                   by default for one with
@@ -35,6 +44,18 @@
  * refuses a key file, known_hosts or agent socket that the owner could not open (root's key, another user's
  * agent); ~ is the owner's home, the login user the owner unless user says otherwise. A connection without
  * an owner (a system connection, which only an administrator may make) runs with root's rights.
+ *
+ * The connection's vpn.secrets items, from NetworkManager's secret agents (nmcli --ask or passwd-file, a desktop's
+ * dialogs, through nm-sshtun-auth-dialog); this service keeps them in memory only and wipes them when the tunnel
+ * ends:
+ *   password        the login password: answers "user@host's password:" and a keyboard-interactive question
+ *                   that asks for a password (PAM's "Password:")
+ *   passphrase      the identity-file's passphrase
+ *   answer          an answer to any other keyboard-interactive question (a one-time code): asked for when the
+ *                   server asks, one question at a time, never stored by this service
+ * A secret the server refused is not sent again: the service asks NetworkManager for a new one with the server's
+ * words (ConnectInteractive: nm_vpn_service_plugin_secrets_required), or, without a secret agent that takes
+ * such questions (Connect), fails with the reason. Host keys are never asked about: known-hosts decides.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -60,6 +81,13 @@
 #define NM_TYPE_SSHTUN_PLUGIN (nm_sshtun_plugin_get_type())
 G_DECLARE_FINAL_TYPE(NMSshtunPlugin, nm_sshtun_plugin, NM, SSHTUN_PLUGIN, NMVpnServicePlugin)
 
+/* A secret of the connection's, in memory only: wiped when dropped. */
+struct secret {
+	char *value;		/* NULL: none */
+	guint flags;		/* NM_SETTING_SECRET_FLAG_* from vpn.data NAME-flags */
+	gboolean given;		/* handed to sshtun in this login: asked for again means refused */
+};
+
 struct _NMSshtunPlugin {
 	NMVpnServicePlugin parent;
 	struct sshtun *h;	/* the running tunnel, NULL when none */
@@ -72,6 +100,13 @@ struct _NMSshtunPlugin {
 	gboolean owned;		/* the connection has an owner: the library's calls run with the owner's fsuid */
 	uid_t uid;
 	gid_t gid;
+	gboolean interactive;	/* ConnectInteractive: questions may go to NetworkManager's secret agents */
+	struct secret password, passphrase;
+	guint answer_flags;	/* answer-flags */
+	unsigned asking;	/* the question (prompt id) waiting for NewSecrets; 0: none */
+	const char *asked;	/* the secret asked for then: "password", "passphrase" or "answer" */
+	unsigned next;		/* keyboard-interactive: the question asked for or answered next */
+	char *answers[SSHTUN_PROMPT_MAX];	/* keyboard-interactive: the answers so far */
 };
 
 G_DEFINE_TYPE(NMSshtunPlugin, nm_sshtun_plugin, NM_TYPE_VPN_SERVICE_PLUGIN)
@@ -98,7 +133,43 @@ static void say(const char *fmt, ...)
 	g_free(s);
 }
 
-/* Removes the handle and its sources (never from within one of its callbacks). */
+/* ---- secrets: kept in memory only, wiped when dropped ---- */
+
+static void wipe_str(char **v)
+{
+	if (*v) {
+		explicit_bzero(*v, strlen(*v));
+		g_free(*v);
+		*v = NULL;
+	}
+}
+
+static void secret_set(struct secret *x, const char *v)
+{
+	wipe_str(&x->value);
+	x->value = v && *v ? g_strdup(v) : NULL;
+}
+
+static void answers_clear(NMSshtunPlugin *p)
+{
+	for (unsigned i = 0; i < SSHTUN_PROMPT_MAX; i++) {
+		wipe_str(&p->answers[i]);
+	}
+	p->next = 0;
+}
+
+static void secrets_clear(NMSshtunPlugin *p)
+{
+	secret_set(&p->password, NULL);
+	secret_set(&p->passphrase, NULL);
+	p->password.given = p->passphrase.given = FALSE;
+	p->password.flags = p->passphrase.flags = p->answer_flags = 0;
+	answers_clear(p);
+	p->asking = 0;
+	p->asked = NULL;
+}
+
+/* Removes the handle and its sources (never from within one of its callbacks), and wipes the secrets. */
 static void tunnel_free(NMSshtunPlugin *p)
 {
 	if (p->fd_source) {
@@ -115,6 +186,8 @@ static void tunnel_free(NMSshtunPlugin *p)
 	}
 	p->reported = FALSE;
 	p->stopping = FALSE;
+	p->interactive = FALSE;
+	secrets_clear(p);
 }
 
 /*
@@ -301,16 +374,34 @@ static gboolean report_config(NMSshtunPlugin *p)
 
 /* ---- the tunnel in the main loop ---- */
 
+/*
+ * Tells NetworkManager why the VPN failed. While the service is STARTING, libnm's failure() sends a failure of its
+ * own (connect-failed) after ours, and NetworkManager keeps the last reason: nmcli would say "Unknown reason" for
+ * a refused login. From STARTED it sends none, so the service moves there first.
+ */
+static void report_failure(NMSshtunPlugin *p, NMVpnPluginFailure why)
+{
+	NMVpnServicePlugin *plugin = NM_VPN_SERVICE_PLUGIN(p);
+	NMVpnServiceState st = NM_VPN_SERVICE_STATE_UNKNOWN;
+
+	g_object_get(plugin, NM_VPN_SERVICE_PLUGIN_STATE, &st, NULL);
+	if (st == NM_VPN_SERVICE_STATE_STARTING) {
+		g_object_set(plugin, NM_VPN_SERVICE_PLUGIN_STATE, NM_VPN_SERVICE_STATE_STARTED, NULL);
+	}
+	nm_vpn_service_plugin_failure(plugin, why);
+}
+
 static void check_status(NMSshtunPlugin *p)
 {
 	int st = sshtun_status(p->h);
+	NMVpnPluginFailure why;
 
 	if (st == SSHTUN_UP && !p->reported) {
 		p->reported = TRUE;
 		p->up = TRUE;
 		if (!report_config(p)) {
 			tunnel_free(p);
-			nm_vpn_service_plugin_failure(NM_VPN_SERVICE_PLUGIN(p), NM_VPN_PLUGIN_FAILURE_BAD_IP_CONFIG);
+			report_failure(p, NM_VPN_PLUGIN_FAILURE_BAD_IP_CONFIG);
 		}
 		return;
 	}
@@ -346,9 +437,12 @@ static void check_status(NMSshtunPlugin *p)
 	} else {
 		say("the server ended the tunnel");
 	}
+	/* A refused login is NetworkManager's "login failed" (nmcli: "Login to VPN failed"). */
+	why = st == SSHTUN_FAILED && sshtun_errclass(sshtun_error(p->h)) == SSHTUN_CLASS_AUTH ?
+		NM_VPN_PLUGIN_FAILURE_LOGIN_FAILED : NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED;
 	tunnel_free(p);
 	/* Failed before the configuration went out, or ended after (the server closed): both stop the VPN. */
-	nm_vpn_service_plugin_failure(NM_VPN_SERVICE_PLUGIN(p), NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED);
+	report_failure(p, why);
 }
 
 static gboolean on_event(gint fd, GIOCondition cond, gpointer ud)
@@ -518,11 +612,11 @@ static gboolean configure(NMSshtunPlugin *p, NMConnection *connection, NMSetting
 	}
 	/*
 	 * This service's own settings come first, since the first value set for an option wins (as in ssh): the
-	 * connection's extra options cannot change them. NetworkManager configures the device; there is no one to
-	 * ask questions (no secret agent yet); the host key is checked against known_hosts only (for jump hosts
-	 * too, by the text below); a lost connection is made again.
+	 * connection's extra options cannot change them. NetworkManager configures the device; questions go to
+	 * on_prompt (configure_auth); the host key is checked against known_hosts only (for jump hosts too, by
+	 * the text below); a lost connection is made again.
 	 */
-	ok = opt(h, "TunnelConfigure", "no", error) && opt(h, "BatchMode", "yes", error) &&
+	ok = opt(h, "TunnelConfigure", "no", error) &&
 	     opt(h, "TunnelReconnect", "yes", error) && opt(h, "StrictHostKeyChecking", "yes", error) &&
 	     opt(h, "Host", host, error) &&
 	     (!(v = item(s, "port")) || opt(h, "Port", v, error)) &&
@@ -586,7 +680,281 @@ out:
 	return ok;
 }
 
-static gboolean real_connect(NMVpnServicePlugin *plugin, NMConnection *connection, GError **error)
+/* ---- questions: answered from the connection's secrets, or asked of NetworkManager's secret agents ---- */
+
+static guint secret_flags(NMSettingVpn *s, const char *name)
+{
+	NMSettingSecretFlags f = NM_SETTING_SECRET_FLAG_NONE;
+
+	if (!nm_setting_get_secret_flags(NM_SETTING(s), name, &f, NULL)) {
+		f = NM_SETTING_SECRET_FLAG_NONE;
+	}
+	return (guint)f;
+}
+
+/* Hands sshtun the answers to question id (NULL: declined); sshtun copies them. */
+static void answer(NMSshtunPlugin *p, unsigned id, const char *const *answers, unsigned n)
+{
+	int r = sshtun_answer(p->h, id, answers, n);
+
+	if (r != 0) {
+		say("sshtun takes no answer now: %s", sshtun_strerror(r));
+	}
+}
+
+static void decline(NMSshtunPlugin *p, const struct sshtun_prompt *q, const char *why)
+{
+	say("not answered: %s", why);
+	answers_clear(p);
+	p->asking = 0;
+	answer(p, q->id, NULL, 0);
+}
+
+/*
+ * Asks NetworkManager's secret agents for secret name (hints: the name and the message), or declines where no
+ * one can be asked. The message's last line is the question itself: the auth dialog labels the field with it.
+ */
+static void ask_agents(NMSshtunPlugin *p, const struct sshtun_prompt *q, const char *name, guint flags,
+		       const char *question)
+{
+	const char *hints[2] = { name, NULL };
+	char *why = NULL, *msg;
+
+	if (flags & NM_SETTING_SECRET_FLAG_NOT_REQUIRED) {
+		why = g_strdup_printf("the server asks \"%s\", but %s-flags say not required: not asking for it",
+				      question, name);
+	} else if (!p->interactive) {
+		why = g_strdup_printf("the server asks \"%s\", and no secret agent can be asked (NetworkManager "
+				      "called Connect: an agent without VPN hints is registered)", question);
+	} else if (p->reported) {
+		why = g_strdup_printf("the server asks \"%s\" as the tunnel comes back: NetworkManager takes "
+				      "questions only while the VPN connects", question);
+	}
+	if (why) {
+		decline(p, q, why);
+		g_free(why);
+		return;
+	}
+	msg = g_strdup_printf("%s%s%s%s%s", q->name, *q->name ? "\n" : "", q->instruction,
+			      *q->instruction && q->instruction[strlen(q->instruction) - 1] != '\n' ? "\n" : "",
+			      question);
+	p->asking = q->id;
+	p->asked = name;
+	say("asking NetworkManager's secret agents for the %s secret: \"%s\"", name, question);
+	nm_vpn_service_plugin_secrets_required(NM_VPN_SERVICE_PLUGIN(p), msg, hints);
+	g_free(msg);
+}
+
+/* A passphrase or password question: the stored secret once, then the agents. */
+static void ask_secret(NMSshtunPlugin *p, const struct sshtun_prompt *q, struct secret *x, const char *name)
+{
+	if (x->value && !x->given) {
+		const char *a[1] = { x->value };
+
+		x->given = TRUE;
+		answer(p, q->id, a, 1);
+		return;
+	}
+	if (x->value) {
+		char *said = g_strchomp(g_strdup(q->instruction[0] ? q->instruction : q->question[0]));
+
+		say("the %s was refused (%s): not sent again", name, said);
+		g_free(said);
+	}
+	ask_agents(p, q, name, x->flags, q->question[0]);
+}
+
+/* A keyboard-interactive question that asks for the login password (PAM's "Password:"). */
+static gboolean password_question(const struct sshtun_prompt *q, unsigned i)
+{
+	return !q->echo[i] && strcasestr(q->question[i], "password") != NULL;
+}
+
+/* Answers keyboard-interactive's questions from p->next on, asking the agents for what is not known. */
+static void keyboard_next(NMSshtunPlugin *p, const struct sshtun_prompt *q)
+{
+	while (p->next < q->n) {
+		const char *question = q->question[p->next];
+
+		if (password_question(q, p->next)) {
+			if (!p->password.value || p->password.given) {
+				ask_agents(p, q, "password", p->password.flags, question);
+				return;
+			}
+			p->password.given = TRUE;
+			p->answers[p->next++] = g_strdup(p->password.value);
+			continue;
+		}
+		ask_agents(p, q, "answer", p->answer_flags, question);
+		return;
+	}
+	answer(p, q->id, (const char *const *)p->answers, q->n);
+	answers_clear(p);
+}
+
+static void on_prompt(void *ud, const struct sshtun_prompt *q)
+{
+	NMSshtunPlugin *p = ud;
+
+	answers_clear(p);
+	p->asking = 0;
+	switch (q->kind) {
+	case SSHTUN_PROMPT_PASSPHRASE:
+		ask_secret(p, q, &p->passphrase, "passphrase");
+		break;
+	case SSHTUN_PROMPT_PASSWORD:
+		ask_secret(p, q, &p->password, "password");
+		break;
+	case SSHTUN_PROMPT_KEYBOARD:
+		keyboard_next(p, q);
+		break;
+	case SSHTUN_PROMPT_NEW_PASSWORD:
+		decline(p, q, "the server wants the password changed: change it with ssh, then the connection's secret");
+		break;
+	case SSHTUN_PROMPT_HOSTKEY:
+		decline(p, q, "the server's host key is not in known-hosts: add it there");
+		break;
+	default:
+		decline(p, q, q->n ? q->question[0] : "a question NetworkManager cannot be asked");
+		break;
+	}
+}
+
+/* NewSecrets: the agents' answer to the question ask_agents put. */
+static gboolean real_new_secrets(NMVpnServicePlugin *plugin, NMConnection *connection, GError **error)
+{
+	NMSshtunPlugin *p = NM_SSHTUN_PLUGIN(plugin);
+	NMSettingVpn *s = nm_connection_get_setting_vpn(connection);
+	const struct sshtun_prompt *q = p->h ? sshtun_prompt(p->h) : NULL;
+	struct secret *x = NULL;
+	const char *v;
+
+	if (!p->asking || !q || q->id != p->asking) {
+		return fail(error, NM_VPN_PLUGIN_ERROR_WRONG_STATE, "new secrets, but no question waits for them");
+	}
+	p->asking = 0;
+	v = s ? nm_setting_vpn_get_secret(s, p->asked) : NULL;
+	if (!v || !*v) {
+		char *why = g_strdup_printf("no %s came from the secret agent", p->asked);
+
+		decline(p, q, why);
+		g_free(why);
+		return TRUE;
+	}
+	if (!strcmp(p->asked, "password")) {
+		x = &p->password;
+	} else if (!strcmp(p->asked, "passphrase")) {
+		x = &p->passphrase;
+	}
+	if (x && x->value && x->given && !strcmp(x->value, v)) {
+		char *why = g_strdup_printf("the agent sent the %s that was refused: not sent again", p->asked);
+
+		decline(p, q, why);
+		g_free(why);
+		return TRUE;
+	}
+	say("the secret agent sent the %s secret", p->asked);
+	if (x) {
+		secret_set(x, v);
+		x->given = TRUE;
+	}
+	if (q->kind == SSHTUN_PROMPT_KEYBOARD) {
+		p->answers[p->next++] = g_strdup(v);
+		keyboard_next(p, q);
+	} else {
+		const char *a[1] = { v };
+
+		answer(p, q->id, a, 1);
+	}
+	return TRUE;
+}
+
+/* The tunnel came up: a reconnect may give the stored secrets again. */
+static void on_status(void *ud, int status)
+{
+	NMSshtunPlugin *p = ud;
+
+	if (status == SSHTUN_UP) {
+		p->password.given = p->passphrase.given = FALSE;
+	}
+}
+
+/* A secret the connection lacks and may ask for: no value, and its flags do not say not required. */
+static gboolean secret_wanted(NMSettingVpn *s, const char *name)
+{
+	const char *v = nm_setting_vpn_get_secret(s, name);
+
+	return (!v || !*v) && !(secret_flags(s, name) & NM_SETTING_SECRET_FLAG_NOT_REQUIRED);
+}
+
+/*
+ * NeedSecrets: the vpn setting when auth-type=password has no password, or the identity-file is
+ * passphrase-protected and there is no passphrase. Anything else is asked as the server asks (ConnectInteractive).
+ */
+static gboolean real_need_secrets(NMVpnServicePlugin *plugin, NMConnection *connection, const char **setting_name,
+				  GError **error)
+{
+	NMSshtunPlugin *p = NM_SSHTUN_PLUGIN(plugin);
+	NMSettingVpn *s = nm_connection_get_setting_vpn(connection);
+	const char *auth, *key, *missing = NULL;
+
+	if (!s) {
+		return fail(error, NM_VPN_PLUGIN_ERROR_INVALID_CONNECTION, "the connection has no vpn setting");
+	}
+	auth = item(s, "auth-type");
+	key = item(s, "identity-file");
+	if (auth && !strcmp(auth, "password")) {
+		missing = secret_wanted(s, "password") ? "password" : NULL;
+	} else if (key && (!auth || !strcmp(auth, "key")) && secret_wanted(s, "passphrase") && !p->h) {
+		/* The library reads the key's header, with the owner's rights for an owned connection (as later). */
+		char *home = NULL, *name = NULL;
+		int enc = 0;
+
+		if (find_owner(p, connection, &home, &name, NULL)) {
+			as_owner(p);
+			enc = sshtun_key_file_encrypted(key);
+			as_root(p);
+		}
+		g_free(home);
+		g_free(name);
+		missing = enc == 1 ? "passphrase" : NULL;
+	}
+	if (!missing) {
+		return FALSE;
+	}
+	say("the connection needs its %s secret", missing);
+	*setting_name = NM_SETTING_VPN_SETTING_NAME;
+	return TRUE;
+}
+
+/* auth-type, the secrets, and where questions go; before configure(): the first value set wins. */
+static gboolean configure_auth(NMSshtunPlugin *p, NMSettingVpn *s, GError **error)
+{
+	const char *auth = item(s, "auth-type");
+
+	secret_set(&p->password, nm_setting_vpn_get_secret(s, "password"));
+	secret_set(&p->passphrase, nm_setting_vpn_get_secret(s, "passphrase"));
+	p->password.flags = secret_flags(s, "password");
+	p->passphrase.flags = secret_flags(s, "passphrase");
+	p->answer_flags = secret_flags(s, "answer");
+	p->password.given = p->passphrase.given = FALSE;
+	sshtun_set_prompt_cb(p->h, on_prompt, p);
+	sshtun_set_status_cb(p->h, on_status, p);
+	if (!auth) {
+		return TRUE;
+	}
+	if (!strcmp(auth, "key") || !strcmp(auth, "agent")) {
+		return opt(p->h, "PreferredAuthentications", "publickey", error);
+	}
+	if (!strcmp(auth, "password")) {
+		return opt(p->h, "PreferredAuthentications", "keyboard-interactive,password", error) &&
+		       opt(p->h, "PubkeyAuthentication", "no", error);
+	}
+	return fail(error, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS, "auth-type is key, agent or password, not \"%s\"", auth);
+}
+
+static gboolean connect_common(NMVpnServicePlugin *plugin, NMConnection *connection, gboolean interactive,
+			       GError **error)
 {
 	NMSshtunPlugin *p = NM_SSHTUN_PLUGIN(plugin);
 	NMSettingVpn *s = nm_connection_get_setting_vpn(connection);
@@ -602,7 +970,8 @@ static gboolean real_connect(NMVpnServicePlugin *plugin, NMConnection *connectio
 		return fail(error, NM_VPN_PLUGIN_ERROR_LAUNCH_FAILED, "sshtun_new: %s", sshtun_strerror(r));
 	}
 	sshtun_set_log(p->h, on_log, p, log_level);
-	if (!configure(p, connection, s, error)) {
+	p->interactive = interactive;
+	if (!configure_auth(p, s, error) || !configure(p, connection, s, error)) {
 		tunnel_free(p);
 		return FALSE;
 	}
@@ -615,11 +984,24 @@ static gboolean real_connect(NMVpnServicePlugin *plugin, NMConnection *connectio
 		tunnel_free(p);
 		return FALSE;
 	}
-	say("connecting to %s", item(s, "host"));
+	say("connecting to %s (%s)", item(s, "host"), interactive ? "questions go to NetworkManager's secret agents" :
+	    "NetworkManager called Connect, not ConnectInteractive: only the secrets it sent can be used");
 	p->reported = FALSE;
 	p->fd_source = g_unix_fd_add(sshtun_event_fd(p->h), G_IO_IN, on_event, p);
 	p->tick_source = g_timeout_add(1000, on_tick, p);
 	return TRUE;
+}
+
+static gboolean real_connect(NMVpnServicePlugin *plugin, NMConnection *connection, GError **error)
+{
+	return connect_common(plugin, connection, FALSE, error);
+}
+
+static gboolean real_connect_interactive(NMVpnServicePlugin *plugin, NMConnection *connection, GVariant *details,
+					 GError **error)
+{
+	(void)details;
+	return connect_common(plugin, connection, TRUE, error);
 }
 
 static gboolean real_disconnect(NMVpnServicePlugin *plugin, GError **error)
@@ -650,6 +1032,14 @@ static void nm_sshtun_plugin_init(NMSshtunPlugin *p)
 	p->tick_source = 0;
 	p->reported = FALSE;
 	p->stopping = FALSE;
+	p->interactive = FALSE;
+	memset(&p->password, 0, sizeof(p->password));
+	memset(&p->passphrase, 0, sizeof(p->passphrase));
+	p->answer_flags = 0;
+	p->asking = 0;
+	p->asked = NULL;
+	p->next = 0;
+	memset(p->answers, 0, sizeof(p->answers));
 }
 
 static void dispose(GObject *obj)
@@ -662,6 +1052,9 @@ static void nm_sshtun_plugin_class_init(NMSshtunPluginClass *klass)
 {
 	G_OBJECT_CLASS(klass)->dispose = dispose;
 	NM_VPN_SERVICE_PLUGIN_CLASS(klass)->connect = real_connect;
+	NM_VPN_SERVICE_PLUGIN_CLASS(klass)->connect_interactive = real_connect_interactive;
+	NM_VPN_SERVICE_PLUGIN_CLASS(klass)->need_secrets = real_need_secrets;
+	NM_VPN_SERVICE_PLUGIN_CLASS(klass)->new_secrets = real_new_secrets;
 	NM_VPN_SERVICE_PLUGIN_CLASS(klass)->disconnect = real_disconnect;
 }
 

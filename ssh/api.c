@@ -196,6 +196,20 @@ int sshtun_read_config(struct sshtun *h, const char *path)
 	return remember(h, 1, NULL, path);
 }
 
+int sshtun_key_file_encrypted(const char *path)
+{
+	struct privkey k;
+	int r;
+
+	if (!path) {
+		return SSHTUN_ERR_INVAL;
+	}
+	memset(&k, 0, sizeof(k));
+	r = key_load_private(&k, path, NULL, NULL);
+	key_wipe(&k);
+	return r == SSHTUN_ERR_KEY_ENCRYPTED ? 1 : r;
+}
+
 int sshtun_read_config_text(struct sshtun *h, const char *name, const char *text)
 {
 	struct conn_setting one = { 2, (char *)(name ? name : "text"), (char *)text };

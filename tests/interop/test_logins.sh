@@ -13,39 +13,16 @@ rig_check || exit 1
 SSHTUN=${SSHTUN:-$PWD/sshtun}
 PTY=${PTY_ANSWER:-$PWD/build/interop/pty_answer}
 [ -x "$SSHTUN" ] || { echo "not ok - sshtun binary: $SSHTUN not built (run make)"; exit 1; }
-for c in useradd userdel chpasswd; do
-	command -v $c >/dev/null || { echo "not ok - $c: missing (apt-get install passwd)"; exit 1; }
-done
+. tests/rig/logins.sh
+login_check || exit 1
 
-TUSER=sshtun-t$$
-TPASS="Pw-$$-$RANDOM-x"
-cleanup_user() {
-	userdel "$TUSER" >/dev/null 2>&1
-}
 rig_up || exit 1
 # rig_up's traps take the rig down; the test user goes with it, whatever happens.
-trap 'cleanup_user; rig_down' EXIT
-trap 'cleanup_user; rig_down; exit 130' INT
-trap 'cleanup_user; rig_down; exit 143' TERM
-trap 'cleanup_user; rig_down; exit 129' HUP
-if ! useradd -M -d /nonexistent -s /bin/sh "$TUSER" || ! echo "$TUSER:$TPASS" | chpasswd; then
-	echo "not ok - cannot create the test user $TUSER"
-	exit 1
-fi
-K=$RIG_DIR/keys
-mkdir -m 700 "$K"
-ssh-keygen -q -t ed25519 -N '' -C login-key -f "$K/id" </dev/null
-# The user's keys: sshd reads them as the user, so the file must be the user's.
-cp "$K/id.pub" "$K/authorized_keys_user"
-chown "$TUSER" "$K/authorized_keys_user"
-chmod 755 "$RIG_DIR" "$K"
-# The server's tun device, made by root for the user (sshd cannot create one for a non-root user).
-rig_server ip tuntap add mode tun user "$TUSER" name tun5 || { echo "not ok - cannot create tun5"; exit 1; }
-
-# The rig's host keys, for the second sshds on other ports.
-for t in ed25519 ecdsa rsa; do
-	echo "[$RIG_SERVER_IP]:* $(cut -d' ' -f1,2 "$RIG_DIR/ssh_host_${t}_key.pub")"
-done >"$K/known_hosts"
+trap 'login_user_del; rig_down' EXIT
+trap 'login_user_del; rig_down; exit 130' INT
+trap 'login_user_del; rig_down; exit 143' TERM
+trap 'login_user_del; rig_down; exit 129' HUP
+login_user_add || exit 1
 cat >"$RIG_DIR/login_config" <<EOF
 Host *
 	HostName $RIG_SERVER_IP
@@ -77,31 +54,6 @@ askpass() {
 	: >"$f.asked"
 }
 
-ALT_N=0
-# sshd_alt PORT [sshd_config lines...]: a second sshd with these lines first; sets ALT_LOG, ALT_PID.
-sshd_alt() {
-	local port=$1 conf
-
-	shift
-	ALT_N=$((ALT_N + 1))
-	conf=$RIG_DIR/sshd_login$ALT_N.conf
-	ALT_LOG=$RIG_DIR/sshd_login$ALT_N.log
-	{
-		for l in "$@"; do printf '%s\n' "$l"; done
-		echo "AuthorizedKeysFile $K/authorized_keys_user"
-		echo "Banner $RIG_DIR/banner"
-		grep -v '^Port \|^PidFile \|^AuthorizedKeysFile ' "$RIG_SSHD_CONFIG"
-		echo "Port $port"
-		echo "PidFile $RIG_DIR/sshd_login$ALT_N.pid"
-	} >"$conf"
-	# Where /dev/net/tun is root's alone (containers), sshd gets a copy anyone may open, in a mount namespace
-	# of its own: the user's session must open it to attach to tun5. Nothing outside that namespace changes.
-	rig_server_bg "sshd_login$ALT_N.out" unshare -m sh -c \
-		'mount -t tmpfs tmpfs /dev/net && mknod -m 666 /dev/net/tun c 10 200 && exec "$0" -D -E "$1" -f "$2"' \
-		"$RIG_SSHD" "$ALT_LOG" "$conf"
-	ALT_PID=$RIG_LAST_PID
-	rig_wait 10 sh -c "ip netns exec $RIG_NS_S ss -Hltn 'sport = :$port' | grep -q ."
-}
 printf 'Welcome to the sshtun test rig.\nAuthorised use only.\n' >"$RIG_DIR/banner"
 
 # up NAME PATTERN ASKPASS ARGS...: sshtun (no terminal, askpass forced) until the tunnel is up and the sshd
@@ -226,6 +178,6 @@ up "PreferredAuthentications password" "Accepted password for $TUSER" "$K/ask_pw
 rig_kill "$ALT_PID"
 
 rig_down
-cleanup_user
+login_user_del
 id "$TUSER" >/dev/null 2>&1 && tap_not_ok "the test user is removed" || tap_ok "the test user is removed"
 tap_done

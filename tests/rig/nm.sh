@@ -39,8 +39,17 @@ nm_rig_check() {
 		echo "not ok - NetworkManager: $NM_VPNDIR or /var/lib/NetworkManager missing (apt-get install network-manager)"
 		return 1
 	fi
-	NM_HOST_BEFORE=$(pgrep -x NetworkManager | sort | tr '\n' ' ')
+	NM_HOST_BEFORE=$(nm_host_pids)
 	return 0
+}
+
+# The NetworkManager processes that are not a test rig's (other NetworkManager tests may run at the same time).
+nm_host_pids() {
+	local p
+
+	for p in $(pgrep -x NetworkManager); do
+		grep -q 'sshtun-rig\.' "/proc/$p/cmdline" 2>/dev/null || echo "$p"
+	done | sort | tr '\n' ' '
 }
 
 nm_rig_down() {
@@ -164,6 +173,6 @@ EOF
 nm_nothing_left() {
 	tap_check "nothing left: NetworkManager and the bus ended, no mount on the host, the temp dir gone" sh -c "
 		! kill -0 $NM_PID 2>/dev/null && ! kill -0 $DBUS_PID 2>/dev/null &&
-		[ \"\$(pgrep -x NetworkManager | sort | tr '\n' ' ')\" = '$NM_HOST_BEFORE' ] &&
+		[ '$(nm_host_pids)' = '$NM_HOST_BEFORE' ] &&
 		! grep -q '$NM_DIR\\|$NM_VPNDIR' /proc/self/mounts && [ ! -e '$NM_DIR' ]"
 }

@@ -9,6 +9,7 @@
 #include "ssh/key.h"
 #include "transport/pubkey.h"
 #include "util/wire.h"
+#include "sshtun.h"
 
 /* The group state: a temporary directory with keys made by ssh-keygen. */
 struct kfix {
@@ -810,6 +811,37 @@ static void test_public_lines_and_blobs(void **state)
 	key_wipe(&k);
 }
 
+/* sshtun_key_file_encrypted: what a program asking for secrets before connecting learns of a key file. */
+static void test_key_file_encrypted(void **state)
+{
+	static const char *const locked[] = { "kp", "kp_gcm", "pem_rsa_enc", "p8_ec_enc" };
+	static const char *const open_keys[] = { "k", "kr", "pem_rsa", "p8_ec" };
+	char p[128];
+	FILE *f;
+
+	for (size_t i = 0; i < sizeof(locked) / sizeof(locked[0]); i++) {
+		t_path(state, p, sizeof(p), locked[i]);
+		assert_int_equal(sshtun_key_file_encrypted(p), 1);
+	}
+	for (size_t i = 0; i < sizeof(open_keys) / sizeof(open_keys[0]); i++) {
+		t_path(state, p, sizeof(p), open_keys[i]);
+		assert_int_equal(sshtun_key_file_encrypted(p), 0);
+	}
+	/* Not a key; no file; no path. */
+	t_path(state, p, sizeof(p), "k.pub");
+	assert_true(sshtun_key_file_encrypted(p) < 0);
+	t_path(state, p, sizeof(p), "absent");
+	assert_true(sshtun_key_file_encrypted(p) < 0);
+	assert_int_equal(sshtun_key_file_encrypted(NULL), SSHTUN_ERR_INVAL);
+	t_path(state, p, sizeof(p), "junk");
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs("-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n", f);
+	fclose(f);
+	chmod(p, 0600);
+	assert_int_equal(sshtun_key_file_encrypted(p), SSHTUN_ERR_KEY_FILE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -826,6 +858,7 @@ int main(void)
 		cmocka_unit_test(test_crafted_files),
 		cmocka_unit_test(test_damaged_armour),
 		cmocka_unit_test(test_public_lines_and_blobs),
+		cmocka_unit_test(test_key_file_encrypted),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
