@@ -61,7 +61,7 @@ static const struct field fields[] = {
 	{ "port", "_Port", "Its SSH port (22 when empty)", CHECK_PORT, 0 },
 	{ "user", "_User name", "The login user on the server (the local user's name when empty)", CHECK_WORD, 0 },
 	{ "identity-file", "_Key file", "The private key file that logs in", CHECK_PATH, 1 },
-	{ "known-hosts", "_Known hosts file",
+	{ "known-hosts", "Known _hosts file",
 	  "The known_hosts file holding the server's host key (required: the key is always checked)", CHECK_PATH, 1 },
 	{ "jump-hosts", "_Jump hosts", "Hosts to go through, as ssh's ProxyJump: [user@]host[:port], comma-separated",
 	  CHECK_JUMP, 0 },
@@ -92,6 +92,8 @@ struct _SshtunEditor {
 	GtkWidget *mode;		/* tunnel-mode */
 	GtkWidget *secret[N_SECRETS];
 	GtkWidget *key_row[2];		/* the key file's entry and button: sensitive for key authentication */
+	GPtrArray *kept;		/* a reference to each widget above: valid while the editor is, even if the
+					 * page's container destroyed the page first */
 };
 
 static void sshtun_editor_iface_init(NMVpnEditorInterface *iface);
@@ -102,6 +104,12 @@ G_DEFINE_TYPE_WITH_CODE(SshtunEditor, sshtun_editor, G_TYPE_OBJECT,
 static void emit_changed(SshtunEditor *self)
 {
 	g_signal_emit_by_name(self, "changed");
+}
+
+static GtkWidget *keep(SshtunEditor *self, GtkWidget *w)
+{
+	g_ptr_array_add(self->kept, g_object_ref(w));
+	return w;
 }
 
 static void on_edited(GtkWidget *w, gpointer user_data)
@@ -179,7 +187,7 @@ static const char *item(NMSettingVpn *s, const char *key)
 /* A secret's entry, filled from the connection, with libnma's menu choosing where the secret is kept. */
 static GtkWidget *secret_entry(SshtunEditor *self, NMSettingVpn *s, int i, gboolean may_be_unneeded)
 {
-	GtkWidget *e = gtk_entry_new();
+	GtkWidget *e = keep(self, gtk_entry_new());
 	NMSettingSecretFlags flags = NM_SETTING_SECRET_FLAG_AGENT_OWNED;
 	char *flags_key = g_strdup_printf("%s-flags", secret_key[i]);
 	const char *v = s ? nm_setting_vpn_get_secret(s, secret_key[i]) : NULL;
@@ -198,7 +206,7 @@ static GtkWidget *secret_entry(SshtunEditor *self, NMSettingVpn *s, int i, gbool
 	}
 	/* No setting given: the menu changes only the entry, and update_connection writes the flags it shows. */
 	nma_utils_setup_password_storage(e, flags, NULL, NULL, may_be_unneeded, FALSE);
-	g_signal_connect(e, "changed", G_CALLBACK(on_edited), self);
+	g_signal_connect_object(e, "changed", G_CALLBACK(on_edited), self, 0);
 	return e;
 }
 
@@ -217,7 +225,7 @@ static void build(SshtunEditor *self, NMConnection *connection)
 
 	for (size_t i = 0; i < N_FIELDS; i++) {
 		const struct field *f = &fields[i];
-		GtkWidget *e = gtk_entry_new();
+		GtkWidget *e = keep(self, gtk_entry_new());
 
 		self->entry[i] = e;
 		gtk_widget_set_name(e, f->key);
@@ -229,11 +237,11 @@ static void build(SshtunEditor *self, NMConnection *connection)
 			gtk_entry_set_input_purpose(GTK_ENTRY(e), GTK_INPUT_PURPOSE_DIGITS);
 			gtk_entry_set_width_chars(GTK_ENTRY(e), 6);
 		}
-		g_signal_connect(e, "changed", G_CALLBACK(on_edited), self);
+		g_signal_connect_object(e, "changed", G_CALLBACK(on_edited), self, 0);
 
 		if (!strcmp(f->key, "identity-file")) {
 			/* Authentication comes before the key file it chooses between. */
-			self->auth = gtk_combo_box_text_new();
+			self->auth = keep(self, gtk_combo_box_text_new());
 			gtk_widget_set_name(self->auth, "auth-type");
 			gtk_combo_box_text_append(GTK_COMBO_BOX_TEXT(self->auth), "key", "Key file");
 			gtk_combo_box_text_append(GTK_COMBO_BOX_TEXT(self->auth), "agent", "SSH agent");
@@ -258,11 +266,11 @@ static void build(SshtunEditor *self, NMConnection *connection)
 			gtk_grid_attach(GTK_GRID(grid), b, 2, row++, 1, 1);
 			if (!strcmp(f->key, "identity-file")) {
 				self->key_row[0] = e;
-				self->key_row[1] = b;
+				self->key_row[1] = keep(self, b);
 				self->secret[SECRET_PASSPHRASE] = secret_entry(self, s, SECRET_PASSPHRASE, TRUE);
 				gtk_widget_set_tooltip_text(self->secret[SECRET_PASSPHRASE],
 							    "The key file's passphrase, if it has one");
-				label_for(grid, row, "Key _passphrase", self->secret[SECRET_PASSPHRASE]);
+				label_for(grid, row, "Key pass_phrase", self->secret[SECRET_PASSPHRASE]);
 				gtk_grid_attach(GTK_GRID(grid), self->secret[SECRET_PASSPHRASE], 1, row++, 2, 1);
 				self->secret[SECRET_PASSWORD] = secret_entry(self, s, SECRET_PASSWORD, FALSE);
 				gtk_widget_set_tooltip_text(self->secret[SECRET_PASSWORD], "The login user's password");
@@ -275,7 +283,7 @@ static void build(SshtunEditor *self, NMConnection *connection)
 
 		if (!strcmp(f->key, "remote-command")) {
 			/* The tunnel's kind comes after the server's command, before the device's settings. */
-			self->mode = gtk_combo_box_text_new();
+			self->mode = keep(self, gtk_combo_box_text_new());
 			gtk_widget_set_name(self->mode, "tunnel-mode");
 			gtk_combo_box_text_append(GTK_COMBO_BOX_TEXT(self->mode), "tun", "tun (IP packets)");
 			gtk_combo_box_text_append(GTK_COMBO_BOX_TEXT(self->mode), "tap", "tap (Ethernet frames)");
@@ -285,18 +293,18 @@ static void build(SshtunEditor *self, NMConnection *connection)
 			}
 			label_for(grid, row, "_Tunnel mode", self->mode);
 			gtk_grid_attach(GTK_GRID(grid), self->mode, 1, row++, 2, 1);
-			g_signal_connect(self->mode, "changed", G_CALLBACK(on_edited), self);
+			g_signal_connect_object(self->mode, "changed", G_CALLBACK(on_edited), self, 0);
 		}
 	}
 
 	/* extra-options: ssh_config lines, one a line (the service also splits on ";"). */
-	self->extra = gtk_text_view_new();
+	self->extra = keep(self, gtk_text_view_new());
 	gtk_widget_set_name(self->extra, "extra-options");
 	gtk_widget_set_tooltip_text(self->extra, "Further ssh_config options, one a line (or separated by ;)");
 	gtk_text_view_set_monospace(GTK_TEXT_VIEW(self->extra), TRUE);
 	buf = gtk_text_view_get_buffer(GTK_TEXT_VIEW(self->extra));
 	gtk_text_buffer_set_text(buf, item(s, "extra-options"), -1);
-	g_signal_connect(buf, "changed", G_CALLBACK(on_edited), self);
+	g_signal_connect_object(buf, "changed", G_CALLBACK(on_edited), self, 0);
 	sw = gtk_scrolled_window_new(NULL, NULL);
 	gtk_scrolled_window_set_shadow_type(GTK_SCROLLED_WINDOW(sw), GTK_SHADOW_IN);
 	gtk_scrolled_window_set_min_content_height(GTK_SCROLLED_WINDOW(sw), 60);
@@ -306,7 +314,7 @@ static void build(SshtunEditor *self, NMConnection *connection)
 	gtk_grid_attach(GTK_GRID(grid), sw, 1, row++, 2, 1);
 
 	auth_sensitivity(self);
-	g_signal_connect(self->auth, "changed", G_CALLBACK(on_auth_changed), self);
+	g_signal_connect_object(self->auth, "changed", G_CALLBACK(on_auth_changed), self, 0);
 	gtk_widget_show_all(grid);
 	self->page = g_object_ref_sink(grid);
 }
@@ -531,25 +539,15 @@ static void sshtun_editor_dispose(GObject *object)
 {
 	SshtunEditor *self = SSHTUN_EDITOR(object);
 
-	/* The page may live on in its container; it must no longer call into an editor that is gone. */
-	if (self->page) {
-		for (size_t i = 0; i < N_FIELDS; i++) {
-			g_signal_handlers_disconnect_by_data(self->entry[i], self);
-		}
-		for (int i = 0; i < N_SECRETS; i++) {
-			g_signal_handlers_disconnect_by_data(self->secret[i], self);
-		}
-		g_signal_handlers_disconnect_by_data(gtk_text_view_get_buffer(GTK_TEXT_VIEW(self->extra)), self);
-		g_signal_handlers_disconnect_by_data(self->auth, self);
-		g_signal_handlers_disconnect_by_data(self->mode, self);
-		g_clear_object(&self->page);
-	}
+	/* The page may live on in its container: its handlers into the editor went with it (g_signal_connect_object). */
+	g_clear_pointer(&self->kept, g_ptr_array_unref);
+	g_clear_object(&self->page);
 	G_OBJECT_CLASS(sshtun_editor_parent_class)->dispose(object);
 }
 
 static void sshtun_editor_init(SshtunEditor *self)
 {
-	(void)self;
+	self->kept = g_ptr_array_new_with_free_func(g_object_unref);
 }
 
 static void sshtun_editor_class_init(SshtunEditorClass *klass)

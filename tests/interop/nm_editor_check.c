@@ -79,6 +79,15 @@ static const char *entry_text(const char *name)
 }
 
 static int changes;
+static int warnings;	/* GLib/GTK warnings and criticals so far */
+
+static GLogWriterOutput count_warnings(GLogLevelFlags level, const GLogField *fields, gsize n, gpointer user_data)
+{
+	if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)) {
+		warnings++;
+	}
+	return g_log_writer_default(level, fields, n, user_data);
+}
 
 static void on_changed(NMVpnEditor *editor, gpointer user_data)
 {
@@ -184,6 +193,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: nm_editor_check MODULE.so\n");
 		return 2;
 	}
+	g_log_set_writer_func(count_warnings, NULL, NULL);
 	if (!gtk_init_check(&argc, &argv)) {
 		printf("not ok - GTK starts (no display?)\n");
 		return 1;
@@ -387,8 +397,30 @@ int main(int argc, char **argv)
 	check_str(data(c, "local-address"), "fd00:9::2/64", "an IPv6 local-address with a prefix is written");
 	g_object_unref(c);
 
+	/* The page outlives its editor (its container keeps it): typing into it reaches no freed editor (ASan). */
 	g_object_unref(ed);
+	before = changes;
+	if ((w = widget("host", GTK_TYPE_ENTRY))) {
+		gtk_entry_set_text(GTK_ENTRY(w), "after.example");
+	}
+	pump();
+	check(changes == before, "an edit in a page whose editor is gone goes nowhere");
 	gtk_widget_destroy(win);
+
+	/* And the editor outlives its page: its container destroyed it first. */
+	ed = factory(NULL, conn, NULL);
+	if (ed) {
+		int w0 = warnings;
+
+		win = gtk_window_new(GTK_WINDOW_TOPLEVEL);
+		gtk_container_add(GTK_CONTAINER(win), GTK_WIDGET(nm_vpn_editor_get_widget(ed)));
+		gtk_widget_show_all(win);
+		pump();
+		gtk_widget_destroy(win);
+		pump();
+		g_object_unref(ed);
+		check(warnings == w0, "an editor whose page was destroyed first goes away cleanly (no GLib warning; ASan)");
+	}
 	g_object_unref(conn);
 
 	/* ---- a new connection (no vpn setting yet): defaults, and update_connection adds the setting ---- */
