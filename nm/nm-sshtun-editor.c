@@ -50,29 +50,36 @@ enum check {
 struct field {
 	const char *key;	/* the vpn.data item, and the widget's name */
 	const char *label;
+	const char *hint;	/* shown while the entry is empty */
 	const char *tip;
 	enum check check;
 	int chooser;		/* a button choosing a file into the entry */
+	const char *heading;	/* a section starting at this row */
 };
 
 /* The entries, in the order the page shows them (the combo boxes and secrets are placed among them by key). */
 static const struct field fields[] = {
-	{ "host", "_Server", "The SSH server: a host name or address (required)", CHECK_HOST, 0 },
-	{ "port", "_Port", "Its SSH port (22 when empty)", CHECK_PORT, 0 },
-	{ "user", "_User name", "The login user on the server (the local user's name when empty)", CHECK_WORD, 0 },
-	{ "identity-file", "_Key file", "The private key file that logs in", CHECK_PATH, 1 },
-	{ "known-hosts", "Known _hosts file",
-	  "The known_hosts file holding the server's host key (required: the key is always checked)", CHECK_PATH, 1 },
-	{ "jump-hosts", "_Jump hosts", "Hosts to go through, as ssh's ProxyJump: [user@]host[:port], comma-separated",
-	  CHECK_JUMP, 0 },
-	{ "remote-command", "Server _command",
-	  "TunnelConfigCommand: the server's command printing this client's tunnel configuration, e.g. sshtun-server",
-	  CHECK_NONE, 0 },
-	{ "mtu", "_MTU", "The tunnel device's MTU, 68 to 65535 (left alone when empty)", CHECK_MTU, 0 },
-	{ "local-address", "_Local address", "This end's address on the tunnel, address[/prefix]", CHECK_ADDR_PREFIX, 0 },
-	{ "remote-address", "_Remote address", "The server's address on the tunnel", CHECK_ADDR, 0 },
-	{ "routes", "R_outes", "Networks routed through the tunnel, address/prefix separated by spaces, or default",
-	  CHECK_ROUTES, 0 },
+	{ "host", "_Server", "vpn.example.org", "The SSH server: a host name or address (required)", CHECK_HOST, 0, "SSH" },
+	{ "port", "_Port", "22", "Its SSH port (22 when empty)", CHECK_PORT, 0, NULL },
+	{ "user", "_User name", NULL, "The login user on the server (root when empty: the service runs as root)",
+	  CHECK_WORD, 0, NULL },
+	{ "identity-file", "_Key file", NULL, "The private key file that logs in (the service reads it as root)",
+	  CHECK_PATH, 1, NULL },
+	{ "known-hosts", "Known _hosts file", NULL,
+	  "The known_hosts file holding the server's host key (required: the key is always checked)", CHECK_PATH, 1,
+	  NULL },
+	{ "jump-hosts", "_Jump hosts", "user@bastion:22",
+	  "Hosts to go through on the way, as ssh's ProxyJump: [user@]host[:port], comma-separated", CHECK_JUMP, 0,
+	  NULL },
+	{ "remote-command", "Server _command", "sshtun-server",
+	  "TunnelConfigCommand: the server's command that prints this client's tunnel configuration (addresses, "
+	  "routes, DNS); when empty, the fields below configure the tunnel", CHECK_NONE, 0, "Tunnel" },
+	{ "mtu", "_MTU", NULL, "The tunnel device's MTU, 68 to 65535 (left as it is when empty)", CHECK_MTU, 0, NULL },
+	{ "local-address", "_Local address", "10.0.0.2/24", "This end's address on the tunnel, address[/prefix]",
+	  CHECK_ADDR_PREFIX, 0, NULL },
+	{ "remote-address", "_Remote address", "10.0.0.1", "The server's address on the tunnel", CHECK_ADDR, 0, NULL },
+	{ "routes", "R_outes", "10.1.0.0/16 fd00:1::/64, or default",
+	  "Networks routed through the tunnel, address/prefix separated by spaces, or default", CHECK_ROUTES, 0, NULL },
 };
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -230,12 +237,29 @@ static void build(SshtunEditor *self, NMConnection *connection)
 		self->entry[i] = e;
 		gtk_widget_set_name(e, f->key);
 		gtk_widget_set_tooltip_text(e, f->tip);
-		gtk_widget_set_hexpand(e, TRUE);
+		if (f->hint) {
+			gtk_entry_set_placeholder_text(GTK_ENTRY(e), f->hint);
+		}
 		gtk_entry_set_activates_default(GTK_ENTRY(e), TRUE);
 		gtk_entry_set_text(GTK_ENTRY(e), item(s, f->key));
 		if (f->check == CHECK_PORT || f->check == CHECK_MTU) {
 			gtk_entry_set_input_purpose(GTK_ENTRY(e), GTK_INPUT_PURPOSE_DIGITS);
-			gtk_entry_set_width_chars(GTK_ENTRY(e), 6);
+			gtk_entry_set_width_chars(GTK_ENTRY(e), 7);
+			gtk_widget_set_halign(e, GTK_ALIGN_START);
+		} else {
+			gtk_widget_set_hexpand(e, TRUE);
+		}
+		if (f->heading) {
+			GtkWidget *h = gtk_label_new(NULL);
+			char *m = g_markup_printf_escaped("<b>%s</b>", f->heading);
+
+			gtk_label_set_markup(GTK_LABEL(h), m);
+			g_free(m);
+			gtk_label_set_xalign(GTK_LABEL(h), 0.0f);
+			if (row) {
+				gtk_widget_set_margin_top(h, 12);
+			}
+			gtk_grid_attach(GTK_GRID(grid), h, 0, row++, 3, 1);
 		}
 		g_signal_connect_object(e, "changed", G_CALLBACK(on_edited), self, 0);
 
