@@ -199,8 +199,11 @@ static GtkWidget *secret_entry(SshtunEditor *self, NMSettingVpn *s, int i, gbool
 	char *flags_key = g_strdup_printf("%s-flags", secret_key[i]);
 	const char *v = s ? nm_setting_vpn_get_secret(s, secret_key[i]) : NULL;
 
-	/* A connection that never said where the secret lives keeps it for this user (in the user's keyring). */
-	if (s && nm_setting_vpn_get_data_item(s, flags_key)) {
+	/*
+	 * Where the secret is kept: its -flags item; a secret without one is the system's (NetworkManager's rule);
+	 * a connection with neither (a new one) keeps it for this user, in the user's keyring.
+	 */
+	if (s && (v || nm_setting_vpn_get_data_item(s, flags_key))) {
 		nm_setting_get_secret_flags(NM_SETTING(s), secret_key[i], &flags, NULL);
 	}
 	g_free(flags_key);

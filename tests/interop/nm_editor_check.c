@@ -391,7 +391,8 @@ int main(int argc, char **argv)
 	if (s) {
 		nm_setting_get_secret_flags(NM_SETTING(s), "password", &flags, NULL);
 	}
-	check(flags == NM_SETTING_SECRET_FLAG_AGENT_OWNED, "password-flags: kept for this user (agent-owned, 1)");
+	check(flags == NM_SETTING_SECRET_FLAG_AGENT_OWNED,
+	      "password-flags of a connection that had none: kept for this user (agent-owned, 1)");
 	check(s && !nm_setting_vpn_get_secret(s, "passphrase") && !data(c, "passphrase-flags"),
 	      "the key's passphrase and its flags are dropped");
 	check_str(data(c, "local-address"), "fd00:9::2/64", "an IPv6 local-address with a prefix is written");
@@ -420,6 +421,30 @@ int main(int argc, char **argv)
 		pump();
 		g_object_unref(ed);
 		check(warnings == w0, "an editor whose page was destroyed first goes away cleanly (no GLib warning; ASan)");
+	}
+	g_object_unref(conn);
+
+	/* ---- a secret without a -flags item is the system's (NetworkManager's rule) ---- */
+	conn = new_connection(1);
+	s = nm_connection_get_setting_vpn(conn);
+	nm_setting_vpn_add_data_item(s, "host", "h");
+	nm_setting_vpn_add_data_item(s, "auth-type", "password");
+	nm_setting_vpn_add_data_item(s, "known-hosts", "/kh");
+	nm_setting_vpn_add_secret(s, "password", "pw");
+	ed = factory(NULL, conn, NULL);
+	if (ed) {
+		page = GTK_WIDGET(nm_vpn_editor_get_widget(ed));
+		g_object_ref_sink(page);
+		if ((w = widget("password", GTK_TYPE_ENTRY))) {
+			check(nma_utils_menu_to_secret_flags(w) == NM_SETTING_SECRET_FLAG_NONE &&
+			      !strcmp(gtk_entry_get_text(GTK_ENTRY(w)), "pw"),
+			      "a password without password-flags shows as stored for all users (flags 0)");
+		}
+		c = accepted(ed, conn, "a password connection is accepted without a key file");
+		check_str(data(c, "password-flags"), "0", "and password-flags 0 is written with the password");
+		g_object_unref(c);
+		g_object_unref(ed);
+		g_object_unref(page);
 	}
 	g_object_unref(conn);
 
