@@ -62,10 +62,24 @@ trap 'rm -rf "$T"' EXIT
 # module's; leaks of the module, GTK or libnm still fail the run.
 echo 'leak:libfontconfig.so' >"$T/lsan.supp"
 
+# SSHTUN_NM_EDITOR_RUN marks the processes of this run: xvfb-run signals its Xvfb to end but does not wait for it.
 NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory GDK_BACKEND=x11 LSAN_OPTIONS="suppressions=$T/lsan.supp:print_suppressions=0" \
-	HOME=$T XDG_RUNTIME_DIR=$T timeout -k 5 120 \
+	HOME=$T XDG_RUNTIME_DIR=$T SSHTUN_NM_EDITOR_RUN=$T timeout -k 5 120 \
 	unshare -n xvfb-run -a -s "-nolisten tcp -screen 0 1024x768x24" "$CHECK" "$MOD" >"$T/out" 2>"$T/err"
 rc=$?
+ours() {
+	grep -lz "^SSHTUN_NM_EDITOR_RUN=$T\$" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3
+}
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	[ -z "$(ours)" ] && break
+	sleep 0.5
+done
+left=$(ours)
+if [ -n "$left" ]; then
+	not_ok "nm editor: Xvfb and the check ended with the run (left: $(echo $left))"
+	# shellcheck disable=SC2086
+	kill -KILL $left 2>/dev/null
+fi
 cat "$T/out"
 oks=$(grep -c '^ok - ' "$T/out")
 noks=$(grep -c '^not ok - ' "$T/out")
