@@ -21,11 +21,12 @@ TAILPID=
 COPY=
 
 # nftables: sshtun-server's --nat (tests/interop/test_sshtun_server.sh skips that part without nft)
+# libgtk-3-dev, libnma-dev, xvfb, xauth: the connection editor page (nm/nm-sshtun-editor.c) and its test under Xvfb
 # network-manager, libnm-dev: nm/nm-sshtun-service and tests/interop/test_nm.sh (a NetworkManager of its own in a
 # namespace; the package starts none on the host where policy-rc.d blocks services, as in a container)
 PKGS="build-essential clang pkg-config libsodium-dev libssl-dev zlib1g-dev libcmocka-dev libclang-rt-14-dev
 openssh-server openssh-client iproute2 iputils-ping iperf3 procps netcat-openbsd gnuplot-nox openssl valgrind
-nftables radvd libnftables-dev libglib2.0-dev network-manager libnm-dev"
+nftables radvd libnftables-dev libglib2.0-dev network-manager libnm-dev libgtk-3-dev libnma-dev xvfb xauth"
 
 # ---- reporting ----
 
