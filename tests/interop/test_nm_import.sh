@@ -6,7 +6,8 @@
 # the work) comes up under NetworkManager and a ping crosses; `nmcli connection export` writes a Host block that
 # imports back to the same vpn.data; a file with ProxyCommand is refused naming it, one that does not parse with
 # the parser's file:line and reason, one without a plain Host name with that said; the plugin exports only its
-# factory. Prints "ok - NAME" / "not ok - NAME". NM_TEST_LOG=FILE keeps NetworkManager's log.
+# factory, and libnm's loader finds its name, service and capabilities, and the GTK page's library beside it
+# (build/nm/plugin_probe, with a stand-in library; without one, the error saying so). Prints "ok - NAME" / "not ok - NAME". NM_TEST_LOG=FILE keeps NetworkManager's log.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/rig/rig.sh
 
@@ -38,6 +39,22 @@ else
 	tap_not_ok "the plugin exports only nm_vpn_editor_plugin_factory"
 	echo "$exported" | head -n 20 | tap_diag
 fi
+
+# libnm's loader (as nmcli uses it) on copies of the plugin alone, and beside a stand-in for the GTK page's library.
+PROBE=$NM_SVC_DIR/plugin_probe
+mkdir -p "$F/alone" "$F/paged"
+cp "$PLUGIN" "$F/alone/" && cp "$PLUGIN" "$NM_SVC_DIR/stand-in/libnm-vpn-plugin-sshtun-editor.so" "$F/paged/"
+"$PROBE" "$F/alone/libnm-vpn-plugin-sshtun.so" >"$F/alone.out" 2>&1
+"$PROBE" "$F/paged/libnm-vpn-plugin-sshtun.so" >"$F/paged.out" 2>&1
+tap_check "libnm loads the plugin: name sshtun, its service, import, export and IPv6, a file name from the id" sh -c "
+	grep -qx 'name: sshtun' '$F/alone.out' && grep -qx 'service: org.freedesktop.NetworkManager.sshtun' '$F/alone.out' &&
+	grep -qx 'capabilities: import export ipv6' '$F/alone.out' && grep -qx 'suggested: office_vpn.ssh_config' '$F/alone.out'" ||
+	tap_diag <"$F/alone.out"
+tap_check "without the GTK page's library beside it, the editor is refused saying so" \
+	grep -qx "editor: this build has no GTK editor page ($F/alone/libnm-vpn-plugin-sshtun-editor.so is not installed); use nmcli" \
+	"$F/alone.out" || tap_diag <"$F/alone.out"
+tap_check "with a library beside it, the plugin calls its nm_vpn_editor_factory_sshtun with the connection" \
+	grep -qx "editor: stand-in page asked for office/vpn" "$F/paged.out" || tap_diag <"$F/paged.out"
 
 # vpn.data as "key = value" lines, sorted (nmcli -g prints them on one line, separated by ", ", with ':' escaped).
 vpn_data() {
