@@ -7,7 +7,7 @@
 # imports back to the same vpn.data; a file with ProxyCommand is refused naming it, one that does not parse with
 # the parser's file:line and reason, one without a plain Host name with that said; the plugin exports only its
 # factory, and libnm's loader finds its name, service and capabilities, and the GTK page's library beside it
-# (build/nm/plugin_probe, with a stand-in library; without one, the error saying so). Prints "ok - NAME" / "not ok - NAME". NM_TEST_LOG=FILE keeps NetworkManager's log.
+# (build/nm/plugin_probe, with a stand-in library; without one, the error saying so); sshtun -G prints the values. Prints "ok - NAME" / "not ok - NAME". NM_TEST_LOG=FILE keeps NetworkManager's log.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/rig/rig.sh
 
@@ -160,6 +160,16 @@ if import "$F/wild.conf"; then
 else
 	tap_not_ok "import of a block whose user, key and known_hosts come from Host *, Match and Include"
 	tap_diag <"$D/import.out"
+fi
+# sshtun -G shows the same values through the same call (sshtun_get_option), with the defaults too.
+if [ -x ./sshtun ]; then
+	./sshtun -G -F "$F/wild.conf" vpn-wild >"$F/G.out" 2>&1
+	tap_check "sshtun -G vpn-wild prints what the import took, and the defaults, as ssh -G does" sh -c "
+		grep -qx 'hostname $RIG_SERVER_IP' '$F/G.out' && grep -qx 'user root' '$F/G.out' &&
+		[ \"\$(grep '^identityfile ' '$F/G.out')\" = 'identityfile $RIG_KEY
+identityfile $HOME/.ssh/id_second_root' ] &&
+		grep -qx 'tunnelroute 198.18.98.0/24' '$F/G.out' && grep -qx 'port 22' '$F/G.out' &&
+		grep -qx 'tunnel point-to-point' '$F/G.out' && ! grep -q '^proxycommand' '$F/G.out'" || tap_diag <"$F/G.out"
 fi
 if nmc connection up vpn-wild >"$D/up.out" 2>&1; then
 	tap_ok "nmcli connection up of the imported connection"
