@@ -138,6 +138,8 @@ int cfg_parse_jump(const char *list, struct cfg_hop *hops, int *n, const char **
  */
 struct wire_w;
 int cfg_get(const struct cfg *c, const char *keyword, struct wire_w *w);
+/* The i-th keyword cfg_get reports, or NULL past the last (the fuzzer asks for each). */
+const char *cfg_get_keyword(size_t i);
 /* Parses a byte size as RekeyLimit does ("1G", "500M", "default"); -1 on error. */
 int64_t cfg_parse_size(const char *s);
 

@@ -226,6 +226,11 @@ static int get_list(char *const *list, int n, struct wire_w *w)
 	return got > 0;
 }
 
+const char *cfg_get_keyword(size_t i)
+{
+	return i < sizeof(getters) / sizeof(getters[0]) ? getters[i].name : NULL;
+}
+
 int cfg_get(const struct cfg *c, const char *keyword, struct wire_w *w)
 {
 	const char *base = (const char *)c;
