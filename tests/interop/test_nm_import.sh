@@ -46,9 +46,10 @@ mkdir -p "$F/alone" "$F/paged"
 cp "$PLUGIN" "$F/alone/" && cp "$PLUGIN" "$NM_SVC_DIR/stand-in/libnm-vpn-plugin-sshtun-editor.so" "$F/paged/"
 "$PROBE" "$F/alone/libnm-vpn-plugin-sshtun.so" >"$F/alone.out" 2>&1
 "$PROBE" "$F/paged/libnm-vpn-plugin-sshtun.so" >"$F/paged.out" 2>&1
-tap_check "libnm loads the plugin: name sshtun, its service, import, export and IPv6, a file name from the id" sh -c "
+tap_check "libnm loads the plugin: name sshtun, its service, import, export and IPv6, a file name from the id; again after closing it" sh -c "
 	grep -qx 'name: sshtun' '$F/alone.out' && grep -qx 'service: org.freedesktop.NetworkManager.sshtun' '$F/alone.out' &&
-	grep -qx 'capabilities: import export ipv6' '$F/alone.out' && grep -qx 'suggested: office_vpn.ssh_config' '$F/alone.out'" ||
+	grep -qx 'capabilities: import export ipv6' '$F/alone.out' && grep -qx 'suggested: office_vpn.ssh_config' '$F/alone.out' &&
+	grep -qx 'reload: ok' '$F/alone.out'" ||
 	tap_diag <"$F/alone.out"
 tap_check "without the GTK page's library beside it, the editor is refused saying so" \
 	grep -qx "editor: this build has no GTK editor page ($F/alone/libnm-vpn-plugin-sshtun-editor.so is not installed); use nmcli" \

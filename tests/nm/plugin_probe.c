@@ -2,7 +2,8 @@
  * sshtun: loads the editor plugin as nmcli and GNOME's programs do (libnm's nm_vpn_editor_plugin_load_from_file:
  * dlopen, the factory, the service checked) and prints what it offers, one "key: value" per line, for
  * tests/interop/test_nm_import.sh: name, service, capabilities, the suggested file name for a connection whose id
- * has a slash, and what asking for the editor page gives ("editor: ..." with the error when there is none).
+ * has a slash, and what asking for the editor page gives ("editor: ..." with the error when there is none); then
+ * loads it a second time once libnm closed the first ("reload: ..."), as a program does that imports twice.
  */
 #include <stdio.h>
 #include <unistd.h>
@@ -49,6 +50,11 @@ int main(int argc, char **argv)
 	g_free(name);
 	g_free(service);
 	g_object_unref(c);
-	g_object_unref(p);
+	g_object_unref(p);	/* libnm closes the module with its last plugin object */
+	p = nm_vpn_editor_plugin_load_from_file(argv[1], "org.freedesktop.NetworkManager.sshtun", (int)geteuid(), NULL,
+						NULL, &err);
+	printf("reload: %s\n", p ? "ok" : err->message);
+	g_clear_error(&err);
+	g_clear_object(&p);
 	return 0;
 }
