@@ -73,19 +73,47 @@ static struct sshtun *read_file(const char *path, const char *host, struct lastl
 	}
 	sshtun_set_log(h, on_log, l, SSHTUN_LOG_ERROR);
 	if ((host && (r = sshtun_set_params(h, "Host", host, NULL)) != 0) || (r = sshtun_read_config(h, path)) != 0) {
-		g_set_error(error, NM_CONNECTION_ERROR, NM_CONNECTION_ERROR_FAILED, "%s", l->line[0] ? l->line : sshtun_strerror(r));
+		g_set_error(error, NM_CONNECTION_ERROR, NM_CONNECTION_ERROR_FAILED, "%s",
+			    l->line[0] ? l->line : sshtun_strerror(r));
 		sshtun_del(h);
 		return NULL;
 	}
 	return h;
 }
 
-/* The value the file sets for keyword (NULL when it sets none: a default is not taken). Free with g_free. */
-static char *got(struct sshtun *h, const char *keyword)
-{
-	char buf[4096];
+/* The handle with the file read for the alias, and the first error in asking it. */
+struct imp {
+	struct sshtun *h;
+	int err;
+	const char *err_keyword;
+};
 
-	return sshtun_get_option(h, keyword, buf, sizeof(buf)) == 0 ? g_strdup(buf) : NULL;
+/*
+ * The value the file sets for keyword, or NULL when it sets none (a default is never taken) or asking failed
+ * (im->err set: nothing may be dropped unseen, a ProxyCommand least of all). Free with g_free.
+ */
+static char *got(struct imp *im, const char *keyword)
+{
+	for (gsize len = 4096; len <= 1u << 20; len *= 4) {
+		char *buf = g_malloc(len);
+		int r = sshtun_get_option(im->h, keyword, buf, len);
+
+		if (r == 0) {
+			return buf;
+		}
+		g_free(buf);
+		if (r == SSHTUN_OPTION_DEFAULT || r == SSHTUN_ERR_NO_VALUE) {
+			return NULL;
+		}
+		if (r != SSHTUN_ERR_TOO_LONG || len == 1u << 20) {
+			if (!im->err) {
+				im->err = r;
+				im->err_keyword = keyword;
+			}
+			return NULL;
+		}
+	}
+	return NULL;
 }
 
 static gboolean refuse(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -132,10 +160,10 @@ static const char *const safe[] = {
 	"HashKnownHosts", "WarnWeakCrypto", "TunnelDNS", "TunnelDevice", "TunnelAckThinning",
 };
 
-static gboolean check_refused(struct sshtun *h, GError **error)
+static gboolean check_refused(struct imp *im, GError **error)
 {
 	for (gsize i = 0; i < G_N_ELEMENTS(refused); i++) {
-		char *v = got(h, refused[i].keyword);
+		char *v = got(im, refused[i].keyword);
 		gboolean bad = v && (!refused[i].ok || g_ascii_strcasecmp(v, refused[i].ok) != 0);
 
 		if (bad) {
@@ -187,7 +215,7 @@ static gboolean add_extra(GString *extra, const char *keyword, const char *value
 	return TRUE;
 }
 
-static gboolean take_extra(struct sshtun *h, const char *idfiles, GString *extra, GError **error)
+static gboolean take_extra(struct imp *im, const char *idfiles, GString *extra, GError **error)
 {
 	const char *rest = idfiles ? strchr(idfiles, '\n') : NULL;
 
@@ -195,7 +223,7 @@ static gboolean take_extra(struct sshtun *h, const char *idfiles, GString *extra
 		return FALSE;
 	}
 	for (gsize i = 0; i < G_N_ELEMENTS(safe); i++) {
-		char *v = got(h, safe[i]);
+		char *v = got(im, safe[i]);
 		gboolean ok = !v || add_extra(extra, safe[i], v, !strcmp(safe[i], "TunnelDNS"), error);
 
 		g_free(v);
@@ -207,9 +235,9 @@ static gboolean take_extra(struct sshtun *h, const char *idfiles, GString *extra
 }
 
 /* item = the first line of what the file sets for keyword (all lines joined by spaces with join). */
-static void take(NMSettingVpn *s, struct sshtun *h, const char *item, const char *keyword, gboolean join)
+static void take(NMSettingVpn *s, struct imp *im, const char *item, const char *keyword, gboolean join)
 {
-	char *v = got(h, keyword);
+	char *v = got(im, keyword);
 
 	if (v && strcmp(v, "none") != 0) {
 		if (join) {
@@ -223,9 +251,9 @@ static void take(NMSettingVpn *s, struct sshtun *h, const char *item, const char
 }
 
 /* vpn.data from the file's values for the alias the handle was given. */
-static gboolean fill_vpn(NMSettingVpn *s, struct sshtun *h, const char *host, GError **error)
+static gboolean fill_vpn(NMSettingVpn *s, struct imp *im, const char *host, GError **error)
 {
-	char *v, *kh = got(h, "UserKnownHostsFile"), *ids = got(h, "IdentityFile");
+	char *v, *kh = got(im, "UserKnownHostsFile"), *ids = got(im, "IdentityFile");
 	GString *extra = g_string_new(NULL);
 	gboolean ok = FALSE;
 
@@ -233,26 +261,30 @@ static gboolean fill_vpn(NMSettingVpn *s, struct sshtun *h, const char *host, GE
 		refuse(error, "UserKnownHostsFile names several files: a connection trusts only one (known-hosts)");
 		goto out;
 	}
-	if (!check_refused(h, error) || !take_extra(h, ids, extra, error)) {
+	if (!check_refused(im, error) || !take_extra(im, ids, extra, error)) {
 		goto out;
 	}
 	nm_setting_vpn_add_data_item(s, "host", host);
-	take(s, h, "port", "Port", FALSE);
-	take(s, h, "user", "User", FALSE);
-	take(s, h, "identity-file", "IdentityFile", FALSE);
-	take(s, h, "known-hosts", "UserKnownHostsFile", FALSE);
-	if ((v = got(h, "Tunnel"))) {
+	take(s, im, "port", "Port", FALSE);
+	take(s, im, "user", "User", FALSE);
+	take(s, im, "identity-file", "IdentityFile", FALSE);
+	take(s, im, "known-hosts", "UserKnownHostsFile", FALSE);
+	if ((v = got(im, "Tunnel"))) {
 		nm_setting_vpn_add_data_item(s, "tunnel-mode", !strcmp(v, "ethernet") ? "tap" : "tun");
 		g_free(v);
 	}
-	take(s, h, "remote-command", "TunnelConfigCommand", FALSE);
-	take(s, h, "jump-hosts", "ProxyJump", FALSE);
-	take(s, h, "mtu", "TunnelMTU", FALSE);
-	take(s, h, "local-address", "TunnelAddress", FALSE);
-	take(s, h, "remote-address", "TunnelPeer", FALSE);
-	take(s, h, "routes", "TunnelRoute", TRUE);
+	take(s, im, "remote-command", "TunnelConfigCommand", FALSE);
+	take(s, im, "jump-hosts", "ProxyJump", FALSE);
+	take(s, im, "mtu", "TunnelMTU", FALSE);
+	take(s, im, "local-address", "TunnelAddress", FALSE);
+	take(s, im, "remote-address", "TunnelPeer", FALSE);
+	take(s, im, "routes", "TunnelRoute", TRUE);
 	if (extra->len) {
 		nm_setting_vpn_add_data_item(s, "extra-options", extra->str);
+	}
+	if (im->err) {
+		refuse(error, "%s: %s", im->err_keyword, sshtun_strerror(im->err));
+		goto out;
 	}
 	ok = TRUE;
 out:
@@ -288,6 +320,7 @@ static NMConnection *new_connection(const char *id)
 static NMConnection *import_from_file(NMVpnEditorPlugin *plugin, const char *path, GError **error)
 {
 	struct lastlog l = { "" };
+	struct imp im = { NULL, 0, NULL };
 	struct sshtun *h;
 	NMConnection *c = NULL;
 	char aliases[4096], host[1024];
@@ -315,7 +348,8 @@ static NMConnection *import_from_file(NMVpnEditorPlugin *plugin, const char *pat
 		return NULL;
 	}
 	c = new_connection(aliases);
-	if (!fill_vpn(nm_connection_get_setting_vpn(c), h, host, error)) {
+	im.h = h;
+	if (!fill_vpn(nm_connection_get_setting_vpn(c), &im, host, error)) {
 		g_clear_object(&c);
 	} else if (!nm_connection_verify(c, error)) {
 		g_clear_object(&c);
