@@ -57,6 +57,50 @@ tap_check "without the GTK page's library beside it, the editor is refused sayin
 tap_check "with a library beside it, the plugin calls its nm_vpn_editor_factory_sshtun with the connection" \
 	grep -qx "editor: stand-in page asked for office/vpn" "$F/paged.out" || tap_diag <"$F/paged.out"
 
+# Odd values through the plugin alone (libnm's own import and export calls): a name with a blank, paths with
+# blanks, quotes and %, a command with quotes; the export imports back to the same id and vpn.data.
+odd=("host=h%1.example.org" "port=2200" "identity-file=$F/a dir/key%d" "known-hosts=$F/k \"q\"" "tunnel-mode=tun"
+	"remote-command=sshtun-server --pool '10.0.0.0/24'" "routes=10.1.0.0/16 fd00:1::/64"
+	"extra-options=IdentityFile \"$F/b dir/k2\";Ciphers aes128-ctr")
+"$PROBE" "$PLUGIN" export "$F/odd.conf" "My VPN" "${odd[@]}" >"$F/odd-export.out" 2>&1
+"$PROBE" "$PLUGIN" import "$F/odd.conf" >"$F/odd.out" 2>&1
+if [ "$(cat "$F/odd.out")" = "$(printf 'id: My VPN\n'; printf '%s\n' "${odd[@]}" | sort)" ]; then
+	tap_ok "odd values (a blank in the name, blanks, quotes and % in paths, a quoted command) export and import back"
+else
+	tap_not_ok "odd values (a blank in the name, blanks, quotes and % in paths, a quoted command) export and import back"
+	cat "$F/odd-export.out" "$F/odd.conf" "$F/odd.out" | tap_diag
+fi
+"$PROBE" "$PLUGIN" export "$F/star.conf" "vpn-*" "host=x" >"$F/star.out" 2>&1
+tap_check "export refuses a connection name that would be a pattern" \
+	grep -q 'the connection.s name "vpn-\*" cannot name a Host block' "$F/star.out" || tap_diag <"$F/star.out"
+# Every keyword a connection cannot carry refuses the import by its name (one file each).
+bad=
+for kw in "ProxyCommand nc %h %p" "LocalCommand touch /tmp/x" "TunnelDownCommand true" "PermitLocalCommand yes" \
+	"HostKeyAlias other" "GlobalKnownHostsFile $F/gkh" "StrictHostKeyChecking accept-new" \
+	"StrictHostKeyChecking no" "UserKnownHostsFile $F/kh1 $F/kh2" "TunnelKillSwitch yes" "TunnelSeccomp yes" \
+	"Tunnel ethernet
+	TunnelBridge br0"; do
+	printf 'Host vpn-r\n\tHostName x.example\n\t%s\n' "$kw" >"$F/r.conf"
+	"$PROBE" "$PLUGIN" import "$F/r.conf" >"$F/r.out" 2>&1
+	name=${kw##*$'\t'}
+	name=${name%% *}
+	if ! grep -q "^error: $name" "$F/r.out"; then
+		bad="$bad[$kw: $(cat "$F/r.out" | tr '\n' ' ')] "
+	fi
+done
+if [ -z "$bad" ]; then
+	tap_ok "each keyword a connection cannot carry refuses the import, by name (12 files)"
+else
+	tap_not_ok "each keyword a connection cannot carry refuses the import, by name (12 files)"
+	echo "$bad" | tap_diag
+fi
+printf 'Host vpn-ok\n\tHostName x.example\n\tStrictHostKeyChecking yes\n\tProxyCommand none\n\tPermitLocalCommand no\n' \
+	>"$F/ok.conf"
+"$PROBE" "$PLUGIN" import "$F/ok.conf" >"$F/ok.out" 2>&1
+tap_check "their harmless values (StrictHostKeyChecking yes, ProxyCommand none, PermitLocalCommand no) import" \
+	sh -c "[ \"\$(cat '$F/ok.out')\" = 'id: vpn-ok
+host=x.example' ]" || tap_diag <"$F/ok.out"
+
 # vpn.data as "key = value" lines, sorted (nmcli -g prints them on one line, separated by ", ", with ':' escaped).
 vpn_data() {
 	nmcli -g vpn.data connection show "$1" 2>&1 | sed -e 's/, \([a-z-]* = \)/\n\1/g' -e 's/\\:/:/g' | sort
