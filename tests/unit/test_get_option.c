@@ -233,6 +233,41 @@ static void test_round_trip(void **state)
 	sshtun_del(h2);
 }
 
+/* HostAliases: comma lists and blanks split, patterns and negations left out, each name once, in order. */
+static void test_aliases(void **state)
+{
+	struct sshtun *h;
+
+	(void)state;
+	write_conf("Host a,b c\n\tPort 1\nHost *.x !d e?\n\tPort 2\nHost c f\n\tPort 3\nMatch all\n\tUser u\n");
+	h = handle(NULL, NULL);
+	want(h, "HostAliases", 0, "a\nb\nc\nf");
+	want(h, "hostaliases", 0, "a\nb\nc\nf");
+	sshtun_del(h);
+	write_conf("Host *\n\tPort 1\n");
+	h = handle(NULL, NULL);
+	want(h, "HostAliases", SSHTUN_ERR_NO_VALUE, "");
+	sshtun_del(h);
+
+	/* At most 64. */
+	char text[2048] = "", buf[2048];
+	int lines = 1;
+
+	for (int i = 0; i < 70; i++) {
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "Host n%d\n", i);
+	}
+	write_conf(text);
+	h = handle(NULL, NULL);
+	assert_int_equal(sshtun_get_option(h, "HostAliases", buf, sizeof(buf)), 0);
+	for (const char *p = buf; *p; p++) {
+		lines += *p == '\n';
+	}
+	assert_int_equal(lines, 64);
+	assert_non_null(strstr(buf, "\nn63"));
+	assert_null(strstr(buf, "n64"));
+	sshtun_del(h);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -252,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_none),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_aliases),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, teardown);
