@@ -1,4 +1,5 @@
 /* sshtun: the sshtun program: options, logging to stderr, signals, exit statuses; built on the public API. */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -412,6 +413,51 @@ static int run(struct sshtun **hp, const struct priv_user *pu, const char *pidfi
 	return 0;
 }
 
+/*
+ * -G: the configuration as sshtun would use it, "keyword value" per line with the keyword in lower case (a list
+ * one line per value), as ssh -G prints it; options without a value are left out.
+ */
+static int print_config(struct sshtun *h)
+{
+	static const char *const keywords[] = {
+		"Host", "HostName", "Port", "User", "IdentityFile", "CertificateFile", "IdentitiesOnly", "IdentityAgent",
+		"AddKeysToAgent", "PreferredAuthentications", "PubkeyAuthentication", "KbdInteractiveAuthentication",
+		"PasswordAuthentication", "NumberOfPasswordPrompts", "BatchMode", "UserKnownHostsFile",
+		"GlobalKnownHostsFile", "StrictHostKeyChecking", "HashKnownHosts", "HostKeyAlias", "Ciphers", "MACs",
+		"KexAlgorithms", "HostKeyAlgorithms", "PubkeyAcceptedAlgorithms", "CASignatureAlgorithms",
+		"RequiredRSASize", "WarnWeakCrypto", "RekeyLimit", "Compression", "ConnectTimeout", "ConnectionAttempts",
+		"ServerAliveInterval", "ServerAliveCountMax", "TCPKeepAlive", "AddressFamily", "BindAddress",
+		"BindInterface", "ProxyCommand", "ProxyJump", "LogLevel", "SyslogFacility", "Tunnel", "TunnelDevice",
+		"TunnelAddress", "TunnelPeer", "TunnelMTU", "TunnelRoute", "TunnelDNS", "TunnelBridge",
+		"TunnelConfigCommand", "TunnelConfigure", "TunnelAckThinning", "TunnelReconnect", "TunnelKillSwitch",
+		"TunnelSeccomp", "PermitLocalCommand", "LocalCommand", "TunnelDownCommand",
+	};
+	char buf[8192], name[64];
+
+	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
+		int r = sshtun_get_option(h, keywords[i], buf, sizeof(buf));
+		size_t k;
+
+		if (r == SSHTUN_ERR_NO_VALUE || r == SSHTUN_ERR_NOT_SUPPORTED) {
+			continue;
+		}
+		if (r < 0) {
+			fprintf(stderr, "sshtun: -G: %s: %s\n", keywords[i], sshtun_strerror(r));
+			return exit_status(r);
+		}
+		for (k = 0; keywords[i][k] && k + 1 < sizeof(name); k++) {
+			name[k] = (char)tolower((unsigned char)keywords[i][k]);
+		}
+		name[k] = '\0';
+		for (char *p = buf, *end; p;) {
+			end = strchr(p, '\n');
+			printf("%s %.*s\n", name, end ? (int)(end - p) : (int)strlen(p), p);
+			p = end ? end + 1 : NULL;
+		}
+	}
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 /* -Q KIND: what this build supports, one per line (as ssh -Q). */
 static int query(const char *kind)
 {
@@ -482,6 +528,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "sshtun: %s; %s\n", sshtun_strerror(r), sshtun_errhint(r));
 		}
 		r = exit_status(r);
+	} else if (o.print_config) {
+		r = print_config(h);
 	} else if (o.background && svc_fork() != 0) {
 		fprintf(stderr, "sshtun: -f: cannot fork: %s\n", strerror(errno));
 		r = 1;

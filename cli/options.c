@@ -164,6 +164,7 @@ static int one_option(struct cli_opts *o, int ch, const char *arg, int *saw_w)
 	case '6': return apply_line(o, "AddressFamily inet6", "-6");
 	case 'C': return apply_line(o, "Compression yes", "-C");
 	case 'f': o->background = 1; return 0;
+	case 'G': o->print_config = 1; return 0;
 	case 'P':
 		if (!arg[0] || arg[0] != '/') {
 			return usage_error("--pidfile needs an absolute file name");
@@ -218,7 +219,7 @@ static int parse(struct cli_opts *o, int argc, char **argv)
 
 	optind = 0;	/* glibc: start afresh, so the parser can run more than once */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":46CfhqVvF:i:J:l:m:o:p:Q:w:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":46CfGhqVvF:i:J:l:m:o:p:Q:w:", longopts, NULL)) != -1) {
 		if (ch == '?' || ch == ':') {
 			const char *what = argv[optind - 1];
 
@@ -290,7 +291,7 @@ void cli_opts_free(struct cli_opts *o)
 }
 
 static const char usage_text[] =
-"usage: sshtun [-46CfhqVv] [-F configfile] [-i identity_file] [-l login_name]\n"
+"usage: sshtun [-46CfGhqVv] [-F configfile] [-i identity_file] [-l login_name]\n"
 "              [-m mac_spec] [-o option] [-p port] [-w local_tun[:remote_tun]]\n"
 "              [--pidfile file] [--user user] [user@]host\n"
 "       sshtun -Q query\n"
@@ -313,6 +314,8 @@ static const char usage_text[] =
 "                   user's HOME, ~/.ssh/config, keys and known_hosts are used.\n"
 "                   Default under sudo: the user who ran it; root: stay root\n"
 "  --cleanup        remove the kill switch's nftables table a crashed sshtun left\n"
+"  -G               print the configuration for the host as sshtun would use it\n"
+"                   (one \"keyword value\" per line, as ssh -G) and exit\n"
 "  -F configfile    read this file instead of ~/.ssh/config and /etc/ssh/ssh_config\n"
 "                   (none: read no configuration file)\n"
 "  -h, --help       print this help and exit\n"

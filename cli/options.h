@@ -21,6 +21,7 @@ struct cli_opts {
 	int help;			/* --help / -h */
 	int version;			/* -V / --version */
 	const char *query;		/* -Q kind: list what is supported */
+	int print_config;		/* -G: print the configuration for the host, as ssh -G, and exit */
 	int background;			/* -f: to the background once the tunnel is up and configured */
 	const char *pidfile;		/* --pidfile FILE: the running process's pid, removed at exit */
 	int cleanup;			/* --cleanup: remove what a crashed sshtun left (the kill switch's table) */
@@ -28,7 +29,7 @@ struct cli_opts {
 };
 
 /*
- * Parses argv: sshtun [-46CfhqVv] [-F configfile] [--pidfile file] [--user user] [-i identity_file]
+ * Parses argv: sshtun [-46CfGhqVv] [-F configfile] [--pidfile file] [--user user] [-i identity_file]
  * [-l login_name] [-o option] [-p port] [-w local_tun[:remote_tun]] [user@]host.
  * On a usage error prints one line to stderr naming the problem and returns
  * SSHTUN_ERR_CONFIG. Sets host, and User from user@.

@@ -1,4 +1,4 @@
-/* sshtun: libFuzzer target for ssh_config text (cfg_read_buf, cfg_apply, cfg_finish). */
+/* sshtun: libFuzzer target for ssh_config text (cfg_read_buf, cfg_apply, cfg_finish, cfg_get). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "ssh/config.h"
+#include "util/wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -14,6 +15,22 @@ static void discard(void *ud, int level, const char *msg)
 	(void)ud;
 	(void)level;
 	(void)msg;
+}
+
+/* Every keyword's value as text (sshtun_get_option's), set or finished: a value there is never empty. */
+static void get_all(const struct cfg *c)
+{
+	const char *kw;
+
+	for (size_t i = 0; (kw = cfg_get_keyword(i)) != NULL; i++) {
+		struct wire_w w;
+
+		wire_w_init(&w, 0);
+		if (cfg_get(c, kw, &w) == 1 && (wire_w_err(&w) != 0 || w.len == 0)) {
+			__builtin_trap();
+		}
+		wire_w_free(&w);
+	}
 }
 
 /* Include reads the file system; leave it out so that runs are repeatable. */
@@ -39,7 +56,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	setenv("HOME", "/nonexistent-sshtun-fuzz", 1);
 	cfg_init(&c);
 	c.host = strdup("fuzz.example");
-	if (c.host && cfg_read_buf(&c, (const char *)data, size, "fuzz", &log) == 0 && cfg_finish(&c, &log) == 0) {
+	if (c.host && cfg_read_buf(&c, (const char *)data, size, "fuzz", &log) == 0 && (get_all(&c), 1) &&
+	    cfg_finish(&c, &log) == 0) {
+		get_all(&c);
 		/* What the rest of sshtun relies on after a successful cfg_finish. */
 		if (!c.hostname || !c.user || c.port < 1 || c.port > 65535 || c.tunnel == CFG_TUNNEL_NO ||
 		    c.n_identity_files < 0 || c.n_identity_files > CFG_MAX_IDENTITIES ||

@@ -93,6 +93,33 @@ SSHTUN_API int sshtun_read_config_text(struct sshtun *h, const char *name, const
  */
 SSHTUN_API int sshtun_key_file_encrypted(const char *path);
 
+/*
+ * The effective value of an option, as `ssh -G` prints it: the configuration made from what sshtun_set_params
+ * and sshtun_read_config were given, in their order (the files read again), and finished as sshtun_start
+ * finishes it: defaults filled in, and HostName, IdentityFile, CertificateFile, UserKnownHostsFile,
+ * GlobalKnownHostsFile and IdentityAgent with ~, %-tokens (%h the HostName, %d the home, %u the local user, %r
+ * the remote user, ...) and ${VAR} expanded. Commands (ProxyCommand, LocalCommand, TunnelConfigCommand,
+ * TunnelDownCommand) are reported as written: their tokens are expanded when they run. The handle is not
+ * changed; any status.
+ *   keyword  an ssh_config keyword sshtun uses (case-insensitive: HostName, Port, User, IdentityFile, Tunnel,
+ *            ProxyJump, ProxyCommand, TunnelConfigCommand, TunnelAddress, TunnelPeer, TunnelMTU, TunnelRoute,
+ *            ... : every keyword sshtun_set_params takes except the ones it accepts and ignores), or:
+ *            "Host", the name given (as "Host" to sshtun_set_params, without its user@), and "HostAliases", the
+ *            Host patterns of the files read that are plain names (no *, ? or !), in the order met, each once,
+ *            at most 64 (these two are reported as given; no host need be set for HostAliases).
+ *   buf      receives the value, NUL-terminated, written as the keyword takes it back: several values (IdentityFile,
+ *            UserKnownHostsFile, TunnelRoute, TunnelDNS, HostAliases) one per line, yes/no for flags, choices by
+ *            name (Tunnel point-to-point or ethernet), "none" for an option set to none. "" on any error.
+ *   len      buf's size in bytes.
+ * Returns 0 if the configuration sets the option; SSHTUN_OPTION_DEFAULT (1) if it does not and buf holds
+ * sshtun's default; SSHTUN_ERR_NO_VALUE if it has neither (ProxyCommand unset, UserKnownHostsFile none);
+ * SSHTUN_ERR_NOT_SUPPORTED for a keyword it does not report; SSHTUN_ERR_TOO_LONG if buf is too small;
+ * SSHTUN_ERR_CONFIG if the configuration does not read or finish (a file that no longer parses, no host given:
+ * the reason is logged); SSHTUN_ERR_INVAL for a NULL argument or len 0; SSHTUN_ERR_NOMEM.
+ */
+enum { SSHTUN_OPTION_DEFAULT = 1 };
+SSHTUN_API int sshtun_get_option(const struct sshtun *h, const char *keyword, char *buf, size_t len);
+
 /* Opens the local device and starts connecting. */
 SSHTUN_API int sshtun_start(struct sshtun *h);
 /* An fd that becomes readable when sshtun_dispatch_event has work. */

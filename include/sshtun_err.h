@@ -52,12 +52,13 @@ extern "C" {
 	X(NO_PROMPT,     -37,  CLASS_AUTH,     "a question for the user could not be asked", "run sshtun on a terminal, set SSH_ASKPASS, or drop BatchMode") \
 	X(REMOTE_CONFIG, -38,  CLASS_REMOTE,   "the server's tunnel configuration failed", "see the server's message; check TunnelConfigCommand and the command in authorized_keys") \
 	X(DNS,           -39,  CLASS_DEVICE,   "cannot set the tunnel's DNS servers", "see the message above (resolvectl, resolvconf or /etc/resolv.conf); run as root") \
-	X(ROUTE_EXISTS,  -40,  CLASS_DEVICE,   "a route to that network exists already", "remove the route that is there, or leave this one out (TunnelRoute, the server's ROUTE lines)")
+	X(ROUTE_EXISTS,  -40,  CLASS_DEVICE,   "a route to that network exists already", "remove the route that is there, or leave this one out (TunnelRoute, the server's ROUTE lines)") \
+	X(NO_VALUE,      -41,  CLASS_CONFIG,   "the option has no value", "the configuration does not set it and sshtun has no default for it")
 
 #define SSHTUN_ERR_ENUM(name, val, cls, msg, hint) SSHTUN_ERR_##name = (val),
 enum sshtun_err {
 	SSHTUN_ERRORS(SSHTUN_ERR_ENUM)
-	SSHTUN_ERR_MIN_ = -41
+	SSHTUN_ERR_MIN_ = -42
 };
 #undef SSHTUN_ERR_ENUM
 #define SSHTUN_OK SSHTUN_ERR_OK

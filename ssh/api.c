@@ -535,3 +535,53 @@ int sshtun_algorithms(const char *kind, char *buf, size_t len)
 	memcpy(buf, tmp, strlen(tmp) + 1);
 	return 0;
 }
+
+/*
+ * The configuration is made again from what the handle was given (as sshtun_reload makes it), so that asking
+ * changes nothing: read once as given to tell a value set from a default, then finished as sshtun_start
+ * finishes it (defaults, ~ and %-tokens) for the value itself.
+ */
+int sshtun_get_option(const struct sshtun *h, const char *keyword, char *buf, size_t len)
+{
+	struct cfg c;
+	struct wire_w w;
+	int r = 0, set, got;
+
+	if (!h || !keyword || !buf || len == 0) {
+		return SSHTUN_ERR_INVAL;
+	}
+	buf[0] = '\0';
+	cfg_init(&c);
+	wire_w_init(&w, 0);
+	for (size_t i = 0; i < h->nsettings && r == 0; i++) {
+		r = conn_apply_setting(&c, &h->settings[i], &h->log);
+	}
+	if (r != 0) {
+		goto out;
+	}
+	if ((set = got = cfg_get(&c, keyword, &w)) < 0) {
+		r = SSHTUN_ERR_NOT_SUPPORTED;
+		goto out;
+	}
+	/* The name given and the aliases of the files are what was given: nothing to finish (and no host needed). */
+	if (strcasecmp(keyword, "Host") != 0 && strcasecmp(keyword, "HostAliases") != 0) {
+		if ((r = cfg_finish(&c, &h->log)) != 0) {
+			goto out;
+		}
+		wire_w_reset(&w);
+		got = cfg_get(&c, keyword, &w);
+	}
+	if (!got) {
+		r = SSHTUN_ERR_NO_VALUE;
+	} else if (wire_w_err(&w) != 0 || w.len >= len) {
+		r = SSHTUN_ERR_TOO_LONG;
+	} else {
+		memcpy(buf, w.p, w.len);
+		buf[w.len] = '\0';
+		r = set ? 0 : SSHTUN_OPTION_DEFAULT;
+	}
+out:
+	wire_w_free(&w);
+	cfg_free(&c);
+	return r;
+}

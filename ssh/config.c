@@ -110,6 +110,7 @@ void cfg_free(struct cfg *c)
 	free_list(c->tunnel_routes, &c->n_tunnel_routes);
 	free_list(c->tunnel_dns, &c->n_tunnel_dns);
 	free(c->tunnel_bridge);
+	free(c->aliases);
 	cfg_init(c);
 }
 
@@ -138,6 +139,21 @@ static int match_list(const char *s, const char *list, int nocase)
 		}
 	}
 	return got;
+}
+
+/* 1 if the newline-separated list (may be NULL) holds the name of n bytes. */
+static int alias_known(const char *list, const char *name, size_t n)
+{
+	while (list && *list) {
+		size_t k = strcspn(list, "\n");
+
+		if (k == n && memcmp(list, name, n) == 0) {
+			return 1;
+		}
+		list += k;
+		list += *list == '\n';
+	}
+	return 0;
 }
 
 /* ---- reading ---- */
@@ -334,6 +350,40 @@ static int do_include(struct rd *rd, char **argv, int argc)
 	return r;
 }
 
+/* Records the plain names among a Host line's patterns (one argument, comma-separated) in c->aliases. */
+static int note_aliases(struct cfg *c, const char *list)
+{
+	size_t have = c->aliases ? strlen(c->aliases) : 0, i = 0;
+	int count = 0;
+
+	for (size_t k = 0; k < have; k++) {
+		count += c->aliases[k] == '\n';
+	}
+	count += have > 0;
+	while (list[i] && count < CFG_MAX_ALIASES) {
+		size_t n = strcspn(list + i, ",");
+		char *grown;
+
+		if (n > 0 && n < 256 && !memchr(list + i, '*', n) && !memchr(list + i, '?', n) && !memchr(list + i, '!', n) &&
+		    !alias_known(c->aliases, list + i, n)) {
+			if (!(grown = realloc(c->aliases, have + n + 2))) {
+				return SSHTUN_ERR_NOMEM;
+			}
+			c->aliases = grown;
+			if (have > 0) {
+				grown[have++] = '\n';
+			}
+			memcpy(grown + have, list + i, n);
+			have += n;
+			grown[have] = '\0';
+			count++;
+		}
+		i += n;
+		i += list[i] == ',';
+	}
+	return 0;
+}
+
 /* Host pattern...: whitespace- or comma-separated patterns; a matching negated one vetoes. */
 static int do_host(struct rd *rd, char **argv, int argc)
 {
@@ -348,6 +398,9 @@ static int do_host(struct rd *rd, char **argv, int argc)
 
 		veto |= m < 0;
 		any |= m > 0;
+		if (note_aliases(rd->c, argv[i]) != 0) {
+			return SSHTUN_ERR_NOMEM;
+		}
 	}
 	rd->active = !rd->nevermatch && any && !veto;
 	return 0;

@@ -7,7 +7,7 @@
 
 #include "util/log.h"
 
-enum { CFG_MAX_HOPS = 8, CFG_MAX_FILES = 8, CFG_MAX_IDENTITIES = 16, CFG_MAX_ROUTES = 32, CFG_MAX_DNS = 8 };
+enum { CFG_MAX_HOPS = 8, CFG_MAX_FILES = 8, CFG_MAX_IDENTITIES = 16, CFG_MAX_ROUTES = 32, CFG_MAX_DNS = 8, CFG_MAX_ALIASES = 64 };
 
 enum cfg_tunnel { CFG_TUNNEL_UNSET = -1, CFG_TUNNEL_NO = 0, CFG_TUNNEL_P2P = 1, CFG_TUNNEL_ETHERNET = 2 };
 enum cfg_strict { CFG_STRICT_UNSET = -1, CFG_STRICT_NO = 0, CFG_STRICT_YES = 1, CFG_STRICT_ACCEPT_NEW = 2, CFG_STRICT_ASK = 3 };
@@ -90,6 +90,8 @@ struct cfg {
 	char *tunnel_bridge;		/* sshtun: TunnelBridge BR, a bridge the local tap joins */
 	char *tunnel_routes[CFG_MAX_ROUTES];	/* sshtun: TunnelRoute CIDR... or default (accumulates) */
 	int n_tunnel_routes;
+	char *aliases;			/* the Host patterns of the files read that are plain names (no * ? !), in order,
+					   each once, one per line; at most CFG_MAX_ALIASES (sshtun_get_option HostAliases) */
 };
 
 /* Zeroes every field and marks numbers unset. */
@@ -129,6 +131,15 @@ struct cfg_hop {
  * at most CFG_MAX_HOPS hops; 0 with *n set, or -1 with *why saying what is wrong.
  */
 int cfg_parse_jump(const char *list, struct cfg_hop *hops, int *n, const char **why);
+/*
+ * A keyword's value in c, as text, for sshtun_get_option: several values one per line, an empty string (a "none")
+ * as "none", numbers in decimal, choices by their first name. 1 if c has a value (written to w, not terminated),
+ * 0 if it has none, -1 if the keyword is not one it reports (ssh/config_get.c).
+ */
+struct wire_w;
+int cfg_get(const struct cfg *c, const char *keyword, struct wire_w *w);
+/* The i-th keyword cfg_get reports, or NULL past the last (the fuzzer asks for each). */
+const char *cfg_get_keyword(size_t i);
 /* Parses a byte size as RekeyLimit does ("1G", "500M", "default"); -1 on error. */
 int64_t cfg_parse_size(const char *s);
 

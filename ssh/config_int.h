@@ -19,6 +19,7 @@
  *   config_values.c   the syntax of values (numbers, times, sizes, addresses, algorithm
  *                     lists), the local user, defaults and %-token/~/${VAR} expansion
  *                     (cfg_finish)
+ *   config_get.c      a keyword's value as text again (cfg_get: sshtun_get_option, sshtun -G), from a table
  */
 
 /* ---- config_keywords.c ---- */
