@@ -61,12 +61,14 @@ struct field {
 static const struct field fields[] = {
 	{ "host", "_Server", "vpn.example.org", "The SSH server: a host name or address (required)", CHECK_HOST, 0, "SSH" },
 	{ "port", "_Port", "22", "Its SSH port (22 when empty)", CHECK_PORT, 0, NULL },
-	{ "user", "_User name", NULL, "The login user on the server (root when empty: the service runs as root)",
+	{ "user", "_User name", NULL, "The login user on the server (when empty: the connection's owner, or root for "
+	  "a connection shared by all users)",
 	  CHECK_WORD, 0, NULL },
-	{ "identity-file", "_Key file", NULL, "The private key file that logs in (the service reads it as root)",
+	{ "identity-file", "_Key file", NULL, "The private key file that logs in (read with the connection owner's rights)",
 	  CHECK_PATH, 1, NULL },
 	{ "known-hosts", "Known _hosts file", NULL,
-	  "The known_hosts file holding the server's host key (required: the key is always checked)", CHECK_PATH, 1,
+	  "The known_hosts file holding the server's host key (when empty: the owner's ~/.ssh/known_hosts; required "
+	  "for a connection shared by all users)", CHECK_PATH, 1,
 	  NULL },
 	{ "jump-hosts", "_Jump hosts", "user@bastion:22",
 	  "Hosts to go through on the way, as ssh's ProxyJump: [user@]host[:port], comma-separated", CHECK_JUMP, 0,
@@ -507,6 +509,21 @@ static char *extra_text(SshtunEditor *self)
 	return g_strstrip(gtk_text_buffer_get_text(buf, &a, &b, FALSE));
 }
 
+/* The connection is one user's (permissions user:NAME, one user): the service uses that user's known_hosts. */
+static gboolean one_owner(NMConnection *connection)
+{
+	NMSettingConnection *sc = nm_connection_get_setting_connection(connection);
+	guint n = sc ? nm_setting_connection_get_num_permissions(sc) : 0, users = 0;
+	const char *type;
+
+	for (guint i = 0; i < n; i++) {
+		if (nm_setting_connection_get_permission(sc, i, &type, NULL, NULL) && type && !strcmp(type, "user")) {
+			users++;
+		}
+	}
+	return users == 1;
+}
+
 static gboolean update_connection(NMVpnEditor *editor, NMConnection *connection, GError **error)
 {
 	SshtunEditor *self = SSHTUN_EDITOR(editor);
@@ -527,8 +544,9 @@ static gboolean update_connection(NMVpnEditor *editor, NMConnection *connection,
 	for (i = 0; ok && i < N_FIELDS; i++) {
 		if (!strcmp(fields[i].key, "identity-file") && !*v[i] && !g_strcmp0(auth, "key")) {
 			ok = bad(error, fields[i].key, "key authentication needs a key file");
-		} else if (!strcmp(fields[i].key, "known-hosts") && !*v[i]) {
-			ok = bad(error, fields[i].key, "the service checks the server's key against this file: it is required");
+		} else if (!strcmp(fields[i].key, "known-hosts") && !*v[i] && !one_owner(connection)) {
+			ok = bad(error, fields[i].key, "a connection shared by all users has no owner whose ~/.ssh/known_hosts "
+				 "would do: the service checks the server's key against this file");
 		}
 	}
 	extra = extra_text(self);

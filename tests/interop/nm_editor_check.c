@@ -370,7 +370,17 @@ int main(int argc, char **argv)
 	refused(ed, conn, "host", "an empty host is refused, naming host");
 	edit("host", "tunnel.example.net");
 	edit("known-hosts", "");
-	refused(ed, conn, "known-hosts", "an empty known-hosts is refused (the service requires it)");
+	refused(ed, conn, "known-hosts", "an empty known-hosts is refused for a connection without an owner");
+	{
+		/* One user's connection: the service uses the owner's ~/.ssh/known_hosts, so none is needed. */
+		NMConnection *owned = nm_simple_connection_new_clone(conn);
+
+		nm_setting_connection_add_permission(nm_connection_get_setting_connection(owned), "user", "alice", NULL);
+		c = accepted(ed, owned, "an empty known-hosts is taken for a connection with one owner");
+		check(!data(c, "known-hosts"), "... and the known-hosts item is removed");
+		g_object_unref(c);
+		g_object_unref(owned);
+	}
 	edit("known-hosts", "/etc/sshtun/known_hosts");
 
 	/* ---- password authentication ---- */
