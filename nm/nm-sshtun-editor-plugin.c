@@ -22,8 +22,9 @@
  * the traffic goes or whom it trusts, and that a connection cannot carry, refuse the import with a message
  * naming them (refused[] below): ProxyCommand, LocalCommand, TunnelDownCommand, PermitLocalCommand yes,
  * HostKeyAlias, GlobalKnownHostsFile, StrictHostKeyChecking other than yes, more than one UserKnownHostsFile,
- * TunnelBridge, TunnelKillSwitch yes, TunnelSeccomp yes. The few the service always sets itself (BatchMode,
- * TunnelConfigure, TunnelReconnect) and logging (LogLevel, SyslogFacility) are left out. A file that does not
+ * TunnelBridge, TunnelKillSwitch yes, TunnelSeccomp yes. What the service decides itself (TunnelConfigure,
+ * TunnelReconnect; BatchMode: its questions go to NetworkManager's secret agents, which the connection's secret
+ * flags govern) and logging (LogLevel, SyslogFacility) are left out. A file that does not
  * parse is refused with the parser's reason.
  *
  * Export: a Host block named after the connection's id holding those keywords, which imports back to the same
