@@ -266,7 +266,7 @@ static int run(const struct dns_state *s, const struct lg *log, int level, const
 		  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	rc = rc ? rc : posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
 	rc = rc ? rc : posix_spawn_file_actions_adddup2(&fa, outp[1], 2);
-	rc = rc ? rc : posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+	rc = rc ? rc : spawn_close_from(&fa, 3);
 	rc = rc ? rc : posix_spawn(&pid, prog, &fa, &at, argv, envp);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);

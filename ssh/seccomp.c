@@ -49,6 +49,10 @@ unsigned sc_needs(const struct cfg *c, unsigned flags)
 
 #if defined(__x86_64__)
 #define SC_ARCH AUDIT_ARCH_X86_64
+/* The kernel's asm/unistd.h has it; musl's sys/syscall.h has its own numbers and does not include that header. */
+#ifndef __X32_SYSCALL_BIT
+#define __X32_SYSCALL_BIT 0x40000000
+#endif
 #elif defined(__aarch64__)
 #define SC_ARCH AUDIT_ARCH_AARCH64
 #endif

@@ -1,7 +1,11 @@
 /* sshtun: the attributes every program ssh/ starts gets (ssh/spawn.h). */
 #include "ssh/spawn.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
 
 int spawn_attr_init(posix_spawnattr_t *at)
 {
@@ -26,3 +30,33 @@ int spawn_attr_init(posix_spawnattr_t *at)
 	}
 	return rc;
 }
+
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+int spawn_close_from(posix_spawn_file_actions_t *fa, int lowfd)
+{
+	return posix_spawn_file_actions_addclosefrom_np(fa, lowfd);
+}
+#else
+/* A descriptor closed again before the spawn makes the child's close fail, which musl's posix_spawn ignores. */
+int spawn_close_from(posix_spawn_file_actions_t *fa, int lowfd)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e = NULL;
+	int rc = 0;
+
+	if (!d) {
+		return errno;
+	}
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		char *end = NULL;
+		long fd = strtol(e->d_name, &end, 10);
+
+		if (end == e->d_name || *end != '\0' || fd < lowfd || fd > INT_MAX || fd == dirfd(d)) {
+			continue;
+		}
+		rc = posix_spawn_file_actions_addclose(fa, (int)fd);
+	}
+	closedir(d);
+	return rc;
+}
+#endif

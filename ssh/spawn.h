@@ -12,4 +12,11 @@
  */
 int spawn_attr_init(posix_spawnattr_t *at);
 
+/*
+ * Adds to fa the closing of every descriptor from lowfd up in the child (after its dup2 actions), so that a program
+ * inherits only 0, 1 and 2 even from a caller whose own descriptors lack O_CLOEXEC. glibc 2.34 on has an action for
+ * that; elsewhere (musl) each descriptor open now is named (/proc/self/fd). 0 or an errno.
+ */
+int spawn_close_from(posix_spawn_file_actions_t *fa, int lowfd);
+
 #endif
