@@ -1,0 +1,197 @@
+#!/bin/bash
+# sshtun: `make embedded`. Builds static, stripped sshtun programs for small systems with only what Debian
+# packages provide:
+#   x86_64-musl   musl-gcc (musl-tools), a static, size-optimised libsodium built here for musl
+#   aarch64       aarch64-linux-gnu-gcc (gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, glibc), libsodium likewise
+# libsodium's source is Debian's own source package, fetched with apt into a private directory (a private source
+# list, state and cache: nothing under /etc/apt changes; the archive's address is the machine's, as in
+# tests/rig/openssh10.sh) and unpacked with dpkg-source. Every program and library is compiled with -Os and function
+# and data sections, linked -static with --gc-sections and a linker map, and stripped.
+#
+#   embedded/build.sh [TARGET...]      TARGET: x86_64-musl, aarch64 (default: both)
+# Output, under build/embedded/ (EMBEDDED_DIR):
+#   src/                         the libsodium source package, unpacked
+#   TARGET/sshtun                the stripped program; TARGET/sshtun.unstripped, TARGET/sshtun.map (linker map)
+#   TARGET/sizes.txt             bytes per part of the tree (embedded/sizes.sh over the map)
+#   TARGET/sodium/               libsodium's static library and headers for TARGET
+#   TARGET/tree/                 the copy of the source tree configured and built for TARGET
+# Exit status 0 when every TARGET was built; a missing package is named with the apt-get line that installs it.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+ROOT=$PWD
+OUT=${EMBEDDED_DIR:-$ROOT/build/embedded}
+JOBS=${JOBS:-2}
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+SUITE=bookworm
+# Size first: every object in its own sections, so that --gc-sections drops what nothing calls.
+OPT="-Os -ffunction-sections -fdata-sections"
+
+fail() {
+	echo "embedded: $*" >&2
+	exit 1
+}
+
+note() {
+	echo "embedded: $*" >&2
+}
+
+# ---- libsodium's source package, as Debian ships it ----
+
+# The Debian archive the machine uses: the first URI whose suite is bookworm and that has main (the same
+# derivation as tests/rig/openssh10.sh).
+archive() {
+	local f
+
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk '
+			/^[ \t]*$/ { if (uri != "" && suite && main) { print uri; exit } uri = ""; suite = 0; main = 0; next }
+			tolower($1) == "uris:" { uri = $2 }
+			tolower($1) == "suites:" { for (i = 2; i <= NF; i++) if ($i == "bookworm") suite = 1 }
+			tolower($1) == "components:" { for (i = 2; i <= NF; i++) if ($i == "main") main = 1 }
+			END { if (uri != "" && suite && main) print uri }
+		' "$f"
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		sed -e 's/\[[^]]*\]//' "$f" | awk '$1 == "deb" && $3 == "bookworm" { for (i = 4; i <= NF; i++) if ($i == "main") { print $2; exit } }'
+	done
+}
+
+# fetch_sodium: prints the unpacked source directory (OUT/src/libsodium-VERSION). A second run reuses it.
+fetch_sodium() {
+	local dir=$OUT/src apt uri d
+
+	for d in "$dir"/libsodium-*/; do
+		[ -f "$d/configure" ] && [ -f "$dir/.unpacked" ] && { echo "${d%/}"; return 0; }
+	done
+	command -v apt-get >/dev/null || fail "apt-get is needed to fetch libsodium's source"
+	command -v dpkg-source >/dev/null || fail "dpkg-source not found: apt-get install dpkg-dev"
+	[ -f "$KEYRING" ] || fail "$KEYRING missing: apt-get install debian-archive-keyring"
+	uri=$(archive | head -n 1)
+	[ -n "$uri" ] || fail "no Debian $SUITE archive in the machine's apt sources (/etc/apt/sources.list*)"
+	rm -rf "$dir"
+	apt=$dir/apt
+	mkdir -p "$apt/etc/sources.list.d" "$apt/etc/preferences.d" "$apt/etc/apt.conf.d" "$apt/state/lists/partial" \
+		"$apt/cache/archives/partial" "$dir/pkg" || fail "cannot create $dir"
+	echo "deb-src [signed-by=$KEYRING] $uri $SUITE main" >"$apt/etc/sources.list"
+	APT=(-o "Dir::Etc=$apt/etc" -o "Dir::Etc::sourcelist=$apt/etc/sources.list"
+		-o "Dir::Etc::sourceparts=$apt/etc/sources.list.d" -o "Dir::Etc::preferencesparts=$apt/etc/preferences.d"
+		-o "Dir::Etc::parts=$apt/etc/apt.conf.d" -o "Dir::State=$apt/state" -o "Dir::State::status=/var/lib/dpkg/status"
+		-o "Dir::Cache=$apt/cache" -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root")
+	timeout 300 apt-get "${APT[@]}" -q update >"$dir/apt-update.log" 2>&1 ||
+		fail "apt-get update of deb-src $uri $SUITE failed: $(tail -n 1 "$dir/apt-update.log")"
+	# --download-only: the .dsc and its files, checked against the signed Sources index; dpkg-source unpacks.
+	(cd "$dir/pkg" && timeout 300 apt-get "${APT[@]}" -q source --download-only libsodium) \
+		>"$dir/apt-source.log" 2>&1 || fail "apt-get source libsodium failed: $(tail -n 1 "$dir/apt-source.log")"
+	(cd "$dir" && dpkg-source -x pkg/libsodium_*.dsc) >"$dir/dpkg-source.log" 2>&1 ||
+		fail "dpkg-source -x failed: $(tail -n 1 "$dir/dpkg-source.log")"
+	# The orig tarball is a git snapshot without configure: Debian's rules run autoreconf (dh --with autoreconf).
+	for d in "$dir"/libsodium-*/; do
+		[ -f "$d/configure.ac" ] || continue
+		command -v autoreconf >/dev/null && command -v libtoolize >/dev/null ||
+			fail "autoreconf and libtoolize not found: apt-get install autoconf automake libtool"
+		(cd "$d" && autoreconf -fi) >"$dir/autoreconf.log" 2>&1 ||
+			fail "autoreconf -fi in $d failed: $(tail -n 1 "$dir/autoreconf.log")"
+		touch "$dir/.unpacked"
+		echo "${d%/}"
+		return 0
+	done
+	fail "no libsodium-*/configure.ac after dpkg-source -x"
+}
+
+# ---- per target ----
+
+# target_setup TARGET: sets CC, HOSTOPT (configure's --host), STRIP and PKG (the package that brings CC).
+target_setup() {
+	case $1 in
+	x86_64-musl)
+		CC=musl-gcc HOSTOPT= STRIP=strip PKG=musl-tools ;;
+	aarch64)
+		CC=aarch64-linux-gnu-gcc HOSTOPT=--host=aarch64-linux-gnu STRIP=aarch64-linux-gnu-strip
+		PKG="gcc-aarch64-linux-gnu libc6-dev-arm64-cross" ;;
+	*)
+		fail "unknown target '$1' (x86_64-musl, aarch64)" ;;
+	esac
+	command -v "$CC" >/dev/null || fail "$1: $CC not found: apt-get install $PKG"
+}
+
+# kernel_headers TARGET DIR: musl-gcc searches musl's headers only, and the tun, rtnetlink and seccomp code needs
+# the kernel's (linux/, asm/, asm-generic/ from linux-libc-dev): DIR gets links to exactly those, never to glibc's
+# /usr/include as a whole. The cross compiler has its own (libc6-dev-arm64-cross's linux-libc-dev-arm64-cross).
+kernel_headers() {
+	[ "$1" = x86_64-musl ] || return 0
+	mkdir -p "$2" || return 1
+	[ -d /usr/include/linux ] && [ -d /usr/include/x86_64-linux-gnu/asm ] ||
+		fail "the kernel's headers are missing: apt-get install linux-libc-dev"
+	ln -sfn /usr/include/linux "$2/linux" && ln -sfn /usr/include/asm-generic "$2/asm-generic" &&
+		ln -sfn /usr/include/x86_64-linux-gnu/asm "$2/asm"
+}
+
+# build_sodium TARGET: a static libsodium in OUT/TARGET/sodium (with --enable-minimal, which leaves out only what
+# sshtun never calls: xchacha20 boxes, scrypt, ristretto255, siphashx24, salsa20/12 and /8).
+build_sodium() {
+	local t=$1 b=$OUT/$1/sodium-build
+
+	[ -f "$OUT/$t/sodium/lib/libsodium.a" ] && [ -f "$OUT/$t/sodium/.opt" ] &&
+		[ "$(cat "$OUT/$t/sodium/.opt")" = "$OPT" ] && return 0
+	rm -rf "$b" "$OUT/$t/sodium"
+	mkdir -p "$b" || fail "cannot create $b"
+	# shellcheck disable=SC2086
+	(cd "$b" && "$SRC/configure" $HOSTOPT CC="$CC" CFLAGS="$OPT" --prefix="$OUT/$t/sodium" --disable-shared \
+		--enable-static --enable-minimal --disable-pie) >"$b/configure.log" 2>&1 ||
+		fail "$t: libsodium's configure failed (see $b/configure.log): $(tail -n 1 "$b/configure.log")"
+	nice -n 19 make -C "$b" -j"$JOBS" install >"$b/make.log" 2>&1 ||
+		fail "$t: building libsodium failed (see $b/make.log): $(grep -m1 -i error "$b/make.log")"
+	echo "$OPT" >"$OUT/$t/sodium/.opt"
+}
+
+# configure_flags: the flags this tree's configure understands for a libsodium-only program without the optional
+# libraries (no libcrypto, zlib, libnftables, libnm); the seccomp filter stays (it needs only kernel headers).
+configure_flags() {
+	local help f out=""
+
+	help=$(./configure --help)
+	for f in --without-openssl --without-zlib --without-nftables --without-networkmanager --without-gtk; do
+		case $help in *"$f"*) out="$out $f" ;; esac
+	done
+	echo "$out"
+}
+
+# build_sshtun TARGET: configures a copy of the tree (configure and make build in place) against OUT/TARGET/sodium
+# alone, builds the program with OPT, -static and --gc-sections, keeps the linker map and strips.
+build_sshtun() {
+	local t=$1 d=$OUT/$1 tree=$OUT/$1/tree flags cflags ldflags
+
+	rm -rf "$tree"
+	mkdir -p "$tree" || fail "cannot create $tree"
+	tar -C "$ROOT" --exclude=./.git --exclude=./build --exclude=./config.mk --exclude=./config.h \
+		--exclude=./Makefile --exclude=./sshtun --exclude=./libsshtun.a --exclude=./libsshtun.so \
+		--exclude='./libsshtun.so.*' -cf - . | tar -C "$tree" -xf - || fail "cannot copy the tree to $tree"
+	kernel_headers "$t" "$d/kinclude" || fail "cannot link the kernel's headers into $d/kinclude"
+	flags=$(configure_flags)
+	# Without zlib in the target's libraries compression must be off; no unwind tables (nothing unwinds: C only).
+	cflags="$OPT -fno-asynchronous-unwind-tables -fno-unwind-tables -DSSHTUN_ZLIB=0"
+	[ "$t" = x86_64-musl ] && cflags="$cflags -isystem $d/kinclude"
+	ldflags="-static -Wl,--gc-sections -Wl,--build-id=none"
+	# PKG_CONFIG_LIBDIR: the target's libsodium only, never the build machine's .pc files.
+	# shellcheck disable=SC2086
+	(cd "$tree" && PKG_CONFIG_LIBDIR=$d/sodium/lib/pkgconfig ./configure $HOSTOPT $flags CC="$CC" \
+		CFLAGS="$cflags" LDFLAGS="$ldflags" PKG_CONFIG=pkg-config) >"$d/configure.log" 2>&1 ||
+		fail "$t: sshtun's configure failed (see $d/configure.log): $(tail -n 1 "$d/configure.log")"
+	nice -n 19 make -C "$tree" -j"$JOBS" sshtun LDFLAGS="$ldflags -Wl,-Map=$d/sshtun.map" >"$d/make.log" 2>&1 ||
+		fail "$t: building sshtun failed (see $d/make.log): $(grep -m1 -E 'error|undefined' "$d/make.log")"
+	cp "$tree/sshtun" "$d/sshtun.unstripped" && $STRIP -s -R .comment -o "$d/sshtun" "$d/sshtun.unstripped" ||
+		fail "$t: $STRIP failed"
+	sh "$ROOT/embedded/sizes.sh" "$d/sshtun.map" 40 >"$d/sizes.txt" || fail "$t: embedded/sizes.sh failed"
+}
+
+[ $# -gt 0 ] || set -- x86_64-musl aarch64
+for t in "$@"; do target_setup "$t"; done
+SRC=$(fetch_sodium) || exit 1
+for t in "$@"; do
+	target_setup "$t"
+	build_sodium "$t"
+	build_sshtun "$t"
+	echo "$t: $OUT/$t/sshtun: $(stat -c %s "$OUT/$t/sshtun") bytes, stripped (parts: $OUT/$t/sizes.txt)"
+done
