@@ -10,7 +10,7 @@
 #
 #   embedded/build.sh [TARGET...]      TARGET: x86_64-musl, aarch64 (default: both)
 # Output, under build/embedded/ (EMBEDDED_DIR):
-#   src/                         the libsodium source package, unpacked
+#   src/PACKAGE/                 Debian source packages (libsodium; zlib where configure still requires it)
 #   TARGET/sshtun                the stripped program; TARGET/sshtun.unstripped, TARGET/sshtun.map (linker map)
 #   TARGET/sizes.txt             bytes per part of the tree (embedded/sizes.sh over the map)
 #   TARGET/sodium/               libsodium's static library and headers for TARGET
@@ -58,46 +58,60 @@ archive() {
 	done
 }
 
-# fetch_sodium: prints the unpacked source directory (OUT/src/libsodium-VERSION). A second run reuses it.
-fetch_sodium() {
-	local dir=$OUT/src apt uri d
+# apt_private: a private apt (source list with the machine's archive as deb-src, state, cache) under OUT/src/apt,
+# updated once; sets APT, the options every apt-get call here takes.
+apt_private() {
+	local apt=$OUT/src/apt uri
 
-	for d in "$dir"/libsodium-*/; do
-		[ -f "$d/configure" ] && [ -f "$dir/.unpacked" ] && { echo "${d%/}"; return 0; }
-	done
-	command -v apt-get >/dev/null || fail "apt-get is needed to fetch libsodium's source"
-	command -v dpkg-source >/dev/null || fail "dpkg-source not found: apt-get install dpkg-dev"
-	[ -f "$KEYRING" ] || fail "$KEYRING missing: apt-get install debian-archive-keyring"
-	uri=$(archive | head -n 1)
-	[ -n "$uri" ] || fail "no Debian $SUITE archive in the machine's apt sources (/etc/apt/sources.list*)"
-	rm -rf "$dir"
-	apt=$dir/apt
-	mkdir -p "$apt/etc/sources.list.d" "$apt/etc/preferences.d" "$apt/etc/apt.conf.d" "$apt/state/lists/partial" \
-		"$apt/cache/archives/partial" "$dir/pkg" || fail "cannot create $dir"
-	echo "deb-src [signed-by=$KEYRING] $uri $SUITE main" >"$apt/etc/sources.list"
 	APT=(-o "Dir::Etc=$apt/etc" -o "Dir::Etc::sourcelist=$apt/etc/sources.list"
 		-o "Dir::Etc::sourceparts=$apt/etc/sources.list.d" -o "Dir::Etc::preferencesparts=$apt/etc/preferences.d"
 		-o "Dir::Etc::parts=$apt/etc/apt.conf.d" -o "Dir::State=$apt/state" -o "Dir::State::status=/var/lib/dpkg/status"
 		-o "Dir::Cache=$apt/cache" -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root")
-	timeout 300 apt-get "${APT[@]}" -q update >"$dir/apt-update.log" 2>&1 ||
-		fail "apt-get update of deb-src $uri $SUITE failed: $(tail -n 1 "$dir/apt-update.log")"
+	[ -f "$apt/.updated" ] && return 0
+	command -v apt-get >/dev/null || fail "apt-get is needed to fetch Debian's source packages"
+	command -v dpkg-source >/dev/null || fail "dpkg-source not found: apt-get install dpkg-dev"
+	[ -f "$KEYRING" ] || fail "$KEYRING missing: apt-get install debian-archive-keyring"
+	uri=$(archive | head -n 1)
+	[ -n "$uri" ] || fail "no Debian $SUITE archive in the machine's apt sources (/etc/apt/sources.list*)"
+	rm -rf "$apt"
+	mkdir -p "$apt/etc/sources.list.d" "$apt/etc/preferences.d" "$apt/etc/apt.conf.d" "$apt/state/lists/partial" \
+		"$apt/cache/archives/partial" || fail "cannot create $apt"
+	echo "deb-src [signed-by=$KEYRING] $uri $SUITE main" >"$apt/etc/sources.list"
+	timeout 300 apt-get "${APT[@]}" -q update >"$apt/update.log" 2>&1 ||
+		fail "apt-get update of deb-src $uri $SUITE failed: $(tail -n 1 "$apt/update.log")"
+	touch "$apt/.updated"
+}
+
+# fetch_source PACKAGE: Debian's source package, unpacked with its patches; prints its directory
+# (OUT/src/PACKAGE/PACKAGE-VERSION). A second run reuses it.
+fetch_source() {
+	local pkg=$1 dir=$OUT/src/$1 d
+
+	for d in "$dir"/"$pkg"-*/; do
+		[ -f "$dir/.unpacked" ] && [ -d "$d" ] && { echo "${d%/}"; return 0; }
+	done
+	apt_private
+	rm -rf "$dir"
+	mkdir -p "$dir/pkg" || fail "cannot create $dir"
 	# --download-only: the .dsc and its files, checked against the signed Sources index; dpkg-source unpacks.
-	(cd "$dir/pkg" && timeout 300 apt-get "${APT[@]}" -q source --download-only libsodium) \
-		>"$dir/apt-source.log" 2>&1 || fail "apt-get source libsodium failed: $(tail -n 1 "$dir/apt-source.log")"
-	(cd "$dir" && dpkg-source -x pkg/libsodium_*.dsc) >"$dir/dpkg-source.log" 2>&1 ||
-		fail "dpkg-source -x failed: $(tail -n 1 "$dir/dpkg-source.log")"
-	# The orig tarball is a git snapshot without configure: Debian's rules run autoreconf (dh --with autoreconf).
-	for d in "$dir"/libsodium-*/; do
-		[ -f "$d/configure.ac" ] || continue
-		command -v autoreconf >/dev/null && command -v libtoolize >/dev/null ||
-			fail "autoreconf and libtoolize not found: apt-get install autoconf automake libtool"
-		(cd "$d" && autoreconf -fi) >"$dir/autoreconf.log" 2>&1 ||
-			fail "autoreconf -fi in $d failed: $(tail -n 1 "$dir/autoreconf.log")"
+	(cd "$dir/pkg" && timeout 300 apt-get "${APT[@]}" -q source --download-only "$pkg") >"$dir/apt-source.log" 2>&1 ||
+		fail "apt-get source $pkg failed: $(tail -n 1 "$dir/apt-source.log")"
+	(cd "$dir" && dpkg-source -x pkg/"$pkg"_*.dsc) >"$dir/dpkg-source.log" 2>&1 ||
+		fail "dpkg-source -x $pkg failed: $(tail -n 1 "$dir/dpkg-source.log")"
+	for d in "$dir"/"$pkg"-*/; do
+		[ -d "$d" ] || continue
+		# libsodium's orig tarball is a git snapshot without configure: Debian's rules run autoreconf too.
+		if [ ! -f "$d/configure" ] && [ -f "$d/configure.ac" ]; then
+			command -v autoreconf >/dev/null && command -v libtoolize >/dev/null ||
+				fail "autoreconf and libtoolize not found: apt-get install autoconf automake libtool"
+			(cd "$d" && autoreconf -fi) >"$dir/autoreconf.log" 2>&1 ||
+				fail "autoreconf -fi in $d failed: $(tail -n 1 "$dir/autoreconf.log")"
+		fi
 		touch "$dir/.unpacked"
 		echo "${d%/}"
 		return 0
 	done
-	fail "no libsodium-*/configure.ac after dpkg-source -x"
+	fail "no $pkg-* directory after dpkg-source -x"
 }
 
 # ---- per target ----
@@ -134,7 +148,7 @@ build_sodium() {
 	local t=$1 b=$OUT/$1/sodium-build
 
 	[ -f "$OUT/$t/sodium/lib/libsodium.a" ] && [ -f "$OUT/$t/sodium/.opt" ] &&
-		[ "$(cat "$OUT/$t/sodium/.opt")" = "$OPT" ] && return 0
+		[ "$(cat "$OUT/$t/sodium/.opt")" = "$OPT $SRC" ] && return 0
 	rm -rf "$b" "$OUT/$t/sodium"
 	mkdir -p "$b" || fail "cannot create $b"
 	# shellcheck disable=SC2086
@@ -143,7 +157,22 @@ build_sodium() {
 		fail "$t: libsodium's configure failed (see $b/configure.log): $(tail -n 1 "$b/configure.log")"
 	nice -n 19 make -C "$b" -j"$JOBS" install >"$b/make.log" 2>&1 ||
 		fail "$t: building libsodium failed (see $b/make.log): $(grep -m1 -i error "$b/make.log")"
-	echo "$OPT" >"$OUT/$t/sodium/.opt"
+	echo "$OPT $SRC" >"$OUT/$t/sodium/.opt"
+}
+
+# build_zlib TARGET: a static zlib in OUT/TARGET/sodium beside libsodium, from Debian's zlib source package, for
+# a configure that requires zlib (one without --without-zlib). The program is built with SSHTUN_ZLIB=0 all the
+# same, so nothing of it is linked in: it only satisfies configure's check.
+build_zlib() {
+	local t=$1 src b=$OUT/$1/zlib-build
+
+	[ -f "$OUT/$t/sodium/lib/libz.a" ] && return 0
+	src=$(fetch_source zlib) || exit 1
+	rm -rf "$b"
+	cp -a "$src" "$b" || fail "cannot copy $src"
+	(cd "$b" && CC=$CC CFLAGS="$OPT" ./configure --static --prefix="$OUT/$t/sodium") >"$b/configure.log" 2>&1 ||
+		fail "$t: zlib's configure failed (see $b/configure.log)"
+	nice -n 19 make -C "$b" -j"$JOBS" install >"$b/make.log" 2>&1 || fail "$t: building zlib failed (see $b/make.log)"
 }
 
 # configure_flags: the flags this tree's configure understands for a libsodium-only program without the optional
@@ -188,10 +217,12 @@ build_sshtun() {
 
 [ $# -gt 0 ] || set -- x86_64-musl aarch64
 for t in "$@"; do target_setup "$t"; done
-SRC=$(fetch_sodium) || exit 1
+apt_private
+SRC=$(fetch_source libsodium) || exit 1
 for t in "$@"; do
 	target_setup "$t"
 	build_sodium "$t"
+	./configure --help | grep -q -- --without-zlib || build_zlib "$t"
 	build_sshtun "$t"
 	echo "$t: $OUT/$t/sshtun: $(stat -c %s "$OUT/$t/sshtun") bytes, stripped (parts: $OUT/$t/sizes.txt)"
 done
