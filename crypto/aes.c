@@ -1,4 +1,8 @@
 /* sshtun: one-shot AES over a whole buffer (AES-CTR, AES-GCM open), through libcrypto: for key files, not packets. */
+#include "util/features.h"
+
+/* libcrypto's AES: a build without it reads unencrypted key files (and chacha20-poly1305 ones) only. */
+#if SSHTUN_OPENSSL
 #include <openssl/evp.h>
 
 #include "sshtun_err.h"
@@ -66,3 +70,5 @@ int cry_aes_gcm_open(const uint8_t *key, size_t keylen, const uint8_t iv[12], ui
 	EVP_CIPHER_CTX_free(ctx);
 	return ok ? 0 : SSHTUN_ERR_CRYPTO;
 }
+
+#endif

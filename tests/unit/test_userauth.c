@@ -3,6 +3,7 @@
 
 #include "crypto/crypto.h"
 #include "tests/unit/testutil.h"
+#include "util/features.h"
 #include "tests/unit/tp_fake.h"
 #include "transport/userauth.h"
 
@@ -257,6 +258,7 @@ static void offered(struct fix *f, const char *want_alg)
 	assert_true(wire_view_eq(&alg, want_alg));
 }
 
+#if SSHTUN_RSA
 /*
  * RSA keys sign as PubkeyAcceptedAlgorithms and the server's server-sig-algs allow (RFC 8332 3.3): SHA-512
  * first, SHA-256 when that is all the server takes, SHA-1 never unless named; a key with no algorithm left
@@ -288,6 +290,8 @@ static void test_rsa_algorithm_choice(void **state)
 	}
 	assert_int_equal(ua_set_algorithms(&f->ua, "no-such-alg"), SSHTUN_ERR_KEX_NOMATCH);
 }
+
+#endif
 
 /* publickey-hostbound-v00@openssh.com when the server announced it: the host key goes into request and signature. */
 static void test_hostbound(void **state)
@@ -735,7 +739,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_publickey_method, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_order_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_banner_and_malformed, setup, teardown),
+#if SSHTUN_RSA
 		cmocka_unit_test_setup_teardown(test_rsa_algorithm_choice, setup, teardown),
+#endif
 		cmocka_unit_test_setup_teardown(test_pk_ok_other_algorithm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostbound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_password, setup, teardown),
