@@ -9,6 +9,7 @@
 # and data sections, linked -static with --gc-sections and a linker map, and stripped.
 #
 #   embedded/build.sh [TARGET...]      TARGET: x86_64-musl, aarch64 (default: both)
+#   EMBEDDED_CFLAGS="-DSSHTUN_MLKEM=0 ..."   switches (util/features.h) for the program; README has what each saves
 # Output, under build/embedded/ (EMBEDDED_DIR):
 #   src/PACKAGE/                 Debian source packages (libsodium; zlib where configure still requires it)
 #   TARGET/sshtun                the stripped program; TARGET/sshtun.unstripped, TARGET/sshtun.map (linker map)
@@ -200,7 +201,7 @@ build_sshtun() {
 	kernel_headers "$t" "$d/kinclude" || fail "cannot link the kernel's headers into $d/kinclude"
 	flags=$(configure_flags)
 	# Without zlib in the target's libraries compression must be off; no unwind tables (nothing unwinds: C only).
-	cflags="$OPT -fno-asynchronous-unwind-tables -fno-unwind-tables -DSSHTUN_ZLIB=0"
+	cflags="$OPT -fno-asynchronous-unwind-tables -fno-unwind-tables -DSSHTUN_ZLIB=0 ${EMBEDDED_CFLAGS:-}"
 	[ "$t" = x86_64-musl ] && cflags="$cflags -isystem $d/kinclude"
 	ldflags="-static -Wl,--gc-sections -Wl,--build-id=none"
 	# PKG_CONFIG_LIBDIR: the target's libsodium only, never the build machine's .pc files.
