@@ -220,13 +220,14 @@ static int parse(struct cli_opts *o, int argc, char **argv)
 	optind = 0;	/* glibc: start afresh, so the parser can run more than once */
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":46CfGhqVvF:i:J:l:m:o:p:Q:w:", longopts, NULL)) != -1) {
-		if (ch == '?' || ch == ':') {
-			const char *what = argv[optind - 1];
+		if (ch == ':') {
+			return usage_error("option -%c needs an argument", optopt);
+		}
+		if (ch == '?') {
+			/* musl leaves optind at argc + 1 after a missing argument (":" above): argv is read here only, checked. */
+			const char *what = optind >= 1 && optind <= argc ? argv[optind - 1] : "";
 
 			printable(bad, sizeof(bad), what);
-			if (ch == ':') {
-				return usage_error("option -%c needs an argument", optopt);
-			}
 			if (!optopt) {
 				return usage_error("unknown option %s", bad);
 			}
