@@ -409,6 +409,9 @@ static void test_dns_files(void **state)
 /* ---- another architecture's numbering: the process is killed, whatever the call ---- */
 
 #if defined(__x86_64__)
+#ifndef __X32_SYSCALL_BIT
+#define __X32_SYSCALL_BIT 0x40000000	/* the kernel's asm/unistd.h; musl's sys/syscall.h does not include it */
+#endif
 static int x32_getpid(void)
 {
 	return syscall(__X32_SYSCALL_BIT | SYS_getpid) >= 0 ? 0 : 1;
