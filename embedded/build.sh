@@ -10,11 +10,14 @@
 #
 #   embedded/build.sh [TARGET...]      TARGET: x86_64-musl, aarch64 (default: both)
 #   EMBEDDED_CFLAGS="-DSSHTUN_MLKEM=0 ..."   switches (util/features.h) for the program; README has what each saves
+#   EMBEDDED_TESTS=1                          also builds the unit tests for TARGET (tests/interop/test_embedded.sh
+#                                             runs x86-64's here and aarch64's under qemu-user)
 # Output, under build/embedded/ (EMBEDDED_DIR):
 #   src/PACKAGE/                 Debian source packages (libsodium; zlib where configure still requires it)
 #   TARGET/sshtun                the stripped program; TARGET/sshtun.unstripped, TARGET/sshtun.map (linker map)
 #   TARGET/sizes.txt             bytes per part of the tree (embedded/sizes.sh over the map)
-#   TARGET/sodium/               libsodium's static library and headers for TARGET
+#   TARGET/deps/                 the static libraries and headers built for TARGET (libsodium; zlib, cmocka)
+#   TARGET/tree/build/tests/     the unit tests, with EMBEDDED_TESTS=1 (cmocka from Debian's source package too)
 #   TARGET/tree/                 the copy of the source tree configured and built for TARGET
 # Exit status 0 when every TARGET was built; a missing package is named with the apt-get line that installs it.
 set -u
@@ -149,36 +152,68 @@ kernel_headers() {
 # SODIUM_OPTS="..." replaces them (to measure).
 SODIUM_OPTS=${SODIUM_OPTS:---disable-shared --enable-static --enable-minimal --disable-pie --disable-asm}
 
-# build_sodium TARGET: a static libsodium in OUT/TARGET/sodium.
+# build_sodium TARGET: a static libsodium in OUT/TARGET/deps (the prefix of every library built here for TARGET).
 build_sodium() {
 	local t=$1 b=$OUT/$1/sodium-build
 
-	[ -f "$OUT/$t/sodium/lib/libsodium.a" ] && [ -f "$OUT/$t/sodium/.opt" ] &&
-		[ "$(cat "$OUT/$t/sodium/.opt")" = "$OPT $SODIUM_OPTS $SRC" ] && return 0
-	rm -rf "$b" "$OUT/$t/sodium"
+	[ -f "$OUT/$t/deps/lib/libsodium.a" ] && [ -f "$OUT/$t/deps/.opt" ] &&
+		[ "$(cat "$OUT/$t/deps/.opt")" = "$OPT $SODIUM_OPTS $SRC" ] && return 0
+	rm -rf "$b" "$OUT/$t/deps"
 	mkdir -p "$b" || fail "cannot create $b"
 	# shellcheck disable=SC2086
-	(cd "$b" && "$SRC/configure" $HOSTOPT CC="$CC" CFLAGS="$OPT" --prefix="$OUT/$t/sodium" $SODIUM_OPTS) \
+	(cd "$b" && "$SRC/configure" $HOSTOPT CC="$CC" CFLAGS="$OPT" --prefix="$OUT/$t/deps" $SODIUM_OPTS) \
 		>"$b/configure.log" 2>&1 ||
 		fail "$t: libsodium's configure failed (see $b/configure.log): $(tail -n 1 "$b/configure.log")"
 	nice -n 19 make -C "$b" -j"$JOBS" install >"$b/make.log" 2>&1 ||
 		fail "$t: building libsodium failed (see $b/make.log): $(grep -m1 -i error "$b/make.log")"
-	echo "$OPT $SODIUM_OPTS $SRC" >"$OUT/$t/sodium/.opt"
+	echo "$OPT $SODIUM_OPTS $SRC" >"$OUT/$t/deps/.opt"
 }
 
-# build_zlib TARGET: a static zlib in OUT/TARGET/sodium beside libsodium, from Debian's zlib source package, for
+# build_zlib TARGET: a static zlib in OUT/TARGET/deps beside libsodium, from Debian's zlib source package, for
 # a configure that requires zlib (one without --without-zlib). The program is built with SSHTUN_ZLIB=0 all the
 # same, so nothing of it is linked in: it only satisfies configure's check.
 build_zlib() {
 	local t=$1 src b=$OUT/$1/zlib-build
 
-	[ -f "$OUT/$t/sodium/lib/libz.a" ] && return 0
+	[ -f "$OUT/$t/deps/lib/libz.a" ] && return 0
 	src=$(fetch_source zlib) || exit 1
 	rm -rf "$b"
 	cp -a "$src" "$b" || fail "cannot copy $src"
-	(cd "$b" && CC=$CC CFLAGS="$OPT" ./configure --static --prefix="$OUT/$t/sodium") >"$b/configure.log" 2>&1 ||
+	(cd "$b" && CC=$CC CFLAGS="$OPT" ./configure --static --prefix="$OUT/$t/deps") >"$b/configure.log" 2>&1 ||
 		fail "$t: zlib's configure failed (see $b/configure.log)"
 	nice -n 19 make -C "$b" -j"$JOBS" install >"$b/make.log" 2>&1 || fail "$t: building zlib failed (see $b/make.log)"
+}
+
+# build_cmocka TARGET: a static cmocka in OUT/TARGET/deps from Debian's cmocka source package (cmake), for the unit
+# tests (EMBEDDED_TESTS=1).
+build_cmocka() {
+	local t=$1 src b=$OUT/$1/cmocka-build p=$OUT/$1/deps
+
+	[ -f "$p/lib/libcmocka.a" ] && return 0
+	command -v cmake >/dev/null || fail "cmake not found: apt-get install cmake"
+	src=$(fetch_source cmocka) || exit 1
+	rm -rf "$b"
+	mkdir -p "$b" || fail "cannot create $b"
+	(cd "$b" && cmake -DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR="${t%%-*}" -DCMAKE_C_COMPILER="$CC" \
+		-DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS="$OPT" -DWITH_STATIC_LIB=ON -DWITH_EXAMPLES=OFF -DUNIT_TESTING=OFF \
+		-DCMAKE_INSTALL_PREFIX="$p" -DCMAKE_INSTALL_LIBDIR=lib "$src") >"$b/cmake.log" 2>&1 ||
+		fail "$t: cmocka's cmake failed (see $b/cmake.log)"
+	nice -n 19 make -C "$b" -j"$JOBS" install >"$b/make.log" 2>&1 || fail "$t: building cmocka failed (see $b/make.log)"
+	# The static library only: under -static, -lcmocka must find it and no shared one.
+	rm -f "$p"/lib/libcmocka.so*
+	ln -sf libcmocka-static.a "$p/lib/libcmocka.a"
+}
+
+# build_tests TARGET: the unit tests (tests/unit/test_*.c) for TARGET in its tree, linked as the program is (but
+# without the map, which stays the program's).
+build_tests() {
+	local t=$1 d=$OUT/$1 tree=$OUT/$1/tree targets
+
+	grep -q '^HAVE_CMOCKA = 1' "$tree/config.mk" || fail "$t: configure did not find the cross-built cmocka"
+	targets=$(cd "$tree" && for f in tests/unit/test_*.c; do f=${f#tests/unit/}; echo "build/tests/${f%.c}"; done)
+	# shellcheck disable=SC2086
+	nice -n 19 make -C "$tree" -j"$JOBS" $targets LDFLAGS="-static -Wl,--gc-sections" >"$d/make-tests.log" 2>&1 ||
+		fail "$t: building the unit tests failed (see $d/make-tests.log): $(grep -m1 -E 'error|undefined' "$d/make-tests.log")"
 }
 
 # configure_flags: the flags this tree's configure understands for a libsodium-only program without the optional
@@ -193,7 +228,7 @@ configure_flags() {
 	echo "$out"
 }
 
-# build_sshtun TARGET: configures a copy of the tree (configure and make build in place) against OUT/TARGET/sodium
+# build_sshtun TARGET: configures a copy of the tree (configure and make build in place) against OUT/TARGET/deps
 # alone, builds the program with OPT, -static and --gc-sections, keeps the linker map and strips.
 build_sshtun() {
 	local t=$1 d=$OUT/$1 tree=$OUT/$1/tree flags cflags ldflags
@@ -209,9 +244,9 @@ build_sshtun() {
 	cflags="$OPT -fno-asynchronous-unwind-tables -fno-unwind-tables -DSSHTUN_ZLIB=0 ${EMBEDDED_CFLAGS:-}"
 	[ "$t" = x86_64-musl ] && cflags="$cflags -isystem $d/kinclude"
 	ldflags="-static -Wl,--gc-sections -Wl,--build-id=none"
-	# PKG_CONFIG_LIBDIR: the target's libsodium only, never the build machine's .pc files.
+	# PKG_CONFIG_LIBDIR: the libraries built for the target only, never the build machine's .pc files.
 	# shellcheck disable=SC2086
-	(cd "$tree" && PKG_CONFIG_LIBDIR=$d/sodium/lib/pkgconfig ./configure $HOSTOPT $flags CC="$CC" \
+	(cd "$tree" && PKG_CONFIG_LIBDIR=$d/deps/lib/pkgconfig ./configure $HOSTOPT $flags CC="$CC" \
 		CFLAGS="$cflags" LDFLAGS="$ldflags" PKG_CONFIG=pkg-config) >"$d/configure.log" 2>&1 ||
 		fail "$t: sshtun's configure failed (see $d/configure.log): $(tail -n 1 "$d/configure.log")"
 	nice -n 19 make -C "$tree" -j"$JOBS" sshtun LDFLAGS="$ldflags -Wl,-Map=$d/sshtun.map" >"$d/make.log" 2>&1 ||
@@ -229,6 +264,8 @@ for t in "$@"; do
 	target_setup "$t"
 	build_sodium "$t"
 	./configure --help | grep -q -- --without-zlib || build_zlib "$t"
+	[ "${EMBEDDED_TESTS:-0}" = 1 ] && build_cmocka "$t"
 	build_sshtun "$t"
+	[ "${EMBEDDED_TESTS:-0}" = 1 ] && build_tests "$t"
 	echo "$t: $OUT/$t/sshtun: $(stat -c %s "$OUT/$t/sshtun") bytes, stripped (parts: $OUT/$t/sizes.txt)"
 done
