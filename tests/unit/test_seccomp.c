@@ -319,7 +319,16 @@ static void test_spawn(void **state)
 	(void)state;
 	assert_sigsys(in_child(0, NO_HANDLER, call_execve));
 	/* fork refused (EPERM); in a sanitizer build clone is let through and execve is refused in the child */
+#if defined(__GLIBC__)
 	assert_exited(in_child(0, HANDLER, run_sh), T_SANITIZED ? 21 : 11);
+#else
+	/*
+	 * musl's fork blocks every signal around the system call, and a SIGSYS the filter raises while it is blocked
+	 * kills the process (the handler cannot run). sshtun never forks: it starts programs with posix_spawn, and only
+	 * where programs run, which the filter then allows.
+	 */
+	assert_sigsys(in_child(0, HANDLER, run_sh));
+#endif
 	assert_exited(in_child(SC_SPAWN, NO_HANDLER, run_sh), 7);
 	assert_exited(in_child(0, NO_HANDLER, call_clone3), 0);
 	assert_exited(in_child(SC_SPAWN, NO_HANDLER, call_clone3), 0);
