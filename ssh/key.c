@@ -623,8 +623,8 @@ static int key_lacks(const uint8_t *text, size_t n, const struct lg *log, const 
 	int said = 0;
 
 	if (key_is_pem(text, n)) {
-		LG_E(log, "key file %s: this build of sshtun lacks PEM key files (built without OpenSSL); convert it with "
-			"ssh-keygen -p -f FILE (it writes OpenSSH's format), or give it to ssh-agent", show);
+		LG_E(log, "key file %s: this build of sshtun lacks PEM key files (built without OpenSSL); convert it "
+			"with ssh-keygen -p -f FILE (it writes OpenSSH's format), or give it to ssh-agent", show);
 		return 1;
 	}
 	wire_w_init(&b64, FILE_MAX_SIZE);
@@ -652,7 +652,8 @@ static int key_lacks(const uint8_t *text, size_t n, const struct lg *log, const 
 	}
 	wire_r_init(&r, pubblob.p, pubblob.n);
 	wire_get_string(&r, &type);
-	if (!wire_err(&r) && type.n > 0 && type.n <= 64 && pubkey_type_by_name((const char *)type.p, type.n) == PK_NONE) {
+	if (!wire_err(&r) && type.n > 0 && type.n <= 64 &&
+	    pubkey_type_by_name((const char *)type.p, type.n) == PK_NONE) {
 		LG_E(log, "key file %s: this build of sshtun lacks %.*s keys (built without OpenSSL; it has %s)", show,
 			(int)type.n, type.p, KEY_TYPES_SUPPORTED);
 		said = 1;

@@ -7,7 +7,8 @@
 # byte for byte, SIGTERM ends it. Asking for what the build lacks (Ciphers aes128-ctr, KexAlgorithms
 # ecdh-sha2-nistp256) ends with one line saying so and exit status 2 (a configuration this build cannot honour),
 # not 8 (no algorithm in common with the server); ECDSA and aes256-gcm-encrypted key files are refused with a
-# line naming what the build lacks, and aes256-ctr (ssh-keygen's default) and chacha20-poly1305 ones log in. With OpenSSH 10 (tests/rig/openssh10.sh), mlkem768x25519-sha256 as well.
+# line naming what the build lacks, and aes256-ctr (ssh-keygen's default) and chacha20-poly1305 ones log in.
+# With OpenSSH 10 (tests/rig/openssh10.sh), mlkem768x25519-sha256 as well.
 # Prints "ok - NAME" / "not ok - NAME"; exits non-zero if anything failed.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/rig/rig.sh
