@@ -170,7 +170,8 @@ int main(int argc, char **argv)
 #endif
 		};
 #else
-		const struct cry_mac *const ctr_macs[] = { NULL };	/* no aes*-ctr (no libcrypto): no MAC either */
+		/* No aes*-ctr (no libcrypto): no MAC either. */
+		const struct cry_mac *const ctr_macs[] = { NULL };
 #endif
 		size_t nm = c->crypt ? sizeof(ctr_macs) / sizeof(ctr_macs[0]) : 1;
 

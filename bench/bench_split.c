@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 
 int main(void)
 {
-	printf("bench_split measures libcrypto's AES-128-GCM: this build has no libcrypto (configure --without-openssl)\n");
+	printf("bench_split measures libcrypto's AES-128-GCM: this build has none (configure --without-openssl)\n");
 	return 0;
 }
 

@@ -42,7 +42,7 @@ enum {
 #if SSHTUN_OPENSSL
 #define KEY_CIPHERS_SUPPORTED "aes-ctr, aes-gcm@openssh.com or chacha20-poly1305@openssh.com"
 #else
-#define KEY_CIPHERS_SUPPORTED "chacha20-poly1305@openssh.com"
+#define KEY_CIPHERS_SUPPORTED "aes-ctr or chacha20-poly1305@openssh.com"
 #endif
 
 static const char armour_begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
@@ -269,13 +269,13 @@ struct key_cipher {
 
 enum { KC_CTR, KC_GCM, KC_CHACHAPOLY };
 
-/* AES is libcrypto's: a build without it reads unencrypted files and chacha20-poly1305 ones (libsodium). */
+/* AES-GCM is libcrypto's; AES-CTR is crypto/aes_ct.c's without it; chacha20-poly1305 libsodium's. */
 static const struct key_cipher key_ciphers[] = {
 	{ "none", 0, 0, KEY_NONE_BLOCK, 0, KC_CTR },
-#if SSHTUN_OPENSSL
 	{ "aes256-ctr", 32, 16, 16, 0, KC_CTR },
 	{ "aes192-ctr", 24, 16, 16, 0, KC_CTR },
 	{ "aes128-ctr", 16, 16, 16, 0, KC_CTR },
+#if SSHTUN_OPENSSL
 	{ "aes256-gcm@openssh.com", 32, 12, 16, 16, KC_GCM },
 	{ "aes128-gcm@openssh.com", 16, 12, 16, 16, KC_GCM },
 #endif
@@ -298,11 +298,11 @@ static int key_cipher_open(const struct key_cipher *c, const uint8_t *kiv, uint8
 	switch (c->mode) {
 	case KC_CHACHAPOLY:
 		return cry_chachapoly_keyfile_open(kiv, buf, n, tag);
+	case KC_CTR:
+		return cry_aes_ctr(kiv, c->key_len, kiv + c->key_len, buf, n);
 #if SSHTUN_OPENSSL
 	case KC_GCM:
 		return cry_aes_gcm_open(kiv, c->key_len, kiv + c->key_len, buf, n, tag);
-	case KC_CTR:
-		return cry_aes_ctr(kiv, c->key_len, kiv + c->key_len, buf, n);
 #endif
 	default:
 		return SSHTUN_ERR_NOT_SUPPORTED;
@@ -623,8 +623,8 @@ static int key_lacks(const uint8_t *text, size_t n, const struct lg *log, const 
 	int said = 0;
 
 	if (key_is_pem(text, n)) {
-		LG_E(log, "key file %s: this build of sshtun lacks PEM key files (built without OpenSSL); convert it with "
-			"ssh-keygen -p -f FILE (it writes OpenSSH's format), or give it to ssh-agent", show);
+		LG_E(log, "key file %s: this build of sshtun lacks PEM key files (built without OpenSSL); convert it "
+			"with ssh-keygen -p -f FILE (it writes OpenSSH's format), or give it to ssh-agent", show);
 		return 1;
 	}
 	wire_w_init(&b64, FILE_MAX_SIZE);
@@ -644,15 +644,16 @@ static int key_lacks(const uint8_t *text, size_t n, const struct lg *log, const 
 	}
 	if (!key_cipher_find(&cipher)) {
 		LG_E(log, "key file %s: this build of sshtun lacks %.*s (built without OpenSSL), the file's cipher; "
-			"decrypt it with ssh-keygen -p -f FILE, re-encrypt it with ssh-keygen -p -Z "
-			"chacha20-poly1305@openssh.com -f FILE, or give it to ssh-agent (ssh-add)", show,
+			"re-encrypt it with ssh-keygen -p -Z aes256-ctr -f FILE (or chacha20-poly1305@openssh.com), "
+			"or give it to ssh-agent (ssh-add)", show,
 			(int)(cipher.n > 64 ? 64 : cipher.n), cipher.p);
 		said = 1;
 		goto out;
 	}
 	wire_r_init(&r, pubblob.p, pubblob.n);
 	wire_get_string(&r, &type);
-	if (!wire_err(&r) && type.n > 0 && type.n <= 64 && pubkey_type_by_name((const char *)type.p, type.n) == PK_NONE) {
+	if (!wire_err(&r) && type.n > 0 && type.n <= 64 &&
+	    pubkey_type_by_name((const char *)type.p, type.n) == PK_NONE) {
 		LG_E(log, "key file %s: this build of sshtun lacks %.*s keys (built without OpenSSL; it has %s)", show,
 			(int)type.n, type.p, KEY_TYPES_SUPPORTED);
 		said = 1;

@@ -238,40 +238,11 @@ static void prefer_known(const char *prefer, char *list, size_t len)
 	}
 }
 
-/*
- * The names a setting asks for (a list, "+list" or "^list"; "-patterns" ask for nothing) that a full build has and
- * this one lacks: each said once, as a warning when others are left (r == 0) and as the error when none is (r,
- * the list's resolution, failed): SSHTUN_ERR_NOT_SUPPORTED then, a setting this build cannot honour, rather than
- * no algorithm in common with a server it has not yet asked.
- */
-static int asked_lacking(const struct tp *tp, const char *opt, const char *spec, int r)
-{
-	const char *p = spec && (spec[0] == '+' || spec[0] == '^') ? spec + 1 : spec;
-	int lacking = 0;
-
-	if (!p || spec[0] == '-') {
-		return r;
-	}
-	while (*p) {
-		size_t n = strcspn(p, ",");
-		const char *why = tp_lacks(p, n);
-
-		if (why && r != 0) {
-			LG_E(tp->log, "%s: this build of sshtun lacks %.*s (%s)", opt, (int)n, p, why);
-		} else if (why) {
-			LG_W(tp->log, "%s: this build of sshtun lacks %.*s (%s); the others are used", opt, (int)n, p, why);
-		}
-		lacking |= why != NULL;
-		p += n + (p[n] == ',');
-	}
-	return lacking && r != 0 ? SSHTUN_ERR_NOT_SUPPORTED : r;
-}
-
 /* One setting's list against what this build has: out, or the reason logged and an error. */
 static int resolve_one(const struct tp *tp, const char *opt, const char *spec, const char *defaults, const char *sup,
 	char *out, size_t len)
 {
-	int r = asked_lacking(tp, opt, spec, tp_alglist_resolve(spec, defaults, sup, out, len));
+	int r = tp_alglist_lacking(tp->log, opt, spec, tp_alglist_resolve(spec, defaults, sup, out, len));
 
 	if (r != 0 && r != SSHTUN_ERR_NOT_SUPPORTED) {
 		LG_E(tp->log, "%s: none of \"%s\" is supported (sshtun has: %s)", opt, spec ? spec : defaults, sup);
@@ -296,7 +267,7 @@ static int our_lists(struct tp *tp, char *kex, char *ciphers, char *hostkeys, ch
 	if (!sup[0]) {
 		/* No cipher of this build needs a MAC (no aes*-ctr): the list is empty, as an AEAD cipher ignores it. */
 		macs[0] = '\0';
-		(void)asked_lacking(tp, "MACs", tp->cfg.macs, 0);
+		(void)tp_alglist_lacking(tp->log, "MACs", tp->cfg.macs, 0);
 	} else if ((r = resolve_one(tp, "MACs", tp->cfg.macs, MAC_DEFAULT, sup, macs, len)) != 0) {
 		return r;
 	}

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "sshtun_err.h"
 #include "util/features.h"
 #include "transport/tp_int.h"
 
@@ -54,4 +55,33 @@ const char *tp_lacks(const char *name, size_t n)
 		}
 	}
 	return NULL;
+}
+
+/*
+ * The names a setting asks for (a list, "+list" or "^list"; "-patterns" ask for nothing) that a full build has and
+ * this one lacks: each said once, as a warning when others are left (r == 0) and as the error when none is (r,
+ * the list's resolution, failed): SSHTUN_ERR_NOT_SUPPORTED then, a setting this build cannot honour, rather than
+ * no algorithm in common with a server it has not yet asked.
+ */
+int tp_alglist_lacking(const struct lg *log, const char *opt, const char *spec, int r)
+{
+	const char *p = spec && (spec[0] == '+' || spec[0] == '^') ? spec + 1 : spec;
+	int lacking = 0;
+
+	if (!p || spec[0] == '-') {
+		return r;
+	}
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		const char *why = tp_lacks(p, n);
+
+		if (why && r != 0) {
+			LG_E(log, "%s: this build of sshtun lacks %.*s (%s)", opt, (int)n, p, why);
+		} else if (why) {
+			LG_W(log, "%s: this build of sshtun lacks %.*s (%s); the others are used", opt, (int)n, p, why);
+		}
+		lacking |= why != NULL;
+		p += n + (p[n] == ',');
+	}
+	return lacking && r != 0 ? SSHTUN_ERR_NOT_SUPPORTED : r;
 }

@@ -67,8 +67,8 @@
 #endif
 
 /*
- * Private key files in PEM (PKCS#1, SEC1, PKCS#8), and OpenSSH key files encrypted with aes*-ctr or
- * aes*-gcm@openssh.com (libcrypto reads the one and decrypts the other).
+ * Private key files in PEM (PKCS#1, SEC1, PKCS#8), read by libcrypto. (OpenSSH key files encrypted with
+ * aes*-gcm@openssh.com need libcrypto too; aes*-ctr ones are decrypted by crypto/aes_ct.c without it.)
  */
 #ifndef SSHTUN_PEM
 #define SSHTUN_PEM SSHTUN_OPENSSL

@@ -6,8 +6,9 @@
 # host known by a hashed known_hosts line (|1|: HMAC-SHA1, in-tree SHA-1 here): tunnel up, ping, MIB MiB each way
 # byte for byte, SIGTERM ends it. Asking for what the build lacks (Ciphers aes128-ctr, KexAlgorithms
 # ecdh-sha2-nistp256) ends with one line saying so and exit status 2 (a configuration this build cannot honour),
-# not 8 (no algorithm in common with the server); ECDSA and aes256-ctr-encrypted key files are refused with a
-# line naming what the build lacks. With OpenSSH 10 (tests/rig/openssh10.sh), mlkem768x25519-sha256 as well.
+# not 8 (no algorithm in common with the server); ECDSA and aes256-gcm-encrypted key files are refused with a
+# line naming what the build lacks, and aes256-ctr (ssh-keygen's default) and chacha20-poly1305 ones log in.
+# With OpenSSH 10 (tests/rig/openssh10.sh), mlkem768x25519-sha256 as well.
 # Prints "ok - NAME" / "not ok - NAME"; exits non-zero if anything failed.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/rig/rig.sh
@@ -86,7 +87,8 @@ st() {
 	local name=$1
 
 	shift
-	rig_client_bg "$name" timeout 120 "$SSHTUN" -v -F "${CFG:-$RIG_SSH_CONFIG}" -w any \
+	# shellcheck disable=SC2086  # ENVS: NAME=VALUE words for env, or none
+	rig_client_bg "$name" env ${ENVS:-} timeout 120 "$SSHTUN" -v -F "${CFG:-$RIG_SSH_CONFIG}" -w any \
 		-o TunnelAddress=$CADDR -o TunnelPeer=$SADDR "$@" "$RIG_TARGET"
 }
 
@@ -174,15 +176,41 @@ refused lacks-ecdsa-hostkey 2 "this build of sshtun lacks ecdsa-sha2-nistp256 (b
 # A name no build knows is still "no algorithm in common", the distinct status 8 this test tells apart.
 refused unknown-cipher 8 "none of \"no-such-cipher\" is supported" -o Ciphers=no-such-cipher
 
-# Key files: an ECDSA key, and an Ed25519 key under ssh-keygen's default cipher (aes256-ctr).
+# Key files: an ECDSA key and an Ed25519 key under aes256-gcm@openssh.com are refused; one under ssh-keygen's
+# default cipher, aes256-ctr (crypto/aes_ct.c here), and one under chacha20-poly1305 log in, the passphrase
+# given by an askpass program.
 ssh-keygen -q -t ecdsa -b 256 -N '' -f "$RIG_DIR/id_ecdsa" </dev/null
-ssh-keygen -q -t ed25519 -N 'a passphrase' -f "$RIG_DIR/id_aes" </dev/null
+ssh-keygen -q -t ed25519 -N 'a passphrase' -Z aes256-gcm@openssh.com -f "$RIG_DIR/id_gcm" </dev/null
+ssh-keygen -q -t ed25519 -N 'a passphrase' -f "$RIG_DIR/id_ctr" </dev/null
+ssh-keygen -q -t ed25519 -N 'a passphrase' -Z chacha20-poly1305@openssh.com -f "$RIG_DIR/id_chacha" </dev/null
+cat "$RIG_DIR/id_ctr.pub" "$RIG_DIR/id_chacha.pub" >>"$RIG_DIR/authorized_keys"
+printf '#!/bin/sh\necho "a passphrase"\n' >"$RIG_DIR/askpass"
+chmod 755 "$RIG_DIR/askpass"
 # The rig's config without its key, so the file under test is the only one.
 grep -v 'IdentityFile' "$RIG_SSH_CONFIG" >"$RIG_DIR/ssh_config_nokey"
 CFG=$RIG_DIR/ssh_config_nokey refused ecdsa-key 5 \
 	"this build of sshtun lacks ecdsa-sha2-nistp256 keys (built without OpenSSL" -i "$RIG_DIR/id_ecdsa"
-CFG=$RIG_DIR/ssh_config_nokey refused aes-key 5 \
-	"this build of sshtun lacks aes256-ctr (built without OpenSSL), the file's cipher" -i "$RIG_DIR/id_aes"
+CFG=$RIG_DIR/ssh_config_nokey refused gcm-key 5 \
+	"this build of sshtun lacks aes256-gcm@openssh.com (built without OpenSSL), the file's cipher" -i "$RIG_DIR/id_gcm"
+# key_login NAME FILE: logs in with FILE alone (its passphrase from the askpass program), tunnel up, ends.
+key_login() {
+	local name=$1 pid
+
+	CFG=$RIG_DIR/ssh_config_nokey ENVS="SSH_ASKPASS=$RIG_DIR/askpass SSH_ASKPASS_REQUIRE=force" st "$name" \
+		-o BatchMode=no -i "$2"
+	pid=$RIG_LAST_PID
+	if rig_wait 20 rig_is_up "$name"; then
+		tap_ok "$name: logged in with $(basename "$2") (passphrase through SSH_ASKPASS)"
+	else
+		tap_not_ok "$name: log in with $(basename "$2"), its passphrase through SSH_ASKPASS"
+		show "$name"
+	fi
+	rig_kill "$pid"
+	wait "$pid" 2>/dev/null
+	rig_wait 5 no_devs
+}
+key_login ctr-key "$RIG_DIR/id_ctr"
+key_login chacha-key "$RIG_DIR/id_chacha"
 rig_down
 
 # mlkem768x25519-sha256 needs OpenSSH 9.9 or later: Debian's bookworm-backports OpenSSH 10.

@@ -28,7 +28,7 @@ enum { K_CA1, K_CA2, K_CA3, K_HK, K_COUNT };
 static const char *const key_args[K_COUNT][2] = {
 	{ "ca1", "-t ed25519" },
 	{ "ca2", "-t ed25519" },
-	{ "ca3", SSHTUN_ECDSA ? "-t ecdsa -b 256" : "-t ed25519" },	/* a third CA, of another type where the build has one */
+	{ "ca3", SSHTUN_ECDSA ? "-t ecdsa -b 256" : "-t ed25519" },	/* another type where the build has one */
 	{ "hk", "-t ed25519" },
 };
 

@@ -212,15 +212,16 @@ static void test_sign_verify_and_tamper(void **state)
  * Passphrase-protected files as ssh-keygen writes them (aes256-ctr by default, aes256-gcm@openssh.com or
  * chacha20-poly1305@openssh.com with -Z): without the passphrase only the public key is read; a wrong one is told
  * apart from a damaged file; the right one gives a key that signs like the unencrypted file's. A build without
- * libcrypto reads the chacha20-poly1305 file and refuses the AES ones as not supported, passphrase or not.
+ * libcrypto reads the aes256-ctr (crypto/aes_ct.c) and chacha20-poly1305 files and refuses as not supported,
+ * passphrase or not, the AES-GCM one and the ECDSA and RSA keys.
  */
 static void test_passphrase_keys(void **state)
 {
 #if SSHTUN_OPENSSL
 	static const char *const files[] = { "kp", "kp_gcm", "kp_ecdsa", "kp_rsa", "kp_chacha" };
 #else
-	static const char *const files[] = { "kp_chacha" };
-	static const char *const refused[] = { "kp", "kp_gcm", "kp_ecdsa", "kp_rsa" };
+	static const char *const files[] = { "kp", "kp_chacha" };
+	static const char *const refused[] = { "kp_gcm", "kp_ecdsa", "kp_rsa" };
 #endif
 	static const uint8_t msg[] = "m";
 
@@ -377,11 +378,7 @@ static void test_passphrase_rounds_limit(void **state)
 	FILE *f;
 	int len;
 
-	/* The file's cipher: aes256-ctr (ssh-keygen's default) where this build reads it, else chacha20-poly1305. */
-	const char *file = SSHTUN_OPENSSL ? "kp" : "kp_chacha";
-	const size_t cipher_len = SSHTUN_OPENSSL ? 10 : 29;
-
-	t_path(state, p, sizeof(p), file);
+	t_path(state, p, sizeof(p), "kp");
 	f = fopen(p, "r");
 	assert_non_null(f);
 	wire_w_init(&b64, 0);
@@ -392,8 +389,8 @@ static void test_passphrase_rounds_limit(void **state)
 	}
 	fclose(f);
 	assert_int_equal(cry_base64_decode(bin, sizeof(bin), &binlen, (const char *)b64.p, b64.len), 0);
-	/* magic(15) string cipher string "bcrypt" u32 optlen string salt(16), then rounds. */
-	off = 15 + 4 + cipher_len + 4 + 6 + 4 + 4 + 16;
+	/* magic(15) string "aes256-ctr" string "bcrypt" u32 optlen string salt(16), then rounds. */
+	off = 15 + 4 + 10 + 4 + 6 + 4 + 4 + 16;
 	assert_int_equal(wire_peek_u32(bin + off), 16);
 	wire_poke_u32(bin + off, 4096);
 	wire_w_init(&text, 0);
@@ -884,10 +881,10 @@ static void test_key_file_encrypted(void **state)
 	static const char *const locked[] = { "kp", "kp_gcm", "pem_rsa_enc", "p8_ec_enc", "kp_chacha" };
 	static const char *const open_keys[] = { "k", "kr", "pem_rsa", "p8_ec" };
 #else
-	/* Without libcrypto the AES, PEM, RSA and ECDSA files are not this build's: not supported, locked or not. */
-	static const char *const locked[] = { "kp_chacha" };
+	/* Without libcrypto the AES-GCM, PEM, RSA and ECDSA files are not this build's: not supported, locked or not. */
+	static const char *const locked[] = { "kp", "kp_chacha" };
 	static const char *const open_keys[] = { "k" };
-	static const char *const refused[] = { "kp", "kp_gcm", "pem_rsa_enc", "p8_ec_enc", "kr", "pem_rsa", "p8_ec" };
+	static const char *const refused[] = { "kp_gcm", "pem_rsa_enc", "p8_ec_enc", "kr", "pem_rsa", "p8_ec" };
 #endif
 	char p[128];
 	FILE *f;

@@ -342,6 +342,20 @@ static void test_hostbound(void **state)
 	wire_w_free(&data);
 }
 
+/*
+ * PubkeyAcceptedAlgorithms naming only algorithms this build lacks: SSHTUN_ERR_NOT_SUPPORTED (exit 2, "this build
+ * of sshtun lacks ..."), not "no algorithm in common"; a name no build knows stays KEX_NOMATCH.
+ */
+static void test_algorithms_lacking(void **state)
+{
+	struct fix *f = *state;
+
+	assert_int_equal(ua_set_algorithms(&f->ua, "rsa-sha2-512"), SSHTUN_RSA ? 0 : SSHTUN_ERR_NOT_SUPPORTED);
+	assert_int_equal(ua_set_algorithms(&f->ua, "ecdsa-sha2-nistp256"), SSHTUN_ECDSA ? 0 : SSHTUN_ERR_NOT_SUPPORTED);
+	assert_int_equal(ua_set_algorithms(&f->ua, "rsa-sha2-512,ssh-ed25519"), 0);
+	assert_int_equal(ua_set_algorithms(&f->ua, "no-such-alg"), SSHTUN_ERR_KEX_NOMATCH);
+}
+
 /* A PK_OK naming another algorithm than the one offered is a protocol error. */
 static void test_pk_ok_other_algorithm(void **state)
 {
@@ -742,6 +756,7 @@ int main(void)
 #if SSHTUN_RSA
 		cmocka_unit_test_setup_teardown(test_rsa_algorithm_choice, setup, teardown),
 #endif
+		cmocka_unit_test_setup_teardown(test_algorithms_lacking, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pk_ok_other_algorithm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostbound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_password, setup, teardown),
