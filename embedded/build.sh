@@ -35,10 +35,6 @@ fail() {
 	exit 1
 }
 
-note() {
-	echo "embedded: $*" >&2
-}
-
 # ---- libsodium's source package, as Debian ships it ----
 
 # The Debian archive the machine uses: the first URI whose suite is bookworm and that has main (the same
