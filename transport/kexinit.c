@@ -256,7 +256,13 @@ static int our_lists(struct tp *tp, char *kex, char *ciphers, char *hostkeys, ch
 		return r;
 	}
 	supported_macs(sup, sizeof(sup));
-	r = tp_alglist_resolve(tp->cfg.macs, MAC_DEFAULT, sup, macs, len);
+	/*
+	 * A build without SSHTUN_CTR has no MAC at all (the AEAD ciphers carry their own tags): unless MACs names
+	 * some, which is refused below, the list goes out empty (OpenSSH reads the MAC lists only for a cipher
+	 * without a tag of its own).
+	 */
+	macs[0] = '\0';
+	r = !sup[0] && !tp->cfg.macs ? 0 : tp_alglist_resolve(tp->cfg.macs, MAC_DEFAULT, sup, macs, len);
 	if (r != 0) {
 		LG_E(tp->log, "MACs: none of \"%s\" is supported (sshtun has: %s)", tp->cfg.macs, sup);
 		return r;
