@@ -21,6 +21,8 @@
 #include "ssh/known_hosts.h"
 #include "transport/cert.h"
 
+#if SSHTUN_ECDSA && SSHTUN_RSA
+
 /* Keys: CAs ca1, ca2 (Ed25519), ca3 (ECDSA P-256); the host key hk (Ed25519). */
 enum { K_CA1, K_CA2, K_CA3, K_HK, K_COUNT };
 
@@ -474,3 +476,20 @@ int main(void)
 	}
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
+#else
+/* Built without SSHTUN_ECDSA or SSHTUN_RSA: the host certificates the fixture makes are of every type. */
+static void t_left_out(void **state)
+{
+	(void)state;
+	skip();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_left_out),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
+#endif
