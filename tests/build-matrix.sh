@@ -90,6 +90,7 @@ off_behaviour() {
 	[ "$("$s" -Q kex | tr '\n' ' ')" = "curve25519-sha256 curve25519-sha256@libssh.org " ] || why="$why; -Q kex: $("$s" -Q kex | tr '\n' ' ')"
 	[ -z "$("$s" -Q mac)" ] || why="$why; -Q mac lists MACs"
 	[ "$("$s" -Q compression)" = none ] || why="$why; -Q compression: $("$s" -Q compression | tr '\n' ' ')"
+	[ -z "$("$s" -Q feature)" ] || why="$why; -Q feature: $("$s" -Q feature | tr '\n' ' ')"
 	grep -q -- '-lz' "$dir/config.mk" && why="$why; -lz in config.mk"
 	readelf -d "$s" 2>/dev/null | grep -q 'NEEDED.*libz\.' && why="$why; sshtun is linked with libz"
 	printf 'Host *\n  Port 2222\nMatch host x\n  Port 1\n' >"$WORK/match.conf"
@@ -105,7 +106,7 @@ off_behaviour() {
 	"$s" -F /dev/null -o 'IdentityAgent /tmp/agent.sock' -G h >/dev/null 2>"$WORK/agent.err" && why="$why; IdentityAgent was accepted"
 	grep -q 'this build has no ssh-agent support' "$WORK/agent.err" || why="$why; IdentityAgent: $(head -c 200 "$WORK/agent.err")"
 	if [ -z "$why" ]; then
-		ok "$1: sshtun -Q lists only curve25519, no MAC, no compression; no -lz; Match, Include, Compression yes and IdentityAgent refused, -C warns"
+		ok "$1: sshtun -Q lists only curve25519, no MAC, no compression, no feature; no -lz; Match, Include, Compression yes and IdentityAgent refused, -C warns"
 	else
 		notok "$1: ${why#; }"
 	fi

@@ -409,6 +409,18 @@ static void test_build_switches(void **st)
 	assert_int_equal(cfg_finish(&f->c, &f->log), 0);
 	assert_true(SSHTUN_AGENT || strstr(f->lb.text, "AddKeysToAgent: this build has no ssh-agent support"));
 	fx_free(f);
+
+	/* sshtun_algorithms("feature") (-Q feature) names exactly the parts this build has. */
+	char feat[256];
+
+	assert_int_equal(sshtun_algorithms("feature", feat, sizeof(feat)), 0);
+	assert_int_equal(strstr(feat, "agent") != NULL, SSHTUN_AGENT);
+	assert_int_equal(strstr(feat, "compression") != NULL, SSHTUN_ZLIB);
+	assert_int_equal(strstr(feat, "config-match") != NULL, SSHTUN_CONFIG_MATCH);
+	assert_int_equal(strstr(feat, "config-include") != NULL, SSHTUN_CONFIG_INCLUDE);
+	assert_int_equal(strstr(feat, "killswitch") != NULL, SSHTUN_KILLSWITCH);
+	assert_int_equal(strstr(feat, "seccomp") != NULL, SSHTUN_SECCOMP);
+	assert_true(!feat[0] || feat[strlen(feat) - 1] != ',');
 }
 
 static void test_read_file(void **st)
