@@ -47,12 +47,12 @@
 
 /* MACs umac-64 and umac-128 (@openssh.com, plain and -etm; RFC 4418, written in crypto/umac.c). Needs SSHTUN_CTR. */
 #ifndef SSHTUN_UMAC
-#define SSHTUN_UMAC 1
+#define SSHTUN_UMAC SSHTUN_CTR
 #endif
 
 /* MACs hmac-sha1 and hmac-sha1-etm@openssh.com: built in, but offered only when MACs names them. */
 #ifndef SSHTUN_HMAC_SHA1
-#define SSHTUN_HMAC_SHA1 1
+#define SSHTUN_HMAC_SHA1 SSHTUN_CTR
 #endif
 
 /* Compression: zlib@openssh.com and zlib (zlib; configure finds it, --without-zlib leaves it out and links no -lz). */

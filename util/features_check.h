@@ -18,7 +18,7 @@
 
 /*
  * The separate MACs serve only the aes*-ctr ciphers: chacha20-poly1305 and aes-gcm carry their own tags. A MAC
- * switched on without SSHTUN_CTR could never be used.
+ * switched on without SSHTUN_CTR could never be used (left unset, they follow SSHTUN_CTR).
  */
 #if SSHTUN_UMAC && !SSHTUN_CTR
 #error "SSHTUN_UMAC needs SSHTUN_CTR (the MACs go with the aes*-ctr ciphers only); add -DSSHTUN_UMAC=0"
