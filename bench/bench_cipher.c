@@ -163,11 +163,16 @@ int main(int argc, char **argv)
 	for (size_t i = 0; cry_ciphers[i]; i++) {
 		const struct cry_cipher *c = cry_ciphers[i];
 		/* An AEAD cipher alone; a CTR cipher with each of two MACs. */
+#if SSHTUN_CTR
 		const struct cry_mac *const ctr_macs[] = { &cry_hmac_sha256_etm,
 #if SSHTUN_UMAC
 			&cry_umac64_etm,
 #endif
 		};
+#else
+		/* No aes*-ctr (no libcrypto): no MAC either. */
+		const struct cry_mac *const ctr_macs[] = { NULL };
+#endif
 		size_t nm = c->crypt ? sizeof(ctr_macs) / sizeof(ctr_macs[0]) : 1;
 
 		if (only != NULL && strcmp(only, c->name) != 0) {

@@ -1,4 +1,8 @@
 /* sshtun: aes128-gcm@openssh.com and aes256-gcm@openssh.com packet ciphers (RFC 5647 as OpenSSH does it) over libcrypto. */
+#include "util/features.h"
+
+/* libcrypto's AES: left out of a build without it (util/features.h). */
+#if SSHTUN_AESGCM
 #include <assert.h>
 #include <limits.h>
 #include <stdalign.h>
@@ -291,3 +295,5 @@ const struct cry_cipher cry_aes256gcm = {
 	.seal = gcm_seal,
 	.open = gcm_open,
 };
+
+#endif

@@ -2,7 +2,11 @@
 #include <assert.h>
 #include <string.h>
 
+#include "util/features.h"
+
+#if SSHTUN_OPENSSL
 #include <openssl/evp.h>
+#endif
 #include <sodium.h>
 
 #include "sshtun_err.h"
@@ -25,15 +29,25 @@
  * counter in the first 4 IV bytes; with the next 4 bytes as the counter's high
  * word (zero for any packet under 256 GiB) and the last 8 as the nonce it is the
  * original 64-bit-counter, 64-bit-nonce ChaCha20.
+ * A build without libcrypto (configure --without-openssl) has libsodium's alone: cry_chachapoly is then
+ * cry_chachapoly_sodium's functions, and the context's three pointers stay NULL.
  */
 enum { CP_KEYLEN = 32, CP_NONCE = 8, CP_POLYKEY = 32, CP_TAG = 16 };
+
+#if SSHTUN_OPENSSL
+typedef EVP_CIPHER_CTX cp_cipher_ctx;
+typedef EVP_MAC_CTX cp_mac_ctx;
+#else
+typedef void cp_cipher_ctx;
+typedef void cp_mac_ctx;
+#endif
 
 struct cp_ctx {
 	uint8_t k_main[CP_KEYLEN];	/* K_2 */
 	uint8_t k_len[CP_KEYLEN];	/* K_1 */
-	EVP_CIPHER_CTX *main;		/* libcrypto: K_2 and K_1 keyed once; NULL: libsodium */
-	EVP_CIPHER_CTX *len;
-	EVP_MAC_CTX *mac;
+	cp_cipher_ctx *main;		/* libcrypto: K_2 and K_1 keyed once; NULL: libsodium */
+	cp_cipher_ctx *len;
+	cp_mac_ctx *mac;
 };
 
 static_assert(sizeof(struct cp_ctx) <= CRY_CIPHER_CTX_MAX, "chachapoly ctx too big");
@@ -68,10 +82,12 @@ static void cp_cleanup(void *vctx)
 	if (c == NULL) {
 		return;
 	}
+#if SSHTUN_OPENSSL
 	/* The libcrypto contexts cleanse their key schedules when freed. */
 	EVP_CIPHER_CTX_free(c->main);
 	EVP_CIPHER_CTX_free(c->len);
 	EVP_MAC_CTX_free(c->mac);
+#endif
 	sodium_memzero(c, sizeof(*c));
 }
 
@@ -159,6 +175,7 @@ out:
 }
 
 /* ---- over libcrypto ---- */
+#if SSHTUN_OPENSSL
 
 enum { CPO_IV = 16, CPO_BLOCK = 64 };
 
@@ -307,6 +324,14 @@ static int cp_open(void *vctx, uint32_t seq, uint8_t *pkt, size_t len, const uin
 	return r;
 }
 
+#else
+/* Without libcrypto: libsodium's, the same functions as cry_chachapoly_sodium. */
+#define cp_init cps_init
+#define cp_length cps_length
+#define cp_seal cps_seal
+#define cp_open cps_open
+#endif
+
 const struct cry_cipher cry_chachapoly = {
 	.name = "chacha20-poly1305@openssh.com",
 	.key_len = 2 * CP_KEYLEN,
@@ -332,3 +357,31 @@ const struct cry_cipher cry_chachapoly_sodium = {
 	.seal = cps_seal,
 	.open = cps_open,
 };
+
+/*
+ * A key file's private section under chacha20-poly1305@openssh.com (ssh-keygen -Z): OpenSSH runs the packet
+ * cipher with sequence number 0 and no length field (no associated data), so K_1 is unused: the tag is Poly1305
+ * over the whole ciphertext under K_2's block 0, the text K_2's keystream from block 1. libsodium's, in every
+ * build (the AES key-file ciphers are libcrypto's).
+ */
+int cry_chachapoly_keyfile_open(const uint8_t key[64], uint8_t *buf, size_t n, const uint8_t tag[16])
+{
+	uint8_t nonce[CP_NONCE] = { 0 };
+	uint8_t polykey[CP_POLYKEY];
+	int r = SSHTUN_ERR_CRYPTO;
+
+	if (key == NULL || tag == NULL || (buf == NULL && n != 0)) {
+		return SSHTUN_ERR_INVAL;
+	}
+	if (crypto_stream_chacha20(polykey, CP_POLYKEY, nonce, key) != 0) {
+		goto out;
+	}
+	if (crypto_onetimeauth_poly1305_verify(tag, buf, n, polykey) != 0) {
+		r = SSHTUN_ERR_MAC;
+		goto out;
+	}
+	r = crypto_stream_chacha20_xor_ic(buf, buf, n, nonce, 1, key) == 0 ? 0 : SSHTUN_ERR_CRYPTO;
+out:
+	sodium_memzero(polykey, sizeof(polykey));
+	return r;
+}

@@ -1,4 +1,11 @@
 /* sshtun: one-shot AES over a whole buffer (AES-CTR, AES-GCM open), through libcrypto: for key files, not packets. */
+#include "util/features.h"
+
+/*
+ * libcrypto's AES. A build without it decrypts aes*-ctr key files with crypto/aes_ct.c (slow, constant time,
+ * enough for a key file) and has no AES-GCM: aes*-gcm@openssh.com key files are refused.
+ */
+#if SSHTUN_OPENSSL
 #include <openssl/evp.h>
 
 #include "sshtun_err.h"
@@ -66,3 +73,14 @@ int cry_aes_gcm_open(const uint8_t *key, size_t keylen, const uint8_t iv[12], ui
 	EVP_CIPHER_CTX_free(ctx);
 	return ok ? 0 : SSHTUN_ERR_CRYPTO;
 }
+
+#else
+
+#include "crypto/crypto.h"
+
+int cry_aes_ctr(const uint8_t *key, size_t keylen, const uint8_t iv[16], uint8_t *buf, size_t n)
+{
+	return cry_aes_ct_ctr(key, keylen, iv, buf, n);
+}
+
+#endif

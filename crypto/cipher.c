@@ -11,8 +11,10 @@
  */
 const struct cry_cipher *const cry_ciphers[] = {
 	&cry_chachapoly,
+#if SSHTUN_AESGCM
 	&cry_aes128gcm,
 	&cry_aes256gcm,
+#endif
 #if SSHTUN_CTR
 	&cry_aes128ctr,
 	&cry_aes192ctr,

@@ -53,8 +53,10 @@ struct cry_cipher {
 extern const struct cry_cipher cry_chachapoly;	/* chacha20-poly1305@openssh.com */
 /* The same cipher, always over libsodium: the fallback when libcrypto lacks ChaCha20, and a cross-check for tests. */
 extern const struct cry_cipher cry_chachapoly_sodium;
+#if SSHTUN_AESGCM
 extern const struct cry_cipher cry_aes128gcm;	/* aes128-gcm@openssh.com */
 extern const struct cry_cipher cry_aes256gcm;	/* aes256-gcm@openssh.com */
+#endif
 #if SSHTUN_CTR
 extern const struct cry_cipher cry_aes128ctr;	/* aes128-ctr (RFC 4344), with a MAC */
 extern const struct cry_cipher cry_aes192ctr;

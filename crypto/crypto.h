@@ -178,10 +178,21 @@ int cry_pkey_rsa_private(const struct cry_pkey *k, struct cry_rsa_out *o);
 int cry_pkey_ec_private(const struct cry_pkey *k, uint8_t *d, size_t dmax, size_t *dlen);
 
 /* ---- one-shot AES (key files; packet ciphers are in crypto/cipher.h) ---- */
-/* AES-CTR (128/192/256-bit key by keylen) over buf in place, counter starting at iv. */
+/*
+ * AES-CTR (128/192/256-bit key by keylen) over buf in place, the whole 16-byte block a big-endian counter
+ * starting at iv: libcrypto's, or crypto/aes_ct.c's in a build without it.
+ */
 int cry_aes_ctr(const uint8_t *key, size_t keylen, const uint8_t iv[16], uint8_t *buf, size_t n);
-/* AES-GCM decryption in place, no associated data; SSHTUN_ERR_MAC (buf wiped) if tag does not verify. */
+/* The same, always crypto/aes_ct.c's: constant time, no tables, some 40 us a block (key files, never packets). */
+int cry_aes_ct_ctr(const uint8_t *key, size_t keylen, const uint8_t iv[16], uint8_t *buf, size_t n);
+/* AES-GCM decryption in place, no associated data; SSHTUN_ERR_MAC (buf wiped) if tag does not verify. libcrypto's. */
 int cry_aes_gcm_open(const uint8_t *key, size_t keylen, const uint8_t iv[12], uint8_t *buf, size_t n, const uint8_t tag[16]);
+
+/*
+ * chacha20-poly1305@openssh.com over a key file's private section (ssh-keygen -Z), in place: key is the 64 bytes
+ * bcrypt-pbkdf gives; SSHTUN_ERR_MAC (buf left as it was) if tag does not verify. libsodium's, in every build.
+ */
+int cry_chachapoly_keyfile_open(const uint8_t key[64], uint8_t *buf, size_t n, const uint8_t tag[16]);
 
 /* ---- base64 (RFC 4648, standard alphabet) ---- */
 /* Encodes n bytes into out (NUL-terminated). With pad=0 no '=' padding (as SHA256 fingerprints). Returns the length or a negative error if outlen is too small. */

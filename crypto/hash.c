@@ -1,4 +1,8 @@
 /* sshtun: SHA-1/SHA-2 hashes and HMAC over OpenSSL 3 libcrypto (EVP). */
+#include "util/features.h"
+
+/* Without libcrypto, crypto/hash_sodium.c has these functions. */
+#if SSHTUN_OPENSSL
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -150,3 +154,5 @@ int cry_hmac(int alg, const void *key, size_t keylen, const void *data, size_t l
 	}
 	return 0;
 }
+
+#endif

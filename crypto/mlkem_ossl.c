@@ -13,7 +13,7 @@
  */
 #include "util/features.h"
 
-#if SSHTUN_MLKEM
+#if SSHTUN_MLKEM && SSHTUN_OPENSSL
 
 #include <stdlib.h>
 #include <string.h>
@@ -311,6 +311,48 @@ int cry_mlkem768_decaps(uint8_t ss[CRY_MLKEM_SS_LEN], const uint8_t ct[CRY_MLKEM
 	}
 	ctx = mlkem_choose();
 	return ctx ? ossl_decaps(ctx, ss, ct, sk) : cry_mlkem768_intree_decaps(ss, ct, sk);
+}
+
+#elif SSHTUN_MLKEM
+
+/*
+ * A build without libcrypto (configure --without-openssl): the choice is the in-tree code, always, and the
+ * _ossl_ functions are absent (their callers, tests and benches, are compiled out alike).
+ */
+#include "crypto/mlkem.h"
+
+int cry_mlkem768_uses_ossl(void)
+{
+	return 0;
+}
+
+int cry_mlkem768_keypair_derand(uint8_t pk[CRY_MLKEM768_PK_LEN], uint8_t sk[CRY_MLKEM768_SK_LEN], const uint8_t d[32],
+	const uint8_t z[32])
+{
+	return cry_mlkem768_intree_keypair_derand(pk, sk, d, z);
+}
+
+int cry_mlkem768_keypair(uint8_t pk[CRY_MLKEM768_PK_LEN], uint8_t sk[CRY_MLKEM768_SK_LEN])
+{
+	return cry_mlkem768_intree_keypair(pk, sk);
+}
+
+int cry_mlkem768_encaps_derand(uint8_t ct[CRY_MLKEM768_CT_LEN], uint8_t ss[CRY_MLKEM_SS_LEN],
+	const uint8_t pk[CRY_MLKEM768_PK_LEN], const uint8_t m[32])
+{
+	return cry_mlkem768_intree_encaps_derand(ct, ss, pk, m);
+}
+
+int cry_mlkem768_encaps(uint8_t ct[CRY_MLKEM768_CT_LEN], uint8_t ss[CRY_MLKEM_SS_LEN],
+	const uint8_t pk[CRY_MLKEM768_PK_LEN])
+{
+	return cry_mlkem768_intree_encaps(ct, ss, pk);
+}
+
+int cry_mlkem768_decaps(uint8_t ss[CRY_MLKEM_SS_LEN], const uint8_t ct[CRY_MLKEM768_CT_LEN],
+	const uint8_t sk[CRY_MLKEM768_SK_LEN])
+{
+	return cry_mlkem768_intree_decaps(ss, ct, sk);
 }
 
 #endif

@@ -1,4 +1,8 @@
 /* sshtun: private keys in PEM (PKCS#1 RSA, SEC1 EC, PKCS#8, each maybe encrypted), read by libcrypto. */
+#include "util/features.h"
+
+/* libcrypto reads PEM: left out of a build without it (util/features.h). */
+#if SSHTUN_PEM
 #include <string.h>
 
 #include <openssl/bio.h>
@@ -201,3 +205,5 @@ int cry_pkey_ec_private(const struct cry_pkey *k, uint8_t *d, size_t dmax, size_
 	}
 	return pkey_bn(k, OSSL_PKEY_PARAM_PRIV_KEY, d, dmax, dlen);
 }
+
+#endif

@@ -1,4 +1,8 @@
 /* sshtun: libcrypto key objects and EVP signing, shared by ECDSA (crypto/ecdsa.c) and RSA (crypto/rsa.c). */
+#include "util/features.h"
+
+/* libcrypto key objects (ECDSA, RSA, and what PEM files hold): none in a build without it. */
+#if SSHTUN_OPENSSL
 #include <string.h>
 
 #include <openssl/err.h>
@@ -97,3 +101,5 @@ void cry_pkey_free(struct cry_pkey *k)
 	/* EVP_PKEY_free clears the private numbers (BN_clear_free) as it frees them. */
 	EVP_PKEY_free(pkey_evp(k));
 }
+
+#endif

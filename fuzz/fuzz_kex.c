@@ -36,7 +36,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/features.h"
+#if SSHTUN_DH
 #include <openssl/bn.h>
+#endif
 
 #include "fuzz/server.h"
 
@@ -262,7 +265,10 @@ static int seed_send(struct seed *s, struct kx *k, const uint8_t *p, size_t len)
 static int seed_exchange(struct seed *s, struct kx *k, uint8_t gen)
 {
 	const struct tp_kex_alg *a = k->alg;
-	uint8_t *qs = malloc(a->qs_max), *kk = malloc(a->k_max), gp[256], gg = gen;
+	uint8_t *qs = malloc(a->qs_max), *kk = malloc(a->k_max);
+#if SSHTUN_DH
+	uint8_t gp[256], gg = gen;	/* the group grp names, alive until the server's reply is made */
+#endif
 	static const uint8_t newkeys = SSH_MSG_NEWKEYS;
 	struct cry_dh_group grp = { 0 };
 	size_t qslen = 0, klen = 0;
@@ -270,6 +276,7 @@ static int seed_exchange(struct seed *s, struct kx *k, uint8_t gen)
 	int r = qs && kk ? 0 : SSHTUN_ERR_NOMEM;
 
 	wire_w_init(&w, 0);
+#if SSHTUN_DH
 	if (r == 0 && a->flow == TP_KEX_GEX) {
 		/* RFC 3526's 2048-bit group: a safe prime the smallest size the client takes, the quickest to check. */
 		BIGNUM *bp = BN_get_rfc3526_prime_2048(NULL);
@@ -288,6 +295,7 @@ static int seed_exchange(struct seed *s, struct kx *k, uint8_t gen)
 		}
 		wire_w_reset(&w);
 	}
+#endif
 	if (r == 0 && k->tp->kx != KX_WAIT_REPLY) {
 		r = SSHTUN_ERR_STATE;
 	}

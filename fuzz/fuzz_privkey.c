@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/features.h"
+#if SSHTUN_OPENSSL
 #include <openssl/err.h>
+#endif
 
 #include "crypto/crypto.h"
 #include "ssh/key.h"
@@ -49,7 +52,9 @@ static void parse(const uint8_t *text, size_t n)
 		wire_w_free(&sig);
 	}
 	key_wipe(&k);
+#if SSHTUN_OPENSSL
 	ERR_clear_error();	/* see fuzz_pubkey.c */
+#endif
 }
 
 /*

@@ -6,7 +6,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "util/features.h"
+#if SSHTUN_OPENSSL
 #include <openssl/err.h>
+#endif
 
 #include "crypto/crypto.h"
 #include "ssh/key.h"
@@ -212,6 +215,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (key_parse_public_line(&line, (const char *)data, size) == 0) {
 		check_key(&line);
 	}
+#if SSHTUN_OPENSSL
 	ERR_clear_error();
+#endif
 	return 0;
 }

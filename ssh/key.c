@@ -39,6 +39,12 @@ enum {
 #define KEY_TYPES_RSA ""
 #endif
 
+#if SSHTUN_OPENSSL
+#define KEY_CIPHERS_SUPPORTED "aes-ctr, aes-gcm@openssh.com or chacha20-poly1305@openssh.com"
+#else
+#define KEY_CIPHERS_SUPPORTED "aes-ctr or chacha20-poly1305@openssh.com"
+#endif
+
 static const char armour_begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
 static const char armour_end[] = "-----END OPENSSH PRIVATE KEY-----";
 static const char key_magic[] = "openssh-key-v1";	/* followed by its NUL on the wire */
@@ -258,16 +264,22 @@ static int key_parse_private_section(struct privkey *k, struct wire_r *r, size_t
 struct key_cipher {
 	const char *name;
 	size_t key_len, iv_len, block, tag_len;
-	int gcm;
+	int mode;
 };
 
+enum { KC_CTR, KC_GCM, KC_CHACHAPOLY };
+
+/* AES-GCM is libcrypto's; AES-CTR is crypto/aes_ct.c's without it; chacha20-poly1305 libsodium's. */
 static const struct key_cipher key_ciphers[] = {
-	{ "none", 0, 0, KEY_NONE_BLOCK, 0, 0 },
-	{ "aes256-ctr", 32, 16, 16, 0, 0 },
-	{ "aes192-ctr", 24, 16, 16, 0, 0 },
-	{ "aes128-ctr", 16, 16, 16, 0, 0 },
-	{ "aes256-gcm@openssh.com", 32, 12, 16, 16, 1 },
-	{ "aes128-gcm@openssh.com", 16, 12, 16, 16, 1 },
+	{ "none", 0, 0, KEY_NONE_BLOCK, 0, KC_CTR },
+	{ "aes256-ctr", 32, 16, 16, 0, KC_CTR },
+	{ "aes192-ctr", 24, 16, 16, 0, KC_CTR },
+	{ "aes128-ctr", 16, 16, 16, 0, KC_CTR },
+#if SSHTUN_OPENSSL
+	{ "aes256-gcm@openssh.com", 32, 12, 16, 16, KC_GCM },
+	{ "aes128-gcm@openssh.com", 16, 12, 16, 16, KC_GCM },
+#endif
+	{ "chacha20-poly1305@openssh.com", 64, 0, 8, 16, KC_CHACHAPOLY },
 };
 
 static const struct key_cipher *key_cipher_find(const struct wire_view *name)
@@ -280,11 +292,28 @@ static const struct key_cipher *key_cipher_find(const struct wire_view *name)
 	return NULL;
 }
 
+/* Decrypts buf[0..n) in place under kiv (the key, then the IV) with c; SSHTUN_ERR_MAC if a tag does not verify. */
+static int key_cipher_open(const struct key_cipher *c, const uint8_t *kiv, uint8_t *buf, size_t n, const uint8_t *tag)
+{
+	switch (c->mode) {
+	case KC_CHACHAPOLY:
+		return cry_chachapoly_keyfile_open(kiv, buf, n, tag);
+	case KC_CTR:
+		return cry_aes_ctr(kiv, c->key_len, kiv + c->key_len, buf, n);
+#if SSHTUN_OPENSSL
+	case KC_GCM:
+		return cry_aes_gcm_open(kiv, c->key_len, kiv + c->key_len, buf, n, tag);
+#endif
+	default:
+		return SSHTUN_ERR_NOT_SUPPORTED;
+	}
+}
+
 /* Decrypts the private section (a copy in priv) under pass, then parses it. */
 static int key_decrypt(struct privkey *k, const struct key_cipher *c, const struct wire_view *kdfopts,
 	const struct wire_view *enc, const struct wire_view *tag, const char *pass)
 {
-	uint8_t kiv[32 + 16];
+	uint8_t kiv[64];
 	struct wire_r r, sec;
 	struct wire_view salt;
 	uint32_t rounds = 0;
@@ -311,9 +340,8 @@ static int key_decrypt(struct privkey *k, const struct key_cipher *c, const stru
 	memcpy(buf, enc->p, enc->n);
 	err = cry_bcrypt_pbkdf(pass, strlen(pass), salt.p, salt.n, kiv, c->key_len + c->iv_len, rounds);
 	if (err == 0) {
-		err = c->gcm ? cry_aes_gcm_open(kiv, c->key_len, kiv + c->key_len, buf, enc->n, tag->p) :
-			cry_aes_ctr(kiv, c->key_len, kiv + c->key_len, buf, enc->n);
-		/* With GCM a wrong passphrase shows as a tag that does not verify. */
+		err = key_cipher_open(c, kiv, buf, enc->n, tag->p);
+		/* With GCM or chacha20-poly1305 a wrong passphrase shows as a tag that does not verify. */
 		err = err == SSHTUN_ERR_MAC ? SSHTUN_ERR_KEY_BAD_PASS : err;
 	}
 	if (err == 0) {
@@ -397,6 +425,12 @@ static int key_is_pem(const uint8_t *text, size_t n)
 	       !(n - i >= sizeof(armour_begin) - 1 && memcmp(text + i, armour_begin, sizeof(armour_begin) - 1) == 0);
 }
 
+#if !SSHTUN_PEM
+static int key_parse_pem(struct privkey *k, const uint8_t *text, size_t n, const char *pass)
+{
+	return SSHTUN_ERR_NOT_SUPPORTED;	/* libcrypto reads PEM */
+}
+#else
 /* A PEM key (PKCS#1, SEC1, PKCS#8) through libcrypto: its public blob is built here and checked as any other. */
 static int key_parse_pem(struct privkey *k, const uint8_t *text, size_t n, const char *pass)
 {
@@ -463,6 +497,7 @@ static int key_parse_pem(struct privkey *k, const uint8_t *text, size_t n, const
 	wire_w_free(&blob);
 	return err;
 }
+#endif
 
 int key_parse_private(struct privkey *k, const uint8_t *text, size_t n, const char *pass)
 {
@@ -572,6 +607,67 @@ static int key_open(const char *path, int private, const char *show, const struc
 	return fd;
 }
 
+#if !SSHTUN_OPENSSL
+/*
+ * A build without libcrypto: says in one line what the file needs that this build lacks (a PEM file, an AES
+ * cipher, an ECDSA or RSA key) and what to do; 0 if the cause is something else.
+ */
+static int key_lacks(const uint8_t *text, size_t n, const struct lg *log, const char *show)
+{
+	struct wire_w b64;
+	struct wire_r r;
+	struct wire_view magic, cipher, kdf, kdfopts, pubblob, type;
+	uint32_t nkeys = 0;
+	uint8_t *bin = NULL;
+	size_t binlen = 0;
+	int said = 0;
+
+	if (key_is_pem(text, n)) {
+		LG_E(log, "key file %s: this build of sshtun lacks PEM key files (built without OpenSSL); convert it "
+			"with ssh-keygen -p -f FILE (it writes OpenSSH's format), or give it to ssh-agent", show);
+		return 1;
+	}
+	wire_w_init(&b64, FILE_MAX_SIZE);
+	if (key_unarmour(text, n, &b64) != 0 || !(bin = malloc(b64.len / 4 * 3 + 3)) ||
+	    cry_base64_decode(bin, b64.len / 4 * 3 + 3, &binlen, (const char *)b64.p, b64.len) != 0) {
+		goto out;
+	}
+	wire_r_init(&r, bin, binlen);
+	wire_get_raw(&r, sizeof(key_magic), &magic);
+	wire_get_string(&r, &cipher);
+	wire_get_string(&r, &kdf);
+	wire_get_string(&r, &kdfopts);
+	wire_get_u32(&r, &nkeys);
+	wire_get_string(&r, &pubblob);
+	if (wire_err(&r)) {
+		goto out;
+	}
+	if (!key_cipher_find(&cipher)) {
+		LG_E(log, "key file %s: this build of sshtun lacks %.*s (built without OpenSSL), the file's cipher; "
+			"re-encrypt it with ssh-keygen -p -Z aes256-ctr -f FILE (or chacha20-poly1305@openssh.com), "
+			"or give it to ssh-agent (ssh-add)", show,
+			(int)(cipher.n > 64 ? 64 : cipher.n), cipher.p);
+		said = 1;
+		goto out;
+	}
+	wire_r_init(&r, pubblob.p, pubblob.n);
+	wire_get_string(&r, &type);
+	if (!wire_err(&r) && type.n > 0 && type.n <= 64 &&
+	    pubkey_type_by_name((const char *)type.p, type.n) == PK_NONE) {
+		LG_E(log, "key file %s: this build of sshtun lacks %.*s keys (built without OpenSSL; it has %s)", show,
+			(int)type.n, type.p, KEY_TYPES_SUPPORTED);
+		said = 1;
+	}
+out:
+	if (bin) {
+		cry_wipe(bin, binlen);
+		free(bin);
+	}
+	wire_w_free(&b64);
+	return said;
+}
+#endif
+
 /* Opens a key file (as key_open) and reads it whole into text; SSHTUN_ERR_KEY_FILE on failure, logged to log. */
 static int key_read_file(const char *path, int private, const char *show, const struct lg *log, struct wire_w *text)
 {
@@ -618,8 +714,13 @@ int key_load_private(struct privkey *k, const char *path, const char *pass, cons
 		LG_D1(log, "key file %s: wrong passphrase", show);
 		break;
 	case SSHTUN_ERR_NOT_SUPPORTED:
+#if !SSHTUN_OPENSSL
+		if (key_lacks(text.p, text.len, log, show)) {
+			break;
+		}
+#endif
 		LG_W(log, "key file %s: key type or cipher not supported (sshtun reads %s keys, unencrypted or "
-			"with aes-ctr or aes-gcm@openssh.com)", show, KEY_TYPES_SUPPORTED);
+			"with %s)", show, KEY_TYPES_SUPPORTED, KEY_CIPHERS_SUPPORTED);
 		break;
 	case SSHTUN_ERR_LIMIT:
 		LG_W(log, "key file %s asks for more than %d bcrypt rounds; re-encrypt it with ssh-keygen -p -a 16", show,
@@ -721,7 +822,9 @@ out:
 void key_wipe(struct privkey *k)
 {
 	if (k) {
-		cry_pkey_free(k->pk);
+#if SSHTUN_OPENSSL
+		cry_pkey_free(k->pk);	/* a build without libcrypto never sets pk */
+#endif
 		cry_wipe(k, sizeof(*k));
 	}
 }

@@ -22,11 +22,11 @@ trap 'rm -rf "$WORK"' EXIT INT TERM
 FAILED=0
 
 # Every optional part off: the configure options, then the algorithm switches (util/features.h).
-OFF_OPTS="--without-zlib --without-agent --without-config-match --without-config-include --without-nftables
+OFF_OPTS="--without-openssl --without-zlib --without-agent --without-config-match --without-config-include --without-nftables
 --without-seccomp --without-networkmanager --without-gtk"
 OFF_ALGS="-DSSHTUN_ECDSA=0 -DSSHTUN_RSA=0 -DSSHTUN_MLKEM=0 -DSSHTUN_SNTRUP=0 -DSSHTUN_ECDH_NIST=0 -DSSHTUN_DH=0
--DSSHTUN_CTR=0 -DSSHTUN_UMAC=0 -DSSHTUN_HMAC_SHA1=0"
-ON_OPTS="--with-zlib --with-agent --with-config-match --with-config-include --with-nftables --with-seccomp
+-DSSHTUN_CTR=0 -DSSHTUN_UMAC=0 -DSSHTUN_HMAC_SHA1=0 -DSSHTUN_AESGCM=0 -DSSHTUN_PEM=0"
+ON_OPTS="--with-openssl --with-zlib --with-agent --with-config-match --with-config-include --with-nftables --with-seccomp
 --with-networkmanager --with-gtk"
 
 ok() { echo "ok - build-matrix $*"; }

@@ -238,40 +238,42 @@ static void prefer_known(const char *prefer, char *list, size_t len)
 	}
 }
 
+/* One setting's list against what this build has: out, or the reason logged and an error. */
+static int resolve_one(const struct tp *tp, const char *opt, const char *spec, const char *defaults, const char *sup,
+	char *out, size_t len)
+{
+	int r = tp_alglist_lacking(tp->log, opt, spec, tp_alglist_resolve(spec, defaults, sup, out, len));
+
+	if (r != 0 && r != SSHTUN_ERR_NOT_SUPPORTED) {
+		LG_E(tp->log, "%s: none of \"%s\" is supported (sshtun has: %s)", opt, spec ? spec : defaults, sup);
+	}
+	return r;
+}
+
 static int our_lists(struct tp *tp, char *kex, char *ciphers, char *hostkeys, char *macs, size_t len)
 {
 	char sup[LIST_MAX];
 	int r;
 
 	supported_kex(sup, sizeof(sup));
-	r = tp_alglist_resolve(tp->cfg.kex_algorithms, KEX_DEFAULT, sup, kex, len);
-	if (r != 0) {
-		LG_E(tp->log, "KexAlgorithms: none of \"%s\" is supported (sshtun has: %s)", tp->cfg.kex_algorithms, sup);
+	if ((r = resolve_one(tp, "KexAlgorithms", tp->cfg.kex_algorithms, KEX_DEFAULT, sup, kex, len)) != 0) {
 		return r;
 	}
 	supported_ciphers(sup, sizeof(sup));
-	r = tp_alglist_resolve(tp->cfg.ciphers, CIPHER_DEFAULT, sup, ciphers, len);
-	if (r != 0) {
-		LG_E(tp->log, "Ciphers: none of \"%s\" is supported (sshtun has: %s)", tp->cfg.ciphers, sup);
+	if ((r = resolve_one(tp, "Ciphers", tp->cfg.ciphers, CIPHER_DEFAULT, sup, ciphers, len)) != 0) {
 		return r;
 	}
 	supported_macs(sup, sizeof(sup));
-	/*
-	 * A build without SSHTUN_CTR has no MAC at all (the AEAD ciphers carry their own tags): unless MACs names
-	 * some, which is refused below, the list goes out empty (OpenSSH reads the MAC lists only for a cipher
-	 * without a tag of its own).
-	 */
-	macs[0] = '\0';
-	r = !sup[0] && !tp->cfg.macs ? 0 : tp_alglist_resolve(tp->cfg.macs, MAC_DEFAULT, sup, macs, len);
-	if (r != 0) {
-		LG_E(tp->log, "MACs: none of \"%s\" is supported (sshtun has: %s)", tp->cfg.macs, sup);
+	if (!sup[0]) {
+		/* No cipher of this build needs a MAC (no aes*-ctr): the list is empty, as an AEAD cipher ignores it. */
+		macs[0] = '\0';
+		(void)tp_alglist_lacking(tp->log, "MACs", tp->cfg.macs, 0);
+	} else if ((r = resolve_one(tp, "MACs", tp->cfg.macs, MAC_DEFAULT, sup, macs, len)) != 0) {
 		return r;
 	}
 	snprintf(sup, sizeof(sup), "%s,%s", cert_sigalgs_supported(), pubkey_sigalgs_supported());
-	r = tp_alglist_resolve(tp->cfg.hostkey_algorithms, HOSTKEY_DEFAULT, sup, hostkeys, len);
-	if (r != 0) {
-		LG_E(tp->log, "HostKeyAlgorithms: none of \"%s\" is supported (sshtun has: %s)", tp->cfg.hostkey_algorithms,
-			sup);
+	if ((r = resolve_one(tp, "HostKeyAlgorithms", tp->cfg.hostkey_algorithms, HOSTKEY_DEFAULT, sup, hostkeys,
+		len)) != 0) {
 		return r;
 	}
 	if (!tp->cfg.hostkey_algorithms && tp->cfg.hostkey_prefer) {

@@ -126,6 +126,18 @@ int tp_alglist_has(const char *list, const char *name);
  * comma-separated in our order of preference, into out. SSHTUN_ERR_NOT_SUPPORTED for an unknown kind.
  */
 int tp_supported(const char *kind, char *out, size_t outlen);
+/*
+ * If a full build has the algorithm name[0..n) and this one lacks it: why, as a phrase ("built without OpenSSL",
+ * "left out of this build"); NULL for a name this build has or no build knows (transport/lacks.c).
+ */
+const char *tp_lacks(const char *name, size_t n);
+/*
+ * After tp_alglist_resolve of setting opt (r, its result): the names spec asks for that this build lacks, each
+ * logged once (a warning if others are left, an error if none is); SSHTUN_ERR_NOT_SUPPORTED instead of r when
+ * the list came out empty and asked for one, else r.
+ */
+struct lg;
+int tp_alglist_lacking(const struct lg *log, const char *opt, const char *spec, int r);
 
 /* Creates a transport; copies cfg (strings must outlive it). NULL on allocation failure. */
 struct tp *tp_new(const struct tp_config *cfg);

@@ -42,7 +42,8 @@ int ua_set_algorithms(struct ua *ua, const char *spec)
 
 	snprintf(sup, sizeof(sup), "%s,%s", cert_sigalgs_supported(), pubkey_sigalgs_supported());
 	r = tp_alglist_resolve(spec, PUBKEY_DEFAULT, sup, ua->accepted, sizeof(ua->accepted));
-	if (r != 0) {
+	r = tp_alglist_lacking(ua->log, "PubkeyAcceptedAlgorithms", spec, r);
+	if (r != 0 && r != SSHTUN_ERR_NOT_SUPPORTED) {
 		LG_E(ua->log, "PubkeyAcceptedAlgorithms: none of \"%s\" is supported (sshtun has: %s)", spec ? spec : "", sup);
 	}
 	return r;

@@ -7,14 +7,25 @@
 #ifndef UTIL_FEATURES_H
 #define UTIL_FEATURES_H
 
+/*
+ * libcrypto (OpenSSL 3): configure's --without-openssl builds with libsodium alone (and zlib). The algorithms
+ * below that need libcrypto then default to 0: they disappear from the tables, -Q and the manual page, and
+ * asking for one names what this build lacks (transport/lacks.c). crypto/hash.c then hashes with libsodium
+ * and crypto/sha1.c, and chacha20-poly1305 runs over libsodium only.
+ */
+#ifndef SSHTUN_OPENSSL
+#include "config.h"
+#define SSHTUN_OPENSSL SSHTUN_HAVE_OPENSSL
+#endif
+
 /* ECDSA keys and signatures over NIST P-256/384/521 (libcrypto). */
 #ifndef SSHTUN_ECDSA
-#define SSHTUN_ECDSA 1
+#define SSHTUN_ECDSA SSHTUN_OPENSSL
 #endif
 
 /* RSA keys: rsa-sha2-256/512 signatures, and ssh-rsa (SHA-1) when the user enables it (libcrypto). */
 #ifndef SSHTUN_RSA
-#define SSHTUN_RSA 1
+#define SSHTUN_RSA SSHTUN_OPENSSL
 #endif
 
 /*
@@ -32,22 +43,35 @@
 
 /* Key exchange: ecdh-sha2-nistp256/384/521 (libcrypto). */
 #ifndef SSHTUN_ECDH_NIST
-#define SSHTUN_ECDH_NIST 1
+#define SSHTUN_ECDH_NIST SSHTUN_OPENSSL
 #endif
 
 /* Key exchange: diffie-hellman-group14-sha256, group16/18-sha512 and group-exchange-sha256 (libcrypto's BIGNUM). */
 #ifndef SSHTUN_DH
-#define SSHTUN_DH 1
+#define SSHTUN_DH SSHTUN_OPENSSL
 #endif
 
 /* Ciphers aes128/192/256-ctr with the HMAC-SHA2 MACs (libcrypto). */
 #ifndef SSHTUN_CTR
-#define SSHTUN_CTR 1
+#define SSHTUN_CTR SSHTUN_OPENSSL
 #endif
 
 /* MACs umac-64 and umac-128 (@openssh.com, plain and -etm; RFC 4418, written in crypto/umac.c). Needs SSHTUN_CTR. */
 #ifndef SSHTUN_UMAC
 #define SSHTUN_UMAC SSHTUN_CTR
+#endif
+
+/* Ciphers aes128-gcm@openssh.com and aes256-gcm@openssh.com (libcrypto). */
+#ifndef SSHTUN_AESGCM
+#define SSHTUN_AESGCM SSHTUN_OPENSSL
+#endif
+
+/*
+ * Private key files in PEM (PKCS#1, SEC1, PKCS#8), read by libcrypto. (OpenSSH key files encrypted with
+ * aes*-gcm@openssh.com need libcrypto too; aes*-ctr ones are decrypted by crypto/aes_ct.c without it.)
+ */
+#ifndef SSHTUN_PEM
+#define SSHTUN_PEM SSHTUN_OPENSSL
 #endif
 
 /* MACs hmac-sha1 and hmac-sha1-etm@openssh.com: built in, but offered only when MACs names them. */

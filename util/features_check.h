@@ -12,7 +12,7 @@
 /* Every switch is 0 or 1: -DSSHTUN_RSA=2 or -DSSHTUN_RSA (empty, an error in #if anyway) is a typo. */
 #if (SSHTUN_ECDSA | SSHTUN_RSA | SSHTUN_MLKEM | SSHTUN_SNTRUP | SSHTUN_ECDH_NIST | SSHTUN_DH | SSHTUN_CTR | \
 	SSHTUN_UMAC | SSHTUN_HMAC_SHA1 | SSHTUN_ZLIB | SSHTUN_AGENT | SSHTUN_CONFIG_MATCH | SSHTUN_CONFIG_INCLUDE | \
-	SSHTUN_KILLSWITCH | SSHTUN_SECCOMP) & ~1
+	SSHTUN_KILLSWITCH | SSHTUN_SECCOMP | SSHTUN_OPENSSL | SSHTUN_AESGCM | SSHTUN_PEM) & ~1
 #error "an SSHTUN_* feature switch is neither 0 nor 1 (see util/features.h)"
 #endif
 
@@ -29,9 +29,9 @@
 
 /*
  * Something must be left to negotiate. No switch can empty a list today: curve25519-sha256 (kex),
- * chacha20-poly1305 and aes*-gcm (ciphers) and ssh-ed25519 (host keys, user keys) are always built. A switch
- * that can take out one of those adds its check here, e.g.
- *   #if !SSHTUN_CHACHAPOLY && !SSHTUN_GCM && !SSHTUN_CTR  -> #error "no cipher left"
+ * chacha20-poly1305 (cipher) and ssh-ed25519 (host keys, user keys) are always built. A switch that can take
+ * out one of those adds its check here, e.g.
+ *   #if !SSHTUN_CHACHAPOLY && !SSHTUN_AESGCM && !SSHTUN_CTR  -> #error "no cipher left"
  */
 
 /* A library switched on that configure did not find (or was told to leave out) would fail only at link time. */
@@ -46,10 +46,34 @@
 #error "SSHTUN_SECCOMP: the filter is written for x86-64 and aarch64 only; build with -DSSHTUN_SECCOMP=0"
 #endif
 
+/* ---- libcrypto (SSHTUN_OPENSSL): what needs it, and what is left without it ---- */
+#if !SSHTUN_OPENSSL && SSHTUN_ECDSA
+#error "SSHTUN_ECDSA needs libcrypto: build with SSHTUN_OPENSSL (configure --with-openssl) or -DSSHTUN_ECDSA=0"
+#endif
+#if !SSHTUN_OPENSSL && SSHTUN_RSA
+#error "SSHTUN_RSA needs libcrypto: build with SSHTUN_OPENSSL (configure --with-openssl) or -DSSHTUN_RSA=0"
+#endif
+#if !SSHTUN_OPENSSL && SSHTUN_ECDH_NIST
+#error "SSHTUN_ECDH_NIST needs libcrypto: build with SSHTUN_OPENSSL (configure --with-openssl) or -DSSHTUN_ECDH_NIST=0"
+#endif
+#if !SSHTUN_OPENSSL && SSHTUN_DH
+#error "SSHTUN_DH needs libcrypto's BIGNUM: build with SSHTUN_OPENSSL (configure --with-openssl) or -DSSHTUN_DH=0"
+#endif
+#if !SSHTUN_OPENSSL && SSHTUN_CTR
+#error "SSHTUN_CTR needs libcrypto's AES: build with SSHTUN_OPENSSL (configure --with-openssl) or -DSSHTUN_CTR=0"
+#endif
+#if !SSHTUN_OPENSSL && SSHTUN_AESGCM
+#error "SSHTUN_AESGCM needs libcrypto's AES: build with SSHTUN_OPENSSL (configure --with-openssl) or -DSSHTUN_AESGCM=0"
+#endif
+#if !SSHTUN_OPENSSL && SSHTUN_PEM
+#error "SSHTUN_PEM needs libcrypto: build with SSHTUN_OPENSSL (configure --with-openssl) or -DSSHTUN_PEM=0"
+#endif
 /*
- * ---- libcrypto (the noossl branch: --without-openssl, SSHTUN_OPENSSL) ----
- * Its checks go here: SSHTUN_ECDSA, SSHTUN_RSA, SSHTUN_DH, SSHTUN_ECDH_NIST and SSHTUN_CTR each need
- * SSHTUN_OPENSSL.
+ * What cannot be switched off, so needs no check: chacha20-poly1305@openssh.com (libsodium) is always built, so a
+ * packet cipher is always left; SHA-256 and SHA-512, the hashes of every key exchange this build can have
+ * (curve25519-sha256, sntrup761x25519-sha512, mlkem768x25519-sha256), are always built (crypto/hash.c over
+ * libcrypto, or crypto/hash_sodium.c), and SHA-384 (ecdh-sha2-nistp384) is needed only with SSHTUN_ECDH_NIST,
+ * which needs libcrypto, checked above.
  */
 
 #endif

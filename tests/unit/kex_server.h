@@ -40,13 +40,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/bn.h>
-
 #include "util/features.h"
 #if SSHTUN_ZLIB
 #include <zlib.h>
 #else
 typedef struct ks_no_zlib z_stream;	/* --without-zlib: only "none" is negotiated, no stream ever starts */
+#endif
+#if SSHTUN_DH
+#include <openssl/bn.h>
 #endif
 
 #include "crypto/cipher.h"
@@ -181,13 +182,16 @@ static inline int ks_privkey_sign(const struct ks_key *k, const uint8_t *data, s
 		uint8_t *p = wire_put_space(&raw, 64);
 
 		r = p ? cry_ed25519_sign(p, pk->ed25519_sk, data, n) : wire_w_err(&raw);
+#if SSHTUN_RSA
 	} else if (pk->pub.type == PK_RSA) {
 		uint8_t *p = wire_put_space(&raw, CRY_RSA_SIG_MAX);
 		size_t len = 0;
 
 		r = p ? cry_rsa_sign(pk->pk, hash, data, n, p, CRY_RSA_SIG_MAX, &len) : wire_w_err(&raw);
 		raw.len = r == 0 ? len : 0;
-	} else {
+#endif
+#if SSHTUN_ECDSA
+	} else if (pk->pub.type != PK_ED25519) {
 		uint8_t er[CRY_ECDSA_SCALAR_MAX], es[CRY_ECDSA_SCALAR_MAX];
 		size_t rlen = 0, slen = 0;
 
@@ -196,6 +200,9 @@ static inline int ks_privkey_sign(const struct ks_key *k, const uint8_t *data, s
 			wire_put_mpint(&raw, er, rlen);
 			r = wire_put_mpint(&raw, es, slen);
 		}
+#endif
+	} else {
+		r = SSHTUN_ERR_NOT_SUPPORTED;
 	}
 	if (r == 0) {
 		wire_put_cstring(sig, alg);
@@ -846,6 +853,7 @@ static inline int ks_kex_init(struct ks *s)
 		if (wire_end(&r) != 0 || type != SSH_MSG_KEX_DH_GEX_REQUEST) {
 			return SSHTUN_ERR_PROTOCOL;
 		}
+#if SSHTUN_DH
 		if (s->gex_plen == 0) {
 			/* RFC 3526's 2048-bit group, g = 2: a safe prime of a size the client accepts. */
 			BIGNUM *p = BN_get_rfc3526_prime_2048(NULL);
@@ -858,6 +866,7 @@ static inline int ks_kex_init(struct ks *s)
 			s->gex_g[0] = 2;
 			s->gex_glen = 1;
 		}
+#endif
 		wire_w_init(&w, 0);
 		wire_put_u8(&w, SSH_MSG_KEX_DH_GEX_GROUP);
 		wire_put_mpint(&w, s->gex_p, s->gex_plen);

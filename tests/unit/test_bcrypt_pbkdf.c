@@ -3,7 +3,10 @@
 
 #include <stdio.h>
 
+#include "util/features.h"
+#if SSHTUN_OPENSSL
 #include <openssl/evp.h>
+#endif
 
 #include "crypto/blowfish.h"
 #include "crypto/crypto.h"
@@ -319,7 +322,7 @@ static void t_kdf_limits(void **state)
  * (OpenSSH 9.2: aes256-ctr, bcrypt, 16 rounds). Its private section is
  * decrypted here with libcrypto directly, under a key and IV from
  * cry_bcrypt_pbkdf, and checked as OpenSSH checks it (the two check words
- * equal) and against the public key in the .pub file.
+ * equal) and against the public key in the .pub file. Without libcrypto, crypto/aes_ct.c decrypts it.
  */
 enum { KF_MAX = 4096 };
 
@@ -398,6 +401,16 @@ static void t_pubfile_load(uint8_t *blob, size_t len, size_t *n)
 
 /* Derives key and IV from pass, decrypts the private section into out (enc.n bytes). */
 static void t_keyfile_decrypt(const struct t_keyfile *k, const char *pass, uint8_t *out)
+#if !SSHTUN_OPENSSL
+{
+	uint8_t kiv[32 + 16];
+
+	assert_int_equal(cry_bcrypt_pbkdf(pass, strlen(pass), k->salt.p, k->salt.n, kiv, sizeof(kiv), k->rounds), 0);
+	memcpy(out, k->enc.p, k->enc.n);
+	assert_int_equal(cry_aes_ct_ctr(kiv, 32, kiv + 32, out, k->enc.n), 0);
+	cry_wipe(kiv, sizeof(kiv));
+}
+#else
 {
 	uint8_t kiv[32 + 16];
 	EVP_CIPHER_CTX *e = EVP_CIPHER_CTX_new();
@@ -413,6 +426,7 @@ static void t_keyfile_decrypt(const struct t_keyfile *k, const char *pass, uint8
 	EVP_CIPHER_CTX_free(e);
 	cry_wipe(kiv, sizeof(kiv));
 }
+#endif
 
 static void t_keyfile(void **state)
 {
