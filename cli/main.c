@@ -465,8 +465,8 @@ static int query(const char *kind)
 	int r = sshtun_algorithms(kind, buf, sizeof(buf));
 
 	if (r == SSHTUN_ERR_NOT_SUPPORTED) {
-		fprintf(stderr, "sshtun: -Q %s: unknown query; try kex, cipher, mac, compression, key, key-plain, key-cert "
-			"or sig\n", kind);
+		fprintf(stderr, "sshtun: -Q %s: unknown query; try kex, cipher, mac, compression, key, key-plain, key-cert, "
+			"sig or feature\n", kind);
 		return 2;
 	}
 	if (r != 0) {

@@ -157,12 +157,24 @@ static int set_destination(struct cli_opts *o, const char *dest)
 	return 0;
 }
 
+/* -C: as ssh built without zlib, a build without compression says so and goes on (Compression yes is refused). */
+static int compress_option(struct cli_opts *o)
+{
+	char algs[256];
+
+	if (sshtun_algorithms("compression", algs, sizeof(algs)) == 0 && !strstr(algs, "zlib")) {
+		fprintf(stderr, "sshtun: -C: this build has no compression (built --without-zlib); ignored\n");
+		return 0;
+	}
+	return apply_line(o, "Compression yes", "-C");
+}
+
 static int one_option(struct cli_opts *o, int ch, const char *arg, int *saw_w)
 {
 	switch (ch) {
 	case '4': return apply_line(o, "AddressFamily inet", "-4");
 	case '6': return apply_line(o, "AddressFamily inet6", "-6");
-	case 'C': return apply_line(o, "Compression yes", "-C");
+	case 'C': return compress_option(o);
 	case 'f': o->background = 1; return 0;
 	case 'G': o->print_config = 1; return 0;
 	case 'P':

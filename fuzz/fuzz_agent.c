@@ -11,8 +11,11 @@
 #include "crypto/crypto.h"
 #include "ssh/agent.h"
 #include "transport/pubkey.h"
+#include "util/features.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#if SSHTUN_AGENT
 
 /* A key of a type the build knows: its name maps back to it. */
 static int real_key(const struct pubkey *k)
@@ -67,3 +70,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #endif
 	return 0;
 }
+#else
+/* --without-agent: no agent parser to fuzz. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	(void)data;
+	(void)size;
+	return 0;
+}
+#endif

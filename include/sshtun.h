@@ -304,7 +304,8 @@ SSHTUN_API int sshtun_syslog_facility(const struct sshtun *h);
 
 /*
  * The algorithms this build supports of a kind, as ssh -Q lists them: "kex", "cipher", "mac", "compression",
- * "key" (key types, certificates too), "key-plain", "key-cert", "sig" (signature algorithms). Written
+ * "key" (key types, certificates too), "key-plain", "key-cert", "sig" (signature algorithms); or "feature", the
+ * optional parts the build has: agent, compression, config-match, config-include, killswitch, seccomp. Written
  * comma-separated in the order of preference into buf (len bytes). 0, or SSHTUN_ERR_NOT_SUPPORTED for a
  * kind it does not know, SSHTUN_ERR_TOO_LONG if buf is too small.
  */

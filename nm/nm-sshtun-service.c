@@ -551,6 +551,12 @@ static char *owner_agent(NMSshtunPlugin *p)
 {
 	static const char *const where[] = { "openssh_agent", "ssh-agent.socket", "gcr/ssh", "keyring/ssh" };
 	struct stat st;
+	char features[256];
+
+	/* A library built --without-agent refuses any IdentityAgent but none: then there is none to look for. */
+	if (sshtun_algorithms("feature", features, sizeof(features)) != 0 || !strstr(features, "agent")) {
+		return NULL;
+	}
 
 	for (size_t i = 0; i < G_N_ELEMENTS(where); i++) {
 		char *path = g_strdup_printf("/run/user/%lu/%s", (unsigned long)p->uid, where[i]);

@@ -1,6 +1,8 @@
 /* sshtun: ssh-agent client (draft-miller-ssh-agent; PROTOCOL.agent). */
 #include "ssh/agent.h"
 
+#if SSHTUN_AGENT
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -506,3 +508,5 @@ int agent_sign(struct agent *a, const struct pubkey *key, const char *alg, const
 	}
 	return err ? SSHTUN_ERR_AGENT : agent_sign_finish(a, key, alg, data, n, sig);
 }
+
+#endif /* SSHTUN_AGENT */

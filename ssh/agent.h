@@ -5,7 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sshtun_err.h"
 #include "transport/pubkey.h"
+#include "util/features.h"
 #include "util/log.h"
 #include "util/wire.h"
 
@@ -30,6 +32,7 @@ struct agent {
 	int err;
 };
 
+#if SSHTUN_AGENT
 /* Connects to the agent at path (NULL: $SSH_AUTH_SOCK). SSHTUN_ERR_AGENT if unset or unreachable. */
 int agent_open(struct agent *a, const char *path, const struct lg *log);
 void agent_close(struct agent *a);
@@ -72,5 +75,49 @@ int agent_add_finish(struct agent *a);
 void agent_ids_free(struct agent_id *ids, size_t n);
 /* Parses an IDENTITIES_ANSWER message body (after the length, incl. the type byte). Exposed for fuzzing. */
 int agent_parse_identities(const uint8_t *msg, size_t len, struct agent_id *ids, size_t max, size_t *n);
+
+#else
+/*
+ * --without-agent: ssh/agent.c compiles to nothing, and these stand-ins say "no agent" (never open, never busy),
+ * so that the callers' agent paths are dead code the compiler drops (identity.c returns before them).
+ */
+static inline int agent_open(struct agent *a, const char *path, const struct lg *log)
+{
+	(void)path, (void)log;
+	a->fd = -1;
+	return SSHTUN_ERR_AGENT;
+}
+static inline void agent_close(struct agent *a) { (void)a; }
+static inline void agent_free(struct agent *a) { (void)a; }
+static inline int agent_io(struct agent *a) { (void)a; return 1; }
+static inline unsigned agent_io_events(const struct agent *a) { (void)a; return 0; }
+static inline int agent_list_start(struct agent *a) { (void)a; return SSHTUN_ERR_AGENT; }
+static inline int agent_list_finish(struct agent *a, struct agent_id *ids, size_t max, size_t *n)
+{
+	(void)a, (void)ids, (void)max;
+	*n = 0;
+	return SSHTUN_ERR_AGENT;
+}
+static inline void agent_ids_free(struct agent_id *ids, size_t n) { (void)ids, (void)n; }
+static inline int agent_sign_start(struct agent *a, const uint8_t *blob, size_t bloblen, const char *alg,
+	const uint8_t *data, size_t n)
+{
+	(void)a, (void)blob, (void)bloblen, (void)alg, (void)data, (void)n;
+	return SSHTUN_ERR_AGENT;
+}
+static inline int agent_sign_finish(struct agent *a, const struct pubkey *key, const char *alg, const uint8_t *data,
+	size_t n, struct wire_w *sig)
+{
+	(void)a, (void)key, (void)alg, (void)data, (void)n, (void)sig;
+	return SSHTUN_ERR_AGENT;
+}
+static inline int agent_add_start(struct agent *a, const struct wire_w *keyfields, const char *comment,
+	uint32_t lifetime, int confirm)
+{
+	(void)a, (void)keyfields, (void)comment, (void)lifetime, (void)confirm;
+	return SSHTUN_ERR_AGENT;
+}
+static inline int agent_add_finish(struct agent *a) { (void)a; return SSHTUN_ERR_AGENT; }
+#endif
 
 #endif

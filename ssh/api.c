@@ -8,6 +8,7 @@
 
 #include "crypto/crypto.h"
 #include "ssh/conn_int.h"
+#include "util/features.h"
 #include "util/mem.h"
 
 int sshtun_new(struct sshtun **out)
@@ -526,7 +527,13 @@ int sshtun_algorithms(const char *kind, char *buf, size_t len)
 	if (!kind || !buf || len == 0) {
 		return SSHTUN_ERR_INVAL;
 	}
-	if ((r = tp_supported(kind, tmp, sizeof(tmp))) != 0) {
+	if (strcmp(kind, "feature") == 0) {
+		/* The optional parts this build has (util/features.h), for a program that must not ask for others. */
+		snprintf(tmp, sizeof(tmp), "%s%s%s%s%s%s", SSHTUN_AGENT ? "agent," : "", SSHTUN_ZLIB ? "compression," : "",
+			SSHTUN_CONFIG_MATCH ? "config-match," : "", SSHTUN_CONFIG_INCLUDE ? "config-include," : "",
+			SSHTUN_KILLSWITCH ? "killswitch," : "", SSHTUN_SECCOMP ? "seccomp," : "");
+		tmp[strlen(tmp) - (tmp[0] != '\0')] = '\0';	/* the last comma */
+	} else if ((r = tp_supported(kind, tmp, sizeof(tmp))) != 0) {
 		return r;
 	}
 	if (strlen(tmp) >= len) {

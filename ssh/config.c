@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +12,14 @@
 #include <unistd.h>
 
 #include "sshtun_err.h"
+#include "util/features.h"
 #include "util/match.h"
 #include "util/text.h"
 #include "util/wire.h"
+
+#if SSHTUN_CONFIG_INCLUDE
+#include <glob.h>
+#endif
 
 /* A file being read (one per Include level). */
 struct rd {
@@ -285,6 +289,7 @@ out:
 	return r;
 }
 
+#if SSHTUN_CONFIG_INCLUDE
 /* An Include argument as a path: ~ (user files), else relative to ~/.ssh or /etc/ssh. */
 static int include_path(const struct rd *rd, const char *a, char *path, size_t size)
 {
@@ -349,6 +354,16 @@ static int do_include(struct rd *rd, char **argv, int argc)
 	}
 	return r;
 }
+#else
+/* --without-config-include: refused, never skipped (the settings in the file left unread would be missing). */
+static int do_include(struct rd *rd, char **argv, int argc)
+{
+	(void)argv;
+	(void)argc;
+	return rd_error(rd, "Include: this build cannot read included files (built --without-config-include); "
+		"put their lines in this file, or give one file with -F", "");
+}
+#endif
 
 /* Records the plain names among a Host line's patterns (one argument, comma-separated) in c->aliases. */
 static int note_aliases(struct cfg *c, const char *list)
@@ -406,6 +421,7 @@ static int do_host(struct rd *rd, char **argv, int argc)
 	return 0;
 }
 
+#if SSHTUN_CONFIG_MATCH
 /* The name Match host compares: HostName with %h expanded, else the name given. */
 static int match_hostname(const struct cfg *c, struct wire_w *w)
 {
@@ -490,6 +506,15 @@ static int do_match(struct rd *rd, char **argv, int argc)
 	rd->active = !rd->nevermatch && result;
 	return 0;
 }
+#else
+/* --without-config-match: refused, never skipped (skipping the block would change which settings apply). */
+static int do_match(struct rd *rd, char **argv, int argc)
+{
+	(void)argv;
+	(void)argc;
+	return rd_error(rd, "Match: this build has no Match blocks (built --without-config-match); use Host blocks", "");
+}
+#endif
 
 static int do_line(struct rd *rd, const struct wire_view *line)
 {

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "sshtun_err.h"
+#include "util/features.h"
 #include "util/wire.h"
 
 /* ---- words ---- */
@@ -310,8 +311,17 @@ static int kw_identities_only(const struct kwctx *k)
 	return kw_choice(k, yes_no, &k->c->identities_only);
 }
 
+/*
+ * A build without zlib refuses Compression yes wherever it appears, as ssh built without zlib does: a
+ * configuration asking for it is one this build cannot carry out. (-C alone only warns, as ssh's: cli/options.c.)
+ */
 static int kw_compression(const struct kwctx *k)
 {
+	if (!SSHTUN_ZLIB && (strcasecmp(k->argv[0], "yes") == 0 || strcasecmp(k->argv[0], "true") == 0)) {
+		LG_E(k->log, "%s: Compression %s: this build has no compression (built --without-zlib); set Compression no",
+			k->where, k->argv[0]);
+		return SSHTUN_ERR_CONFIG;
+	}
 	return kw_choice(k, yes_no, &k->c->compression);
 }
 

@@ -551,6 +551,12 @@ static int finish_agent(struct cfg *c, const struct exp *x, const struct lg *log
 {
 	const char *v = c->identity_agent;
 
+	if (!SSHTUN_AGENT && v && strcmp(v, "none") != 0) {
+		/* Refused, not ignored: the keys would silently be other than the ones configured. */
+		LG_E(log, "IdentityAgent %.64s: this build has no ssh-agent support (built --without-agent); set "
+			"IdentityAgent none or use IdentityFile", v);
+		return SSHTUN_ERR_CONFIG;
+	}
 	if (!v || strcmp(v, "none") == 0 || strcmp(v, "SSH_AUTH_SOCK") == 0) {
 		return 0;
 	}
@@ -723,6 +729,10 @@ int cfg_finish(struct cfg *c, const struct lg *log)
 	def_int(&c->required_rsa_size, 2048);
 	def_int(&c->batch_mode, 0);
 	def_int(&c->add_keys_to_agent, CFG_ADD_NO);
+	if (!SSHTUN_AGENT && c->add_keys_to_agent != CFG_ADD_NO) {
+		/* Not refused: as with no agent running, the keys are used from their files all the same. */
+		LG_D1(log, "AddKeysToAgent: this build has no ssh-agent support (built --without-agent); keys stay in files");
+	}
 	def_int(&c->hash_known_hosts, 0);
 	def_int(&c->warn_weak_crypto, 1);
 	def_int(&c->compression, 0);

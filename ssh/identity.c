@@ -13,7 +13,9 @@
 
 static int ask_passphrase(struct conn_file *f);
 static int load_files(struct sshtun *h);
+#if SSHTUN_AGENT
 static int added_to_agent(struct conn_file *f);
+#endif
 
 /* The passphrase (or none) came: unlock the key, ask again after a wrong one, then let userauth go on. */
 static int on_passphrase(struct sshtun *h, void *ctx, const char *const *answers, unsigned n)
@@ -62,6 +64,7 @@ static int ask_passphrase(struct conn_file *f)
 	return conn_ask(f->h, SSHTUN_PROMPT_PASSPHRASE, f->path, "", 1, qs, echo, on_passphrase, f);
 }
 
+#if SSHTUN_AGENT
 /*
  * AddKeysToAgent: the key, now loaded from its file, goes to the agent (with confirm and lifetime as set), on
  * the event loop: SSHTUN_ERR_AGAIN while the agent has not answered (f->adding), 0 once it did or could not.
@@ -146,6 +149,14 @@ static int maybe_add_to_agent(struct conn_file *f)
 	r = conn_ask(h, SSHTUN_PROMPT_CONFIRM, f->path, "", 1, qs, echo, on_add_answer, f);
 	return r == SSHTUN_ERR_AGAIN ? r : 0;
 }
+#else
+/* --without-agent: AddKeysToAgent has nothing to hand keys to (config_values.c says so once). */
+static int maybe_add_to_agent(struct conn_file *f)
+{
+	(void)f;
+	return 0;
+}
+#endif
 
 /* Signs with a key file; a locked one asks for its passphrase first (as ssh: only once the server accepts the key). */
 static int sign_file(void *ud, const struct pubkey *key, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig)
@@ -356,6 +367,11 @@ static int open_agent(struct sshtun *h)
 		path = NULL;
 	}
 	if (!path && !getenv("SSH_AUTH_SOCK")) {
+		return -1;
+	}
+	if (!SSHTUN_AGENT) {
+		/* An IdentityAgent other than none was refused with the configuration (config_values.c). */
+		LG_D1(&h->log, "this build has no ssh-agent support (built --without-agent): SSH_AUTH_SOCK ignored");
 		return -1;
 	}
 	if (agent_open(&h->agent, path, &h->log) != 0) {

@@ -7,6 +7,7 @@
 
 #include "crypto/crypto.h"
 #include "transport/pubkey.h"
+#include "util/features.h"
 #include "util/log.h"
 #include "util/wire.h"
 
@@ -44,8 +45,10 @@ int key_load_public(struct pubkey *k, const char *path);
  * is not one of the key's.
  */
 int key_sign(const struct privkey *k, const char *alg, const uint8_t *data, size_t n, struct wire_w *sig);
+#if SSHTUN_AGENT
 /* Writes the key as ssh-agent's ADD_IDENTITY takes it (type, then the private key's fields); the caller wipes w. */
 int key_put_private(const struct privkey *k, struct wire_w *w);
+#endif
 /* Wipes the secret. */
 void key_wipe(struct privkey *k);
 

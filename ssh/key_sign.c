@@ -91,6 +91,7 @@ int key_sign(const struct privkey *k, const char *alg, const uint8_t *data, size
 	return err;
 }
 
+#if SSHTUN_AGENT
 int key_put_private(const struct privkey *k, struct wire_w *w)
 {
 	int err = 0;
@@ -147,4 +148,5 @@ int key_put_private(const struct privkey *k, struct wire_w *w)
 	}
 	return err ? err : wire_w_err(w);
 }
+#endif /* SSHTUN_AGENT: only AddKeysToAgent writes a private key out */
 

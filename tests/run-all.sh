@@ -236,36 +236,13 @@ build_clang() {
 	fi
 }
 
-# Every optional algorithm switched off (util/features.h), as an embedded build would: the library and the
-# program still build warning-free, and sshtun -Q lists only what is left (curve25519, the AEAD ciphers).
-MINIMAL_FLAGS="-DSSHTUN_MLKEM=0 -DSSHTUN_SNTRUP=0 -DSSHTUN_ECDH_NIST=0 -DSSHTUN_DH=0 -DSSHTUN_CTR=0 -DSSHTUN_UMAC=0
--DSSHTUN_HMAC_SHA1=0 -DSSHTUN_ZLIB=0 -DSSHTUN_ECDSA=0 -DSSHTUN_RSA=0 -DSSHTUN_KILLSWITCH=0 -DSSHTUN_SECCOMP=0"
-build_minimal() {
-	local kex macs
-
-	section "build: every optional algorithm off (separate copy)"
-	[ -n "$COPY" ] || return 1
-	step 300 "$LOGS/clean-minimal.log" make -C "$COPY" clean
-	# shellcheck disable=SC2086
-	if ! step 300 "$LOGS/configure-minimal.log" env -C "$COPY" ./configure --enable-werror CC=gcc \
-		CFLAGS="-O2 -g $(echo $MINIMAL_FLAGS)"; then
-		fail "build minimal: ./configure"
-		diag "$LOGS/configure-minimal.log"
-		return 1
-	fi
-	if ! step 1200 "$LOGS/make-minimal.log" make -C "$COPY" -j2 all; then
-		fail "build minimal: make all with $(echo $MINIMAL_FLAGS)"
-		grep -E 'error|Error|undefined' "$LOGS/make-minimal.log" | head -n 20 | sed 's/^/#   /'
-		return 1
-	fi
-	kex=$("$COPY/sshtun" -Q kex | tr '\n' ' ')
-	macs=$("$COPY/sshtun" -Q mac | wc -l)
-	if [ "$kex" = "curve25519-sha256 curve25519-sha256@libssh.org " ] && [ "$macs" = 0 ] &&
-		[ "$("$COPY/sshtun" -Q compression)" = none ]; then
-		pass "build minimal: make all with every optional algorithm off; sshtun -Q kex: $kex"
-	else
-		fail "build minimal: sshtun -Q lists what was left out (kex: $kex; $macs MACs)"
-	fi
+# The build matrix (tests/build-matrix.sh): every optional switch off and every one on, with gcc and clang,
+# -Werror, each in a copy of its own; the all-off gcc build runs its unit tests and checks what sshtun says.
+# One "ok -"/"not ok -" line per build or check.
+build_matrix() {
+	section "build matrix: every switch off, every switch on (gcc, clang; separate copies)"
+	step_live 2400 "$LOGS/build-matrix.log" sh tests/build-matrix.sh
+	tally "$LOGS/build-matrix.log" $? "build-matrix"
 }
 
 # The ABI as an embedder meets it (tests/abi-check.sh): soname, exported symbols, install, pkg-config, examples.
@@ -441,7 +418,7 @@ start=$(date +%s)
 install_packages
 build_gcc
 build_clang
-build_minimal
+build_matrix
 check_layers
 abi_tests
 unit_tests

@@ -76,12 +76,31 @@
 
 /* MACs hmac-sha1 and hmac-sha1-etm@openssh.com: built in, but offered only when MACs names them. */
 #ifndef SSHTUN_HMAC_SHA1
-#define SSHTUN_HMAC_SHA1 1
+#define SSHTUN_HMAC_SHA1 SSHTUN_CTR
 #endif
 
-/* Compression: zlib@openssh.com and zlib (zlib). */
+/* Compression: zlib@openssh.com and zlib (zlib; configure finds it, --without-zlib leaves it out and links no -lz). */
 #ifndef SSHTUN_ZLIB
-#define SSHTUN_ZLIB 1
+#include "config.h"
+#define SSHTUN_ZLIB SSHTUN_HAVE_ZLIB
+#endif
+
+/* ssh-agent: its keys and signatures, AddKeysToAgent (ssh/agent.c; --without-agent leaves it out). */
+#ifndef SSHTUN_AGENT
+#include "config.h"
+#define SSHTUN_AGENT SSHTUN_HAVE_AGENT
+#endif
+
+/* ssh_config Match blocks (--without-config-match: a file with Match is refused, never read past). */
+#ifndef SSHTUN_CONFIG_MATCH
+#include "config.h"
+#define SSHTUN_CONFIG_MATCH SSHTUN_HAVE_CONFIG_MATCH
+#endif
+
+/* ssh_config Include (--without-config-include: a file with Include is refused, never read past). */
+#ifndef SSHTUN_CONFIG_INCLUDE
+#include "config.h"
+#define SSHTUN_CONFIG_INCLUDE SSHTUN_HAVE_CONFIG_INCLUDE
 #endif
 
 /*
@@ -102,10 +121,8 @@
 #include "config.h"
 #define SSHTUN_SECCOMP SSHTUN_HAVE_SECCOMP
 #endif
-#if SSHTUN_SECCOMP && !(defined(__x86_64__) && !defined(__ILP32__)) && !defined(__aarch64__)
-#error "SSHTUN_SECCOMP: the filter is written for x86-64 and aarch64 only; build with -DSSHTUN_SECCOMP=0"
-#endif
 
+/* Combinations that cannot work stop the build here. */
 #include "util/features_check.h"
 
 #endif

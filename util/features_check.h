@@ -1,9 +1,50 @@
 /*
- * sshtun: combinations of util/features.h that cannot build or cannot work stop here with #error (Dropbear's
- * sysoptions.h does the same). Included by util/features.h after every default is set; one block per concern.
+ * sshtun: combinations of the util/features.h switches that cannot work, stopped at compile time (Dropbear's
+ * sysoptions.h does the same). Included at the end of util/features.h only; every switch is defined by then.
+ * A check belongs here when the build would otherwise fail late (a link error), or quietly build something
+ * other than what the switches say (a MAC table row that can never be negotiated).
  */
 #ifndef UTIL_FEATURES_CHECK_H
 #define UTIL_FEATURES_CHECK_H
+
+#include "config.h"	/* SSHTUN_HAVE_*: what configure found */
+
+/* Every switch is 0 or 1: -DSSHTUN_RSA=2 or -DSSHTUN_RSA (empty, an error in #if anyway) is a typo. */
+#if (SSHTUN_ECDSA | SSHTUN_RSA | SSHTUN_MLKEM | SSHTUN_SNTRUP | SSHTUN_ECDH_NIST | SSHTUN_DH | SSHTUN_CTR | \
+	SSHTUN_UMAC | SSHTUN_HMAC_SHA1 | SSHTUN_ZLIB | SSHTUN_AGENT | SSHTUN_CONFIG_MATCH | SSHTUN_CONFIG_INCLUDE | \
+	SSHTUN_KILLSWITCH | SSHTUN_SECCOMP | SSHTUN_OPENSSL | SSHTUN_AESGCM | SSHTUN_PEM) & ~1
+#error "an SSHTUN_* feature switch is neither 0 nor 1 (see util/features.h)"
+#endif
+
+/*
+ * The separate MACs serve only the aes*-ctr ciphers: chacha20-poly1305 and aes-gcm carry their own tags. A MAC
+ * switched on without SSHTUN_CTR could never be used (left unset, they follow SSHTUN_CTR).
+ */
+#if SSHTUN_UMAC && !SSHTUN_CTR
+#error "SSHTUN_UMAC needs SSHTUN_CTR (the MACs go with the aes*-ctr ciphers only); add -DSSHTUN_UMAC=0"
+#endif
+#if SSHTUN_HMAC_SHA1 && !SSHTUN_CTR
+#error "SSHTUN_HMAC_SHA1 needs SSHTUN_CTR (the MACs go with the aes*-ctr ciphers only); add -DSSHTUN_HMAC_SHA1=0"
+#endif
+
+/*
+ * Something must be left to negotiate. No switch can empty a list today: curve25519-sha256 (kex),
+ * chacha20-poly1305 (cipher) and ssh-ed25519 (host keys, user keys) are always built. A switch that can take
+ * out one of those adds its check here, e.g.
+ *   #if !SSHTUN_CHACHAPOLY && !SSHTUN_AESGCM && !SSHTUN_CTR  -> #error "no cipher left"
+ */
+
+/* A library switched on that configure did not find (or was told to leave out) would fail only at link time. */
+#if SSHTUN_ZLIB && !SSHTUN_HAVE_ZLIB
+#error "SSHTUN_ZLIB: this build was configured --without-zlib (no -lz is linked); drop -DSSHTUN_ZLIB=1"
+#endif
+#if SSHTUN_KILLSWITCH && !SSHTUN_HAVE_NFTABLES
+#error "SSHTUN_KILLSWITCH: configure found no libnftables (or was given --without-nftables); drop -DSSHTUN_KILLSWITCH=1"
+#endif
+
+#if SSHTUN_SECCOMP && !(defined(__x86_64__) && !defined(__ILP32__)) && !defined(__aarch64__)
+#error "SSHTUN_SECCOMP: the filter is written for x86-64 and aarch64 only; build with -DSSHTUN_SECCOMP=0"
+#endif
 
 /* ---- libcrypto (SSHTUN_OPENSSL): what needs it, and what is left without it ---- */
 #if !SSHTUN_OPENSSL && SSHTUN_ECDSA
@@ -26,9 +67,6 @@
 #endif
 #if !SSHTUN_OPENSSL && SSHTUN_PEM
 #error "SSHTUN_PEM needs libcrypto: build with SSHTUN_OPENSSL (configure --with-openssl) or -DSSHTUN_PEM=0"
-#endif
-#if SSHTUN_UMAC && !SSHTUN_CTR
-#error "SSHTUN_UMAC: UMAC is keyed with AES and protects only aes*-ctr packets; it needs SSHTUN_CTR"
 #endif
 /*
  * What cannot be switched off, so needs no check: chacha20-poly1305@openssh.com (libsodium) is always built, so a

@@ -40,9 +40,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <zlib.h>
-
 #include "util/features.h"
+#if SSHTUN_ZLIB
+#include <zlib.h>
+#else
+typedef struct ks_no_zlib z_stream;	/* --without-zlib: only "none" is negotiated, no stream ever starts */
+#endif
 #if SSHTUN_DH
 #include <openssl/bn.h>
 #endif
@@ -555,6 +558,7 @@ static inline int ks_negotiated(const struct ks *s, unsigned i, char *out, size_
 /* Ends a stream of the server's. */
 static inline void ks_z_end(z_stream **z, int inflating)
 {
+#if SSHTUN_ZLIB
 	if (*z) {
 		if (inflating) {
 			inflateEnd(*z);
@@ -564,6 +568,10 @@ static inline void ks_z_end(z_stream **z, int inflating)
 		free(*z);
 		*z = NULL;
 	}
+#else
+	(void)z;
+	(void)inflating;
+#endif
 }
 
 /* (Re)starts the server's stream of one direction if the negotiated method runs now, as OpenSSH does. */
@@ -577,16 +585,24 @@ static inline int ks_z_switch(struct ks *s, int tx)
 	    (strcmp(name, "zlib@openssh.com") == 0 && !s->authed)) {
 		return 0;
 	}
+#if !SSHTUN_ZLIB
+	return SSHTUN_ERR_PROTOCOL;	/* a method the build does not have was negotiated */
+#else
 	*z = calloc(1, sizeof(**z));
 	if (!*z || (tx ? deflateInit(*z, 6) : inflateInit(*z)) != Z_OK) {
 		return SSHTUN_ERR_NOMEM;
 	}
 	return 0;
+#endif
 }
 
 /* Runs payload through a stream into s->zbuf (Z_PARTIAL_FLUSH out, Z_SYNC_FLUSH in); *n its length. */
 static inline int ks_z_run(struct ks *s, z_stream *z, int inflating, const void *in, size_t len, size_t *n)
 {
+#if !SSHTUN_ZLIB
+	(void)s, (void)z, (void)inflating, (void)in, (void)len, (void)n;
+	return SSHTUN_ERR_PROTOCOL;
+#else
 	z->next_in = (Bytef *)(uintptr_t)in;
 	z->avail_in = (uInt)len;
 	z->next_out = s->zbuf;
@@ -596,6 +612,7 @@ static inline int ks_z_run(struct ks *s, z_stream *z, int inflating, const void 
 	}
 	*n = sizeof(s->zbuf) - z->avail_out;
 	return 0;
+#endif
 }
 
 static inline int ks_seal(struct ks *s, const void *payload, size_t len, uint8_t *out, size_t cap, size_t *outlen)

@@ -11,6 +11,9 @@
 
 #include "crypto/crypto.h"
 #include "ssh/agent.h"
+#include "util/features.h"
+
+#if SSHTUN_AGENT
 #include "ssh/key.h"
 #include "transport/pubkey.h"
 #include "util/wire.h"
@@ -556,3 +559,32 @@ int main(void)
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
+#else
+/* --without-agent: the stand-ins in ssh/agent.h say there is no agent, whatever SSH_AUTH_SOCK says. */
+static void test_no_agent(void **state)
+{
+	struct agent a;
+	struct agent_id ids[1];
+	size_t n = 1;
+
+	(void)state;
+	setenv("SSH_AUTH_SOCK", "/nonexistent", 1);
+	assert_int_equal(agent_open(&a, NULL, NULL), SSHTUN_ERR_AGENT);
+	assert_int_equal(a.fd, -1);
+	assert_int_equal(agent_list_start(&a), SSHTUN_ERR_AGENT);
+	assert_int_equal(agent_io(&a), 1);
+	assert_int_equal(agent_io_events(&a), 0);
+	assert_int_equal(agent_list_finish(&a, ids, 1, &n), SSHTUN_ERR_AGENT);
+	assert_int_equal(n, 0);
+	unsetenv("SSH_AUTH_SOCK");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_agent),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
+#endif

@@ -11,7 +11,17 @@
 #include "ssh/config.h"
 #include "ssh/conn_int.h"
 #include "sshtun.h"
+#include "util/features.h"
 #include "util/limits.h"
+
+/* An IdentityAgent this build takes (--without-agent: only none). */
+#if SSHTUN_AGENT
+#define T_AGENT "SSH_AUTH_SOCK"
+#define T_AGENT_PATH "IdentityAgent ~/agent.sock\n"
+#else
+#define T_AGENT "none"
+#define T_AGENT_PATH ""
+#endif
 
 /* Collects log lines so tests can check what the user would be told. */
 struct logbuf {
@@ -242,6 +252,7 @@ static void test_host_block_values_checked(void **st)
 	fx_free(f);
 }
 
+#if SSHTUN_CONFIG_MATCH
 static void test_match(void **st)
 {
 	struct fx *f = fx_new("short");
@@ -289,7 +300,30 @@ static void test_match_refused(void **st)
 		fx_free(f);
 	}
 }
+#else
+/* --without-config-match: a Match line is refused where it stands, in a block that applies or not. */
+static void test_match(void **st)
+{
+	static const char *const texts[] = { "Port 1\nMatch all\n  Port 2\n", "Host nomatch\nPort 1\nMatch host x\n" };
 
+	(void)st;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct fx *f = fx_new("x");
+
+		assert_int_equal(rd(f, texts[i]), SSHTUN_ERR_CONFIG);
+		assert_non_null(strstr(f->lb.text, i == 0 ? "t.conf:2: Match: this build has no Match blocks" :
+			"t.conf:3: Match: this build has no Match blocks"));
+		fx_free(f);
+	}
+}
+
+static void test_match_refused(void **st)
+{
+	(void)st;	/* every Match is refused: test_match */
+}
+#endif
+
+#if SSHTUN_CONFIG_INCLUDE
 static void test_include(void **st)
 {
 	struct fx *f = fx_new("x");
@@ -329,6 +363,64 @@ static void test_include(void **st)
 	assert_int_equal(rd(f, "Include\n"), SSHTUN_ERR_CONFIG);
 	rm_tree(f->dir);
 	fx_free(f);
+}
+#else
+/* --without-config-include: an Include line is refused where it stands, even one that would match no file. */
+static void test_include(void **st)
+{
+	struct fx *f = fx_new("x");
+
+	(void)st;
+	assert_int_equal(rd(f, "Port 1\nHost nomatch\n  Include /nonexistent/*.conf\n"), SSHTUN_ERR_CONFIG);
+	assert_non_null(strstr(f->lb.text, "t.conf:3: Include: this build cannot read included files"));
+	fx_free(f);
+}
+#endif
+
+/* What a build without zlib or without ssh-agent support refuses, and what it still takes. */
+static void test_build_switches(void **st)
+{
+	struct fx *f = fx_new("x");
+	int r;
+
+	(void)st;
+	/* As ssh built without zlib: Compression yes is refused wherever it stands. */
+	r = rd(f, "Host elsewhere\n  Compression yes\n");
+	assert_int_equal(r, SSHTUN_ZLIB ? 0 : SSHTUN_ERR_CONFIG);
+	if (!SSHTUN_ZLIB) {
+		assert_non_null(strstr(f->lb.text, "t.conf:2: Compression yes: this build has no compression"));
+	}
+	fx_free(f);
+	f = fx_new("x");
+	assert_int_equal(rd(f, "Compression no\n"), 0);
+	fx_free(f);
+
+	/* An IdentityAgent that applies is refused; AddKeysToAgent only says the keys stay in their files. */
+	f = fx_new("x");
+	assert_int_equal(rd(f, "IdentityAgent /run/agent.sock\nAddKeysToAgent yes\n"), 0);
+	r = cfg_finish(&f->c, &f->log);
+	assert_int_equal(r, SSHTUN_AGENT ? 0 : SSHTUN_ERR_CONFIG);
+	if (!SSHTUN_AGENT) {
+		assert_non_null(strstr(f->lb.text, "IdentityAgent /run/agent.sock: this build has no ssh-agent support"));
+	}
+	fx_free(f);
+	f = fx_new("x");
+	assert_int_equal(rd(f, "IdentityAgent none\nAddKeysToAgent yes\n"), 0);
+	assert_int_equal(cfg_finish(&f->c, &f->log), 0);
+	assert_true(SSHTUN_AGENT || strstr(f->lb.text, "AddKeysToAgent: this build has no ssh-agent support"));
+	fx_free(f);
+
+	/* sshtun_algorithms("feature") (-Q feature) names exactly the parts this build has. */
+	char feat[256];
+
+	assert_int_equal(sshtun_algorithms("feature", feat, sizeof(feat)), 0);
+	assert_int_equal(strstr(feat, "agent") != NULL, SSHTUN_AGENT);
+	assert_int_equal(strstr(feat, "compression") != NULL, SSHTUN_ZLIB);
+	assert_int_equal(strstr(feat, "config-match") != NULL, SSHTUN_CONFIG_MATCH);
+	assert_int_equal(strstr(feat, "config-include") != NULL, SSHTUN_CONFIG_INCLUDE);
+	assert_int_equal(strstr(feat, "killswitch") != NULL, SSHTUN_KILLSWITCH);
+	assert_int_equal(strstr(feat, "seccomp") != NULL, SSHTUN_SECCOMP);
+	assert_true(!feat[0] || feat[strlen(feat) - 1] != ',');
 }
 
 static void test_read_file(void **st)
@@ -452,7 +544,7 @@ static void test_keyword_results(void **st)
 			       "StrictHostKeyChecking accept-new\nCiphers ^aes256-ctr\nKexAlgorithms -*sha1\nMACs +hmac-sha1\n"
 			       "ConnectTimeout 1m30s\nServerAliveInterval 15\nServerAliveCountMax 0\n"
 			       "LogLevel DEBUG2\nAddressFamily inet6\nTunnelAddress fd00::1/64\n"
-			       "TunnelMTU 1400\nIdentityAgent SSH_AUTH_SOCK\nTunnelAckThinning no\n"
+			       "TunnelMTU 1400\nIdentityAgent " T_AGENT "\nTunnelAckThinning no\n"
 			       "UserKnownHostsFile /a /b\nUserKnownHostsFile /c\n"), 0);
 	assert_int_equal(f->c.identities_only, 1);
 	assert_int_equal(f->c.tunnel_ack_thinning, 0);
@@ -473,7 +565,7 @@ static void test_keyword_results(void **st)
 	assert_int_equal(f->c.n_user_known_hosts, 2);
 	assert_string_equal(f->c.user_known_hosts[1], "/b");
 	assert_int_equal(cfg_finish(&f->c, &f->log), 0);
-	assert_string_equal(f->c.identity_agent, "SSH_AUTH_SOCK");
+	assert_string_equal(f->c.identity_agent, T_AGENT);
 	fx_free(f);
 
 	f = fx_new("x");
@@ -676,7 +768,7 @@ static void test_expansion(void **st)
 	setenv("SSHTUN_TEST_DIR", "/keys", 1);
 	assert_int_equal(rd(f, "HostName %h.example.com\nUser bob\nPort 2022\n"
 			       "IdentityFile ~/.ssh/%h_%r_%u\nIdentityFile %d/k%%1\nIdentityFile ${SSHTUN_TEST_DIR}/%n-%p\n"
-			       "IdentityFile /abs/~notilde\nUserKnownHostsFile ~/kh %d/kh2\nIdentityAgent ~/agent.sock\n"
+			       "IdentityFile /abs/~notilde\nUserKnownHostsFile ~/kh %d/kh2\n" T_AGENT_PATH
 			       "IdentityFile /l/%l/%L/%i\n"), 0);
 	assert_int_equal(cfg_finish(&f->c, &f->log), 0);
 	assert_string_equal(f->c.hostname, "box.example.com");
@@ -696,7 +788,7 @@ static void test_expansion(void **st)
 	snprintf(want, sizeof(want), "%s/kh2", f->dir);
 	assert_string_equal(f->c.user_known_hosts[1], want);
 	snprintf(want, sizeof(want), "%s/agent.sock", f->dir);
-	assert_string_equal(f->c.identity_agent, want);
+	assert_true(!SSHTUN_AGENT || strcmp(f->c.identity_agent, want) == 0);
 	rm_tree(f->dir);
 	fx_free(f);
 
@@ -908,8 +1000,8 @@ static void test_read_text(void **st)
 	assert_int_equal(h->settings[h->nsettings - 1].read, 2);
 	assert_string_equal(h->settings[h->nsettings - 1].key, "settings");
 	/* A block for another host does not apply. */
-	assert_int_equal(sshtun_read_config_text(h, "other", "Host elsewhere\n\tCompression yes\n"), 0);
-	assert_int_not_equal(h->cfg.compression, 1);
+	assert_int_equal(sshtun_read_config_text(h, "other", "Host elsewhere\n\tTunnelMTU 1000\n"), 0);
+	assert_int_not_equal(h->cfg.tunnel_mtu, 1000);
 	/* A bad line refuses the whole text, and the message names it by name and line. */
 	assert_int_equal(sshtun_read_config_text(h, "broken", "Host *\n\tNoSuchKeyword x\n"), SSHTUN_ERR_CONFIG);
 	assert_non_null(strstr(last, "broken:2"));
@@ -929,6 +1021,7 @@ int main(void)
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_match_refused),
 		cmocka_unit_test(test_include),
+		cmocka_unit_test(test_build_switches),
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_keyword_values),
 		cmocka_unit_test(test_keyword_results),

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "sshtun.h"
+#include "util/features.h"
 
 struct logbuf {
 	char text[4096];
@@ -239,7 +240,8 @@ static void test_aliases(void **state)
 	struct sshtun *h;
 
 	(void)state;
-	write_conf("Host a,b c\n\tPort 1\nHost *.x !d e?\n\tPort 2\nHost c f\n\tPort 3\nMatch all\n\tUser u\n");
+	write_conf(SSHTUN_CONFIG_MATCH ? "Host a,b c\n\tPort 1\nHost *.x !d e?\n\tPort 2\nHost c f\n\tPort 3\nMatch all\n\tUser u\n" :
+		"Host a,b c\n\tPort 1\nHost *.x !d e?\n\tPort 2\nHost c f\n\tPort 3\n");
 	h = handle(NULL, NULL);
 	want(h, "HostAliases", 0, "a\nb\nc\nf");
 	want(h, "hostaliases", 0, "a\nb\nc\nf");

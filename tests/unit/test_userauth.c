@@ -266,6 +266,7 @@ static void offered(struct fix *f, const char *want_alg)
  */
 static void test_rsa_algorithm_choice(void **state)
 {
+	T_NEED(SSHTUN_RSA);	/* RSA keys */
 	static const struct {
 		const char *accepted, *server, *want;
 	} cases[] = {
