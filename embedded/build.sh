@@ -120,7 +120,7 @@ fetch_source() {
 target_setup() {
 	case $1 in
 	x86_64-musl)
-		CC=musl-gcc HOSTOPT= STRIP=strip PKG=musl-tools ;;
+		CC=musl-gcc HOSTOPT='' STRIP=strip PKG=musl-tools ;;
 	aarch64)
 		CC=aarch64-linux-gnu-gcc HOSTOPT=--host=aarch64-linux-gnu STRIP=aarch64-linux-gnu-strip
 		PKG="gcc-aarch64-linux-gnu libc6-dev-arm64-cross" ;;
