@@ -37,41 +37,19 @@ fail() {
 
 # ---- libsodium's source package, as Debian ships it ----
 
-# The Debian archive the machine uses: the first URI whose suite is bookworm and that has main (the same
-# derivation as tests/rig/openssh10.sh).
-archive() {
-	local f
+. "$ROOT/tests/rig/apt-private.sh"
 
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk '
-			/^[ \t]*$/ { if (uri != "" && suite && main) { print uri; exit } uri = ""; suite = 0; main = 0; next }
-			tolower($1) == "uris:" { uri = $2 }
-			tolower($1) == "suites:" { for (i = 2; i <= NF; i++) if ($i == "bookworm") suite = 1 }
-			tolower($1) == "components:" { for (i = 2; i <= NF; i++) if ($i == "main") main = 1 }
-			END { if (uri != "" && suite && main) print uri }
-		' "$f"
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		sed -e 's/\[[^]]*\]//' "$f" | awk '$1 == "deb" && $3 == "bookworm" { for (i = 4; i <= NF; i++) if ($i == "main") { print $2; exit } }'
-	done
-}
-
-# apt_private: a private apt (source list with the machine's archive as deb-src, state, cache) under OUT/src/apt,
+# apt_setup: a private apt (source list with the machine's archive as deb-src, state, cache) under OUT/src/apt,
 # updated once; sets APT, the options every apt-get call here takes.
-apt_private() {
+apt_setup() {
 	local apt=$OUT/src/apt uri
 
-	APT=(-o "Dir::Etc=$apt/etc" -o "Dir::Etc::sourcelist=$apt/etc/sources.list"
-		-o "Dir::Etc::sourceparts=$apt/etc/sources.list.d" -o "Dir::Etc::preferencesparts=$apt/etc/preferences.d"
-		-o "Dir::Etc::parts=$apt/etc/apt.conf.d" -o "Dir::State=$apt/state" -o "Dir::State::status=/var/lib/dpkg/status"
-		-o "Dir::Cache=$apt/cache" -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root")
+	apt_private "$apt"
 	[ -f "$apt/.updated" ] && return 0
 	command -v apt-get >/dev/null || fail "apt-get is needed to fetch Debian's source packages"
 	command -v dpkg-source >/dev/null || fail "dpkg-source not found: apt-get install dpkg-dev"
 	[ -f "$KEYRING" ] || fail "$KEYRING missing: apt-get install debian-archive-keyring"
-	uri=$(archive | head -n 1)
+	uri=$(debian_archive | head -n 1)
 	[ -n "$uri" ] || fail "no Debian $SUITE archive in the machine's apt sources (/etc/apt/sources.list*)"
 	rm -rf "$apt"
 	mkdir -p "$apt/etc/sources.list.d" "$apt/etc/preferences.d" "$apt/etc/apt.conf.d" "$apt/state/lists/partial" \
@@ -90,7 +68,7 @@ fetch_source() {
 	for d in "$dir"/"$pkg"-*/; do
 		[ -f "$dir/.unpacked" ] && [ -d "$d" ] && { echo "${d%/}"; return 0; }
 	done
-	apt_private
+	apt_setup
 	rm -rf "$dir"
 	mkdir -p "$dir/pkg" || fail "cannot create $dir"
 	# --download-only: the .dsc and its files, checked against the signed Sources index; dpkg-source unpacks.
@@ -254,7 +232,7 @@ build_sshtun() {
 
 [ $# -gt 0 ] || set -- x86_64-musl aarch64
 for t in "$@"; do target_setup "$t"; done
-apt_private
+apt_setup
 SRC=$(fetch_source libsodium) || exit 1
 for t in "$@"; do
 	target_setup "$t"

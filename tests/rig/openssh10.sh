@@ -23,27 +23,9 @@ if [ -x "$DIR/root/usr/sbin/sshd" ] && "$DIR/root/usr/sbin/sshd" -V 2>&1 | grep 
 	exit 0
 fi
 
-# The Debian archive the machine uses: the first URI whose suite is bookworm (the one that has main).
-archive() {
-	local f
+. tests/rig/apt-private.sh
 
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk '
-			/^[ \t]*$/ { if (uri != "" && suite && main) { print uri; exit } uri = ""; suite = 0; main = 0; next }
-			tolower($1) == "uris:" { uri = $2 }
-			tolower($1) == "suites:" { for (i = 2; i <= NF; i++) if ($i == "bookworm") suite = 1 }
-			tolower($1) == "components:" { for (i = 2; i <= NF; i++) if ($i == "main") main = 1 }
-			END { if (uri != "" && suite && main) print uri }
-		' "$f"
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		sed -e 's/\[[^]]*\]//' "$f" | awk '$1 == "deb" && $3 == "bookworm" { for (i = 4; i <= NF; i++) if ($i == "main") { print $2; exit } }'
-	done
-}
-
-URI=$(archive | head -n 1)
+URI=$(debian_archive | head -n 1)
 [ -n "$URI" ] || fail "no Debian bookworm archive in the machine's apt sources (/etc/apt/sources.list*)"
 [ -f "$KEYRING" ] || fail "$KEYRING missing (package debian-archive-keyring)"
 command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || fail "apt-get and dpkg-deb are needed"
@@ -52,10 +34,7 @@ rm -rf "$DIR"
 mkdir -p "$DIR/etc/sources.list.d" "$DIR/etc/preferences.d" "$DIR/etc/apt.conf.d" "$DIR/state/lists/partial" \
 	"$DIR/cache/archives/partial" "$DIR/debs" || fail "cannot create $DIR"
 echo "deb [signed-by=$KEYRING] $URI $SUITE main" >"$DIR/etc/sources.list"
-APT=(-o "Dir::Etc=$DIR/etc" -o "Dir::Etc::sourcelist=$DIR/etc/sources.list" -o "Dir::Etc::sourceparts=$DIR/etc/sources.list.d"
-	-o "Dir::Etc::preferencesparts=$DIR/etc/preferences.d" -o "Dir::Etc::parts=$DIR/etc/apt.conf.d"
-	-o "Dir::State=$DIR/state" -o "Dir::State::status=/var/lib/dpkg/status" -o "Dir::Cache=$DIR/cache"
-	-o "Debug::NoLocking=1" -o "APT::Sandbox::User=root")
+apt_private "$DIR"
 timeout 300 apt-get "${APT[@]}" -q update >"$DIR/apt-update.log" 2>&1 ||
 	fail "apt-get update of $URI $SUITE failed: $(tail -n 1 "$DIR/apt-update.log")"
 (cd "$DIR/debs" && timeout 300 apt-get "${APT[@]}" -q download "openssh-server/$SUITE" "openssh-client/$SUITE") \
