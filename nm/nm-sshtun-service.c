@@ -917,9 +917,13 @@ static gboolean real_need_secrets(NMVpnServicePlugin *plugin, NMConnection *conn
 		int enc = 0;
 
 		if (find_owner(p, connection, &home, &name, NULL)) {
+			/* ~/ is the owner's home, as the library will take it once HOME is the owner's. */
+			char *path = !strncmp(key, "~/", 2) && home ? g_build_filename(home, key + 2, NULL) : g_strdup(key);
+
 			as_owner(p);
-			enc = sshtun_key_file_encrypted(key);
+			enc = sshtun_key_file_encrypted(path);
 			as_root(p);
+			g_free(path);
 		}
 		g_free(home);
 		g_free(name);
