@@ -55,7 +55,8 @@ not_ok() {
 top=$(cd "$bindir/../.." 2>/dev/null && pwd)
 
 # check_library: every object of libsshtun.a references sanitizer-coverage (__sanitizer_cov_* / __sancov*) and
-# ASan (__asan_*) symbols. An object that defines no function has nothing to instrument and is exempt.
+# ASan (__asan_*) symbols. An object that defines no function (the sanitizers' module constructors aside) has
+# nothing to instrument and is exempt.
 check_library() {
 	local lib=$top/libsshtun.a out bad exempt n
 
@@ -76,7 +77,9 @@ check_library() {
 			sym = $NF; type = $(NF - 1)
 			if (sym ~ /^__sanitizer_cov_/ || sym ~ /^__sancov/) cov = 1
 			if (sym ~ /^__asan_/) asan = 1
-			if (type == "T" || type == "t") funcs = 1
+			# The sanitizer module constructors do not count: an object whose code is all under a switch that
+			# is off (crypto/hash_sodium.c in a build with libcrypto) still gets one.
+			if ((type == "T" || type == "t") && sym !~ /^(_sub_I_|asan[.]module_|sancov[.]module_)/) funcs = 1
 		}
 		END { flush() }') || [ -z "$out" ]; then
 		not_ok "fuzz library instrumented: nm cannot read $lib"
