@@ -615,6 +615,14 @@ static gboolean configure(NMSshtunPlugin *p, NMConnection *connection, NMSetting
 		/* One connection per service process: ~ (and the library's default files) are the owner's. */
 		g_setenv("HOME", home, TRUE);
 		say("the connection is %s's: files and agent are used with %s's rights", owner, owner);
+	} else {
+		/* A later Connect in the same process may be a system connection: ~ is root's again. */
+		struct passwd pw, *res = NULL;
+		char buf[4096];
+
+		if (getpwuid_r(0, &pw, buf, sizeof(buf), &res) == 0 && res) {
+			g_setenv("HOME", pw.pw_dir, TRUE);
+		}
 	}
 	/*
 	 * This service's own settings come first, since the first value set for an option wins (as in ssh): the
