@@ -186,13 +186,17 @@ static char *ask_tty(FILE *tty, const char *label)
 	gboolean restore = FALSE;
 	char *v = NULL;
 
-	fprintf(tty, "%s: ", label);
-	fflush(tty);
+	/*
+	 * Echo off before the prompt shows: an answer typed as soon as the prompt appears must neither be echoed
+	 * nor be discarded by the flush of what was typed before the prompt (a race the test's pty lost once).
+	 */
 	if (tcgetattr(fileno(tty), &old) == 0) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		restore = tcsetattr(fileno(tty), TCSAFLUSH, &quiet) == 0;
 	}
+	fprintf(tty, "%s: ", label);
+	fflush(tty);
 	if (fgets(buf, sizeof(buf), tty)) {
 		buf[strcspn(buf, "\r\n")] = '\0';
 		v = g_strdup(buf);
