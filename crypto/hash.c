@@ -30,22 +30,6 @@ static const EVP_MD *hash_md(int alg)
 	}
 }
 
-size_t cry_hash_len(int alg)
-{
-	switch (alg) {
-	case CRY_SHA1:
-		return 20;
-	case CRY_SHA256:
-		return 32;
-	case CRY_SHA384:
-		return 48;
-	case CRY_SHA512:
-		return 64;
-	default:
-		return 0;
-	}
-}
-
 int cry_hash(int alg, const void *data, size_t len, uint8_t *out)
 {
 	const EVP_MD *md = hash_md(alg);

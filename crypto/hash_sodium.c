@@ -24,22 +24,6 @@ union hs_state {
 
 enum { HS_BLOCK_MAX = 128 };
 
-size_t cry_hash_len(int alg)
-{
-	switch (alg) {
-	case CRY_SHA1:
-		return 20;
-	case CRY_SHA256:
-		return 32;
-	case CRY_SHA384:
-		return 48;
-	case CRY_SHA512:
-		return 64;
-	default:
-		return 0;
-	}
-}
-
 /* HMAC's block size (B of RFC 2104). */
 static size_t hs_block(int alg)
 {

@@ -175,3 +175,20 @@ int cry_base64_decode(uint8_t *out, size_t outlen, size_t *outn, const char *in,
 	*outn = got;
 	return 0;
 }
+
+/* The digest sizes, the same whichever library computes them (crypto/hash.c or crypto/hash_sodium.c). */
+size_t cry_hash_len(int alg)
+{
+	switch (alg) {
+	case CRY_SHA1:
+		return 20;
+	case CRY_SHA256:
+		return 32;
+	case CRY_SHA384:
+		return 48;
+	case CRY_SHA512:
+		return 64;
+	default:
+		return 0;
+	}
+}

@@ -118,18 +118,5 @@ int main(void)
 }
 #else
 /* Built without SSHTUN_ZLIB (--without-zlib): no compression to test; reported as one skipped case. */
-static void t_left_out(void **state)
-{
-	(void)state;
-	skip();
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_left_out),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+T_LEFT_OUT_MAIN()
 #endif

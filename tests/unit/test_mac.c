@@ -329,18 +329,5 @@ int main(void)
 }
 #else
 /* Built without SSHTUN_CTR: the aes*-ctr ciphers and the MACs that go with them are left out. */
-static void t_left_out(void **state)
-{
-	(void)state;
-	skip();
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_left_out),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+T_LEFT_OUT_MAIN()
 #endif

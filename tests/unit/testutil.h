@@ -18,6 +18,19 @@
 /* Skips a test whose cases need what this build left out, e.g. T_NEED(SSHTUN_RSA) (cmocka reports it skipped). */
 #define T_NEED(cond) do { if (!(cond)) { skip(); } } while (0)
 
+/* The main of a test program whose module this build leaves out: one case, reported as skipped. */
+#define T_LEFT_OUT_MAIN()                                                       \
+	static void t_left_out(void **state)                                    \
+	{                                                                       \
+		(void)state;                                                    \
+		skip();                                                         \
+	}                                                                       \
+	int main(void)                                                          \
+	{                                                                       \
+		const struct CMUnitTest tests[] = { cmocka_unit_test(t_left_out) }; \
+		return cmocka_run_group_tests(tests, NULL, NULL);               \
+	}
+
 /* Parses a hex string into out; returns the byte count. Test-only helper. */
 static inline size_t t_unhex(uint8_t *out, size_t outlen, const char *hex)
 {
