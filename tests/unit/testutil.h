@@ -51,6 +51,15 @@ static inline size_t t_unhex(uint8_t *out, size_t outlen, const char *hex)
 	return n;
 }
 
+/* got's n bytes are the bytes hex spells, and hex spells exactly n (at most 64). */
+static inline void t_hex_eq_n(const uint8_t *got, size_t n, const char *hex)
+{
+	uint8_t want[64];
+
+	assert_int_equal(t_unhex(want, sizeof(want), hex), n);
+	assert_memory_equal(got, want, n);
+}
+
 /*
  * Reads tests/unit/data/NAME (next to this header, so the path holds from any test) into buf, NUL-terminated;
  * returns its length. The file must fit: a truncated read fails the test.
