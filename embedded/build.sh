@@ -1,22 +1,24 @@
 #!/bin/bash
 # sshtun: `make embedded`. Builds static, stripped sshtun programs for small systems with only what Debian
 # packages provide:
-#   x86_64-musl   musl-gcc (musl-tools), a static, size-optimised libsodium built here for musl
-#   aarch64       aarch64-linux-gnu-gcc (gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, glibc), libsodium likewise
-# libsodium's source is Debian's own source package, fetched with apt into a private directory (a private source
-# list, state and cache: nothing under /etc/apt changes; the archive's address is the machine's, as in
-# tests/rig/openssh10.sh) and unpacked with dpkg-source. Every program and library is compiled with -Os and function
-# and data sections, linked -static with --gc-sections and a linker map, and stripped.
+#   x86_64-musl   gcc driving musl, both the C library and a static, size-optimised libsodium built here
+#   aarch64       aarch64-linux-gnu-gcc (gcc-aarch64-linux-gnu; the kernel's headers from libc6-dev-arm64-cross's
+#                 linux-libc-dev-arm64-cross) driving musl and libsodium built here for aarch64
+# musl's and libsodium's sources are Debian's own source packages, fetched with apt into a private directory (a
+# private source list, state and cache: nothing under /etc/apt changes; the archive's address is the machine's, as
+# in tests/rig/openssh10.sh) and unpacked with dpkg-source. Every program and library is compiled with -Os and
+# function and data sections, linked -static with --gc-sections and a linker map, and stripped.
 #
 #   embedded/build.sh [TARGET...]      TARGET: x86_64-musl, aarch64 (default: both)
 #   EMBEDDED_CFLAGS="-DSSHTUN_MLKEM=0 ..."   switches (util/features.h) for the program; README has what each saves
 #   EMBEDDED_TESTS=1                          also builds the unit tests for TARGET (tests/interop/test_embedded.sh
 #                                             runs x86-64's here and aarch64's under qemu-user)
 # Output, under build/embedded/ (EMBEDDED_DIR):
-#   src/PACKAGE/                 Debian source packages (libsodium; zlib where configure still requires it)
+#   src/PACKAGE/                 Debian source packages (musl, libsodium; cmocka for the tests)
 #   TARGET/sshtun                the stripped program; TARGET/sshtun.unstripped, TARGET/sshtun.map (linker map)
 #   TARGET/sizes.txt             bytes per part of the tree (embedded/sizes.sh over the map)
-#   TARGET/deps/                 the static libraries and headers built for TARGET (libsodium; zlib, cmocka)
+#   TARGET/musl/                 musl built for TARGET, with its compiler wrapper bin/musl-gcc
+#   TARGET/deps/                 the static libraries and headers built for TARGET against it (libsodium; cmocka)
 #   TARGET/tree/build/tests/     the unit tests, with EMBEDDED_TESTS=1 (cmocka from Debian's source package too)
 #   TARGET/tree/                 the copy of the source tree configured and built for TARGET
 # Exit status 0 when every TARGET was built; a missing package is named with the apt-get line that installs it.
@@ -94,30 +96,60 @@ fetch_source() {
 
 # ---- per target ----
 
-# target_setup TARGET: sets CC, HOSTOPT (configure's --host), STRIP and PKG (the package that brings CC).
+# target_setup TARGET: sets REALCC (the compiler musl is built with and its wrapper drives), HOSTOPT (configure's
+# --host), STRIP, PKG (the packages that bring them) and CC, musl's wrapper once build_musl has made it.
 target_setup() {
 	case $1 in
 	x86_64-musl)
-		CC=musl-gcc HOSTOPT='' STRIP=strip PKG=musl-tools ;;
+		REALCC=gcc HOSTOPT='' STRIP=strip PKG="gcc linux-libc-dev" ;;
 	aarch64)
-		CC=aarch64-linux-gnu-gcc HOSTOPT=--host=aarch64-linux-gnu STRIP=aarch64-linux-gnu-strip
+		REALCC=aarch64-linux-gnu-gcc HOSTOPT=--host=aarch64-linux-gnu STRIP=aarch64-linux-gnu-strip
 		PKG="gcc-aarch64-linux-gnu libc6-dev-arm64-cross" ;;
 	*)
 		fail "unknown target '$1' (x86_64-musl, aarch64)" ;;
 	esac
-	command -v "$CC" >/dev/null || fail "$1: $CC not found: apt-get install $PKG"
+	command -v "$REALCC" >/dev/null || fail "$1: $REALCC not found: apt-get install $PKG"
+	CC=$OUT/$1/musl/bin/musl-gcc
 }
 
-# kernel_headers TARGET DIR: musl-gcc searches musl's headers only, and the tun, rtnetlink and seccomp code needs
-# the kernel's (linux/, asm/, asm-generic/ from linux-libc-dev): DIR gets links to exactly those, never to glibc's
-# /usr/include as a whole. The cross compiler has its own (libc6-dev-arm64-cross's linux-libc-dev-arm64-cross).
+# kernel_headers TARGET DIR: musl's wrapper searches musl's headers only, and the tun, rtnetlink and seccomp code
+# needs the kernel's (linux/, asm/, asm-generic/ from linux-libc-dev, or linux-libc-dev-arm64-cross for aarch64):
+# DIR gets links to exactly those, never to glibc's include directory as a whole.
 kernel_headers() {
-	[ "$1" = x86_64-musl ] || return 0
+	local inc asm
+
+	case $1 in
+	x86_64-musl) inc=/usr/include asm=/usr/include/x86_64-linux-gnu/asm ;;
+	aarch64) inc=/usr/aarch64-linux-gnu/include asm=/usr/aarch64-linux-gnu/include/asm ;;
+	esac
 	mkdir -p "$2" || return 1
-	[ -d /usr/include/linux ] && [ -d /usr/include/x86_64-linux-gnu/asm ] ||
-		fail "the kernel's headers are missing: apt-get install linux-libc-dev"
-	ln -sfn /usr/include/linux "$2/linux" && ln -sfn /usr/include/asm-generic "$2/asm-generic" &&
-		ln -sfn /usr/include/x86_64-linux-gnu/asm "$2/asm"
+	[ -d "$inc/linux" ] && [ -d "$asm" ] || fail "the kernel's headers for $1 are missing: apt-get install $PKG"
+	ln -sfn "$inc/linux" "$2/linux" && ln -sfn "$inc/asm-generic" "$2/asm-generic" && ln -sfn "$asm" "$2/asm"
+}
+
+# build_musl TARGET: musl, the C library, from Debian's musl source package (the one musl-tools is built from), built
+# for TARGET with OPT and no unwind tables: Debian's libc.a is compiled -O2 (its aligned loops and functions are a
+# fifth of the program's C library), and Debian has no musl for aarch64. Installs into OUT/TARGET/musl, with the
+# wrapper bin/musl-gcc (the cross compiler's or the native gcc driving musl's headers, start files and libc.a) that
+# every later compile for TARGET uses as CC.
+build_musl() {
+	local t=$1 src b=$OUT/$1/musl-build p=$OUT/$1/musl cross="" opts
+
+	opts="$OPT -fno-asynchronous-unwind-tables -fno-unwind-tables"
+	[ -x "$p/bin/musl-gcc" ] && [ "$(cat "$p/.opt" 2>/dev/null)" = "$REALCC $opts" ] && return 0
+	src=$(fetch_source musl) || exit 1
+	# What was built against another C library goes with it.
+	rm -rf "$b" "$p" "$OUT/$t/deps"
+	cp -a "$src" "$b" || fail "cannot copy $src"
+	[ -n "$HOSTOPT" ] && cross="--target=${HOSTOPT#--host=}"
+	# --disable-optimize: -Os for every part (musl's default would build malloc and the string functions -O2).
+	# shellcheck disable=SC2086
+	(cd "$b" && CC=$REALCC CFLAGS="$opts" ./configure --prefix="$p" $cross --disable-shared --disable-optimize \
+		--enable-wrapper=gcc --syslibdir="$p/lib") >"$b/configure.log" 2>&1 ||
+		fail "$t: musl's configure failed (see $b/configure.log): $(tail -n 1 "$b/configure.log")"
+	nice -n 19 make -C "$b" -j"$JOBS" install >"$b/make.log" 2>&1 ||
+		fail "$t: building musl failed (see $b/make.log): $(grep -m1 -i error "$b/make.log")"
+	echo "$REALCC $opts" >"$p/.opt"
 }
 
 # libsodium's configure options: static only; --enable-minimal leaves out only what sshtun never calls (xchacha20
@@ -135,7 +167,8 @@ build_sodium() {
 	rm -rf "$b" "$OUT/$t/deps"
 	mkdir -p "$b" || fail "cannot create $b"
 	# shellcheck disable=SC2086
-	(cd "$b" && "$SRC/configure" $HOSTOPT CC="$CC" CFLAGS="$OPT" --prefix="$OUT/$t/deps" $SODIUM_OPTS) \
+	(cd "$b" && "$SRC/configure" $HOSTOPT CC="$CC" CFLAGS="$OPT" LDFLAGS=-static \
+		--prefix="$OUT/$t/deps" $SODIUM_OPTS) \
 		>"$b/configure.log" 2>&1 ||
 		fail "$t: libsodium's configure failed (see $b/configure.log): $(tail -n 1 "$b/configure.log")"
 	nice -n 19 make -C "$b" -j"$JOBS" install >"$b/make.log" 2>&1 ||
@@ -143,20 +176,10 @@ build_sodium() {
 	echo "$OPT $SODIUM_OPTS $SRC" >"$OUT/$t/deps/.opt"
 }
 
-# build_zlib TARGET: a static zlib in OUT/TARGET/deps beside libsodium, from Debian's zlib source package, for
-# a configure that requires zlib (one without --without-zlib). The program is built with SSHTUN_ZLIB=0 all the
-# same, so nothing of it is linked in: it only satisfies configure's check.
-build_zlib() {
-	local t=$1 src b=$OUT/$1/zlib-build
-
-	[ -f "$OUT/$t/deps/lib/libz.a" ] && return 0
-	src=$(fetch_source zlib) || exit 1
-	rm -rf "$b"
-	cp -a "$src" "$b" || fail "cannot copy $src"
-	(cd "$b" && CC=$CC CFLAGS="$OPT" ./configure --static --prefix="$OUT/$t/deps") >"$b/configure.log" 2>&1 ||
-		fail "$t: zlib's configure failed (see $b/configure.log)"
-	nice -n 19 make -C "$b" -j"$JOBS" install >"$b/make.log" 2>&1 || fail "$t: building zlib failed (see $b/make.log)"
-}
+# cmocka.h declares uintptr_t itself unless told that stdint.h has one, guessing its width from glibc's macros; with
+# musl for aarch64 it guesses 32 bits and the two declarations conflict. Given to cmocka and to every compile of the
+# tree (the unit tests include cmocka.h; nothing else looks at it).
+CMOCKA_DEF=-D_UINTPTR_T_DEFINED
 
 # build_cmocka TARGET: a static cmocka in OUT/TARGET/deps from Debian's cmocka source package (cmake), for the unit
 # tests (EMBEDDED_TESTS=1).
@@ -169,7 +192,7 @@ build_cmocka() {
 	rm -rf "$b"
 	mkdir -p "$b" || fail "cannot create $b"
 	(cd "$b" && cmake -DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR="${t%%-*}" -DCMAKE_C_COMPILER="$CC" \
-		-DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS="$OPT" -DWITH_STATIC_LIB=ON -DWITH_EXAMPLES=OFF -DUNIT_TESTING=OFF \
+		-DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS="$OPT $CMOCKA_DEF" -DWITH_STATIC_LIB=ON -DWITH_EXAMPLES=OFF -DUNIT_TESTING=OFF \
 		-DCMAKE_INSTALL_PREFIX="$p" -DCMAKE_INSTALL_LIBDIR=lib "$src") >"$b/cmake.log" 2>&1 ||
 		fail "$t: cmocka's cmake failed (see $b/cmake.log)"
 	nice -n 19 make -C "$b" -j"$JOBS" install >"$b/make.log" 2>&1 || fail "$t: building cmocka failed (see $b/make.log)"
@@ -191,12 +214,15 @@ build_tests() {
 }
 
 # configure_flags: the flags this tree's configure understands for a libsodium-only program without the optional
-# libraries (no libcrypto, zlib, libnftables, libnm); the seccomp filter stays (it needs only kernel headers).
+# libraries (no libcrypto, zlib, libnftables, libnm), and without ssh_config's Match and Include (a file with one is
+# refused at that line; Include alone links the C library's glob, fnmatch and wide-character tables, ~20 KB); the
+# seccomp filter stays (it needs only kernel headers).
 configure_flags() {
 	local help f out=""
 
 	help=$(./configure --help)
-	for f in --without-openssl --without-zlib --without-nftables --without-networkmanager --without-gtk; do
+	for f in --without-openssl --without-zlib --without-nftables --without-networkmanager --without-gtk \
+		--without-config-match --without-config-include; do
 		case $help in *"$f"*) out="$out $f" ;; esac
 	done
 	echo "$out"
@@ -212,12 +238,14 @@ build_sshtun() {
 	tar -C "$ROOT" --exclude=./.git --exclude=./build --exclude=./config.mk --exclude=./config.h \
 		--exclude=./Makefile --exclude=./sshtun --exclude=./libsshtun.a --exclude=./libsshtun.so \
 		--exclude='./libsshtun.so.*' -cf - . | tar -C "$tree" -xf - || fail "cannot copy the tree to $tree"
-	kernel_headers "$t" "$d/kinclude" || fail "cannot link the kernel's headers into $d/kinclude"
 	flags=$(configure_flags)
 	# Without zlib in the target's libraries compression must be off; no unwind tables (nothing unwinds: C only).
-	cflags="$OPT -fno-asynchronous-unwind-tables -fno-unwind-tables -DSSHTUN_ZLIB=0 ${EMBEDDED_CFLAGS:-}"
-	[ "$t" = x86_64-musl ] && cflags="$cflags -isystem $d/kinclude"
-	ldflags="-static -Wl,--gc-sections -Wl,--build-id=none"
+	# -fno-PIC after the Makefile's -fPIC: a static program needs no position-independent code (4 KB less).
+	cflags="$OPT -fno-PIC -fno-asynchronous-unwind-tables -fno-unwind-tables -DSSHTUN_ZLIB=0 $CMOCKA_DEF"
+	cflags="$cflags ${EMBEDDED_CFLAGS:-}"
+	cflags="$cflags -isystem $d/kinclude"
+	# -z noseparate-code: code and constants share a segment, without the page of padding around each (8 KB).
+	ldflags="-static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code"
 	# PKG_CONFIG_LIBDIR: the libraries built for the target only, never the build machine's .pc files.
 	# shellcheck disable=SC2086
 	(cd "$tree" && PKG_CONFIG_LIBDIR=$d/deps/lib/pkgconfig ./configure $HOSTOPT $flags CC="$CC" \
@@ -236,8 +264,9 @@ apt_setup
 SRC=$(fetch_source libsodium) || exit 1
 for t in "$@"; do
 	target_setup "$t"
+	build_musl "$t"
+	kernel_headers "$t" "$OUT/$t/kinclude" || fail "cannot link the kernel's headers into $OUT/$t/kinclude"
 	build_sodium "$t"
-	./configure --help | grep -q -- --without-zlib || build_zlib "$t"
 	[ "${EMBEDDED_TESTS:-0}" = 1 ] && build_cmocka "$t"
 	build_sshtun "$t"
 	[ "${EMBEDDED_TESTS:-0}" = 1 ] && build_tests "$t"

@@ -2,6 +2,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <net/if.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -273,11 +276,37 @@ void io_close_sock(struct sshtun *h)
 	}
 }
 
-/* The numeric form of an address of the list, for messages. */
+/*
+ * The numeric form of an address of the list, for messages, as getnameinfo's NI_NUMERICHOST gives it (a link-local
+ * IPv6 address with its "%interface"), from inet_ntop: getnameinfo would link the C library's reverse lookup into a
+ * static program for nothing.
+ */
 static void ai_text(const struct addrinfo *ai, char *out, size_t len)
 {
-	if (getnameinfo(ai->ai_addr, ai->ai_addrlen, out, (socklen_t)len, NULL, 0, NI_NUMERICHOST) != 0) {
+	const void *a = NULL;
+	uint32_t scope = 0;
+
+	if (ai->ai_family == AF_INET && ai->ai_addrlen >= sizeof(struct sockaddr_in)) {
+		a = &((const struct sockaddr_in *)(const void *)ai->ai_addr)->sin_addr;
+	} else if (ai->ai_family == AF_INET6 && ai->ai_addrlen >= sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)ai->ai_addr;
+
+		a = &s6->sin6_addr;
+		scope = s6->sin6_scope_id;
+	}
+	if (a == NULL || len > INT_MAX || inet_ntop(ai->ai_family, a, out, (socklen_t)len) == NULL) {
 		snprintf(out, len, "?");
+		return;
+	}
+	if (scope != 0) {
+		char ifn[IF_NAMESIZE];
+		size_t n = strlen(out);
+
+		if (if_indextoname(scope, ifn) != NULL) {
+			snprintf(out + n, len - n, "%%%s", ifn);
+		} else {
+			snprintf(out + n, len - n, "%%%" PRIu32, scope);
+		}
 	}
 }
 

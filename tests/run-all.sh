@@ -24,13 +24,13 @@ COPY=
 # libgtk-3-dev, libnma-dev, xvfb, xauth: the connection editor page (nm/nm-sshtun-editor.c) and its test under Xvfb
 # network-manager, libnm-dev: nm/nm-sshtun-service and tests/interop/test_nm.sh (a NetworkManager of its own in a
 # namespace; the package starts none on the host where policy-rc.d blocks services, as in a container)
-# musl-tools, gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, qemu-user-static, dpkg-dev, autoconf, automake, libtool, cmake:
-# make embedded (static musl and aarch64 programs; libsodium and, for the unit tests, cmocka built from Debian's source
+# gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, qemu-user-static, dpkg-dev, autoconf, automake, libtool, cmake:
+# make embedded (static musl programs for x86-64 and aarch64; musl, libsodium and, for the tests, cmocka built from Debian's source
 # packages) and tests/interop/test_embedded.sh (the aarch64 program and its unit tests under qemu-user)
 PKGS="build-essential clang pkg-config libsodium-dev libssl-dev zlib1g-dev libcmocka-dev libclang-rt-14-dev
 openssh-server openssh-client iproute2 iputils-ping iperf3 procps netcat-openbsd gnuplot-nox openssl valgrind
 nftables radvd libnftables-dev libglib2.0-dev network-manager libnm-dev libgtk-3-dev libnma-dev xvfb xauth
-musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static dpkg-dev autoconf automake libtool cmake"
+gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static dpkg-dev autoconf automake libtool cmake"
 
 # ---- reporting ----
 

@@ -59,7 +59,7 @@ is_static() {
 # ---- 1. build ----
 TARGETS=""
 need dpkg-dev autoconf automake libtool cmake binutils && base=1 || base=0
-[ $base = 1 ] && need musl-tools && TARGETS="$TARGETS x86_64-musl"
+[ $base = 1 ] && need gcc linux-libc-dev && TARGETS="$TARGETS x86_64-musl"
 [ $base = 1 ] && need gcc-aarch64-linux-gnu libc6-dev-arm64-cross && TARGETS="$TARGETS aarch64"
 for t in $TARGETS; do
 	if [ "${EMBEDDED_REUSE:-0}" = 1 ] && [ -x "$OUT/$t/sshtun" ]; then
@@ -231,7 +231,7 @@ fi
 # ---- 4. the aarch64 program under qemu-user ----
 if [ -x "$ARM" ]; then
 	tap_check "aarch64: static (no interpreter, no shared libraries)" is_static "$ARM"
-	echo "# aarch64: $(stat -c %s "$ARM") bytes stripped (glibc static)"
+	echo "# aarch64: $(stat -c %s "$ARM") bytes stripped (musl static)"
 	if need qemu-user-static; then
 		tap_check "aarch64: qemu-aarch64-static sshtun -V runs" qemu-aarch64-static "$ARM" -V
 		SKIP_UNITS="test_seccomp test_agent" units aarch64 qemu-aarch64-static
