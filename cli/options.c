@@ -347,7 +347,21 @@ static const char usage_text[] =
 "  -w local[:remote]\n"
 "                   tun device units, each a number or \"any\" (TunnelDevice);\n"
 "                   sets Tunnel point-to-point unless a mode was given before\n"
-"\n"
+"\n";
+
+/*
+ * The keywords and examples: left out of the smallest builds (-DSSHTUN_SMALL_CODE=1, as embedded/build.sh makes
+ * them), which point to the manual page instead; 6 KB of a program that must stay small.
+ */
+#ifndef SSHTUN_SMALL_CODE
+#define SSHTUN_SMALL_CODE 0
+#endif
+#if SSHTUN_SMALL_CODE
+static const char usage_keywords[] =
+"Configuration keywords (ssh_config(5) syntax, also with -o) and examples: see sshtun(1).\n"
+"\n";
+#else
+static const char usage_keywords[] =
 "Options on the command line come first, then ~/.ssh/config, then\n"
 "/etc/ssh/ssh_config; for each keyword the first value obtained wins.\n"
 "\n"
@@ -431,7 +445,10 @@ static const char usage_text[] =
 "  sshtun -w any root@198.18.0.2 -o TunnelAddress=198.18.9.1/30 -o TunnelPeer=198.18.9.2\n"
 "  sshtun -w 0:0 -o Tunnel=ethernet -o TunnelAddress=10.9.0.1/24 gw.example.org\n"
 "  sshtun -p 2222 -i ~/.ssh/vpn_ed25519 -o TunnelAddress=fd00:9::1/64 vpn@gw\n"
-"\n"
+"\n";
+#endif
+
+static const char usage_tail[] =
 "The server needs PermitTunnel yes (or point-to-point/ethernet) in sshd_config.\n"
 "Signals: INT and TERM stop, HUP reads the configuration again and reconnects,\nUSR1 prints a status line.\n"
 "Exit status: 0 ok, 2 usage or configuration, 3 connection, 4 host key,\n"
@@ -441,5 +458,5 @@ static const char usage_text[] =
 
 void cli_usage(void)
 {
-	printf("sshtun %s\n%s", SSHTUN_VERSION, usage_text);
+	printf("sshtun %s\n%s%s%s", SSHTUN_VERSION, usage_text, usage_keywords, usage_tail);
 }
