@@ -19,6 +19,8 @@
 static int up_fd = -1;
 static int detached;
 static char pid_path[4096];
+static int log_fd = -1;		/* the datagram socket connected to /dev/log, once detached */
+static int log_facility;
 
 int svc_fork(void)
 {
@@ -59,6 +61,30 @@ int svc_fork(void)
 	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
 }
 
+/*
+ * syslog(3)'s work, done here: a datagram socket connected to /dev/log. The C library's syslog stamps every line
+ * with the local time, which links its time zone code into a static program for a field that syslogd, journald and
+ * busybox's syslogd all fill in themselves when it is absent ("<PRI>sshtun[PID]: text", RFC 3164 without
+ * TIMESTAMP and HOSTNAME).
+ */
+static void log_connect(void)
+{
+	struct sockaddr_un sa;
+	int fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, "/dev/log", sizeof("/dev/log"));
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0) {
+		return;
+	}
+	if (connect(fd, (struct sockaddr *)&sa, (socklen_t)sizeof(sa)) != 0) {
+		close(fd);	/* no syslog daemon (yet): the next line tries again */
+		return;
+	}
+	log_fd = fd;
+}
+
 void svc_detach(int facility)
 {
 	int fd;
@@ -67,7 +93,8 @@ void svc_detach(int facility)
 		return;
 	}
 	setsid();
-	openlog("sshtun", LOG_PID, facility);	/* SyslogFacility */
+	log_facility = facility;	/* SyslogFacility */
+	log_connect();
 	detached = 1;
 	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
 		dup2(fd, 0);
@@ -94,7 +121,26 @@ void svc_syslog(int level, const char *line)
 	int pri = level == SSHTUN_LOG_ERROR ? LOG_ERR : level == SSHTUN_LOG_WARN ? LOG_WARNING :
 		level == SSHTUN_LOG_INFO ? LOG_INFO : LOG_DEBUG;
 
-	syslog(pri, "%s", line);
+	char buf[2048];
+	int n = snprintf(buf, sizeof(buf), "<%d>sshtun[%ld]: %s", log_facility | pri, (long)getpid(), line);
+
+	if (n < 0) {
+		return;
+	}
+	if ((size_t)n >= sizeof(buf)) {
+		n = (int)sizeof(buf) - 1;
+	}
+	/* A daemon restarted since: connect again, once per line. */
+	for (int i = 0; i < 2; i++) {
+		if (log_fd < 0) {
+			log_connect();
+		}
+		if (log_fd < 0 || send(log_fd, buf, (size_t)n, MSG_NOSIGNAL) >= 0) {
+			return;
+		}
+		close(log_fd);
+		log_fd = -1;
+	}
 }
 
 int svc_pidfile_write(const char *path)
