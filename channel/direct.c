@@ -3,6 +3,10 @@
 
 #include "channel/chan_int.h"
 #include "sshtun_err.h"
+#include "util/features.h"
+
+/* Only ProxyJump opens them: a build without it (SSHTUN_JUMP=0) has none. */
+#if SSHTUN_JUMP
 
 enum { HOST_MAX = 255, STREAM_HEADROOM = 1 + 4 + 4 };	/* type, channel, string length */
 
@@ -78,3 +82,4 @@ int chan_stream_end(struct chan_tab *t, struct chan *c, size_t n)
 	c->tx_bytes += n;
 	return tp_send_end(t->tp, STREAM_HEADROOM + n);
 }
+#endif /* SSHTUN_JUMP */

@@ -434,6 +434,21 @@ static int print_config(struct sshtun *h)
 	};
 	char buf[8192], name[64];
 
+	/*
+	 * A build without sshtun_get_option's table (-DSSHTUN_CONFIG_GET=0): the configuration is still read and
+	 * finished, so what it refuses is said, and only then does -G say it cannot print.
+	 */
+	if (sshtun_algorithms("feature", buf, sizeof(buf)) == 0 && !strstr(buf, "config-get")) {
+		int r = sshtun_get_option(h, "HostName", buf, sizeof(buf));
+
+		if (r != SSHTUN_ERR_NOT_SUPPORTED) {
+			fprintf(stderr, "sshtun: -G: %s\n", sshtun_strerror(r));
+			return exit_status(r);
+		}
+		fprintf(stderr, "sshtun: -G: this build cannot print its configuration (built with -DSSHTUN_CONFIG_GET=0); "
+			"the configuration was read and checked\n");
+		return 2;
+	}
 	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
 		int r = sshtun_get_option(h, keywords[i], buf, sizeof(buf));
 		size_t k;

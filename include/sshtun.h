@@ -115,7 +115,9 @@ SSHTUN_API int sshtun_key_file_encrypted(const char *path);
  * sshtun's default; SSHTUN_ERR_NO_VALUE if it has neither (ProxyCommand unset, UserKnownHostsFile none);
  * SSHTUN_ERR_NOT_SUPPORTED for a keyword it does not report; SSHTUN_ERR_TOO_LONG if buf is too small;
  * SSHTUN_ERR_CONFIG if the configuration does not read or finish (a file that no longer parses, no host given:
- * the reason is logged); SSHTUN_ERR_INVAL for a NULL argument or len 0; SSHTUN_ERR_NOMEM.
+ * the reason is logged); SSHTUN_ERR_INVAL for a NULL argument or len 0; SSHTUN_ERR_NOMEM. A build without it
+ * (-DSSHTUN_CONFIG_GET=0: sshtun_algorithms("feature") has no config-get) reads and finishes the configuration as
+ * above, then returns SSHTUN_ERR_NOT_SUPPORTED for every keyword.
  */
 enum { SSHTUN_OPTION_DEFAULT = 1 };
 SSHTUN_API int sshtun_get_option(const struct sshtun *h, const char *keyword, char *buf, size_t len);
@@ -175,7 +177,8 @@ SSHTUN_API int sshtun_cleanup(sshtun_log_fn fn, void *ud);
  * (systemd-resolved runs and resolvectl is found; resolved takes CAP_NET_ADMIN), SSHTUN_DNS_RESOLVCONF (the
  * resolvconf program, which writes files root owns) or SSHTUN_DNS_FILE (/etc/resolv.conf, written and put back
  * by this process: it needs to create and rename files in /etc and give them root's owner and mode). Runs
- * nothing; the answer may change if the system's DNS service starts or stops later.
+ * nothing; the answer may change if the system's DNS service starts or stops later. SSHTUN_DNS_NONE always in a
+ * build without the tunnel's DNS (sshtun_algorithms("feature") has no dns).
  */
 enum sshtun_dns_way { SSHTUN_DNS_NONE = 0, SSHTUN_DNS_RESOLVECTL, SSHTUN_DNS_RESOLVCONF, SSHTUN_DNS_FILE };
 SSHTUN_API int sshtun_dns_way(const struct sshtun *h);
@@ -305,7 +308,8 @@ SSHTUN_API int sshtun_syslog_facility(const struct sshtun *h);
 /*
  * The algorithms this build supports of a kind, as ssh -Q lists them: "kex", "cipher", "mac", "compression",
  * "key" (key types, certificates too), "key-plain", "key-cert", "sig" (signature algorithms); or "feature", the
- * optional parts the build has: agent, compression, config-match, config-include, killswitch, seccomp. Written
+ * optional parts the build has: agent, compression, config-match, config-include, killswitch, seccomp, jump,
+ * config-get, dns. Written
  * comma-separated in the order of preference into buf (len bytes). 0, or SSHTUN_ERR_NOT_SUPPORTED for a
  * kind it does not know, SSHTUN_ERR_TOO_LONG if buf is too small.
  */

@@ -406,9 +406,10 @@ int sshtun_dns_way(const struct sshtun *h)
 {
 	const char *cmd = h->cfg.tunnel_config_command;
 
-	if (h->cfg.n_tunnel_dns == 0 && (!cmd || !cmd[0])) {
-		return SSHTUN_DNS_NONE;	/* nothing can bring DNS servers or domains */
+	if (!SSHTUN_DNS || (h->cfg.n_tunnel_dns == 0 && (!cmd || !cmd[0]))) {
+		return SSHTUN_DNS_NONE;	/* nothing can bring DNS servers or domains, or this build never applies them */
 	}
+#if SSHTUN_DNS
 	switch (dns_method_now(&h->dns)) {
 	case DNS_RESOLVED:
 		return SSHTUN_DNS_RESOLVECTL;
@@ -417,6 +418,7 @@ int sshtun_dns_way(const struct sshtun *h)
 	default:
 		return SSHTUN_DNS_FILE;
 	}
+#endif
 }
 
 int sshtun_cleanup(sshtun_log_fn fn, void *ud)
@@ -532,6 +534,9 @@ int sshtun_algorithms(const char *kind, char *buf, size_t len)
 		snprintf(tmp, sizeof(tmp), "%s%s%s%s%s%s", SSHTUN_AGENT ? "agent," : "", SSHTUN_ZLIB ? "compression," : "",
 			SSHTUN_CONFIG_MATCH ? "config-match," : "", SSHTUN_CONFIG_INCLUDE ? "config-include," : "",
 			SSHTUN_KILLSWITCH ? "killswitch," : "", SSHTUN_SECCOMP ? "seccomp," : "");
+		/* The parts a router's build may leave out (issue 17). */
+		snprintf(tmp + strlen(tmp), sizeof(tmp) - strlen(tmp), "%s%s%s", SSHTUN_JUMP ? "jump," : "",
+			SSHTUN_CONFIG_GET ? "config-get," : "", SSHTUN_DNS ? "dns," : "");
 		tmp[strlen(tmp) - (tmp[0] != '\0')] = '\0';	/* the last comma */
 	} else if ((r = tp_supported(kind, tmp, sizeof(tmp))) != 0) {
 		return r;
@@ -566,6 +571,20 @@ int sshtun_get_option(const struct sshtun *h, const char *keyword, char *buf, si
 	if (r != 0) {
 		goto out;
 	}
+#if !SSHTUN_CONFIG_GET
+	/*
+	 * This build has no table to write values with (ssh/config_get.c); the configuration is finished all the same,
+	 * so that what it refuses is said (sshtun -G checks a configuration this way), and only then is the call refused.
+	 */
+	(void)set;
+	(void)got;
+	if ((r = cfg_finish(&c, &h->log)) == 0) {
+		LG_I(&h->log, "%.64s: this build cannot report configuration values (built with -DSSHTUN_CONFIG_GET=0)",
+			keyword);
+		r = SSHTUN_ERR_NOT_SUPPORTED;
+	}
+	goto out;
+#else
 	if ((set = got = cfg_get(&c, keyword, &w)) < 0) {
 		r = SSHTUN_ERR_NOT_SUPPORTED;
 		goto out;
@@ -587,6 +606,7 @@ int sshtun_get_option(const struct sshtun *h, const char *keyword, char *buf, si
 		buf[w.len] = '\0';
 		r = set ? 0 : SSHTUN_OPTION_DEFAULT;
 	}
+#endif
 out:
 	wire_w_free(&w);
 	cfg_free(&c);

@@ -11,8 +11,12 @@
 #include <syslog.h>
 
 #include "ssh/config.h"
+#include "util/features.h"
 #include "util/log.h"
 #include "util/wire.h"
+
+/* sshtun -G and sshtun_get_option only: a build without them (SSHTUN_CONFIG_GET=0) has no table. */
+#if SSHTUN_CONFIG_GET
 
 /* A choice's name for a stored number (the first name the parser takes for it). */
 struct gname {
@@ -276,3 +280,4 @@ int cfg_get(const struct cfg *c, const char *keyword, struct wire_w *w)
 	}
 	return -1;
 }
+#endif /* SSHTUN_CONFIG_GET */

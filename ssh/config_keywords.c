@@ -398,7 +398,7 @@ static int kw_refused(const struct kwctx *k, unsigned bit, const char *const *ne
 
 /*
  * ProxyJump and ProxyCommand: as in ssh, whichever comes first decides (one bit for both), "none" included.
- * A ProxyJump list is checked whole here; ssh/jump.c connects through it.
+ * A ProxyJump list is checked whole here; ssh/jump.c connects through it (a build without it refuses one).
  */
 static int kw_proxy(const struct kwctx *k)
 {
@@ -408,6 +408,7 @@ static int kw_proxy(const struct kwctx *k)
 	if (!cfg_plain(v) || strlen(v) > FILE_MAX_LINE) {
 		return bad_value(k, k->argv[0]);
 	}
+#if SSHTUN_JUMP
 	if (jump && strcasecmp(v, "none") != 0) {
 		struct cfg_hop hops[CFG_MAX_HOPS];
 		const char *why = "";
@@ -419,9 +420,21 @@ static int kw_proxy(const struct kwctx *k)
 			return SSHTUN_ERR_CONFIG;
 		}
 	}
+#endif
 	if (!k->apply || (k->c->refused_set & 1u)) {
 		return 0;
 	}
+#if !SSHTUN_JUMP
+	/*
+	 * Refused where it would decide how the server is reached (not in a Host block for another host, nor after a
+	 * ProxyCommand that came first): ignored, the connection would go straight to the server instead.
+	 */
+	if (jump && strcasecmp(v, "none") != 0) {
+		LG_E(k->log, "%s: ProxyJump %.200s: this build has no ProxyJump (built with -DSSHTUN_JUMP=0, so no -J "
+			"either); use ProxyCommand, e.g. ProxyCommand ssh -W %%h:%%p jumphost", k->where, v);
+		return SSHTUN_ERR_CONFIG;
+	}
+#endif
 	k->c->refused_set |= 1u;
 	return set_str(k, jump ? &k->c->proxy_jump : &k->c->proxy_command, strcasecmp(v, "none") == 0 ? "" : v);
 }
@@ -792,6 +805,13 @@ static int kw_tunnel_dns(const struct kwctx *k)
 {
 	int r = 0;
 
+	if (!SSHTUN_DNS && k->apply) {
+		/* Refused, not ignored: names would resolve outside the tunnel, where the configuration meant them not to. */
+		LG_E(k->log, "%s: TunnelDNS %.64s: this build does not set DNS (built with -DSSHTUN_DNS=0); set it from "
+			"LocalCommand (PermitLocalCommand yes), which runs once the tunnel is up with its device in SSHTUN_DEVICE",
+			k->where, k->argv[0]);
+		return SSHTUN_ERR_CONFIG;
+	}
 	for (int i = 0; i < k->argc && r == 0; i++) {
 		r = cfg_parse_addr(k->argv[i], 0) == 0 ? bad_value(k, k->argv[i]) :
 			list_add(k, k->c->tunnel_dns, &k->c->n_tunnel_dns, CFG_MAX_DNS, k->argv[i], 1, "servers");

@@ -226,7 +226,8 @@ int cfg_parse_tun_unit(const char *s, size_t n, int *out)
 	return 0;
 }
 
-/* ---- ProxyJump ---- */
+/* ---- ProxyJump (a build without SSHTUN_JUMP refuses a list unread: ssh/config_keywords.c kw_proxy) ---- */
+#if SSHTUN_JUMP
 
 /* Copies a view into out as a C string if it fits and its bytes pass ok(); 0 or -1. */
 static int view_str(const struct wire_view *v, char *out, size_t outlen, int (*ok)(int c))
@@ -356,6 +357,7 @@ int cfg_parse_jump(const char *list, struct cfg_hop *hops, int *n, const char **
 	}
 	return 0;
 }
+#endif /* SSHTUN_JUMP */
 
 /* ---- the local user ---- */
 

@@ -36,9 +36,16 @@ void conn_fail(struct sshtun *h, int err, const char *fmt, ...)
 	LG_D1(&h->log, "failing: %s", h->errtext);
 }
 
-/* The tunnel's DNS servers (TunnelDNS, else the server's) and the server's domains. */
+/*
+ * The tunnel's DNS servers (TunnelDNS, else the server's) and the server's domains. A build without SSHTUN_DNS
+ * refuses TunnelDNS and only names the server's (ssh/remote.c): nothing to do here.
+ */
 static int configure_dns(struct sshtun *h)
 {
+#if !SSHTUN_DNS
+	(void)h;
+	return 0;
+#else
 	struct tun_addr servers[RCONF_DNS_MAX];
 	const struct rconf *rc = h->rc.state == RC_APPLIED ? &h->rc.conf : NULL;
 	unsigned n = 0;
@@ -58,6 +65,7 @@ static int configure_dns(struct sshtun *h)
 	}
 	return dns_apply(&h->dns, h->dev.name, h->dev.ifindex, servers, n, rc ? (const char(*)[RCONF_NAME_MAX + 2])rc->domains : NULL,
 		rc ? rc->ndomains : 0, &h->log);
+#endif
 }
 
 /* Configures the local device: addresses, MTU, link up, bridge, routes (netcfg.c), DNS (dns.c). */
@@ -256,7 +264,7 @@ static void on_opened(void *ud, struct chan *c)
 		conn_remote_opened(h, c);
 		return;
 	}
-	if (c->type == CH_DIRECT) {
+	if (SSHTUN_JUMP && c->type == CH_DIRECT) {
 		conn_jump_opened(h, c);
 		return;
 	}
@@ -290,7 +298,7 @@ static void on_open_failed(void *ud, struct chan *c)
 {
 	struct sshtun *h = ud;
 
-	if (c->type == CH_DIRECT) {
+	if (SSHTUN_JUMP && c->type == CH_DIRECT) {
 		conn_jump_open_failed(h, c);
 		return;
 	}
@@ -338,7 +346,7 @@ void conn_shrink(struct sshtun *h)
 		mem_release(h->gro_buf, GRO_BUF);
 	}
 	/* A jump host's relay: what the jump host sent us is all written on. */
-	if (h->jump.buf && h->jump.len == 0) {
+	if (SSHTUN_JUMP && h->jump.buf && h->jump.len == 0) {
 		h->jump.off = 0;
 		mem_release(h->jump.buf, h->jump.cap);
 	}
@@ -398,7 +406,7 @@ static void on_closed(void *ud, struct chan *c)
 		conn_remote_closed(h, c);
 		return;
 	}
-	if (c->type == CH_DIRECT) {
+	if (SSHTUN_JUMP && c->type == CH_DIRECT) {
 		conn_jump_closed(h, c);
 		return;
 	}
@@ -412,7 +420,7 @@ static void on_closed(void *ud, struct chan *c)
 
 static void on_data(void *ud, struct chan *c, int ext, const uint8_t *p, size_t n)
 {
-	if (c->type == CH_DIRECT) {
+	if (SSHTUN_JUMP && c->type == CH_DIRECT) {
 		conn_jump_data(ud, c, p, n);
 		return;
 	}
@@ -421,7 +429,7 @@ static void on_data(void *ud, struct chan *c, int ext, const uint8_t *p, size_t 
 
 static void on_eof(void *ud, struct chan *c)
 {
-	if (c->type == CH_DIRECT) {
+	if (SSHTUN_JUMP && c->type == CH_DIRECT) {
 		conn_jump_eof(ud, c);
 		return;
 	}
@@ -475,7 +483,7 @@ static int on_authenticated(struct sshtun *h)
 	uint32_t unit = h->cfg.tun_remote < 0 || h->cfg.tun_remote == CFG_TUN_ANY ? CH_TUN_ANY : (uint32_t)h->cfg.tun_remote;
 
 	conn_free_identities(h);	/* keys are not needed any more: wipe them now */
-	if (h->jump.parent) {
+	if (SSHTUN_JUMP && h->jump.parent) {
 		return conn_jump_open(h);	/* a jump host: a channel to the next host, no tunnel */
 	}
 	conn_set_status(h, SSHTUN_OPENING);

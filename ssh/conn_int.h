@@ -19,6 +19,7 @@
 #include "transport/userauth.h"
 #include "tun/offload.h"
 #include "tun/tun.h"
+#include "util/features.h"
 
 /* Keys to offer: the agent's, and for each file its certificates (CertificateFile and KEY-cert.pub) and itself. */
 enum { CONN_MAX_IDS = 3 * CFG_MAX_IDENTITIES + AGENT_MAX_IDS };
@@ -278,6 +279,7 @@ int conn_reconnect_tick(struct sshtun *h, uint64_t now_ms);
 int conn_apply_setting(struct cfg *c, const struct conn_setting *s, const struct lg *log);
 
 /* jump.c */
+#if SSHTUN_JUMP
 /*
  * Starts the connection to the last jump host of ProxyJump; *fd is the end of the socketpair the connection
  * runs over (its bytes reach the server once the hop's channel is open). 0 or an error (named with conn_fail).
@@ -299,6 +301,34 @@ void conn_jump_closed(struct sshtun *h, struct chan *c);
 int conn_jump_io(struct sshtun *h, uint32_t events);
 /* In a hop: what its fd should be watched for now (after each dispatch: the window, the output backlog). */
 void conn_jump_rearm(struct sshtun *h);
+#else
+/*
+ * A build without ProxyJump (util/features.h): the configuration refuses it, so no connection has a hop or is
+ * one. These keep the callers whole; the compiler drops what calls them.
+ */
+static inline int conn_jump_start(struct sshtun *h, int *fd)
+{
+	(void)h;
+	(void)fd;
+	return SSHTUN_ERR_NOT_SUPPORTED;
+}
+static inline void conn_jump_free(struct sshtun *h) { (void)h; }
+static inline int conn_jump_dispatch(struct sshtun *h) { (void)h; return 0; }
+static inline int conn_jump_open(struct sshtun *h) { (void)h; return SSHTUN_ERR_NOT_SUPPORTED; }
+static inline void conn_jump_opened(struct sshtun *h, struct chan *c) { (void)h; (void)c; }
+static inline void conn_jump_open_failed(struct sshtun *h, struct chan *c) { (void)h; (void)c; }
+static inline void conn_jump_data(struct sshtun *h, struct chan *c, const uint8_t *p, size_t n)
+{
+	(void)h;
+	(void)c;
+	(void)p;
+	(void)n;
+}
+static inline void conn_jump_eof(struct sshtun *h, struct chan *c) { (void)h; (void)c; }
+static inline void conn_jump_closed(struct sshtun *h, struct chan *c) { (void)h; (void)c; }
+static inline int conn_jump_io(struct sshtun *h, uint32_t events) { (void)h; (void)events; return 0; }
+static inline void conn_jump_rearm(struct sshtun *h) { (void)h; }
+#endif
 
 /* hostkey.c */
 int conn_check_hostkey(void *ud, const struct pubkey *key, const struct cert *cert);
@@ -353,8 +383,10 @@ int io_peer_addr(struct sshtun *h, struct tun_addr *out);
 int io_watch_child(struct sshtun *h, int pidfd);
 void io_unwatch_child(struct sshtun *h, int pidfd);
 /* The relay's fd of a hop into the epoll set for events (0: out of it); the hop's epoll fd into its parent's. */
+#if SSHTUN_JUMP
 int io_watch_relay(struct sshtun *h, int fd, uint32_t events, uint32_t old);
 int io_watch_hop(struct sshtun *h, int epfd);
+#endif
 /* Bytes waiting in the transport for the socket (for the relay's backpressure). */
 size_t io_pending_out(struct sshtun *h);
 /* Puts the agent's socket into the epoll set for the request in flight, or takes it out when there is none. */

@@ -23,6 +23,8 @@
 #include "util/text.h"
 #include "util/wire.h"
 
+#if SSHTUN_DNS
+
 #define DNS_RESOLV_CONF "/etc/resolv.conf"
 #define DNS_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define DNS_RESOLVED_SOCKET "/run/systemd/resolve/io.systemd.Resolve"
@@ -883,3 +885,4 @@ int dns_restore(struct dns_state *s, const struct lg *log)
 	s->prog[0] = '\0';
 	return rc;
 }
+#endif /* SSHTUN_DNS */

@@ -23,6 +23,7 @@
 
 #include "ssh/rconf.h"
 #include "tun/tun.h"
+#include "util/features.h"
 #include "util/log.h"
 
 enum {
@@ -81,6 +82,7 @@ struct dns_state {
  * SSHTUN_ERR_STATE. Blocks while a program runs (up to timeout_ms each); programs are waited for by pid, so
  * a process that ignores SIGCHLD (children reaped unseen) gets SSHTUN_ERR_DNS.
  */
+#if SSHTUN_DNS
 int dns_apply(struct dns_state *s, const char *ifname, int ifindex, const struct tun_addr *servers,
 	      unsigned nservers, const char (*domains)[RCONF_NAME_MAX + 2], unsigned ndomains, const struct lg *log);
 
@@ -97,5 +99,14 @@ int dns_restore(struct dns_state *s, const struct lg *log);
  * owns, (a) asks systemd-resolved, which takes CAP_NET_ADMIN.
  */
 int dns_method_now(const struct dns_state *s);
+#else
+/* A build without the tunnel's DNS (SSHTUN_DNS=0): nothing is ever applied, so there is nothing to undo. */
+static inline int dns_restore(struct dns_state *s, const struct lg *log)
+{
+	(void)s;
+	(void)log;
+	return 0;
+}
+#endif
 
 #endif

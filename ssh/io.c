@@ -245,7 +245,7 @@ void io_close_sock(struct sshtun *h)
 {
 	stop_resolving(h);
 	conn_jump_free(h);
-	if (h->jump.fd >= 0) {	/* a hop's end of the socketpair */
+	if (SSHTUN_JUMP && h->jump.fd >= 0) {	/* a hop's end of the socketpair */
 		close(h->jump.fd);
 		h->jump.fd = -1;
 		h->jump.fd_events = 0;
@@ -461,7 +461,7 @@ int io_connect(struct sshtun *h)
 	if (h->cfg.proxy_command && h->cfg.proxy_command[0]) {
 		return connect_proxy(h);
 	}
-	if (h->cfg.proxy_jump && h->cfg.proxy_jump[0]) {
+	if (SSHTUN_JUMP && h->cfg.proxy_jump && h->cfg.proxy_jump[0]) {
 		int fd = -1;
 
 		if ((r = conn_jump_start(h, &fd)) != 0) {
@@ -567,7 +567,7 @@ int io_flush(struct sshtun *h)
 		h->sock_want_out = want_out;
 		ep_set(h, EPOLL_CTL_MOD, h->sock, EPOLLIN | (want_out ? EPOLLOUT : 0), EV_SOCK);
 	}
-	if (h->jump.parent) {
+	if (SSHTUN_JUMP && h->jump.parent) {
 		conn_jump_rearm(h);	/* a hop: its relay reads while the server's window and our output allow */
 	}
 	if (h->dev.fd >= 0 && h->status == SSHTUN_UP) {
@@ -740,7 +740,7 @@ static int on_connected(struct sshtun *h)
 
 	if (getsockopt(h->sock, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0 || soerr != 0) {
 		if (!h->ai_cur) {	/* ProxyCommand's or a jump host's socket: no list to go on with */
-			conn_fail(h, SSHTUN_ERR_CONNECT, "cannot connect through %s: %s", h->jump.hop ? "ProxyJump" : "ProxyCommand",
+			conn_fail(h, SSHTUN_ERR_CONNECT, "cannot connect through %s: %s", SSHTUN_JUMP && h->jump.hop ? "ProxyJump" : "ProxyCommand",
 				strerror(soerr ? soerr : errno));
 			return SSHTUN_ERR_CONNECT;
 		}
@@ -816,7 +816,7 @@ int io_peer_addr(struct sshtun *h, struct tun_addr *out)
 	socklen_t len = sizeof(ss);
 
 	memset(out, 0, sizeof(*out));
-	if (h->jump.hop) {
+	if (SSHTUN_JUMP && h->jump.hop) {
 		return io_peer_addr(h->jump.hop, out);	/* the connection that leaves this machine is the first jump host's */
 	}
 	if (h->sock < 0 || getpeername(h->sock, (struct sockaddr *)&ss, &len) != 0) {
@@ -851,6 +851,7 @@ void io_unwatch_child(struct sshtun *h, int pidfd)
 	epoll_ctl(h->epfd, EPOLL_CTL_DEL, pidfd, NULL);
 }
 
+#if SSHTUN_JUMP
 int io_watch_relay(struct sshtun *h, int fd, uint32_t events, uint32_t old)
 {
 	if (!events) {
@@ -863,6 +864,7 @@ int io_watch_hop(struct sshtun *h, int epfd)
 {
 	return ep_set(h, EPOLL_CTL_ADD, epfd, EPOLLIN, EV_JUMP) == 0 ? 0 : SSHTUN_ERR_SYS;
 }
+#endif
 
 size_t io_pending_out(struct sshtun *h)
 {
@@ -930,17 +932,21 @@ int io_dispatch(struct sshtun *h, int timeout_ms, const sigset_t *sigmask)
 		case EV_CHILD:
 			conn_local_reap(h);
 			break;
+#if SSHTUN_JUMP
 		case EV_JUMP:
 			r = conn_jump_dispatch(h);
 			break;
+#endif
 		case EV_RESOLVED:
 			r = on_resolved(h);
 			break;
+#if SSHTUN_JUMP
 		case EV_RELAY:
 			if (h->tp) {
 				r = conn_jump_io(h, e);
 			}
 			break;
+#endif
 		case EV_WAKE: {
 			uint64_t count;
 

@@ -17,6 +17,9 @@
 #include <unistd.h>
 
 #include "ssh/conn_int.h"
+#include "util/features.h"
+
+#if SSHTUN_JUMP
 
 enum {
 	RELAY_WINDOW = 2 * 1024 * 1024,	/* the window the hop grants the server: at most this much is buffered */
@@ -418,3 +421,4 @@ void conn_jump_rearm(struct sshtun *h)
 		J->fd_events = ev;
 	}
 }
+#endif /* SSHTUN_JUMP */

@@ -152,6 +152,25 @@ static void finish(struct sshtun *h)
 		LG_I(&h->log, "the server's configuration has GW_ADDR that is not an address: ignored (the server is "
 			"reached at the address connected to)");
 	}
+#if !SSHTUN_DNS
+	if (fresh->ndns > 0 || fresh->ndomains > 0) {
+		/* Named, not applied: the user learns why names do not resolve through the tunnel, and what to do. */
+		char list[768] = "";
+		size_t at;
+
+		for (unsigned i = 0; i < fresh->ndns; i++) {
+			at = strlen(list);
+			list[at] = at ? ' ' : '\0';
+			tun_addr_format(list + at + (at > 0), sizeof(list) - at - (at > 0), &fresh->dns[i]);
+		}
+		for (unsigned i = 0; i < fresh->ndomains; i++) {
+			at = strlen(list);
+			snprintf(list + at, sizeof(list) - at, "%s%s", at ? " " : "", fresh->domains[i]);
+		}
+		LG_W(&h->log, "the server's configuration names DNS %s: this build does not apply DNS (built with "
+			"-DSSHTUN_DNS=0); LocalCommand gets them in SSHTUN_DNS and SSHTUN_DOMAINS", list);
+	}
+#endif
 	/* The plan anew: the command line's part, then the server's (a reconnect compares it with what is applied). */
 	if (net_plan_local(want, &h->cfg, h->mtu_explicit, tap, why, sizeof(why)) != 0 ||
 	    net_plan_remote(want, fresh, tap, why, sizeof(why)) != 0) {

@@ -17,8 +17,11 @@ unsigned sc_needs(const struct cfg *c, unsigned flags)
 	if (cmds || (c->proxy_command && c->proxy_command[0]) || (flags & SSHTUN_SANDBOX_SPAWN)) {
 		n |= SC_SPAWN;
 	}
-	/* The server's configuration may carry DNS lines: resolvectl or resolvconf run, or resolv.conf is replaced. */
-	if (c->n_tunnel_dns > 0 || (c->tunnel_config_command && c->tunnel_config_command[0])) {
+	/*
+	 * The server's configuration may carry DNS lines: resolvectl or resolvconf run, or resolv.conf is replaced
+	 * (not in a build without SSHTUN_DNS, which applies none).
+	 */
+	if (SSHTUN_DNS && (c->n_tunnel_dns > 0 || (c->tunnel_config_command && c->tunnel_config_command[0]))) {
 		n |= SC_DNS | SC_SPAWN;
 	}
 	if (c->tunnel_kill_switch == 1) {
@@ -389,7 +392,7 @@ static void make_list(struct sc_list *l, unsigned needs)
 	if (needs & SC_NFT) {
 		ADD(l, nft);
 	}
-	if (needs & SC_DNS) {
+	if (SSHTUN_DNS && (needs & SC_DNS)) {
 		ADD(l, dns);
 	}
 	if (needs & SC_SPAWN) {

@@ -7,6 +7,8 @@
 #        through CFLAGS. gcc builds all and the unit tests, runs them (tests of what is left out are compiled
 #        out or skipped), and checks what sshtun says: -Q lists only what is left, no -lz is linked, a Match or
 #        Include line and Compression yes are refused, -C only warns. clang builds all.
+#        ProxyJump, -J and TunnelDNS are refused; -G, which this build cannot print with, still reads and checks
+#        the configuration: a refusal is said first, then -G's own line.
 #   on:  configure --with-* for every optional part (fails where one is not installed), all switches at
 #        their defaults (on). gcc and clang build all; run-all.sh's own builds cover the tests there.
 #
@@ -25,7 +27,8 @@ FAILED=0
 OFF_OPTS="--without-openssl --without-zlib --without-agent --without-config-match --without-config-include --without-nftables
 --without-seccomp --without-networkmanager --without-gtk"
 OFF_ALGS="-DSSHTUN_ECDSA=0 -DSSHTUN_RSA=0 -DSSHTUN_MLKEM=0 -DSSHTUN_SNTRUP=0 -DSSHTUN_ECDH_NIST=0 -DSSHTUN_DH=0
--DSSHTUN_CTR=0 -DSSHTUN_UMAC=0 -DSSHTUN_HMAC_SHA1=0 -DSSHTUN_AESGCM=0 -DSSHTUN_PEM=0"
+-DSSHTUN_CTR=0 -DSSHTUN_UMAC=0 -DSSHTUN_HMAC_SHA1=0 -DSSHTUN_AESGCM=0 -DSSHTUN_PEM=0
+-DSSHTUN_JUMP=0 -DSSHTUN_CONFIG_GET=0 -DSSHTUN_DNS=0"
 ON_OPTS="--with-openssl --with-zlib --with-agent --with-config-match --with-config-include --with-nftables --with-seccomp
 --with-networkmanager --with-gtk"
 
@@ -83,6 +86,15 @@ units() {
 	fi
 }
 
+# refused_first NAME LINE: $WORK/NAME.err (sshtun ... -G h) has LINE, and -G's "cannot print" line, if there, after it.
+refused_first() {
+	grep -q -- "$2" "$WORK/$1.err" || { why="$why; $1: $(head -c 200 "$WORK/$1.err")"; return; }
+	! grep -q 'cannot print its configuration' "$WORK/$1.err" ||
+		[ "$(grep -n -- "$2" "$WORK/$1.err" | head -n 1 | cut -d: -f1)" -lt \
+			"$(grep -n 'cannot print its configuration' "$WORK/$1.err" | head -n 1 | cut -d: -f1)" ] ||
+		why="$why; $1: the refusal came after -G's line"
+}
+
 # What an all-off sshtun says about itself.
 off_behaviour() {
 	dir=$WORK/$1 s=$WORK/$1/sshtun why=''
@@ -101,12 +113,33 @@ off_behaviour() {
 	grep -q 'include.conf:1: Include: this build cannot read' "$WORK/include.err" || why="$why; Include: $(head -c 200 "$WORK/include.err")"
 	"$s" -F /dev/null -o 'Compression yes' -G h >/dev/null 2>"$WORK/comp.err" && why="$why; Compression yes was accepted"
 	grep -q 'this build has no compression' "$WORK/comp.err" || why="$why; Compression: $(head -c 200 "$WORK/comp.err")"
-	"$s" -F /dev/null -C -G h >/dev/null 2>"$WORK/c.err" || why="$why; -C failed"
+	# -C is taken: the configuration reaches -G's own line (exit 2: this build's -G cannot print).
+	"$s" -F /dev/null -C -G h >/dev/null 2>"$WORK/c.err"
+	[ $? = 2 ] && grep -q 'cannot print its configuration' "$WORK/c.err" || why="$why; -C failed"
 	grep -q -- '-C: this build has no compression' "$WORK/c.err" || why="$why; -C said nothing"
 	"$s" -F /dev/null -o 'IdentityAgent /tmp/agent.sock' -G h >/dev/null 2>"$WORK/agent.err" && why="$why; IdentityAgent was accepted"
 	grep -q 'this build has no ssh-agent support' "$WORK/agent.err" || why="$why; IdentityAgent: $(head -c 200 "$WORK/agent.err")"
+	# ProxyJump, -J, TunnelDNS (SSHTUN_JUMP, SSHTUN_DNS) and -G (SSHTUN_CONFIG_GET): every refusal above and
+	# these exit 2 before -G's line.
+	"$s" -F /dev/null -o ProxyJump=j -G h >/dev/null 2>"$WORK/jump.err"
+	[ $? = 2 ] || why="$why; ProxyJump: exit status not 2"
+	"$s" -F /dev/null -J j -G h >/dev/null 2>"$WORK/J.err"
+	[ $? = 2 ] || why="$why; -J: exit status not 2"
+	"$s" -F /dev/null -o TunnelDNS=198.18.0.53 -G h >/dev/null 2>"$WORK/dns.err"
+	[ $? = 2 ] || why="$why; TunnelDNS: exit status not 2"
+	refused_first jump '-o: ProxyJump j: this build has no ProxyJump'
+	refused_first J '-J: ProxyJump j: this build has no ProxyJump'
+	refused_first dns '-o: TunnelDNS 198.18.0.53: this build does not set DNS'
+	refused_first match 'match.conf:3: Match: this build has no Match blocks'
+	refused_first include 'include.conf:1: Include: this build cannot read'
+	refused_first comp 'this build has no compression'
+	refused_first agent 'this build has no ssh-agent support'
+	"$s" -F /dev/null -o ProxyJump=none -G h >/dev/null 2>"$WORK/g.err"
+	[ $? = 2 ] || why="$why; -G: exit status not 2"
+	[ "$(cat "$WORK/g.err")" = "sshtun: -G: this build cannot print its configuration (built with -DSSHTUN_CONFIG_GET=0); the configuration was read and checked" ] ||
+		why="$why; -G: $(head -c 200 "$WORK/g.err")"
 	if [ -z "$why" ]; then
-		ok "$1: sshtun -Q lists only curve25519, no MAC, no compression, no feature; no -lz; Match, Include, Compression yes and IdentityAgent refused, -C warns"
+		ok "$1: sshtun -Q lists only curve25519, no MAC, no compression, no feature; no -lz; Match, Include, Compression yes, IdentityAgent, ProxyJump, -J and TunnelDNS refused before -G's line, -C warns, -G checks then cannot print"
 	else
 		notok "$1: ${why#; }"
 	fi

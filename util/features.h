@@ -122,6 +122,26 @@
 #define SSHTUN_SECCOMP SSHTUN_HAVE_SECCOMP
 #endif
 
+/*
+ * Parts a router's smallest build does without (issue 17), each left out with -DSSHTUN_X=0 in CFLAGS:
+ *   SSHTUN_JUMP        ProxyJump and -J in process (ssh/jump.c, channel/direct.c). Without it ProxyJump other than
+ *                      none is refused (ProxyCommand ssh -W %h:%p jumphost does the same through an ssh program).
+ *   SSHTUN_CONFIG_GET  sshtun -G and sshtun_get_option (ssh/config_get.c): the call stays, answering
+ *                      SSHTUN_ERR_NOT_SUPPORTED; -G still reads and checks the configuration, then says it cannot print.
+ *   SSHTUN_DNS         the tunnel's DNS (ssh/dns.c: systemd-resolved, resolvconf or resolv.conf): TunnelDNS is
+ *                      refused; DNS servers from the server's configuration are named in a warning and passed on
+ *                      (LocalCommand's environment, the IP-configuration event), not applied.
+ */
+#ifndef SSHTUN_JUMP
+#define SSHTUN_JUMP 1
+#endif
+#ifndef SSHTUN_CONFIG_GET
+#define SSHTUN_CONFIG_GET 1
+#endif
+#ifndef SSHTUN_DNS
+#define SSHTUN_DNS 1
+#endif
+
 /* Combinations that cannot work stop the build here. */
 #include "util/features_check.h"
 

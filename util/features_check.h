@@ -12,7 +12,8 @@
 /* Every switch is 0 or 1: -DSSHTUN_RSA=2 or -DSSHTUN_RSA (empty, an error in #if anyway) is a typo. */
 #if (SSHTUN_ECDSA | SSHTUN_RSA | SSHTUN_MLKEM | SSHTUN_SNTRUP | SSHTUN_ECDH_NIST | SSHTUN_DH | SSHTUN_CTR | \
 	SSHTUN_UMAC | SSHTUN_HMAC_SHA1 | SSHTUN_ZLIB | SSHTUN_AGENT | SSHTUN_CONFIG_MATCH | SSHTUN_CONFIG_INCLUDE | \
-	SSHTUN_KILLSWITCH | SSHTUN_SECCOMP | SSHTUN_OPENSSL | SSHTUN_AESGCM | SSHTUN_PEM) & ~1
+	SSHTUN_KILLSWITCH | SSHTUN_SECCOMP | SSHTUN_OPENSSL | SSHTUN_AESGCM | SSHTUN_PEM | \
+	SSHTUN_JUMP | SSHTUN_CONFIG_GET | SSHTUN_DNS) & ~1
 #error "an SSHTUN_* feature switch is neither 0 nor 1 (see util/features.h)"
 #endif
 
@@ -40,6 +41,14 @@
 #endif
 #if SSHTUN_KILLSWITCH && !SSHTUN_HAVE_NFTABLES
 #error "SSHTUN_KILLSWITCH: configure found no libnftables (or was given --without-nftables); drop -DSSHTUN_KILLSWITCH=1"
+#endif
+
+/*
+ * The NetworkManager editor plugin (nm/, built where configure found libnm) imports ssh_config files through
+ * sshtun_get_option: without SSHTUN_CONFIG_GET its import would fail on every file.
+ */
+#if !SSHTUN_CONFIG_GET && SSHTUN_HAVE_NM
+#error "SSHTUN_CONFIG_GET=0: the NetworkManager editor plugin needs sshtun_get_option; configure --without-networkmanager"
 #endif
 
 #if SSHTUN_SECCOMP && !(defined(__x86_64__) && !defined(__ILP32__)) && !defined(__aarch64__)

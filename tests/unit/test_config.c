@@ -420,7 +420,56 @@ static void test_build_switches(void **st)
 	assert_int_equal(strstr(feat, "config-include") != NULL, SSHTUN_CONFIG_INCLUDE);
 	assert_int_equal(strstr(feat, "killswitch") != NULL, SSHTUN_KILLSWITCH);
 	assert_int_equal(strstr(feat, "seccomp") != NULL, SSHTUN_SECCOMP);
+	assert_int_equal(strstr(feat, "jump") != NULL, SSHTUN_JUMP);
+	assert_int_equal(strstr(feat, "config-get") != NULL, SSHTUN_CONFIG_GET);
+	assert_int_equal(strstr(feat, "dns") != NULL, SSHTUN_DNS);
 	assert_true(!feat[0] || feat[strlen(feat) - 1] != ',');
+}
+
+/*
+ * ProxyJump and TunnelDNS, in a build with them and one without: taken, or refused with SSHTUN_ERR_CONFIG and a
+ * line naming the keyword and the build, where they would apply; "none" and other hosts' blocks stay accepted.
+ */
+static void test_jump_dns_switches(void **st)
+{
+	struct fx *f = fx_new("gw");
+
+	(void)st;
+	assert_int_equal(rd(f, "Host gw\n  ProxyJump jump.example\n"), SSHTUN_JUMP ? 0 : SSHTUN_ERR_CONFIG);
+	if (!SSHTUN_JUMP) {
+		assert_non_null(strstr(f->lb.text, "t.conf:2: ProxyJump jump.example: this build has no ProxyJump"));
+		assert_non_null(strstr(f->lb.text, "ProxyCommand ssh -W %h:%p jumphost"));
+	}
+	fx_free(f);
+	f = fx_new("gw");
+	assert_int_equal(cfg_apply(&f->c, "ProxyJump a,b", "-J", &f->log), SSHTUN_JUMP ? 0 : SSHTUN_ERR_CONFIG);
+	assert_true(SSHTUN_JUMP || strstr(f->lb.text, "-J: ProxyJump a,b: this build has no ProxyJump"));
+	fx_free(f);
+	f = fx_new("gw");
+	assert_int_equal(rd(f, "Host other\n  ProxyJump jump.example\nHost gw\n  ProxyJump none\n  ProxyCommand nc %h %p\n"), 0);
+	assert_string_equal(f->c.proxy_jump, "");
+	assert_null(f->c.proxy_command);
+	fx_free(f);
+	/* ProxyCommand first: the ProxyJump after it is not used, so not refused either. */
+	f = fx_new("gw");
+	assert_int_equal(rd(f, "ProxyCommand nc %h %p\nProxyJump jump.example\n"), 0);
+	assert_string_equal(f->c.proxy_command, "nc %h %p");
+	fx_free(f);
+
+	f = fx_new("gw");
+	assert_int_equal(rd(f, "Host gw\n  TunnelDNS 198.18.0.53\n"), SSHTUN_DNS ? 0 : SSHTUN_ERR_CONFIG);
+	if (SSHTUN_DNS) {
+		assert_int_equal(f->c.n_tunnel_dns, 1);
+		assert_string_equal(f->c.tunnel_dns[0], "198.18.0.53");
+	} else {
+		assert_non_null(strstr(f->lb.text, "t.conf:2: TunnelDNS 198.18.0.53: this build does not set DNS"));
+		assert_non_null(strstr(f->lb.text, "LocalCommand"));
+	}
+	fx_free(f);
+	f = fx_new("gw");
+	assert_int_equal(rd(f, "Host other\n  TunnelDNS 198.18.0.53\n"), 0);
+	assert_int_equal(f->c.n_tunnel_dns, 0);
+	fx_free(f);
 }
 
 static void test_read_file(void **st)
@@ -622,6 +671,10 @@ static void test_syslog_facility(void **st)
 /* ProxyJump lists: [ssh://][user@]host[:port], comma-separated, IPv6 in brackets; each bad form refused. */
 static void test_jump_list(void **st)
 {
+#if !SSHTUN_JUMP
+	(void)st;
+	skip();	/* no list parser in a build without ProxyJump: test_build_switches checks the refusal */
+#else
 	struct cfg_hop h[CFG_MAX_HOPS];
 	const char *why = "";
 	int n = 0;
@@ -655,6 +708,7 @@ static void test_jump_list(void **st)
 			fail_msg("ProxyJump \"%s\" was not refused with a reason", bad[i]);
 		}
 	}
+#endif
 }
 
 /*
@@ -695,13 +749,14 @@ static void test_refused_keywords(void **st)
 	f = fx_new("gw");
 	assert_int_equal(rd(f, "Host other\n\tProxyJump jump.example\nHost gw\n\tPort 2222\n"), 0);
 	assert_null(f->c.proxy_jump);
-	assert_int_equal(rd(f, "Host gw\n\tProxyJump jump.example\n"), 0);
-	assert_string_equal(f->c.proxy_jump, "jump.example");
+	/* (A build without ProxyJump refuses it here: test_build_switches.) */
+	assert_int_equal(rd(f, "Host gw\n\tProxyJump jump.example\n"), SSHTUN_JUMP ? 0 : SSHTUN_ERR_CONFIG);
+	assert_true(!SSHTUN_JUMP || strcmp(f->c.proxy_jump, "jump.example") == 0);
 	fx_free(f);
-	/* A bad list is refused whole with its reason, even in another host's block. */
+	/* A bad list is refused whole with its reason, even in another host's block (unread without ProxyJump). */
 	f = fx_new("gw");
-	assert_int_equal(rd(f, "Host other\n\tProxyJump a,,b\n"), SSHTUN_ERR_CONFIG);
-	assert_non_null(strstr(f->lb.text, "an empty jump host"));
+	assert_int_equal(rd(f, "Host other\n\tProxyJump a,,b\n"), SSHTUN_JUMP ? SSHTUN_ERR_CONFIG : 0);
+	assert_true(!SSHTUN_JUMP || strstr(f->lb.text, "an empty jump host"));
 	fx_free(f);
 	f = fx_new("gw");
 	assert_int_equal(cfg_apply(&f->c, "ProxyJump a b", "-o", &f->log), SSHTUN_ERR_CONFIG);
@@ -1022,6 +1077,7 @@ int main(void)
 		cmocka_unit_test(test_match_refused),
 		cmocka_unit_test(test_include),
 		cmocka_unit_test(test_build_switches),
+		cmocka_unit_test(test_jump_dns_switches),
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_keyword_values),
 		cmocka_unit_test(test_keyword_results),

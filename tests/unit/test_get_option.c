@@ -42,6 +42,13 @@ static void write_conf(const char *text)
 	chmod(conf, 0600);
 }
 
+/* The sample's jump host, where the build has ProxyJump (else the file would be refused). */
+#if SSHTUN_JUMP
+#define SAMPLE_JUMP "\tProxyJump jump@gw.example.org:2200\n"
+#else
+#define SAMPLE_JUMP ""
+#endif
+
 static const char sample[] =
 	"Host vpn other\n"
 	"\tHostName %h.example.org\n"
@@ -50,7 +57,7 @@ static const char sample[] =
 	"\tTunnel ethernet\n"
 	"\tTunnelConfigCommand sshtun-server --pool 10.9.0.0/24\n"
 	"\tTunnelRoute 10.1.0.0/16 10.2.0.0/16\n"
-	"\tProxyJump jump@gw.example.org:2200\n"
+	SAMPLE_JUMP
 	"Host *.lan !bad.lan\n"
 	"\tUser lanuser\n"
 	"Host *\n"
@@ -89,6 +96,7 @@ static void test_values(void **state)
 	struct sshtun *h;
 
 	(void)state;
+	T_NEED(SSHTUN_CONFIG_GET);
 	write_conf(sample);
 	h = handle("vpn", NULL);
 	want(h, "Host", 0, "vpn");
@@ -103,7 +111,9 @@ static void test_values(void **state)
 	want(h, "Tunnel", 0, "ethernet");
 	want(h, "TunnelConfigCommand", 0, "sshtun-server --pool 10.9.0.0/24");
 	want(h, "TunnelRoute", 0, "10.1.0.0/16\n10.2.0.0/16");
-	want(h, "ProxyJump", 0, "jump@gw.example.org:2200");
+	if (SSHTUN_JUMP) {
+		want(h, "ProxyJump", 0, "jump@gw.example.org:2200");
+	}
 	/* Unset with a default, and unset without one. */
 	want(h, "TunnelMTU", SSHTUN_OPTION_DEFAULT, "1500");
 	want(h, "StrictHostKeyChecking", SSHTUN_OPTION_DEFAULT, "ask");
@@ -120,6 +130,7 @@ static void test_params_first(void **state)
 	struct sshtun *h = NULL;
 
 	(void)state;
+	T_NEED(SSHTUN_CONFIG_GET);
 	write_conf(sample);
 	assert_int_equal(sshtun_new(&h), 0);
 	assert_int_equal(sshtun_set_params(h, "Host", "alice@other", "Port", "22", "TunnelMTU", "1400", NULL), 0);
@@ -139,6 +150,7 @@ static void test_defaults(void **state)
 	struct sshtun *h;
 
 	(void)state;
+	T_NEED(SSHTUN_CONFIG_GET);
 	write_conf("Host vpn\n\tPort 2\n");
 	h = handle("plain.example", NULL);
 	want(h, "HostName", SSHTUN_OPTION_DEFAULT, "plain.example");
@@ -158,6 +170,7 @@ static void test_none(void **state)
 	struct sshtun *h;
 
 	(void)state;
+	T_NEED(SSHTUN_CONFIG_GET);
 	write_conf("Host vpn\n\tProxyJump none\n\tUserKnownHostsFile none\n\tProxyCommand none\n");
 	h = handle("vpn", NULL);
 	want(h, "ProxyJump", 0, "none");
@@ -173,6 +186,7 @@ static void test_errors(void **state)
 	struct sshtun *h;
 
 	(void)state;
+	T_NEED(SSHTUN_CONFIG_GET);
 	write_conf(sample);
 	h = handle("vpn", NULL);
 	want(h, "NoSuchKeyword", SSHTUN_ERR_NOT_SUPPORTED, "");
@@ -210,6 +224,7 @@ static void test_round_trip(void **state)
 	struct sshtun *h, *h2 = NULL;
 
 	(void)state;
+	T_NEED(SSHTUN_CONFIG_GET);
 	write_conf("Host vpn\n\tRekeyLimit 1G 1h\n\tTunnelDevice 3:any\n\tStrictHostKeyChecking accept-new\n"
 		   "\tAddressFamily inet6\n\tLogLevel DEBUG2\n");
 	h = handle("vpn", NULL);
@@ -240,6 +255,7 @@ static void test_aliases(void **state)
 	struct sshtun *h;
 
 	(void)state;
+	T_NEED(SSHTUN_CONFIG_GET);
 	write_conf(SSHTUN_CONFIG_MATCH ? "Host a,b c\n\tPort 1\nHost *.x !d e?\n\tPort 2\nHost c f\n\tPort 3\nMatch all\n\tUser u\n" :
 		"Host a,b c\n\tPort 1\nHost *.x !d e?\n\tPort 2\nHost c f\n\tPort 3\n");
 	h = handle(NULL, NULL);
@@ -270,6 +286,38 @@ static void test_aliases(void **state)
 	sshtun_del(h);
 }
 
+/*
+ * Every build: with the table (SSHTUN_CONFIG_GET) a value; without it SSHTUN_ERR_NOT_SUPPORTED for every keyword,
+ * and only after the configuration was read and finished, so that what it refuses is still said (sshtun -G).
+ */
+static void test_build_switch(void **state)
+{
+	struct logbuf lb = { "" };
+	char buf[256], feat[256];
+	struct sshtun *h;
+
+	(void)state;
+	assert_int_equal(sshtun_algorithms("feature", feat, sizeof(feat)), 0);
+	assert_int_equal(strstr(feat, "config-get") != NULL, SSHTUN_CONFIG_GET);
+	write_conf("Host vpn\n\tPort 2222\n");
+	h = handle("vpn", &lb);
+	sshtun_set_log(h, log_fn, &lb, SSHTUN_LOG_INFO);
+	assert_int_equal(sshtun_get_option(h, "Port", buf, sizeof(buf)), SSHTUN_CONFIG_GET ? 0 : SSHTUN_ERR_NOT_SUPPORTED);
+	assert_string_equal(buf, SSHTUN_CONFIG_GET ? "2222" : "");
+	assert_int_equal(sshtun_get_option(h, "Host", buf, sizeof(buf)), SSHTUN_CONFIG_GET ? 0 : SSHTUN_ERR_NOT_SUPPORTED);
+	assert_true(SSHTUN_CONFIG_GET || strstr(lb.text, "Host: this build cannot report configuration values"));
+	sshtun_del(h);
+
+	/* A configuration that does not finish: its reason, in either build. */
+	lb.text[0] = '\0';
+	write_conf("Host vpn\n\tIdentityAgent $SSHTUN_TEST_UNSET_VARIABLE\n");
+	unsetenv("SSHTUN_TEST_UNSET_VARIABLE");
+	h = handle("vpn", &lb);
+	assert_int_equal(sshtun_get_option(h, "Port", buf, sizeof(buf)), SSHTUN_ERR_CONFIG);
+	assert_non_null(strstr(lb.text, "IdentityAgent"));
+	sshtun_del(h);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -290,6 +338,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_aliases),
+		cmocka_unit_test(test_build_switch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, teardown);
