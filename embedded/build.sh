@@ -120,27 +120,30 @@ kernel_headers() {
 		ln -sfn /usr/include/x86_64-linux-gnu/asm "$2/asm"
 }
 
-# libsodium's configure options: static only; --enable-minimal leaves out only what sshtun never calls (xchacha20
-# boxes, scrypt, ristretto255, siphashx24, salsa20/12 and /8); --disable-asm leaves out the assembly X25519
-# (sandy2x) and Salsa20, used by the key exchange once per connection and never; ChaCha20's SIMD code is C and stays.
+# libsodium's configure options: static only; --disable-asm leaves out the assembly X25519 (sandy2x) and Salsa20,
+# used by the key exchange once per connection and never; ChaCha20's SIMD code is C and stays. No --enable-minimal:
+# it would also leave out crypto_scalarmult_ed25519* and crypto_core_ed25519_*, which the SSHTUN_SMALL_CODE signing
+# in crypto/ed25519.c needs; all the rest it would leave out is never called, and --gc-sections drops it anyway.
 # SODIUM_OPTS="..." replaces them (to measure).
-SODIUM_OPTS=${SODIUM_OPTS:---disable-shared --enable-static --enable-minimal --disable-pie --disable-asm}
+SODIUM_OPTS=${SODIUM_OPTS:---disable-shared --enable-static --disable-pie --disable-asm}
+# libsodium is compiled like the program: no unwind tables either (its .eh_frame was ~3 KB; nothing unwinds).
+SODIUM_CFLAGS="$OPT -fno-asynchronous-unwind-tables -fno-unwind-tables"
 
 # build_sodium TARGET: a static libsodium in OUT/TARGET/deps (the prefix of every library built here for TARGET).
 build_sodium() {
 	local t=$1 b=$OUT/$1/sodium-build
 
 	[ -f "$OUT/$t/deps/lib/libsodium.a" ] && [ -f "$OUT/$t/deps/.opt" ] &&
-		[ "$(cat "$OUT/$t/deps/.opt")" = "$OPT $SODIUM_OPTS $SRC" ] && return 0
+		[ "$(cat "$OUT/$t/deps/.opt")" = "$SODIUM_CFLAGS $SODIUM_OPTS $SRC" ] && return 0
 	rm -rf "$b" "$OUT/$t/deps"
 	mkdir -p "$b" || fail "cannot create $b"
 	# shellcheck disable=SC2086
-	(cd "$b" && "$SRC/configure" $HOSTOPT CC="$CC" CFLAGS="$OPT" --prefix="$OUT/$t/deps" $SODIUM_OPTS) \
+	(cd "$b" && "$SRC/configure" $HOSTOPT CC="$CC" CFLAGS="$SODIUM_CFLAGS" --prefix="$OUT/$t/deps" $SODIUM_OPTS) \
 		>"$b/configure.log" 2>&1 ||
 		fail "$t: libsodium's configure failed (see $b/configure.log): $(tail -n 1 "$b/configure.log")"
 	nice -n 19 make -C "$b" -j"$JOBS" install >"$b/make.log" 2>&1 ||
 		fail "$t: building libsodium failed (see $b/make.log): $(grep -m1 -i error "$b/make.log")"
-	echo "$OPT $SODIUM_OPTS $SRC" >"$OUT/$t/deps/.opt"
+	echo "$SODIUM_CFLAGS $SODIUM_OPTS $SRC" >"$OUT/$t/deps/.opt"
 }
 
 # build_zlib TARGET: a static zlib in OUT/TARGET/deps beside libsodium, from Debian's zlib source package, for
