@@ -2,6 +2,7 @@
 #include <sodium.h>
 
 #include "config.h"
+#include "util/features.h"
 #include "sshtun_err.h"
 #include "crypto/crypto.h"
 
@@ -51,8 +52,18 @@ int cry_x25519_keypair(uint8_t priv[32], uint8_t pub[32])
 		return SSHTUN_ERR_INVAL;
 	}
 	randombytes_buf(priv, 32);
+#if SSHTUN_SMALL_CODE
+	/*
+	 * The same key by the Montgomery ladder on the base point u = 9 (RFC 7748 4.1), which the key exchange links
+	 * anyway: libsodium's _base goes through the Edwards curve and its 30 KB fixed-base table (util/features.h).
+	 */
+	static const uint8_t basepoint[32] = { 9 };
+	int rc = crypto_scalarmult_curve25519(pub, priv, basepoint);
+#else
+	int rc = crypto_scalarmult_curve25519_base(pub, priv);
+#endif
 	/* Fails only if the clamped scalar gives the identity, which clamping rules out. */
-	if (crypto_scalarmult_curve25519_base(pub, priv) != 0) {
+	if (rc != 0) {
 		sodium_memzero(priv, 32);
 		sodium_memzero(pub, 32);
 		return SSHTUN_ERR_CRYPTO;

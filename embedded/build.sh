@@ -10,6 +10,7 @@
 #
 #   embedded/build.sh [TARGET...]      TARGET: x86_64-musl, aarch64 (default: both)
 #   EMBEDDED_CFLAGS="-DSSHTUN_MLKEM=0 ..."   switches (util/features.h) for the program; README has what each saves
+#                                             (SSHTUN_SMALL_CODE is on here)
 #   EMBEDDED_TESTS=1                          also builds the unit tests for TARGET (tests/interop/test_embedded.sh
 #                                             runs x86-64's here and aarch64's under qemu-user)
 # Output, under build/embedded/ (EMBEDDED_DIR):
@@ -120,30 +121,35 @@ kernel_headers() {
 		ln -sfn /usr/include/x86_64-linux-gnu/asm "$2/asm"
 }
 
-# libsodium's configure options: static only; --disable-asm leaves out the assembly X25519 (sandy2x) and Salsa20,
-# used by the key exchange once per connection and never; ChaCha20's SIMD code is C and stays. No --enable-minimal:
+# libsodium's configure options: static only; --disable-asm leaves out the assembly X25519 (sandy2x, 20 KB) and
+# Salsa20, used by the key exchange once per connection and never. ChaCha20's and Poly1305's SIMD code is C and
+# stays. No --enable-minimal:
 # it would also leave out crypto_scalarmult_ed25519* and crypto_core_ed25519_*, which the SSHTUN_SMALL_CODE signing
 # in crypto/ed25519.c needs; all the rest it would leave out is never called, and --gc-sections drops it anyway.
 # SODIUM_OPTS="..." replaces them (to measure).
 SODIUM_OPTS=${SODIUM_OPTS:---disable-shared --enable-static --disable-pie --disable-asm}
-# libsodium is compiled like the program: no unwind tables either (its .eh_frame was ~3 KB; nothing unwinds).
-SODIUM_CFLAGS="$OPT -fno-asynchronous-unwind-tables -fno-unwind-tables"
+# sodium_cflags TARGET: libsodium is compiled like the program, with no unwind tables either (its .eh_frame was
+# 7 KB of the program; nothing unwinds).
+sodium_cflags() {
+	echo "$OPT -fno-asynchronous-unwind-tables -fno-unwind-tables"
+}
 
 # build_sodium TARGET: a static libsodium in OUT/TARGET/deps (the prefix of every library built here for TARGET).
 build_sodium() {
-	local t=$1 b=$OUT/$1/sodium-build
+	local t=$1 b=$OUT/$1/sodium-build cflags
 
+	cflags=$(sodium_cflags "$t")
 	[ -f "$OUT/$t/deps/lib/libsodium.a" ] && [ -f "$OUT/$t/deps/.opt" ] &&
-		[ "$(cat "$OUT/$t/deps/.opt")" = "$SODIUM_CFLAGS $SODIUM_OPTS $SRC" ] && return 0
+		[ "$(cat "$OUT/$t/deps/.opt")" = "$cflags $SODIUM_OPTS $SRC" ] && return 0
 	rm -rf "$b" "$OUT/$t/deps"
 	mkdir -p "$b" || fail "cannot create $b"
 	# shellcheck disable=SC2086
-	(cd "$b" && "$SRC/configure" $HOSTOPT CC="$CC" CFLAGS="$SODIUM_CFLAGS" --prefix="$OUT/$t/deps" $SODIUM_OPTS) \
+	(cd "$b" && "$SRC/configure" $HOSTOPT CC="$CC" CFLAGS="$cflags" --prefix="$OUT/$t/deps" $SODIUM_OPTS) \
 		>"$b/configure.log" 2>&1 ||
 		fail "$t: libsodium's configure failed (see $b/configure.log): $(tail -n 1 "$b/configure.log")"
 	nice -n 19 make -C "$b" -j"$JOBS" install >"$b/make.log" 2>&1 ||
 		fail "$t: building libsodium failed (see $b/make.log): $(grep -m1 -i error "$b/make.log")"
-	echo "$SODIUM_CFLAGS $SODIUM_OPTS $SRC" >"$OUT/$t/deps/.opt"
+	echo "$cflags $SODIUM_OPTS $SRC" >"$OUT/$t/deps/.opt"
 }
 
 # build_zlib TARGET: a static zlib in OUT/TARGET/deps beside libsodium, from Debian's zlib source package, for
@@ -218,7 +224,10 @@ build_sshtun() {
 	kernel_headers "$t" "$d/kinclude" || fail "cannot link the kernel's headers into $d/kinclude"
 	flags=$(configure_flags)
 	# Without zlib in the target's libraries compression must be off; no unwind tables (nothing unwinds: C only).
-	cflags="$OPT -fno-asynchronous-unwind-tables -fno-unwind-tables -DSSHTUN_ZLIB=0 ${EMBEDDED_CFLAGS:-}"
+	# Size over speed in the Ed25519 and X25519 code (util/features.h: SSHTUN_SMALL_CODE; the unit tests are built
+	# with it too).
+	cflags="$OPT -fno-asynchronous-unwind-tables -fno-unwind-tables -DSSHTUN_ZLIB=0 -DSSHTUN_SMALL_CODE=1"
+	cflags="$cflags ${EMBEDDED_CFLAGS:-}"
 	[ "$t" = x86_64-musl ] && cflags="$cflags -isystem $d/kinclude"
 	ldflags="-static -Wl,--gc-sections -Wl,--build-id=none"
 	# PKG_CONFIG_LIBDIR: the libraries built for the target only, never the build machine's .pc files.

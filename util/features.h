@@ -122,6 +122,19 @@
 #define SSHTUN_SECCOMP SSHTUN_HAVE_SECCOMP
 #endif
 
+/*
+ * Size over speed, as Dropbear's DROPBEAR_SMALL_CODE (embedded/build.sh sets it): Ed25519 signing and key
+ * derivation (crypto/ed25519.c) and the X25519 public key (crypto/x25519.c) do not call libsodium's fixed-base
+ * multiplication (a 30 KB table) nor its sc25519_muladd (6 KB): B times a scalar by the variable-base
+ * multiplication, S by a small multiplication of our own, the X25519 key by the ladder on u = 9. The same
+ * results, from libsodium's public API only (any libsodium from 1.0.18, shared or static); a signature costs a
+ * few times more (one per connection). Default 0: the faster calls. The table itself stays in a static link
+ * as long as crypto_scalarmult_curve25519's table of functions names the fixed-base code.
+ */
+#ifndef SSHTUN_SMALL_CODE
+#define SSHTUN_SMALL_CODE 0
+#endif
+
 /* Combinations that cannot work stop the build here. */
 #include "util/features_check.h"
 
