@@ -10,7 +10,7 @@
 #
 #   embedded/build.sh [TARGET...]      TARGET: x86_64-musl, aarch64 (default: both)
 #   EMBEDDED_CFLAGS="-DSSHTUN_MLKEM=0 ..."   switches (util/features.h) for the program; README has what each saves
-#                                             (SSHTUN_SMALL_CODE is on here)
+#                                             (SSHTUN_SMALL_CODE and SSHTUN_SODIUM_LEAN are on here: see sodium_ldflags)
 #   EMBEDDED_TESTS=1                          also builds the unit tests for TARGET (tests/interop/test_embedded.sh
 #                                             runs x86-64's here and aarch64's under qemu-user)
 # Output, under build/embedded/ (EMBEDDED_DIR):
@@ -195,7 +195,8 @@ build_tests() {
 	grep -q '^HAVE_CMOCKA = 1' "$tree/config.mk" || fail "$t: configure did not find the cross-built cmocka"
 	targets=$(cd "$tree" && for f in tests/unit/test_*.c; do f=${f#tests/unit/}; echo "build/tests/${f%.c}"; done)
 	# shellcheck disable=SC2086
-	nice -n 19 make -C "$tree" -j"$JOBS" $targets LDFLAGS="-static -Wl,--gc-sections" >"$d/make-tests.log" 2>&1 ||
+	nice -n 19 make -C "$tree" -j"$JOBS" $targets LDFLAGS="-static -Wl,--gc-sections $(sodium_ldflags)" \
+		>"$d/make-tests.log" 2>&1 ||
 		fail "$t: building the unit tests failed (see $d/make-tests.log): $(grep -m1 -E 'error|undefined' "$d/make-tests.log")"
 }
 
@@ -211,6 +212,16 @@ configure_flags() {
 	echo "$out"
 }
 
+# sodium_ldflags: with SSHTUN_SODIUM_LEAN (unless EMBEDDED_CFLAGS turns it off), libsodium's own calls of its
+# fixed-base multiplication go to crypto/x25519.c's stand-in, so that --gc-sections can drop its 30 KB table, kept
+# otherwise by crypto_scalarmult_curve25519's table of functions (see crypto/x25519.c).
+sodium_ldflags() {
+	case " ${EMBEDDED_CFLAGS:-} " in
+	*" -DSSHTUN_SODIUM_LEAN=0 "*) ;;
+	*) echo "-Wl,--wrap=ge25519_scalarmult_base" ;;
+	esac
+}
+
 # build_sshtun TARGET: configures a copy of the tree (configure and make build in place) against OUT/TARGET/deps
 # alone, builds the program with OPT, -static and --gc-sections, keeps the linker map and strips.
 build_sshtun() {
@@ -224,12 +235,12 @@ build_sshtun() {
 	kernel_headers "$t" "$d/kinclude" || fail "cannot link the kernel's headers into $d/kinclude"
 	flags=$(configure_flags)
 	# Without zlib in the target's libraries compression must be off; no unwind tables (nothing unwinds: C only).
-	# Size over speed in the Ed25519 and X25519 code (util/features.h: SSHTUN_SMALL_CODE; the unit tests are built
-	# with it too).
+	# Size over speed in the Ed25519 and X25519 code, and of the static libsodium only what sshtun needs
+	# (util/features.h: SSHTUN_SMALL_CODE, SSHTUN_SODIUM_LEAN; the unit tests are built with them too).
 	cflags="$OPT -fno-asynchronous-unwind-tables -fno-unwind-tables -DSSHTUN_ZLIB=0 -DSSHTUN_SMALL_CODE=1"
-	cflags="$cflags ${EMBEDDED_CFLAGS:-}"
+	cflags="$cflags -DSSHTUN_SODIUM_LEAN=1 ${EMBEDDED_CFLAGS:-}"
 	[ "$t" = x86_64-musl ] && cflags="$cflags -isystem $d/kinclude"
-	ldflags="-static -Wl,--gc-sections -Wl,--build-id=none"
+	ldflags="-static -Wl,--gc-sections -Wl,--build-id=none $(sodium_ldflags)"
 	# PKG_CONFIG_LIBDIR: the libraries built for the target only, never the build machine's .pc files.
 	# shellcheck disable=SC2086
 	(cd "$tree" && PKG_CONFIG_LIBDIR=$d/deps/lib/pkgconfig ./configure $HOSTOPT $flags CC="$CC" \

@@ -28,7 +28,8 @@ OFF_OPTS="--without-openssl --without-zlib --without-agent --without-config-matc
 --without-seccomp --without-networkmanager --without-gtk"
 OFF_ALGS="-DSSHTUN_ECDSA=0 -DSSHTUN_RSA=0 -DSSHTUN_MLKEM=0 -DSSHTUN_SNTRUP=0 -DSSHTUN_ECDH_NIST=0 -DSSHTUN_DH=0
 -DSSHTUN_CTR=0 -DSSHTUN_UMAC=0 -DSSHTUN_HMAC_SHA1=0 -DSSHTUN_AESGCM=0 -DSSHTUN_PEM=0"
-# The small code paths ride along (the normal builds test the default ones).
+# The small code paths ride along (the normal builds test the default ones). Not SSHTUN_SODIUM_LEAN: it needs a
+# static libsodium (embedded/build.sh builds that one).
 OFF_SMALL="-DSSHTUN_SMALL_CODE=1"
 ON_OPTS="--with-openssl --with-zlib --with-agent --with-config-match --with-config-include --with-nftables --with-seccomp
 --with-networkmanager --with-gtk"
