@@ -123,15 +123,20 @@ kernel_headers() {
 
 # libsodium's configure options: static only; --disable-asm leaves out the assembly X25519 (sandy2x, 20 KB) and
 # Salsa20, used by the key exchange once per connection and never. ChaCha20's and Poly1305's SIMD code is C and
-# stays. No --enable-minimal:
+# stays, but --disable-asm also skips configure's cpuid check, and without HAVE_CPUID libsodium sees no CPU
+# feature and runs the portable code: sodium_cflags defines it for x86-64 (the XGETBV that AVX2 needs comes with
+# the assembly only, so it is SSSE3 ChaCha20 and SSE2 Poly1305, chosen at run time). No --enable-minimal:
 # it would also leave out crypto_scalarmult_ed25519* and crypto_core_ed25519_*, which the SSHTUN_SMALL_CODE signing
 # in crypto/ed25519.c needs; all the rest it would leave out is never called, and --gc-sections drops it anyway.
 # SODIUM_OPTS="..." replaces them (to measure).
 SODIUM_OPTS=${SODIUM_OPTS:---disable-shared --enable-static --disable-pie --disable-asm}
 # sodium_cflags TARGET: libsodium is compiled like the program, with no unwind tables either (its .eh_frame was
-# 7 KB of the program; nothing unwinds).
+# 7 KB of the program; nothing unwinds), and HAVE_CPUID on x86-64 (above).
 sodium_cflags() {
-	echo "$OPT -fno-asynchronous-unwind-tables -fno-unwind-tables"
+	local f="$OPT -fno-asynchronous-unwind-tables -fno-unwind-tables"
+
+	[ "$1" = x86_64-musl ] && f="$f -DHAVE_CPUID=1"
+	echo "$f"
 }
 
 # build_sodium TARGET: a static libsodium in OUT/TARGET/deps (the prefix of every library built here for TARGET).
