@@ -6,15 +6,56 @@
 #include <sodium.h>
 
 #include "config.h"
+#include "util/features.h"
 #include "sshtun_err.h"
 #include "crypto/crypto.h"
 
+#if SSHTUN_SODIUM_LEAN
+#include <pthread.h>
+
+/*
+ * libsodium's own set-up steps, declared here because its installed headers do not: they are hidden symbols of
+ * src/libsodium/include/sodium/runtime.h and private/implementations.h, which only a static link resolves
+ * (util/features.h, SSHTUN_SODIUM_LEAN). sodium_init (1.0.18, sodium/core.c) calls, in this order: the CPU
+ * features, randombytes_stir, _sodium_alloc_init, then every primitive's pick_best_implementation. Of those we keep
+ * what sshtun's calls depend on: the CPU features first (the picks read them), the random generator, and the picks
+ * of Poly1305, X25519 and ChaCha20, which choose their SIMD code at run time. Left out: _sodium_alloc_init (the
+ * page size and canary of sodium_malloc, which sshtun never calls) and the picks of Argon2, BLAKE2b and Salsa20,
+ * which would link all their SIMD variants (~55 KB) for nothing sshtun calls.
+ */
+int _sodium_runtime_get_cpu_features(void);
+int _crypto_onetimeauth_poly1305_pick_best_implementation(void);
+int _crypto_scalarmult_curve25519_pick_best_implementation(void);
+int _crypto_stream_chacha20_pick_best_implementation(void);
+
+static void cry_sodium_setup(void)
+{
+	(void)_sodium_runtime_get_cpu_features();	/* sodium_init ignores it too: without, the portable code runs */
+	randombytes_stir();
+	(void)_crypto_onetimeauth_poly1305_pick_best_implementation();
+	(void)_crypto_scalarmult_curve25519_pick_best_implementation();
+	(void)_crypto_stream_chacha20_pick_best_implementation();
+}
+
+/*
+ * Once per process, whichever thread comes first (the library may be used from several): the one piece of
+ * mutable global state below cli/ this needs, as sodium_init keeps its own flag and mutex.
+ */
+static pthread_once_t cry_sodium_once = PTHREAD_ONCE_INIT;
+#endif
+
 int cry_init(void)
 {
+#if SSHTUN_SODIUM_LEAN
+	if (pthread_once(&cry_sodium_once, cry_sodium_setup) != 0) {
+		return SSHTUN_ERR_CRYPTO;
+	}
+#else
 	/* sodium_init: 0 first time, 1 if already done, -1 on failure; it is thread-safe. */
 	if (sodium_init() < 0) {
 		return SSHTUN_ERR_CRYPTO;
 	}
+#endif
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #
 #   embedded/build.sh [TARGET...]      TARGET: x86_64-musl, aarch64 (default: both)
 #   EMBEDDED_CFLAGS="-DSSHTUN_MLKEM=0 ..."   switches (util/features.h) for the program; README has what each saves
+#                                             (SSHTUN_SMALL_CODE and SSHTUN_SODIUM_LEAN are on here: see sodium_ldflags)
 #   EMBEDDED_TESTS=1                          also builds the unit tests for TARGET (tests/interop/test_embedded.sh
 #                                             runs x86-64's here and aarch64's under qemu-user)
 # Output, under build/embedded/ (EMBEDDED_DIR):
@@ -152,28 +153,41 @@ build_musl() {
 	echo "$REALCC $opts" >"$p/.opt"
 }
 
-# libsodium's configure options: static only; --enable-minimal leaves out only what sshtun never calls (xchacha20
-# boxes, scrypt, ristretto255, siphashx24, salsa20/12 and /8); --disable-asm leaves out the assembly X25519
-# (sandy2x) and Salsa20, used by the key exchange once per connection and never; ChaCha20's SIMD code is C and stays.
+# libsodium's configure options: static only; --disable-asm leaves out the assembly X25519 (sandy2x, 20 KB) and
+# Salsa20, used by the key exchange once per connection and never. ChaCha20's and Poly1305's SIMD code is C and
+# stays, but --disable-asm also skips configure's cpuid check, and without HAVE_CPUID libsodium sees no CPU
+# feature and runs the portable code: sodium_cflags defines it for x86-64 (the XGETBV that AVX2 needs comes with
+# the assembly only, so it is SSSE3 ChaCha20 and SSE2 Poly1305, chosen at run time). No --enable-minimal:
+# it would also leave out crypto_scalarmult_ed25519* and crypto_core_ed25519_*, which the SSHTUN_SMALL_CODE signing
+# in crypto/ed25519.c needs; all the rest it would leave out is never called, and --gc-sections drops it anyway.
 # SODIUM_OPTS="..." replaces them (to measure).
-SODIUM_OPTS=${SODIUM_OPTS:---disable-shared --enable-static --enable-minimal --disable-pie --disable-asm}
+SODIUM_OPTS=${SODIUM_OPTS:---disable-shared --enable-static --disable-pie --disable-asm}
+# sodium_cflags TARGET: libsodium is compiled like the program, with no unwind tables either (its .eh_frame was
+# 7 KB of the program; nothing unwinds), and HAVE_CPUID on x86-64 (above).
+sodium_cflags() {
+	local f="$OPT -fno-asynchronous-unwind-tables -fno-unwind-tables"
+
+	[ "$1" = x86_64-musl ] && f="$f -DHAVE_CPUID=1"
+	echo "$f"
+}
 
 # build_sodium TARGET: a static libsodium in OUT/TARGET/deps (the prefix of every library built here for TARGET).
 build_sodium() {
-	local t=$1 b=$OUT/$1/sodium-build
+	local t=$1 b=$OUT/$1/sodium-build cflags
 
+	cflags=$(sodium_cflags "$t")
 	[ -f "$OUT/$t/deps/lib/libsodium.a" ] && [ -f "$OUT/$t/deps/.opt" ] &&
-		[ "$(cat "$OUT/$t/deps/.opt")" = "$OPT $SODIUM_OPTS $SRC" ] && return 0
+		[ "$(cat "$OUT/$t/deps/.opt")" = "$cflags $SODIUM_OPTS $SRC" ] && return 0
 	rm -rf "$b" "$OUT/$t/deps"
 	mkdir -p "$b" || fail "cannot create $b"
 	# shellcheck disable=SC2086
-	(cd "$b" && "$SRC/configure" $HOSTOPT CC="$CC" CFLAGS="$OPT" LDFLAGS=-static \
+	(cd "$b" && "$SRC/configure" $HOSTOPT CC="$CC" CFLAGS="$cflags" LDFLAGS=-static \
 		--prefix="$OUT/$t/deps" $SODIUM_OPTS) \
 		>"$b/configure.log" 2>&1 ||
 		fail "$t: libsodium's configure failed (see $b/configure.log): $(tail -n 1 "$b/configure.log")"
 	nice -n 19 make -C "$b" -j"$JOBS" install >"$b/make.log" 2>&1 ||
 		fail "$t: building libsodium failed (see $b/make.log): $(grep -m1 -i error "$b/make.log")"
-	echo "$OPT $SODIUM_OPTS $SRC" >"$OUT/$t/deps/.opt"
+	echo "$cflags $SODIUM_OPTS $SRC" >"$OUT/$t/deps/.opt"
 }
 
 # cmocka.h declares uintptr_t itself unless told that stdint.h has one, guessing its width from glibc's macros; with
@@ -209,7 +223,8 @@ build_tests() {
 	grep -q '^HAVE_CMOCKA = 1' "$tree/config.mk" || fail "$t: configure did not find the cross-built cmocka"
 	targets=$(cd "$tree" && for f in tests/unit/test_*.c; do f=${f#tests/unit/}; echo "build/tests/${f%.c}"; done)
 	# shellcheck disable=SC2086
-	nice -n 19 make -C "$tree" -j"$JOBS" $targets LDFLAGS="-static -Wl,--gc-sections" >"$d/make-tests.log" 2>&1 ||
+	nice -n 19 make -C "$tree" -j"$JOBS" $targets LDFLAGS="-static -Wl,--gc-sections $(sodium_ldflags)" \
+		>"$d/make-tests.log" 2>&1 ||
 		fail "$t: building the unit tests failed (see $d/make-tests.log): $(grep -m1 -E 'error|undefined' "$d/make-tests.log")"
 }
 
@@ -228,6 +243,16 @@ configure_flags() {
 	echo "$out"
 }
 
+# sodium_ldflags: with SSHTUN_SODIUM_LEAN (unless EMBEDDED_CFLAGS turns it off), libsodium's own calls of its
+# fixed-base multiplication go to crypto/x25519.c's stand-in, so that --gc-sections can drop its 30 KB table, kept
+# otherwise by crypto_scalarmult_curve25519's table of functions (see crypto/x25519.c).
+sodium_ldflags() {
+	case " ${EMBEDDED_CFLAGS:-} " in
+	*" -DSSHTUN_SODIUM_LEAN=0 "*) ;;
+	*) echo "-Wl,--wrap=ge25519_scalarmult_base" ;;
+	esac
+}
+
 # build_sshtun TARGET: configures a copy of the tree (configure and make build in place) against OUT/TARGET/deps
 # alone, builds the program with OPT, -static and --gc-sections, keeps the linker map and strips.
 build_sshtun() {
@@ -241,11 +266,13 @@ build_sshtun() {
 	flags=$(configure_flags)
 	# Without zlib in the target's libraries compression must be off; no unwind tables (nothing unwinds: C only).
 	# -fno-PIC after the Makefile's -fPIC: a static program needs no position-independent code (4 KB less).
+	# Size over speed in the Ed25519 and X25519 code, and of the static libsodium only what sshtun needs
+	# (util/features.h: SSHTUN_SMALL_CODE, SSHTUN_SODIUM_LEAN; the unit tests are built with them too).
 	cflags="$OPT -fno-PIC -fno-asynchronous-unwind-tables -fno-unwind-tables -DSSHTUN_ZLIB=0 $CMOCKA_DEF"
-	cflags="$cflags ${EMBEDDED_CFLAGS:-}"
+	cflags="$cflags -DSSHTUN_SMALL_CODE=1 -DSSHTUN_SODIUM_LEAN=1 ${EMBEDDED_CFLAGS:-}"
 	cflags="$cflags -isystem $d/kinclude"
 	# -z noseparate-code: code and constants share a segment, without the page of padding around each (8 KB).
-	ldflags="-static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code"
+	ldflags="-static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code $(sodium_ldflags)"
 	# PKG_CONFIG_LIBDIR: the libraries built for the target only, never the build machine's .pc files.
 	# shellcheck disable=SC2086
 	(cd "$tree" && PKG_CONFIG_LIBDIR=$d/deps/lib/pkgconfig ./configure $HOSTOPT $flags CC="$CC" \

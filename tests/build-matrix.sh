@@ -4,9 +4,11 @@
 # line per check (tests/run-all.sh counts them).
 #
 #   off: configure --without-* for every optional part, and every algorithm switch of util/features.h off
-#        through CFLAGS. gcc builds all and the unit tests, runs them (tests of what is left out are compiled
-#        out or skipped), and checks what sshtun says: -Q lists only what is left, no -lz is linked, a Match or
-#        Include line and Compression yes are refused, -C only warns. clang builds all.
+#        through CFLAGS, with SSHTUN_SMALL_CODE on (size over speed, as the embedded build). gcc builds all and the
+#        unit tests, runs them (tests of what is left out are compiled out or skipped; test_crypto's RFC 8032
+#        and RFC 7748 vectors then check the small Ed25519 and X25519 code), and checks what sshtun says: -Q
+#        lists only what is left, no -lz is linked, a Match or Include line and Compression yes are refused, -C
+#        only warns. clang builds all.
 #        ProxyJump, -J and TunnelDNS are refused; -G, which this build cannot print with, still reads and checks
 #        the configuration: a refusal is said first, then -G's own line.
 #   on:  configure --with-* for every optional part (fails where one is not installed), all switches at
@@ -29,6 +31,9 @@ OFF_OPTS="--without-openssl --without-zlib --without-agent --without-config-matc
 OFF_ALGS="-DSSHTUN_ECDSA=0 -DSSHTUN_RSA=0 -DSSHTUN_MLKEM=0 -DSSHTUN_SNTRUP=0 -DSSHTUN_ECDH_NIST=0 -DSSHTUN_DH=0
 -DSSHTUN_CTR=0 -DSSHTUN_UMAC=0 -DSSHTUN_HMAC_SHA1=0 -DSSHTUN_AESGCM=0 -DSSHTUN_PEM=0
 -DSSHTUN_JUMP=0 -DSSHTUN_CONFIG_GET=0 -DSSHTUN_DNS=0"
+# The small code paths ride along (the normal builds test the default ones). Not SSHTUN_SODIUM_LEAN: it needs a
+# static libsodium (embedded/build.sh builds that one).
+OFF_SMALL="-DSSHTUN_SMALL_CODE=1"
 ON_OPTS="--with-openssl --with-zlib --with-agent --with-config-match --with-config-include --with-nftables --with-seccomp
 --with-networkmanager --with-gtk"
 
@@ -154,7 +159,7 @@ for cc in $CC_LIST; do
 		[ "$cc" = gcc ] && targets="all tests"
 		# echo joins the lines of OFF_ALGS.
 		# shellcheck disable=SC2086,SC2116
-		if build "off-$cc" "$cc" "-O2 -g $(echo $OFF_ALGS)" "$targets" $OFF_OPTS && [ "$cc" = gcc ]; then
+		if build "off-$cc" "$cc" "-O2 -g $(echo $OFF_ALGS) $OFF_SMALL" "$targets" $OFF_OPTS && [ "$cc" = gcc ]; then
 			units "off-$cc"
 			off_behaviour "off-$cc"
 		fi

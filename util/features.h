@@ -142,6 +142,33 @@
 #define SSHTUN_DNS 1
 #endif
 
+/*
+ * Size over speed, as Dropbear's DROPBEAR_SMALL_CODE (embedded/build.sh sets it): Ed25519 signing and key
+ * derivation (crypto/ed25519.c) and the X25519 public key (crypto/x25519.c) do not call libsodium's fixed-base
+ * multiplication (a 30 KB table) nor its sc25519_muladd (6 KB): B times a scalar by the variable-base
+ * multiplication, S by a small multiplication of our own, the X25519 key by the ladder on u = 9. The same
+ * results, from libsodium's public API only (any libsodium from 1.0.18, shared or static); a signature costs a
+ * few times more (one per connection). Default 0: the faster calls. The table itself stays in a static link
+ * as long as crypto_scalarmult_curve25519's table of functions names the fixed-base code: SSHTUN_SODIUM_LEAN's
+ * link takes it out.
+ */
+#ifndef SSHTUN_SMALL_CODE
+#define SSHTUN_SMALL_CODE 0
+#endif
+
+/*
+ * A libsodium linked statically, and only what sshtun needs of it (embedded/build.sh sets it, with
+ * SSHTUN_SMALL_CODE). cry_init (crypto/util.c) calls libsodium's own set-up steps for the CPU features, the
+ * random generator, Poly1305, X25519 and ChaCha20 instead of sodium_init, which would also link every SIMD
+ * variant of Argon2, BLAKE2b and Salsa20 (~55 KB) that sshtun never calls. Those steps are hidden symbols,
+ * which only a static link resolves: with a shared libsodium the link fails. crypto/x25519.c then also
+ * supplies the table-free ge25519_scalarmult_base that the link's -Wl,--wrap=ge25519_scalarmult_base asks
+ * for (see there). Default 0.
+ */
+#ifndef SSHTUN_SODIUM_LEAN
+#define SSHTUN_SODIUM_LEAN 0
+#endif
+
 /* Combinations that cannot work stop the build here. */
 #include "util/features_check.h"
 

@@ -158,10 +158,26 @@ static void t_x25519_rfc7748(void **state)
 static void t_x25519_keypair(void **state)
 {
 	uint8_t a[32], apub[32], b[32], bpub[32], s1[32], s2[32];
+	uint8_t base[32] = { 9 }, again[32];
 
 	assert_int_equal(cry_x25519_keypair(a, apub), 0);
 	assert_int_equal(cry_x25519_keypair(b, bpub), 0);
 	assert_memory_not_equal(a, b, 32);
+	/*
+	 * The key drawn is the private key times the base point u = 9, computed by the ladder whose output
+	 * t_x25519_rfc7748 checks against RFC 7748 6.1 (Alice's and Bob's public keys): in the normal build this
+	 * checks libsodium's crypto_scalarmult_curve25519_base, with SSHTUN_SMALL_CODE the path is the ladder itself.
+	 */
+	assert_int_equal(cry_x25519(again, a, base), 0);
+	assert_memory_equal(again, apub, 32);
+	assert_int_equal(cry_x25519(again, b, base), 0);
+	assert_memory_equal(again, bpub, 32);
+	/*
+	 * And libsodium's fixed-base (Edwards) computation agrees: with SSHTUN_SODIUM_LEAN's link, that of
+	 * crypto/x25519.c's stand-in for ge25519_scalarmult_base.
+	 */
+	assert_int_equal(crypto_scalarmult_curve25519_base(again, a), 0);
+	assert_memory_equal(again, apub, 32);
 	assert_int_equal(cry_x25519(s1, a, bpub), 0);
 	assert_int_equal(cry_x25519(s2, b, apub), 0);
 	assert_memory_equal(s1, s2, 32);
@@ -184,20 +200,89 @@ static void t_x25519_zero(void **state)
 	assert_int_equal(cry_x25519(shared, priv, peer), SSHTUN_ERR_KEX_FAILED);
 }
 
+/*
+ * RFC 8032 7.1, TEST 1, 2, 3 and 1024 (a 1023-byte message): the public key from the seed and the exact
+ * signature (Ed25519 is deterministic), on whichever path the build has (SSHTUN_SMALL_CODE or libsodium's
+ * crypto_sign_*; tests/build-matrix.sh's all-off build runs the small one, the normal build the other).
+ */
+static const char t_rfc8032_msg1024[] =
+		"08b8b2b733424243760fe426a4b54908632110a66c2f6591eabd3345e3e4eb98"
+		"fa6e264bf09efe12ee50f8f54e9f77b1e355f6c50544e23fb1433ddf73be84d8"
+		"79de7c0046dc4996d9e773f4bc9efe5738829adb26c81b37c93a1b270b20329d"
+		"658675fc6ea534e0810a4432826bf58c941efb65d57a338bbd2e26640f89ffbc"
+		"1a858efcb8550ee3a5e1998bd177e93a7363c344fe6b199ee5d02e82d522c4fe"
+		"ba15452f80288a821a579116ec6dad2b3b310da903401aa62100ab5d1a36553e"
+		"06203b33890cc9b832f79ef80560ccb9a39ce767967ed628c6ad573cb116dbef"
+		"efd75499da96bd68a8a97b928a8bbc103b6621fcde2beca1231d206be6cd9ec7"
+		"aff6f6c94fcd7204ed3455c68c83f4a41da4af2b74ef5c53f1d8ac70bdcb7ed1"
+		"85ce81bd84359d44254d95629e9855a94a7c1958d1f8ada5d0532ed8a5aa3fb2"
+		"d17ba70eb6248e594e1a2297acbbb39d502f1a8c6eb6f1ce22b3de1a1f40cc24"
+		"554119a831a9aad6079cad88425de6bde1a9187ebb6092cf67bf2b13fd65f270"
+		"88d78b7e883c8759d2c4f5c65adb7553878ad575f9fad878e80a0c9ba63bcbcc"
+		"2732e69485bbc9c90bfbd62481d9089beccf80cfe2df16a2cf65bd92dd597b07"
+		"07e0917af48bbb75fed413d238f5555a7a569d80c3414a8d0859dc65a46128ba"
+		"b27af87a71314f318c782b23ebfe808b82b0ce26401d2e22f04d83d1255dc51a"
+		"ddd3b75a2b1ae0784504df543af8969be3ea7082ff7fc9888c144da2af58429e"
+		"c96031dbcad3dad9af0dcbaaaf268cb8fcffead94f3c7ca495e056a9b47acdb7"
+		"51fb73e666c6c655ade8297297d07ad1ba5e43f1bca32301651339e22904cc8c"
+		"42f58c30c04aafdb038dda0847dd988dcda6f3bfd15c4b4c4525004aa06eeff8"
+		"ca61783aacec57fb3d1f92b0fe2fd1a85f6724517b65e614ad6808d6f6ee34df"
+		"f7310fdc82aebfd904b01e1dc54b2927094b2db68d6f903b68401adebf5a7e08"
+		"d78ff4ef5d63653a65040cf9bfd4aca7984a74d37145986780fc0b16ac451649"
+		"de6188a7dbdf191f64b5fc5e2ab47b57f7f7276cd419c17a3ca8e1b939ae49e4"
+		"88acba6b965610b5480109c8b17b80e1b7b750dfc7598d5d5011fd2dcc5600a3"
+		"2ef5b52a1ecc820e308aa342721aac0943bf6686b64b2579376504ccc493d97e"
+		"6aed3fb0f9cd71a43dd497f01f17c0e2cb3797aa2a2f256656168e6c496afc5f"
+		"b93246f6b1116398a346f1a641f3b041e989f7914f90cc2c7fff357876e506b5"
+		"0d334ba77c225bc307ba537152f3f1610e4eafe595f6d9d90d11faa933a15ef1"
+		"369546868a7f3a45a96768d40fd9d03412c091c6315cf4fde7cb68606937380d"
+		"b2eaaa707b4c4185c32eddcdd306705e4dc1ffc872eeee475a64dfac86aba41c"
+		"0618983f8741c5ef68d3a101e8a3b8cac60c905c15fc910840b94c00a0b9d0";
+
+static const struct {
+	const char *seed, *pk, *msg, *sig;
+} t_rfc8032[] = {
+	{ "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+	  "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
+	  "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b" },
+	{ "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+	  "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
+	  "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00" },
+	{ "c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7",
+	  "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025", "af82",
+	  "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a" },
+	{ "f5e5767cf153319517630f226876b86c8160cc583bc013744c6bf255f5cc0ee5",
+	  "278117fc144c72340f67d0f2316e8386ceffbf2b2428c9c51fef7c597f1d426e", t_rfc8032_msg1024,
+	  "0aab4c900501b3e24d7cdf4663326a3a87df5e4843b2cbdb67cbf6e460fec350aa5371b1508f9f4528ecea23c436d94b5e8fcd4f681e30a6ac00a9704a188a03" },
+};
+
 static void t_ed25519_rfc8032(void **state)
 {
+	static uint8_t msg[1023];
 	uint8_t seed[32], sk[64], pk[32], sig[64];
 
-	t_unhex(seed, 32, "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+	assert_int_equal(sizeof(t_rfc8032_msg1024) - 1, 2 * sizeof(msg));
+	for (size_t i = 0; i < sizeof(t_rfc8032) / sizeof(t_rfc8032[0]); i++) {
+		size_t n = t_unhex(msg, sizeof(msg), t_rfc8032[i].msg);
+
+		t_unhex(seed, 32, t_rfc8032[i].seed);
+		memset(sk, 0xaa, sizeof(sk));
+		assert_int_equal(cry_ed25519_from_seed(sk, pk, seed), 0);
+		t_hex_eq_n(pk, 32, t_rfc8032[i].pk);
+		assert_memory_equal(sk, seed, 32);
+		assert_memory_equal(sk + 32, pk, 32);
+		memset(sig, 0xaa, sizeof(sig));
+		assert_int_equal(cry_ed25519_sign(sig, sk, n > 0 ? msg : NULL, n), 0);
+		t_hex_eq_n(sig, 64, t_rfc8032[i].sig);
+		assert_int_equal(cry_ed25519_verify(pk, sig, msg, n), 0);
+	}
+	assert_int_equal(t_unhex(msg, sizeof(msg), t_rfc8032_msg1024), 1023);
+
+	/* TEST 1 again: tampered message, signature and key all fail. */
+	t_unhex(seed, 32, t_rfc8032[0].seed);
 	assert_int_equal(cry_ed25519_from_seed(sk, pk, seed), 0);
-	t_hex_eq(pk, "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
-	assert_memory_equal(sk, seed, 32);
-	assert_memory_equal(sk + 32, pk, 32);
 	assert_int_equal(cry_ed25519_sign(sig, sk, NULL, 0), 0);
-	t_hex_eq(sig, "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
-		 "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
 	assert_int_equal(cry_ed25519_verify(pk, sig, "", 0), 0);
-	/* Tampered message, signature and key all fail. */
 	assert_int_equal(cry_ed25519_verify(pk, sig, "x", 1), SSHTUN_ERR_HOSTKEY_SIG);
 	sig[10] ^= 1;
 	assert_int_equal(cry_ed25519_verify(pk, sig, "", 0), SSHTUN_ERR_HOSTKEY_SIG);
