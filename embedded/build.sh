@@ -10,7 +10,8 @@
 # function and data sections, linked -static with --gc-sections and a linker map, and stripped.
 #
 #   embedded/build.sh [TARGET...]      TARGET: x86_64-musl, aarch64 (default: both)
-#   EMBEDDED_CFLAGS="-DSSHTUN_MLKEM=0 ..."   switches (util/features.h) for the program; README has what each saves
+#   EMBEDDED_SWITCHES="-DSSHTUN_AGENT=0 ..."  the parts left out (util/features.h; default: the smallest build's, below)
+#   EMBEDDED_CFLAGS="-DSSHTUN_MLKEM=0 ..."   more switches for the program; README has what each saves
 #                                             (SSHTUN_SMALL_CODE and SSHTUN_SODIUM_LEAN are on here: see sodium_ldflags)
 #   EMBEDDED_TESTS=1                          also builds the unit tests for TARGET (tests/interop/test_embedded.sh
 #                                             runs x86-64's here and aarch64's under qemu-user)
@@ -230,16 +231,21 @@ build_tests() {
 		fail "$t: building the unit tests failed (see $d/make-tests.log): $(grep -m1 -E 'error|undefined' "$d/make-tests.log")"
 }
 
+# The smallest build's parts (issue 17): what a router does without is left out, each refused by name when a
+# configuration asks for it (README, "Build switches"): ssh-agent, ssh_config Match and Include (Include alone
+# links the C library's glob, fnmatch and wide-character tables, ~20 KB), ProxyJump (ProxyCommand stays), -G, the
+# tunnel's DNS (LocalCommand gets the servers in SSHTUN_DNS). EMBEDDED_SWITCHES="..." replaces the list ("" for a
+# program with every part); EMBEDDED_CFLAGS adds to it.
+SWITCHES=${EMBEDDED_SWITCHES-"-DSSHTUN_AGENT=0 -DSSHTUN_CONFIG_MATCH=0 -DSSHTUN_CONFIG_INCLUDE=0 -DSSHTUN_JUMP=0
+-DSSHTUN_CONFIG_GET=0 -DSSHTUN_DNS=0"}
+
 # configure_flags: the flags this tree's configure understands for a libsodium-only program without the optional
-# libraries (no libcrypto, zlib, libnftables, libnm), and without ssh_config's Match and Include (a file with one is
-# refused at that line; Include alone links the C library's glob, fnmatch and wide-character tables, ~20 KB); the
-# seccomp filter stays (it needs only kernel headers).
+# libraries (no libcrypto, zlib, libnftables, libnm).
 configure_flags() {
 	local help f out=""
 
 	help=$(./configure --help)
-	for f in --without-openssl --without-zlib --without-nftables --without-networkmanager --without-gtk \
-		--without-config-match --without-config-include; do
+	for f in --without-openssl --without-zlib --without-nftables --without-networkmanager --without-gtk; do
 		case $help in *"$f"*) out="$out $f" ;; esac
 	done
 	echo "$out"
@@ -271,7 +277,7 @@ build_sshtun() {
 	# Size over speed in the Ed25519 and X25519 code, and of the static libsodium only what sshtun needs
 	# (util/features.h: SSHTUN_SMALL_CODE, SSHTUN_SODIUM_LEAN; the unit tests are built with them too).
 	cflags="$OPT -fno-PIC -fno-asynchronous-unwind-tables -fno-unwind-tables -DSSHTUN_ZLIB=0 $CMOCKA_DEF"
-	cflags="$cflags -DSSHTUN_SMALL_CODE=1 -DSSHTUN_SODIUM_LEAN=1 ${EMBEDDED_CFLAGS:-}"
+	cflags="$cflags -DSSHTUN_SMALL_CODE=1 -DSSHTUN_SODIUM_LEAN=1 $(echo $SWITCHES) ${EMBEDDED_CFLAGS:-}"
 	cflags="$cflags -isystem $d/kinclude"
 	# -z noseparate-code: code and constants share a segment, without the page of padding around each (8 KB).
 	ldflags="-static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code $(sodium_ldflags)"
