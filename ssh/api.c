@@ -532,6 +532,9 @@ int sshtun_algorithms(const char *kind, char *buf, size_t len)
 		snprintf(tmp, sizeof(tmp), "%s%s%s%s%s%s", SSHTUN_AGENT ? "agent," : "", SSHTUN_ZLIB ? "compression," : "",
 			SSHTUN_CONFIG_MATCH ? "config-match," : "", SSHTUN_CONFIG_INCLUDE ? "config-include," : "",
 			SSHTUN_KILLSWITCH ? "killswitch," : "", SSHTUN_SECCOMP ? "seccomp," : "");
+		/* Certificates and passphrase-protected key files (SSHTUN_CERT, SSHTUN_KEY_ENCRYPTED). */
+		snprintf(tmp + strlen(tmp), sizeof(tmp) - strlen(tmp), "%s%s", SSHTUN_CERT ? "cert," : "",
+			SSHTUN_KEY_ENCRYPTED ? "key-encrypted," : "");
 		tmp[strlen(tmp) - (tmp[0] != '\0')] = '\0';	/* the last comma */
 	} else if ((r = tp_supported(kind, tmp, sizeof(tmp))) != 0) {
 		return r;

@@ -35,8 +35,10 @@ int key_load_private(struct privkey *k, const char *path, const char *pass, cons
 /* Parses one public key line "TYPE AAAA... [comment]" (as in .pub files and authorized_keys without options). */
 int key_parse_public_line(struct pubkey *k, const char *line, size_t n);
 /* Reads a certificate file (KEY-cert.pub, CertificateFile): its first line, "TYPE-cert-v01@openssh.com BASE64 [comment]". */
+#if SSHTUN_CERT
 struct cert;
 int key_load_cert(struct cert *c, const char *path);
+#endif
 /* Reads a .pub file. */
 int key_load_public(struct pubkey *k, const char *path);
 /*
