@@ -288,7 +288,7 @@ int conn_check_hostkey(void *ud, const struct pubkey *key, const struct cert *ce
 	default:
 		break;
 	}
-	if (res.ca_unused) {
+	if (!SSHTUN_CERT && res.ca_unused) {
 		/* SSHTUN_CERT 0: the line that may be why the user expected this host to be trusted. */
 		LG_W(&h->log, "%s:%u: a @cert-authority line for %s, which this build of sshtun cannot use (certificates "
 			"left out of this build): the host key is checked as a plain key", res.file, res.line, h->cfg.hostname);
@@ -306,7 +306,7 @@ int conn_check_hostkey(void *ud, const struct pubkey *key, const struct cert *ce
 			return r;
 		}
 	}
-	if (res.ca_unused) {
+	if (!SSHTUN_CERT && res.ca_unused) {
 		conn_fail(h, SSHTUN_ERR_HOSTKEY_UNKNOWN,
 			"host key for %s is not known (%s %s): this build of sshtun cannot use the @cert-authority line at "
 			"%s:%u (certificates left out of this build); verify the key, then add it to known_hosts",

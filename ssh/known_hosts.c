@@ -365,7 +365,7 @@ static int kh_check_any(const char *const *files, size_t nfiles, const char *hos
 	} else if (s.changed) {
 		*res = s.changed_at;
 		res->status = KH_CHANGED;
-	} else if (s.ca_unused) {
+	} else if (!SSHTUN_CERT && s.ca_unused) {
 		*res = s.ca_unused_at;
 		res->status = KH_NOT_FOUND;
 		res->ca_unused = 1;

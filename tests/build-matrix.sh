@@ -26,6 +26,8 @@ OFF_OPTS="--without-openssl --without-zlib --without-agent --without-config-matc
 --without-seccomp --without-networkmanager --without-gtk"
 OFF_ALGS="-DSSHTUN_ECDSA=0 -DSSHTUN_RSA=0 -DSSHTUN_MLKEM=0 -DSSHTUN_SNTRUP=0 -DSSHTUN_ECDH_NIST=0 -DSSHTUN_DH=0
 -DSSHTUN_CTR=0 -DSSHTUN_UMAC=0 -DSSHTUN_HMAC_SHA1=0 -DSSHTUN_AESGCM=0 -DSSHTUN_PEM=0"
+# Certificates and passphrase-protected key files (SSHTUN_CERT, SSHTUN_KEY_ENCRYPTED).
+OFF_ALGS="$OFF_ALGS -DSSHTUN_CERT=0 -DSSHTUN_KEY_ENCRYPTED=0"
 ON_OPTS="--with-openssl --with-zlib --with-agent --with-config-match --with-config-include --with-nftables --with-seccomp
 --with-networkmanager --with-gtk"
 
@@ -107,6 +109,19 @@ off_behaviour() {
 	grep -q 'this build has no ssh-agent support' "$WORK/agent.err" || why="$why; IdentityAgent: $(head -c 200 "$WORK/agent.err")"
 	if [ -z "$why" ]; then
 		ok "$1: sshtun -Q lists only curve25519, no MAC, no compression, no feature; no -lz; Match, Include, Compression yes and IdentityAgent refused, -C warns"
+	else
+		notok "$1: ${why#; }"
+	fi
+	# Certificates (SSHTUN_CERT): no certificate algorithm listed, CertificateFile refused.
+	why=''
+	[ -z "$("$s" -Q key-cert)" ] || why="$why; -Q key-cert: $("$s" -Q key-cert | tr '\n' ' ')"
+	"$s" -Q sig | grep -q -- '-cert-v01@openssh.com' && why="$why; -Q sig lists certificate algorithms"
+	printf 'Host *\n  CertificateFile /nonexistent/id-cert.pub\n' >"$WORK/cert.conf"
+	"$s" -F "$WORK/cert.conf" -G h >/dev/null 2>"$WORK/cert.err" && why="$why; CertificateFile was accepted"
+	grep -q 'CertificateFile /nonexistent/id-cert.pub: this build of sshtun lacks certificates (left out of this build)' \
+		"$WORK/cert.err" || why="$why; CertificateFile: $(head -c 200 "$WORK/cert.err")"
+	if [ -z "$why" ]; then
+		ok "$1: sshtun -Q key-cert and -Q sig list no certificate; CertificateFile refused"
 	else
 		notok "$1: ${why#; }"
 	fi

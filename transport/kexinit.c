@@ -186,7 +186,7 @@ int tp_supported(const char *kind, char *out, size_t outlen)
 	} else if (strcmp(kind, "sig") == 0 || strcmp(kind, "HostKeyAlgorithms") == 0 ||
 		   strcmp(kind, "PubkeyAcceptedAlgorithms") == 0) {
 		/* No comma before an empty certificate list (SSHTUN_CERT 0): -Q sig would show an empty name. */
-		snprintf(buf, sizeof(buf), "%s%s%s", pubkey_sigalgs_supported(), cert_sigalgs_supported()[0] ? "," : "",
+		snprintf(buf, sizeof(buf), "%s%s%s", pubkey_sigalgs_supported(), SSHTUN_CERT ? "," : "",
 			cert_sigalgs_supported());
 		append(out, outlen, buf, strlen(buf));
 	} else if (strcmp(kind, "key") == 0 || strcmp(kind, "key-plain") == 0 || strcmp(kind, "key-cert") == 0) {
@@ -274,7 +274,7 @@ static int our_lists(struct tp *tp, char *kex, char *ciphers, char *hostkeys, ch
 	} else if ((r = resolve_one(tp, "MACs", tp->cfg.macs, MAC_DEFAULT, sup, macs, len)) != 0) {
 		return r;
 	}
-	snprintf(sup, sizeof(sup), "%s%s%s", cert_sigalgs_supported(), cert_sigalgs_supported()[0] ? "," : "",
+	snprintf(sup, sizeof(sup), "%s%s%s", cert_sigalgs_supported(), SSHTUN_CERT ? "," : "",
 		pubkey_sigalgs_supported());
 	if ((r = resolve_one(tp, "HostKeyAlgorithms", tp->cfg.hostkey_algorithms, HOSTKEY_DEFAULT, sup, hostkeys,
 		len)) != 0) {
