@@ -757,7 +757,8 @@ int key_load_private(struct privkey *k, const char *path, const char *pass, cons
 			break;
 		}
 #endif
-		LG_W(log, "key file %s: key type or cipher not supported (sshtun reads %s keys, %s)", show, KEY_TYPES_SUPPORTED, KEY_CIPHERS_SUPPORTED);
+		LG_W(log, "key file %s: key type or cipher not supported (sshtun reads %s keys, %s)", show,
+			KEY_TYPES_SUPPORTED, KEY_CIPHERS_SUPPORTED);
 		break;
 	case SSHTUN_ERR_LIMIT:
 		LG_W(log, "key file %s asks for more than %d bcrypt rounds; re-encrypt it with ssh-keygen -p -a 16", show,

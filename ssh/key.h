@@ -27,7 +27,8 @@ struct privkey {
  * SSHTUN_ERR_KEY_BAD_PASS: wrong passphrase (check-ints differ, or the GCM tag fails);
  * SSHTUN_ERR_NOT_SUPPORTED: another key type or cipher; SSHTUN_ERR_LIMIT: more bcrypt rounds
  * than we spend; SSHTUN_ERR_KEY_FILE: anything malformed (bad armour, parts that do not make
- * one key, bad padding, trailing data).
+ * one key, bad padding, trailing data). A build without passphrase-protected keys (SSHTUN_KEY_ENCRYPTED 0)
+ * decrypts nothing: an encrypted file gives SSHTUN_ERR_KEY_ENCRYPTED (k->pub set) whatever pass is.
  */
 int key_parse_private(struct privkey *k, const uint8_t *text, size_t n, const char *pass);
 /* Reads and parses a private key file (at most FILE_MAX_SIZE); logs the cause with the path on failure. */
