@@ -364,6 +364,7 @@ const struct cry_cipher cry_chachapoly_sodium = {
  * over the whole ciphertext under K_2's block 0, the text K_2's keystream from block 1. libsodium's, in every
  * build (the AES key-file ciphers are libcrypto's).
  */
+#if SSHTUN_KEY_ENCRYPTED
 int cry_chachapoly_keyfile_open(const uint8_t key[64], uint8_t *buf, size_t n, const uint8_t tag[16])
 {
 	uint8_t nonce[CP_NONCE] = { 0 };
@@ -385,3 +386,4 @@ out:
 	sodium_memzero(polykey, sizeof(polykey));
 	return r;
 }
+#endif

@@ -3,9 +3,10 @@
 
 /*
  * libcrypto's AES. A build without it decrypts aes*-ctr key files with crypto/aes_ct.c (slow, constant time,
- * enough for a key file) and has no AES-GCM: aes*-gcm@openssh.com key files are refused.
+ * enough for a key file) and has no AES-GCM: aes*-gcm@openssh.com key files are refused. Only passphrase-protected
+ * key files use any of it: none is built without them (SSHTUN_KEY_ENCRYPTED 0).
  */
-#if SSHTUN_OPENSSL
+#if SSHTUN_OPENSSL && SSHTUN_KEY_ENCRYPTED
 #include <openssl/evp.h>
 
 #include "sshtun_err.h"
@@ -74,7 +75,7 @@ int cry_aes_gcm_open(const uint8_t *key, size_t keylen, const uint8_t iv[12], ui
 	return ok ? 0 : SSHTUN_ERR_CRYPTO;
 }
 
-#else
+#elif SSHTUN_KEY_ENCRYPTED
 
 #include "crypto/crypto.h"
 

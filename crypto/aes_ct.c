@@ -9,6 +9,10 @@
  * key files then); tests/ct/ct_aes.c checks under valgrind that the key and text stay secret.
  */
 #include <string.h>
+#include "util/features.h"
+
+/* Only passphrase-protected key files need it: left out with them (SSHTUN_KEY_ENCRYPTED 0). */
+#if SSHTUN_KEY_ENCRYPTED
 
 #include "sshtun_err.h"
 #include "crypto/crypto.h"
@@ -146,3 +150,5 @@ int cry_aes_ct_ctr(const uint8_t *key, size_t keylen, const uint8_t iv[16], uint
 	cry_wipe(ctr, sizeof(ctr));
 	return 0;
 }
+
+#endif /* SSHTUN_KEY_ENCRYPTED */

@@ -13,6 +13,10 @@
  * when that runs past the end). bcrypt_hash (below) is EksBlowfish with a fixed cost of 64.
  */
 #include <string.h>
+#include "util/features.h"
+
+/* The KDF of passphrase-protected key files: left out with them (SSHTUN_KEY_ENCRYPTED 0). */
+#if SSHTUN_KEY_ENCRYPTED
 
 #include "sshtun_err.h"
 #include "crypto/blowfish.h"
@@ -144,3 +148,5 @@ out:
 	cry_wipe(out, sizeof(out));
 	return r;
 }
+
+#endif /* SSHTUN_KEY_ENCRYPTED */

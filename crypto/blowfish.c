@@ -5,6 +5,10 @@
  * Only encryption: nothing here needs to decrypt.
  */
 #include <string.h>
+#include "util/features.h"
+
+/* Only bcrypt-pbkdf uses it: left out with passphrase-protected key files (SSHTUN_KEY_ENCRYPTED 0). */
+#if SSHTUN_KEY_ENCRYPTED
 
 #include "crypto/blowfish.h"
 #include "crypto/crypto.h"
@@ -336,3 +340,5 @@ void bf_encrypt_block(const struct bf_ctx *c, uint8_t out[BF_BLOCK], const uint8
 	wire_poke_u32(out, l);
 	wire_poke_u32(out + 4, r);
 }
+
+#endif /* SSHTUN_KEY_ENCRYPTED */

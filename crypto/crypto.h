@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/features.h"
+
 /* Initialises libsodium; call once per process before any other cry_ call (idempotent, thread-safe). */
 int cry_init(void);
 /* Fills buf with n bytes from the system CSPRNG. */
@@ -177,6 +179,7 @@ int cry_pkey_rsa_private(const struct cry_pkey *k, struct cry_rsa_out *o);
 /* The private scalar d of an EC key. */
 int cry_pkey_ec_private(const struct cry_pkey *k, uint8_t *d, size_t dmax, size_t *dlen);
 
+#if SSHTUN_KEY_ENCRYPTED	/* passphrase-protected key files only: left out with them */
 /* ---- one-shot AES (key files; packet ciphers are in crypto/cipher.h) ---- */
 /*
  * AES-CTR (128/192/256-bit key by keylen) over buf in place, the whole 16-byte block a big-endian counter
@@ -193,6 +196,7 @@ int cry_aes_gcm_open(const uint8_t *key, size_t keylen, const uint8_t iv[12], ui
  * bcrypt-pbkdf gives; SSHTUN_ERR_MAC (buf left as it was) if tag does not verify. libsodium's, in every build.
  */
 int cry_chachapoly_keyfile_open(const uint8_t key[64], uint8_t *buf, size_t n, const uint8_t tag[16]);
+#endif /* SSHTUN_KEY_ENCRYPTED */
 
 /* ---- base64 (RFC 4648, standard alphabet) ---- */
 /* Encodes n bytes into out (NUL-terminated). With pad=0 no '=' padding (as SHA256 fingerprints). Returns the length or a negative error if outlen is too small. */

@@ -5,6 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/features.h"
+
+/* Passphrase-protected key files only: left out with them (SSHTUN_KEY_ENCRYPTED 0). */
+#if SSHTUN_KEY_ENCRYPTED
 /* The limits cry_bcrypt_pbkdf accepts (OpenBSD's bcrypt_pbkdf(3) has the same). */
 enum { CRY_BCRYPT_SALT_MAX = 1 << 20, CRY_BCRYPT_KEY_MAX = 1024 };
 
@@ -18,5 +22,6 @@ enum { CRY_BCRYPT_SALT_MAX = 1 << 20, CRY_BCRYPT_KEY_MAX = 1024 };
  */
 int cry_bcrypt_pbkdf(const char *pass, size_t passlen, const uint8_t *salt, size_t saltlen, uint8_t *key, size_t keylen,
 		     unsigned rounds);
+#endif
 
 #endif

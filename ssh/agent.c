@@ -167,6 +167,9 @@ int agent_parse_identities(const uint8_t *msg, size_t len, struct agent_id *ids,
 			break;
 		}
 		cert = NULL;
+		if (!SSHTUN_CERT && agent_blob_is_cert(&blob)) {
+			continue;	/* certificates left out of this build: the agent's plain keys are still offered */
+		}
 		if (agent_blob_is_cert(&blob)) {
 			cert = malloc(sizeof(*cert));
 			err = cert ? cert_parse(cert, blob.p, blob.n) : SSHTUN_ERR_NOMEM;

@@ -537,6 +537,9 @@ int sshtun_algorithms(const char *kind, char *buf, size_t len)
 		/* The parts a router's build may leave out (issue 17). */
 		snprintf(tmp + strlen(tmp), sizeof(tmp) - strlen(tmp), "%s%s%s", SSHTUN_JUMP ? "jump," : "",
 			SSHTUN_CONFIG_GET ? "config-get," : "", SSHTUN_DNS ? "dns," : "");
+		/* Certificates and passphrase-protected key files (SSHTUN_CERT, SSHTUN_KEY_ENCRYPTED). */
+		snprintf(tmp + strlen(tmp), sizeof(tmp) - strlen(tmp), "%s%s", SSHTUN_CERT ? "cert," : "",
+			SSHTUN_KEY_ENCRYPTED ? "key-encrypted," : "");
 		tmp[strlen(tmp) - (tmp[0] != '\0')] = '\0';	/* the last comma */
 	} else if ((r = tp_supported(kind, tmp, sizeof(tmp))) != 0) {
 		return r;

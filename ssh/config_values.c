@@ -701,6 +701,12 @@ int cfg_finish(struct cfg *c, const struct lg *log)
 	if (gethostname(x.lhost, sizeof(x.lhost) - 1) != 0) {
 		snprintf(x.lhost, sizeof(x.lhost), "localhost");
 	}
+	if (!SSHTUN_CERT && c->n_certificate_files > 0) {
+		/* Refused, not ignored: the login would be with other keys than the ones configured. */
+		LG_E(log, "CertificateFile %.64s: this build of sshtun lacks certificates (left out of this build); remove "
+			"CertificateFile and log in with the plain key, or use a build with certificates", c->certificate_files[0]);
+		return SSHTUN_ERR_CONFIG;
+	}
 	if ((r = finish_list(c->identity_files, &c->n_identity_files, ids, 3, &x, "IdentityFile", log)) != 0 ||
 	    (r = finish_list(c->certificate_files, &c->n_certificate_files, NULL, 0, &x, "CertificateFile", log)) != 0 ||
 	    (r = finish_list(c->user_known_hosts, &c->n_user_known_hosts, ukh, 2, &x, "UserKnownHostsFile", log)) != 0 ||

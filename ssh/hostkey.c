@@ -129,6 +129,7 @@ static int ask_hostkey(struct sshtun *h, int again)
 	return conn_ask(h, SSHTUN_PROMPT_HOSTKEY, name, again ? "" : instruction, 1, q, echo, on_hostkey_answer, NULL);
 }
 
+#if SSHTUN_CERT
 /* OpenSSH's default CASignatureAlgorithms: no ssh-rsa (SHA-1). */
 #define CA_SIG_DEFAULT "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521," \
 	"sk-ssh-ed25519@openssh.com,sk-ecdsa-sha2-nistp256@openssh.com,rsa-sha2-512,rsa-sha2-256"
@@ -213,6 +214,7 @@ static int check_host_cert(struct sshtun *h, const struct cert *c, const char *c
 		c->key_id, (unsigned long long)c->serial, pubkey_type_name(c->ca.type), fp, res.file, res.line);
 	return 0;
 }
+#endif /* SSHTUN_CERT */
 
 int conn_check_hostkey(void *ud, const struct pubkey *key, const struct cert *cert)
 {
@@ -238,6 +240,7 @@ int conn_check_hostkey(void *ud, const struct pubkey *key, const struct cert *ce
 	if (r < 0) {
 		return r;
 	}
+#if SSHTUN_CERT
 	/* A certificate is the CA's word, unless the certified key itself is revoked. */
 	if (cert && res.status != KH_REVOKED) {
 		r = check_host_cert(h, cert, files, n);
@@ -249,6 +252,9 @@ int conn_check_hostkey(void *ud, const struct pubkey *key, const struct cert *ce
 			return r;
 		}
 	}
+#else
+	(void)cert;	/* never one: no certificate algorithm is offered */
+#endif
 	switch (res.status) {
 	case KH_MATCH:
 		LG_D1(&h->log, "host key %s %s found in known_hosts", pubkey_type_name(key->type), fp);
@@ -282,6 +288,11 @@ int conn_check_hostkey(void *ud, const struct pubkey *key, const struct cert *ce
 	default:
 		break;
 	}
+	if (!SSHTUN_CERT && res.ca_unused) {
+		/* SSHTUN_CERT 0: the line that may be why the user expected this host to be trusted. */
+		LG_W(&h->log, "%s:%u: a @cert-authority line for %s, which this build of sshtun cannot use (certificates "
+			"left out of this build): the host key is checked as a plain key", res.file, res.line, h->cfg.hostname);
+	}
 	if (h->cfg.strict_host_key_checking == CFG_STRICT_ACCEPT_NEW || h->cfg.strict_host_key_checking == CFG_STRICT_NO) {
 		kh_learn(h, key, fp);
 		h->hostkey = *key;
@@ -294,6 +305,13 @@ int conn_check_hostkey(void *ud, const struct pubkey *key, const struct cert *ce
 		if (r == SSHTUN_ERR_AGAIN) {
 			return r;
 		}
+	}
+	if (!SSHTUN_CERT && res.ca_unused) {
+		conn_fail(h, SSHTUN_ERR_HOSTKEY_UNKNOWN,
+			"host key for %s is not known (%s %s): this build of sshtun cannot use the @cert-authority line at "
+			"%s:%u (certificates left out of this build); verify the key, then add it to known_hosts",
+			h->cfg.hostname, pubkey_type_name(key->type), fp, res.file, res.line);
+		return SSHTUN_ERR_HOSTKEY_UNKNOWN;
 	}
 	conn_fail(h, SSHTUN_ERR_HOSTKEY_UNKNOWN,
 		"host key for %s is not known (%s %s); verify it, then add it to known_hosts or use -o StrictHostKeyChecking=accept-new",

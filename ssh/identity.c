@@ -11,12 +11,15 @@
 #include "ssh/conn_int.h"
 #include "transport/cert.h"
 
+#if SSHTUN_KEY_ENCRYPTED
 static int ask_passphrase(struct conn_file *f);
+#endif
 static int load_files(struct sshtun *h);
 #if SSHTUN_AGENT
 static int added_to_agent(struct conn_file *f);
 #endif
 
+#if SSHTUN_KEY_ENCRYPTED	/* without it no key file is ever locked: load_files refuses encrypted ones */
 /* The passphrase (or none) came: unlock the key, ask again after a wrong one, then let userauth go on. */
 static int on_passphrase(struct sshtun *h, void *ctx, const char *const *answers, unsigned n)
 {
@@ -63,6 +66,7 @@ static int ask_passphrase(struct conn_file *f)
 	snprintf(q, sizeof(q), f->tries ? "Bad passphrase, try again for %s: " : "Enter passphrase for key '%s': ", f->path);
 	return conn_ask(f->h, SSHTUN_PROMPT_PASSPHRASE, f->path, "", 1, qs, echo, on_passphrase, f);
 }
+#endif
 
 #if SSHTUN_AGENT
 /*
@@ -168,6 +172,7 @@ static int sign_file(void *ud, const struct pubkey *key, const char *alg, const 
 	if (f->gave_up) {
 		return SSHTUN_ERR_KEY_BAD_PASS;
 	}
+#if SSHTUN_KEY_ENCRYPTED
 	if (f->locked) {
 		if (f->h->cfg.password_prompts <= 0) {
 			r = SSHTUN_ERR_NO_PROMPT;
@@ -183,6 +188,7 @@ static int sign_file(void *ud, const struct pubkey *key, const char *alg, const 
 		}
 		return r;
 	}
+#endif
 	r = maybe_add_to_agent(f);
 	if (r == SSHTUN_ERR_AGAIN) {
 		return r;
@@ -307,6 +313,7 @@ static int cert_usable(struct sshtun *h, const struct cert *c, const char *label
 	return 1;
 }
 
+#if SSHTUN_CERT
 /* A key file's certificates (CertificateFile entries and KEY-cert.pub) that certify its key, offered before it. */
 static void add_file_certs(struct sshtun *h, struct conn_file *f)
 {
@@ -354,6 +361,22 @@ static void add_file_certs(struct sshtun *h, struct conn_file *f)
 		h->n_ids++;
 	}
 }
+#else
+/*
+ * Certificates left out of this build: a KEY-cert.pub beside the key is not used, as ssh passes over what it
+ * cannot use (fewer ways in, never more trust); the plain key is still offered. CertificateFile was refused with
+ * the configuration (config_values.c).
+ */
+static void add_file_certs(struct sshtun *h, struct conn_file *f)
+{
+	char path[1100];
+
+	if (snprintf(path, sizeof(path), "%s-cert.pub", f->path) < (int)sizeof(path) && access(path, F_OK) == 0) {
+		LG_D1(&h->log, "certificate %s not used: this build of sshtun lacks certificates (left out of this build)",
+			path);
+	}
+}
+#endif
 
 /* Opens the agent (IdentityAgent, SSH_AUTH_SOCK) if there is one to use; 0 if it is open. */
 static int open_agent(struct sshtun *h)
@@ -474,6 +497,10 @@ static int load_files(struct sshtun *h)
 		f->h = h;
 		f->path = path;
 		r = key_load_private(&f->key, path, NULL, &h->log);
+		if (!SSHTUN_KEY_ENCRYPTED && r == SSHTUN_ERR_KEY_ENCRYPTED) {
+			key_wipe(&f->key);
+			continue;	/* refused: key_load_private said why and what to do; no passphrase is asked for */
+		}
 		if (r == SSHTUN_ERR_KEY_ENCRYPTED && f->key.pub.type == PK_NONE) {
 			/* An encrypted PEM file hides its public key: offer the one in KEY.pub, as ssh does. */
 			char pubpath[1100];

@@ -39,10 +39,12 @@ enum {
 #define KEY_TYPES_RSA ""
 #endif
 
-#if SSHTUN_OPENSSL
-#define KEY_CIPHERS_SUPPORTED "aes-ctr, aes-gcm@openssh.com or chacha20-poly1305@openssh.com"
+#if !SSHTUN_KEY_ENCRYPTED
+#define KEY_CIPHERS_SUPPORTED "unencrypted only (passphrase-protected keys are left out of this build)"
+#elif SSHTUN_OPENSSL
+#define KEY_CIPHERS_SUPPORTED "unencrypted or with aes-ctr, aes-gcm@openssh.com or chacha20-poly1305@openssh.com"
 #else
-#define KEY_CIPHERS_SUPPORTED "aes-ctr or chacha20-poly1305@openssh.com"
+#define KEY_CIPHERS_SUPPORTED "unencrypted or with aes-ctr or chacha20-poly1305@openssh.com"
 #endif
 
 static const char armour_begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
@@ -272,6 +274,7 @@ enum { KC_CTR, KC_GCM, KC_CHACHAPOLY };
 /* AES-GCM is libcrypto's; AES-CTR is crypto/aes_ct.c's without it; chacha20-poly1305 libsodium's. */
 static const struct key_cipher key_ciphers[] = {
 	{ "none", 0, 0, KEY_NONE_BLOCK, 0, KC_CTR },
+#if SSHTUN_KEY_ENCRYPTED	/* without it, any other cipher is a passphrase-protected file, read up to its public key */
 	{ "aes256-ctr", 32, 16, 16, 0, KC_CTR },
 	{ "aes192-ctr", 24, 16, 16, 0, KC_CTR },
 	{ "aes128-ctr", 16, 16, 16, 0, KC_CTR },
@@ -280,6 +283,7 @@ static const struct key_cipher key_ciphers[] = {
 	{ "aes128-gcm@openssh.com", 16, 12, 16, 16, KC_GCM },
 #endif
 	{ "chacha20-poly1305@openssh.com", 64, 0, 8, 16, KC_CHACHAPOLY },
+#endif
 };
 
 static const struct key_cipher *key_cipher_find(const struct wire_view *name)
@@ -292,6 +296,7 @@ static const struct key_cipher *key_cipher_find(const struct wire_view *name)
 	return NULL;
 }
 
+#if SSHTUN_KEY_ENCRYPTED
 /* Decrypts buf[0..n) in place under kiv (the key, then the IV) with c; SSHTUN_ERR_MAC if a tag does not verify. */
 static int key_cipher_open(const struct key_cipher *c, const uint8_t *kiv, uint8_t *buf, size_t n, const uint8_t *tag)
 {
@@ -353,6 +358,7 @@ static int key_decrypt(struct privkey *k, const struct key_cipher *c, const stru
 	free(buf);
 	return err;
 }
+#endif /* SSHTUN_KEY_ENCRYPTED */
 
 /*
  * Parses the decoded binary: magic, cipher and KDF, the one public key (readable without the passphrase), the
@@ -378,6 +384,25 @@ static int key_parse_binary(struct privkey *k, const uint8_t *bin, size_t n, con
 		return SSHTUN_ERR_KEY_FILE;
 	}
 	c = key_cipher_find(&cipher);
+	if (!SSHTUN_KEY_ENCRYPTED && !c) {
+		/*
+		 * Passphrase-protected keys left out of this build: whatever the cipher, the file is one (bcrypt as its
+		 * KDF); its public key is read, so that it is known as such (sshtun_key_file_encrypted), never decrypted.
+		 */
+		if (!wire_view_eq(&kdf, "bcrypt")) {
+			return SSHTUN_ERR_KEY_FILE;
+		}
+		wire_get_u32(&r, &nkeys);
+		wire_get_string(&r, &pubblob);
+		if (wire_err(&r) || nkeys != 1) {
+			return SSHTUN_ERR_KEY_FILE;
+		}
+		err = pubkey_from_blob(&k->pub, pubblob.p, pubblob.n);
+		if (err) {
+			return err == SSHTUN_ERR_NOT_SUPPORTED ? err : SSHTUN_ERR_KEY_FILE;
+		}
+		return SSHTUN_ERR_KEY_ENCRYPTED;
+	}
 	if (!c) {
 		return SSHTUN_ERR_NOT_SUPPORTED;
 	}
@@ -406,10 +431,15 @@ static int key_parse_binary(struct privkey *k, const uint8_t *bin, size_t n, con
 		/* Without a passphrase, check-ints that differ mean a damaged file. */
 		return err == SSHTUN_ERR_KEY_BAD_PASS ? SSHTUN_ERR_KEY_FILE : err;
 	}
+#if SSHTUN_KEY_ENCRYPTED
 	if (!pass) {
 		return SSHTUN_ERR_KEY_ENCRYPTED;
 	}
 	return key_decrypt(k, c, &kdfopts, &enc, &tag, pass);
+#else
+	(void)pass;
+	return SSHTUN_ERR_KEY_FILE;	/* not reached: the table holds only "none" */
+#endif
 }
 
 /* 1 if the text's first line (after blank lines) is a PEM armour other than OpenSSH's own. */
@@ -449,7 +479,8 @@ static int key_parse_pem(struct privkey *k, const uint8_t *text, size_t n, const
 	struct wire_w blob;
 	int kind = 0, err;
 
-	err = cry_pem_private(text, n, pass, &k->pk, &kind, seed);
+	/* Without SSHTUN_KEY_ENCRYPTED no passphrase is handed on: an encrypted PEM file stays SSHTUN_ERR_KEY_ENCRYPTED. */
+	err = cry_pem_private(text, n, SSHTUN_KEY_ENCRYPTED ? pass : NULL, &k->pk, &kind, seed);
 	if (err) {
 		return err;
 	}
@@ -642,7 +673,7 @@ static int key_lacks(const uint8_t *text, size_t n, const struct lg *log, const 
 	if (wire_err(&r)) {
 		goto out;
 	}
-	if (!key_cipher_find(&cipher)) {
+	if (SSHTUN_KEY_ENCRYPTED && !key_cipher_find(&cipher)) {
 		LG_E(log, "key file %s: this build of sshtun lacks %.*s (built without OpenSSL), the file's cipher; "
 			"re-encrypt it with ssh-keygen -p -Z aes256-ctr -f FILE (or chacha20-poly1305@openssh.com), "
 			"or give it to ssh-agent (ssh-add)", show,
@@ -708,6 +739,13 @@ int key_load_private(struct privkey *k, const char *path, const char *pass, cons
 		LG_D1(log, "loaded private key %s (%s)", show, pubkey_type_name(k->pub.type));
 		break;
 	case SSHTUN_ERR_KEY_ENCRYPTED:
+		if (!SSHTUN_KEY_ENCRYPTED) {
+			/* The refusal, once, where the file is tried (the caller skips it); the fix in the same line. */
+			LG_E(log, "key file %s: this build of sshtun cannot read passphrase-protected keys (left out of this "
+				"build); make a copy without a passphrase (ssh-keygen -p -N '' -f COPY)%s", show,
+				SSHTUN_AGENT ? " or load the key into ssh-agent (ssh-add)" : "");
+			break;
+		}
 		LG_D1(log, "key file %s is protected by a passphrase", show);
 		break;
 	case SSHTUN_ERR_KEY_BAD_PASS:
@@ -719,8 +757,8 @@ int key_load_private(struct privkey *k, const char *path, const char *pass, cons
 			break;
 		}
 #endif
-		LG_W(log, "key file %s: key type or cipher not supported (sshtun reads %s keys, unencrypted or "
-			"with %s)", show, KEY_TYPES_SUPPORTED, KEY_CIPHERS_SUPPORTED);
+		LG_W(log, "key file %s: key type or cipher not supported (sshtun reads %s keys, %s)", show,
+			KEY_TYPES_SUPPORTED, KEY_CIPHERS_SUPPORTED);
 		break;
 	case SSHTUN_ERR_LIMIT:
 		LG_W(log, "key file %s asks for more than %d bcrypt rounds; re-encrypt it with ssh-keygen -p -a 16", show,
@@ -765,6 +803,7 @@ out:
 	return err;
 }
 
+#if SSHTUN_CERT
 int key_load_cert(struct cert *c, const char *path)
 {
 	struct wire_w text;
@@ -818,6 +857,7 @@ out:
 	wire_w_free(&text);
 	return err;
 }
+#endif
 
 void key_wipe(struct privkey *k)
 {

@@ -27,7 +27,8 @@ struct privkey {
  * SSHTUN_ERR_KEY_BAD_PASS: wrong passphrase (check-ints differ, or the GCM tag fails);
  * SSHTUN_ERR_NOT_SUPPORTED: another key type or cipher; SSHTUN_ERR_LIMIT: more bcrypt rounds
  * than we spend; SSHTUN_ERR_KEY_FILE: anything malformed (bad armour, parts that do not make
- * one key, bad padding, trailing data).
+ * one key, bad padding, trailing data). A build without passphrase-protected keys (SSHTUN_KEY_ENCRYPTED 0)
+ * decrypts nothing: an encrypted file gives SSHTUN_ERR_KEY_ENCRYPTED (k->pub set) whatever pass is.
  */
 int key_parse_private(struct privkey *k, const uint8_t *text, size_t n, const char *pass);
 /* Reads and parses a private key file (at most FILE_MAX_SIZE); logs the cause with the path on failure. */
@@ -35,8 +36,10 @@ int key_load_private(struct privkey *k, const char *path, const char *pass, cons
 /* Parses one public key line "TYPE AAAA... [comment]" (as in .pub files and authorized_keys without options). */
 int key_parse_public_line(struct pubkey *k, const char *line, size_t n);
 /* Reads a certificate file (KEY-cert.pub, CertificateFile): its first line, "TYPE-cert-v01@openssh.com BASE64 [comment]". */
+#if SSHTUN_CERT
 struct cert;
 int key_load_cert(struct cert *c, const char *path);
+#endif
 /* Reads a .pub file. */
 int key_load_public(struct pubkey *k, const char *path);
 /*

@@ -11,6 +11,7 @@
 #include "crypto/crypto.h"
 #include "ssh/key.h"
 #include "sshtun_err.h"
+#include "util/features.h"
 #include "util/limits.h"
 #include "util/match.h"
 #include "util/text.h"
@@ -238,6 +239,8 @@ static int kh_read_file(const char *path, struct wire_w *w, const struct lg *log
 struct kh_scan {
 	int match, revoked, changed;
 	struct kh_result match_at, revoked_at, changed_at;
+	int ca_unused;			/* SSHTUN_CERT 0: @cert-authority lines for the host, skipped */
+	struct kh_result ca_unused_at;
 };
 
 static void kh_note(struct kh_result *at, const char *file, unsigned line)
@@ -265,6 +268,14 @@ static void kh_scan_file(struct kh_scan *s, const char *file, const struct wire_
 		m = kh_match_line((const char *)line.p, line.n, name, &k, &marker);
 		if (m < 0) {
 			LG_D1(log, "%s:%u: entry skipped: %s", file, lineno, sshtun_strerror(m));
+			continue;
+		}
+		if (!SSHTUN_CERT && m == 1 && marker == KH_MARK_CA) {
+			/* Skipped, never taken as trust: without certificates the line can only be noted for the message. */
+			LG_D1(log, "%s:%u: @cert-authority line skipped: this build of sshtun lacks certificates", file, lineno);
+			if (!s->ca_unused++) {
+				kh_note(&s->ca_unused_at, file, lineno);
+			}
 			continue;
 		}
 		/* Looking for a CA: only @cert-authority (and @revoked) lines count; for a host key, not those. */
@@ -354,6 +365,10 @@ static int kh_check_any(const char *const *files, size_t nfiles, const char *hos
 	} else if (s.changed) {
 		*res = s.changed_at;
 		res->status = KH_CHANGED;
+	} else if (!SSHTUN_CERT && s.ca_unused) {
+		*res = s.ca_unused_at;
+		res->status = KH_NOT_FOUND;
+		res->ca_unused = 1;
 	}
 	return 0;
 }
@@ -372,8 +387,8 @@ static void kh_types_in(const struct wire_w *text, const char *name, char *out, 
 		size_t cur = strlen(out), tlen;
 
 		if (line.n > FILE_MAX_LINE || kh_match_line((const char *)line.p, line.n, name, &k, &marker) != 1 ||
-		    marker == KH_MARK_REVOKED) {
-			continue;
+		    marker == KH_MARK_REVOKED || (!SSHTUN_CERT && marker == KH_MARK_CA)) {
+			continue;	/* SSHTUN_CERT 0: no certificate algorithm to ask for first */
 		}
 		type = marker == KH_MARK_CA ? KH_PREFER_CERTS : pubkey_type_name(k.type);
 		tlen = strlen(type);

@@ -19,13 +19,19 @@ struct kh_result {
 	int status;
 	char file[512];		/* for KH_CHANGED/KH_REVOKED: the file and line of the entry */
 	unsigned line;
+	/*
+	 * KH_NOT_FOUND in a build without certificates (SSHTUN_CERT 0) only: 1 if a @cert-authority line names the
+	 * host, which this build skips; file and line are then the first such line, for the message that says so.
+	 */
+	int ca_unused;
 };
 
 /*
  * Checks key for host (port 22 means the plain name, any other "[host]:port")
  * against each file in turn; files that do not exist are skipped. REVOKED wins
  * (a revoked key is never accepted), then MATCH, then CHANGED. Lines that do not parse are skipped with
- * a debug message (as ssh does); @cert-authority lines are kh_check_ca's.
+ * a debug message (as ssh does); @cert-authority lines are kh_check_ca's (a build without certificates skips
+ * them: they only ever add trust, so the key is at most not found; res->ca_unused tells where one was).
  */
 int kh_check(const char *const *files, size_t nfiles, const char *host, int port,
 	const struct pubkey *key, struct kh_result *res, const struct lg *log);

@@ -34,6 +34,8 @@ OFF_ALGS="-DSSHTUN_ECDSA=0 -DSSHTUN_RSA=0 -DSSHTUN_MLKEM=0 -DSSHTUN_SNTRUP=0 -DS
 # The small code paths ride along (the normal builds test the default ones). Not SSHTUN_SODIUM_LEAN: it needs a
 # static libsodium (embedded/build.sh builds that one).
 OFF_SMALL="-DSSHTUN_SMALL_CODE=1"
+# Certificates and passphrase-protected key files (SSHTUN_CERT, SSHTUN_KEY_ENCRYPTED).
+OFF_ALGS="$OFF_ALGS -DSSHTUN_CERT=0 -DSSHTUN_KEY_ENCRYPTED=0"
 ON_OPTS="--with-openssl --with-zlib --with-agent --with-config-match --with-config-include --with-nftables --with-seccomp
 --with-networkmanager --with-gtk"
 
@@ -145,6 +147,19 @@ off_behaviour() {
 		why="$why; -G: $(head -c 200 "$WORK/g.err")"
 	if [ -z "$why" ]; then
 		ok "$1: sshtun -Q lists only curve25519, no MAC, no compression, no feature; no -lz; Match, Include, Compression yes, IdentityAgent, ProxyJump, -J and TunnelDNS refused before -G's line, -C warns, -G checks then cannot print"
+	else
+		notok "$1: ${why#; }"
+	fi
+	# Certificates (SSHTUN_CERT): no certificate algorithm listed, CertificateFile refused.
+	why=''
+	[ -z "$("$s" -Q key-cert)" ] || why="$why; -Q key-cert: $("$s" -Q key-cert | tr '\n' ' ')"
+	"$s" -Q sig | grep -q -- '-cert-v01@openssh.com' && why="$why; -Q sig lists certificate algorithms"
+	printf 'Host *\n  CertificateFile /nonexistent/id-cert.pub\n' >"$WORK/cert.conf"
+	"$s" -F "$WORK/cert.conf" -G h >/dev/null 2>"$WORK/cert.err" && why="$why; CertificateFile was accepted"
+	grep -q 'CertificateFile /nonexistent/id-cert.pub: this build of sshtun lacks certificates (left out of this build)' \
+		"$WORK/cert.err" || why="$why; CertificateFile: $(head -c 200 "$WORK/cert.err")"
+	if [ -z "$why" ]; then
+		ok "$1: sshtun -Q key-cert and -Q sig list no certificate; CertificateFile refused"
 	else
 		notok "$1: ${why#; }"
 	fi

@@ -14,8 +14,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
+#include "sshtun_err.h"
 #include "transport/pubkey.h"
+#include "util/features.h"
 #include "util/wire.h"
 
 enum {
@@ -51,6 +55,7 @@ struct cert {
 	size_t bloblen;
 };
 
+#if SSHTUN_CERT
 /*
  * Parses a certificate blob: ssh-ed25519-cert-v01@openssh.com, ecdsa-sha2-nistp256/384/521-cert-v01@openssh.com
  * (when the build has ECDSA) or ssh-rsa-cert-v01@openssh.com (when it has RSA). Checks the structure only: the
@@ -164,5 +169,67 @@ const char *cert_key_type_name(int pktype);
 /* Every certificate algorithm this build supports, comma-separated, in OpenSSH's order (ssh-rsa-cert-v01 last,
  * like ssh-rsa in pubkey_sigalgs_supported: for lists that name it explicitly). */
 const char *cert_sigalgs_supported(void);
+#else
+/*
+ * Certificates left out of this build (SSHTUN_CERT 0): transport/cert.c is not built. What the rest of the library
+ * asks stays answerable, and answers "no certificate": no certificate algorithm is this build's (so none is offered
+ * or negotiated, and -Q lists none), and every certificate blob is refused as not supported, so the callers'
+ * certificate paths fold away at compile time. cert_is_name still tells a certificate name by its form.
+ */
+static inline int cert_is_name(const char *name, size_t n)
+{
+	static const char suffix[] = "-cert-v01@openssh.com";
+
+	return name && n > sizeof(suffix) - 1 && memcmp(name + (n - (sizeof(suffix) - 1)), suffix, sizeof(suffix) - 1) == 0;
+}
+static inline int cert_parse(struct cert *c, const uint8_t *blob, size_t n)
+{
+	(void)c, (void)blob, (void)n;
+	return SSHTUN_ERR_NOT_SUPPORTED;
+}
+static inline const char *cert_type_name(const struct cert *c)
+{
+	(void)c;
+	return "";
+}
+static inline int cert_verify_ca(const struct cert *c, int allow_sha1)
+{
+	(void)c, (void)allow_sha1;
+	return SSHTUN_ERR_NOT_SUPPORTED;
+}
+static inline int cert_check(const struct cert *c, int type, const char *name, uint64_t now, char *why, size_t whylen)
+{
+	(void)c, (void)type, (void)name, (void)now;
+	if (why && whylen) {
+		snprintf(why, whylen, "this build of sshtun lacks certificates (left out of this build)");
+	}
+	return SSHTUN_ERR_NOT_SUPPORTED;
+}
+static inline int cert_verify(const struct cert *c, const char *certalg, const uint8_t *sig, size_t siglen,
+	const uint8_t *data, size_t n)
+{
+	(void)c, (void)certalg, (void)sig, (void)siglen, (void)data, (void)n;
+	return SSHTUN_ERR_NOT_SUPPORTED;
+}
+static inline int cert_sigalg_key_type(const char *certalg, size_t n)
+{
+	(void)certalg, (void)n;
+	return PK_NONE;
+}
+static inline const char *cert_sigalg_plain(const char *certalg, size_t n)
+{
+	(void)certalg, (void)n;
+	return NULL;
+}
+static inline const char *cert_key_type_name(int pktype)
+{
+	(void)pktype;
+	return NULL;
+}
+static inline const char *cert_sigalgs_supported(void)
+{
+	return "";
+}
+#endif
 
 #endif

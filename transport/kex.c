@@ -377,7 +377,8 @@ static int on_reply(struct tp *tp, const uint8_t *p, size_t len)
 		e = SSHTUN_ERR_NOMEM;
 		goto out;
 	}
-	if (cert_is_name(tp->choice.hostkey, strlen(tp->choice.hostkey))) {
+	/* Never negotiated without SSHTUN_CERT (no certificate algorithm is offered): the branch folds away. */
+	if (SSHTUN_CERT && cert_is_name(tp->choice.hostkey, strlen(tp->choice.hostkey))) {
 		/* A host certificate: its type must be the negotiated algorithm's; the certified key signs. */
 		const char *want = cert_key_type_name(cert_sigalg_key_type(tp->choice.hostkey, strlen(tp->choice.hostkey)));
 

@@ -114,7 +114,8 @@ int tp_alglist_resolve(const char *spec, const char *defaults, const char *suppo
 		p = defaults;
 		while (*p && r == 0) {
 			size_t len = strcspn(p, ",");
-			if (!matches_any(spec + 1, p, len)) {
+			/* The defaults name what a full build has: what this one lacks (SSHTUN_CERT 0, ...) drops out here too. */
+			if (!matches_any(spec + 1, p, len) && listed(supported, p, len)) {
 				r = append(out, outlen, p, len);
 			}
 			p += len + (p[len] == ',');
@@ -184,7 +185,9 @@ int tp_supported(const char *kind, char *out, size_t outlen)
 		}
 	} else if (strcmp(kind, "sig") == 0 || strcmp(kind, "HostKeyAlgorithms") == 0 ||
 		   strcmp(kind, "PubkeyAcceptedAlgorithms") == 0) {
-		snprintf(buf, sizeof(buf), "%s,%s", pubkey_sigalgs_supported(), cert_sigalgs_supported());
+		/* No comma before an empty certificate list (SSHTUN_CERT 0): -Q sig would show an empty name. */
+		snprintf(buf, sizeof(buf), "%s%s%s", pubkey_sigalgs_supported(), SSHTUN_CERT ? "," : "",
+			cert_sigalgs_supported());
 		append(out, outlen, buf, strlen(buf));
 	} else if (strcmp(kind, "key") == 0 || strcmp(kind, "key-plain") == 0 || strcmp(kind, "key-cert") == 0) {
 		for (int t = PK_NONE + 1; t <= PK_SK_ECDSA; t++) {
@@ -271,7 +274,8 @@ static int our_lists(struct tp *tp, char *kex, char *ciphers, char *hostkeys, ch
 	} else if ((r = resolve_one(tp, "MACs", tp->cfg.macs, MAC_DEFAULT, sup, macs, len)) != 0) {
 		return r;
 	}
-	snprintf(sup, sizeof(sup), "%s,%s", cert_sigalgs_supported(), pubkey_sigalgs_supported());
+	snprintf(sup, sizeof(sup), "%s%s%s", cert_sigalgs_supported(), SSHTUN_CERT ? "," : "",
+		pubkey_sigalgs_supported());
 	if ((r = resolve_one(tp, "HostKeyAlgorithms", tp->cfg.hostkey_algorithms, HOSTKEY_DEFAULT, sup, hostkeys,
 		len)) != 0) {
 		return r;

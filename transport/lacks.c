@@ -15,9 +15,9 @@ struct lack {
 	int libcrypto;	/* the feature needs libcrypto, so a build without it lacks the name for that reason */
 };
 
-#define ECDSA_NAMES(x) \
-	{ "ecdsa-sha2-nistp256" x, SSHTUN_ECDSA, 1 }, { "ecdsa-sha2-nistp384" x, SSHTUN_ECDSA, 1 }, \
-	{ "ecdsa-sha2-nistp521" x, SSHTUN_ECDSA, 1 }
+#define ECDSA_NAMES(x, also) \
+	{ "ecdsa-sha2-nistp256" x, SSHTUN_ECDSA && (also), 1 }, { "ecdsa-sha2-nistp384" x, SSHTUN_ECDSA && (also), 1 }, \
+	{ "ecdsa-sha2-nistp521" x, SSHTUN_ECDSA && (also), 1 }
 
 static const struct lack lacks[] = {
 	/* ciphers */
@@ -38,11 +38,14 @@ static const struct lack lacks[] = {
 	{ "diffie-hellman-group-exchange-sha256", SSHTUN_DH, 1 }, { "diffie-hellman-group16-sha512", SSHTUN_DH, 1 },
 	{ "diffie-hellman-group18-sha512", SSHTUN_DH, 1 }, { "diffie-hellman-group14-sha256", SSHTUN_DH, 1 },
 	/* host keys and signatures */
-	ECDSA_NAMES(""), ECDSA_NAMES("-cert-v01@openssh.com"),
+	ECDSA_NAMES("", 1), ECDSA_NAMES("-cert-v01@openssh.com", SSHTUN_CERT),
 	{ "sk-ecdsa-sha2-nistp256@openssh.com", SSHTUN_ECDSA, 1 },
 	{ "rsa-sha2-512", SSHTUN_RSA, 1 }, { "rsa-sha2-256", SSHTUN_RSA, 1 }, { "ssh-rsa", SSHTUN_RSA, 1 },
-	{ "rsa-sha2-512-cert-v01@openssh.com", SSHTUN_RSA, 1 }, { "rsa-sha2-256-cert-v01@openssh.com", SSHTUN_RSA, 1 },
-	{ "ssh-rsa-cert-v01@openssh.com", SSHTUN_RSA, 1 },
+	{ "rsa-sha2-512-cert-v01@openssh.com", SSHTUN_RSA && SSHTUN_CERT, 1 },
+	{ "rsa-sha2-256-cert-v01@openssh.com", SSHTUN_RSA && SSHTUN_CERT, 1 },
+	{ "ssh-rsa-cert-v01@openssh.com", SSHTUN_RSA && SSHTUN_CERT, 1 },
+	/* certificates (SSHTUN_CERT); those of ECDSA and RSA keys above, which need libcrypto too */
+	{ "ssh-ed25519-cert-v01@openssh.com", SSHTUN_CERT, 0 },
 	/* compression */
 	{ "zlib@openssh.com", SSHTUN_ZLIB, 0 }, { "zlib", SSHTUN_ZLIB, 0 },
 };

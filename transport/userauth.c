@@ -40,7 +40,8 @@ int ua_set_algorithms(struct ua *ua, const char *spec)
 	char sup[1024];
 	int r;
 
-	snprintf(sup, sizeof(sup), "%s,%s", cert_sigalgs_supported(), pubkey_sigalgs_supported());
+	snprintf(sup, sizeof(sup), "%s%s%s", cert_sigalgs_supported(), SSHTUN_CERT ? "," : "",
+		pubkey_sigalgs_supported());
 	r = tp_alglist_resolve(spec, PUBKEY_DEFAULT, sup, ua->accepted, sizeof(ua->accepted));
 	r = tp_alglist_lacking(ua->log, "PubkeyAcceptedAlgorithms", spec, r);
 	if (r != 0 && r != SSHTUN_ERR_NOT_SUPPORTED) {

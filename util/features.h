@@ -74,6 +74,25 @@
 #define SSHTUN_PEM SSHTUN_OPENSSL
 #endif
 
+/*
+ * OpenSSH certificates (transport/cert.c): user certificates (CertificateFile, KEY-cert.pub, the agent's) and host
+ * certificates (the *-cert-v01@openssh.com host key algorithms, @cert-authority lines in known_hosts). Left out,
+ * CertificateFile is refused and @cert-authority lines are skipped: they only ever add trust, so a host they alone
+ * vouch for is unknown, never trusted.
+ */
+#ifndef SSHTUN_CERT
+#define SSHTUN_CERT 1
+#endif
+
+/*
+ * Passphrase-protected private key files: bcrypt-pbkdf (crypto/bcrypt_pbkdf.c, blowfish.c) and the key-file
+ * ciphers (aes*-ctr through crypto/aes_ct.c or libcrypto, aes*-gcm, chacha20-poly1305), and encrypted PEM keys.
+ * Left out, an encrypted key file is refused when it is tried (its header is still read: sshtun_key_file_encrypted).
+ */
+#ifndef SSHTUN_KEY_ENCRYPTED
+#define SSHTUN_KEY_ENCRYPTED 1
+#endif
+
 /* MACs hmac-sha1 and hmac-sha1-etm@openssh.com: built in, but offered only when MACs names them. */
 #ifndef SSHTUN_HMAC_SHA1
 #define SSHTUN_HMAC_SHA1 SSHTUN_CTR

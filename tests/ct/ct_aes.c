@@ -9,7 +9,10 @@
 
 #include <valgrind/memcheck.h>
 
+#include "util/features.h"
 #include "crypto/crypto.h"
+
+#if SSHTUN_KEY_ENCRYPTED
 
 int main(void)
 {
@@ -39,3 +42,13 @@ int main(void)
 	printf("AES-128/192/256-CTR over %zu bytes, key, counter and text secret\n", sizeof(a));
 	return 0;
 }
+
+#else
+
+int main(void)
+{
+	printf("ct_aes: SSHTUN_KEY_ENCRYPTED is 0 in this build (crypto/aes_ct.c left out): nothing to check\n");
+	return 0;
+}
+
+#endif

@@ -217,6 +217,7 @@ static void test_sign_verify_and_tamper(void **state)
  */
 static void test_passphrase_keys(void **state)
 {
+	T_NEED(SSHTUN_KEY_ENCRYPTED);	/* without it none is decrypted: test_encrypted_left_out */
 #if SSHTUN_OPENSSL
 	T_NEED(SSHTUN_ECDSA && SSHTUN_RSA);	/* its keys are of every type */
 	static const char *const files[] = { "kp", "kp_gcm", "kp_ecdsa", "kp_rsa", "kp_chacha" };
@@ -301,6 +302,13 @@ static void test_pem_keys(void **state)
 		char p[128], pp[140];
 
 		t_path(state, p, sizeof(p), files[i].file);
+		if (files[i].encrypted && !SSHTUN_KEY_ENCRYPTED) {
+			/* Known as encrypted, never decrypted, whatever passphrase is handed in. */
+			assert_int_equal(key_load_private(&k, p, NULL, NULL), SSHTUN_ERR_KEY_ENCRYPTED);
+			assert_int_equal(key_load_private(&k, p, "secretpass", NULL), SSHTUN_ERR_KEY_ENCRYPTED);
+			assert_null(k.pk);
+			continue;
+		}
 		if (files[i].encrypted) {
 			assert_int_equal(key_load_private(&k, p, NULL, NULL), SSHTUN_ERR_KEY_ENCRYPTED);
 			assert_int_equal(k.pub.type, PK_NONE);	/* PEM hides the public key: KEY.pub gives it */
@@ -356,7 +364,8 @@ static void test_pem_keys(void **state)
 		fclose(f);
 		assert_true(n > 100);
 		assert_int_equal(key_parse_private(&k, (const uint8_t *)text, n, NULL), SSHTUN_ERR_KEY_ENCRYPTED);
-		assert_int_equal(key_parse_private(&k, (const uint8_t *)text, n, "fuzzpass"), SSHTUN_ERR_KEY_FILE);
+		assert_int_equal(key_parse_private(&k, (const uint8_t *)text, n, "fuzzpass"),
+			SSHTUN_KEY_ENCRYPTED ? SSHTUN_ERR_KEY_FILE : SSHTUN_ERR_KEY_ENCRYPTED);
 		assert_int_equal(k.pub.type, PK_NONE);
 	}
 	/* A PEM armour around nonsense is a damaged file, not a crash. */
@@ -401,7 +410,9 @@ static void test_passphrase_rounds_limit(void **state)
 	assert_true(len > 0);
 	text.len -= binlen * 2 + 8 - (size_t)len;
 	wire_put_raw(&text, "\n-----END OPENSSH PRIVATE KEY-----\n", 35);
-	assert_int_equal(key_parse_private(&k, text.p, text.len, "secretpass"), SSHTUN_ERR_LIMIT);
+	/* (A build without passphrase-protected keys never decrypts: the file is just known as encrypted.) */
+	assert_int_equal(key_parse_private(&k, text.p, text.len, "secretpass"),
+		SSHTUN_KEY_ENCRYPTED ? SSHTUN_ERR_LIMIT : SSHTUN_ERR_KEY_ENCRYPTED);
 	/* Without a passphrase the public part is still read: the limit applies only to work actually done. */
 	assert_int_equal(key_parse_private(&k, text.p, text.len, NULL), SSHTUN_ERR_KEY_ENCRYPTED);
 	assert_int_equal(k.pub.type, PK_ED25519);
@@ -880,6 +891,48 @@ static void test_public_lines_and_blobs(void **state)
 	key_wipe(&k);
 }
 
+/*
+ * A build without passphrase-protected keys (SSHTUN_KEY_ENCRYPTED 0): an encrypted file, of any cipher, is refused
+ * where it is tried, in one line naming it, what this build lacks and the fix; no passphrase opens it (nothing is
+ * decrypted, no secret is set), while its public key is still read (sshtun_key_file_encrypted). A full build only
+ * notes at debug level that the file is encrypted (the passphrase is asked for later).
+ */
+static void test_encrypted_left_out(void **state)
+{
+	static const char *const files[] = { "kp", "kp_chacha", "kp_gcm" };
+	static const uint8_t zero[64];
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct logcap cap = { .n = 0 };
+		struct lg log = { cap_fn, &cap, LG_DEBUG3 };
+		struct privkey k;
+		char p[128];
+		int r;
+
+		t_path(state, p, sizeof(p), files[i]);
+		r = key_load_private(&k, p, NULL, &log);
+		if (!SSHTUN_OPENSSL && SSHTUN_KEY_ENCRYPTED && strcmp(files[i], "kp_gcm") == 0) {
+			assert_int_equal(r, SSHTUN_ERR_NOT_SUPPORTED);	/* AES-GCM is libcrypto's */
+			continue;
+		}
+		assert_int_equal(r, SSHTUN_ERR_KEY_ENCRYPTED);
+		assert_int_equal(k.pub.type, PK_ED25519);
+		if (SSHTUN_KEY_ENCRYPTED) {
+			assert_int_equal(cap.n, 0);
+			continue;
+		}
+		assert_int_equal(cap.n, 1);
+		if (!strstr(cap.last, "this build of sshtun cannot read passphrase-protected keys (left out of this build)") ||
+		    !strstr(cap.last, p) || !strstr(cap.last, "ssh-keygen -p -N ''")) {
+			fail_msg("refusal of %s: \"%s\"", p, cap.last);
+		}
+		/* The right passphrase opens nothing either: no secret is ever set. */
+		assert_int_equal(key_load_private(&k, p, "secretpass", &log), SSHTUN_ERR_KEY_ENCRYPTED);
+		assert_memory_equal(k.ed25519_sk, zero, sizeof(zero));
+		assert_int_equal(sshtun_key_file_encrypted(p), 1);
+	}
+}
+
 /* sshtun_key_file_encrypted: what a program asking for secrets before connecting learns of a key file. */
 static void test_key_file_encrypted(void **state)
 {
@@ -888,10 +941,18 @@ static void test_key_file_encrypted(void **state)
 	static const char *const locked[] = { "kp", "kp_gcm", "pem_rsa_enc", "p8_ec_enc", "kp_chacha" };
 	static const char *const open_keys[] = { "k", "kr", "pem_rsa", "p8_ec" };
 #else
-	/* Without libcrypto the AES-GCM, PEM, RSA and ECDSA files are not this build's: not supported, locked or not. */
+	/*
+	 * Without libcrypto the AES-GCM, PEM, RSA and ECDSA files are not this build's: not supported, locked or not.
+	 * Without passphrase-protected keys too, any OpenSSH file under a cipher is known as encrypted by its header.
+	 */
+#if SSHTUN_KEY_ENCRYPTED
 	static const char *const locked[] = { "kp", "kp_chacha" };
-	static const char *const open_keys[] = { "k" };
 	static const char *const refused[] = { "kp_gcm", "pem_rsa_enc", "p8_ec_enc", "kr", "pem_rsa", "p8_ec" };
+#else
+	static const char *const locked[] = { "kp", "kp_chacha", "kp_gcm" };
+	static const char *const refused[] = { "pem_rsa_enc", "p8_ec_enc", "kr", "pem_rsa", "p8_ec" };
+#endif
+	static const char *const open_keys[] = { "k" };
 #endif
 	char p[128];
 	FILE *f;
@@ -947,6 +1008,7 @@ int main(void)
 		cmocka_unit_test(test_damaged_armour),
 		cmocka_unit_test(test_public_lines_and_blobs),
 		cmocka_unit_test(test_key_file_encrypted),
+		cmocka_unit_test(test_encrypted_left_out),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
