@@ -234,10 +234,11 @@ build_tests() {
 # The smallest build's parts (issue 17): what a router does without is left out, each refused by name when a
 # configuration asks for it (README, "Build switches"): ssh-agent, ssh_config Match and Include (Include alone
 # links the C library's glob, fnmatch and wide-character tables, ~20 KB), ProxyJump (ProxyCommand stays), -G, the
-# tunnel's DNS (LocalCommand gets the servers in SSHTUN_DNS). EMBEDDED_SWITCHES="..." replaces the list ("" for a
-# program with every part); EMBEDDED_CFLAGS adds to it.
+# tunnel's DNS (LocalCommand gets the servers in SSHTUN_DNS), certificates, passphrase-protected key files (a
+# device's key has nobody to type one). EMBEDDED_SWITCHES="..." replaces the list ("" for a program with every
+# part); EMBEDDED_CFLAGS adds to it.
 SWITCHES=${EMBEDDED_SWITCHES-"-DSSHTUN_AGENT=0 -DSSHTUN_CONFIG_MATCH=0 -DSSHTUN_CONFIG_INCLUDE=0 -DSSHTUN_JUMP=0
--DSSHTUN_CONFIG_GET=0 -DSSHTUN_DNS=0"}
+-DSSHTUN_CONFIG_GET=0 -DSSHTUN_DNS=0 -DSSHTUN_CERT=0 -DSSHTUN_KEY_ENCRYPTED=0"}
 
 # configure_flags: the flags this tree's configure understands for a libsodium-only program without the optional
 # libraries (no libcrypto, zlib, libnftables, libnm).
