@@ -20,6 +20,7 @@
 
 #include "ssh/resolve.h"
 #include "sshtun_err.h"
+#include "util/features.h"
 
 struct resolve_job {
 	atomic_int owners;		/* 2 while both the thread and the connection hold it */
@@ -58,13 +59,42 @@ static void *run(void *arg)
 	return NULL;
 }
 
+#if SSHTUN_SMALL_CODE
+/*
+ * The smallest builds resolve in place, with no thread (the C library's thread code is 3 KB of a program that must
+ * stay small): the event loop waits as long as the DNS servers take, once per connection and reconnect. The
+ * answer arrives the same way, through the eventfd, readable when this returns.
+ */
+static int start(struct resolve_job *j)
+{
+	run(j);
+	return 0;
+}
+#else
+static int start(struct resolve_job *j)
+{
+	pthread_attr_t attr;
+	sigset_t all, old;
+	pthread_t t;
+	int e;
+
+	/* The thread inherits a full signal mask: signals stay the program's main thread's. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	e = pthread_create(&t, &attr, run, j);
+	pthread_attr_destroy(&attr);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return e;
+}
+#endif
+
 int resolve_start(const char *host, const char *port, const struct addrinfo *hints, struct resolve_job **out, int *efd)
 {
 	size_t n = strlen(host);
 	struct resolve_job *j = calloc(1, sizeof(*j) + n + 1);
-	pthread_attr_t attr;
-	sigset_t all, old;
-	pthread_t t;
 	int e;
 
 	*out = NULL;
@@ -82,16 +112,7 @@ int resolve_start(const char *host, const char *port, const struct addrinfo *hin
 		free(j);
 		return SSHTUN_ERR_SYS;
 	}
-	/* The thread inherits a full signal mask: signals stay the program's main thread's. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, 256 * 1024);
-	e = pthread_create(&t, &attr, run, j);
-	pthread_attr_destroy(&attr);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (e != 0) {
+	if ((e = start(j)) != 0) {
 		close(j->efd);
 		free(j);
 		errno = e;

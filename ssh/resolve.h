@@ -7,7 +7,8 @@
 struct resolve_job;
 
 /*
- * Starts resolving host:port (hints as getaddrinfo takes them) in a detached thread. *efd is an eventfd that
+ * Starts resolving host:port (hints as getaddrinfo takes them) in a detached thread (in place, before this
+ * returns, in the smallest builds: SSHTUN_SMALL_CODE). *efd is an eventfd that
  * becomes readable when the answer is in (the caller watches it and calls resolve_finish). 0, or
  * SSHTUN_ERR_NOMEM / SSHTUN_ERR_SYS.
  */
