@@ -238,10 +238,11 @@ build_tests() {
 # configuration asks for it (README, "Build switches"): ssh-agent, ssh_config Match and Include (Include alone
 # links the C library's glob, fnmatch and wide-character tables, ~20 KB), ProxyJump (ProxyCommand stays), -G, the
 # tunnel's DNS (LocalCommand gets the servers in SSHTUN_DNS), certificates, passphrase-protected key files (a
-# device's key has nobody to type one). EMBEDDED_SWITCHES="..." replaces the list ("" for a program with every
-# part); EMBEDDED_CFLAGS adds to it.
+# device's key has nobody to type one), TunnelSeccomp (off unless asked for, like the kill switch, which needs
+# libnftables). EMBEDDED_SWITCHES="..." replaces the list ("" for a program with every part); EMBEDDED_CFLAGS adds
+# to it.
 SWITCHES=${EMBEDDED_SWITCHES-"-DSSHTUN_AGENT=0 -DSSHTUN_CONFIG_MATCH=0 -DSSHTUN_CONFIG_INCLUDE=0 -DSSHTUN_JUMP=0
--DSSHTUN_CONFIG_GET=0 -DSSHTUN_DNS=0 -DSSHTUN_CERT=0 -DSSHTUN_KEY_ENCRYPTED=0"}
+-DSSHTUN_CONFIG_GET=0 -DSSHTUN_DNS=0 -DSSHTUN_CERT=0 -DSSHTUN_KEY_ENCRYPTED=0 -DSSHTUN_SECCOMP=0"}
 
 # configure_flags: the flags this tree's configure understands for a libsodium-only program without the optional
 # libraries (no libcrypto, zlib, libnftables, libnm).
@@ -284,7 +285,9 @@ build_sshtun() {
 	cflags="$cflags -DSSHTUN_SMALL_CODE=1 -DSSHTUN_SODIUM_LEAN=1 $(echo $SWITCHES) ${EMBEDDED_CFLAGS:-}"
 	cflags="$cflags -isystem $d/kinclude"
 	# -z noseparate-code: code and constants share a segment, without the page of padding around each (8 KB).
-	ldflags="-static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code $(sodium_ldflags)"
+	# -z norelro: nothing makes a static musl program's relocated data read-only (no dynamic linker runs; strace
+	# shows no mprotect), and aligning that region's end to a page padded the file by up to 4 KB.
+	ldflags="-static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -Wl,-z,norelro $(sodium_ldflags)"
 	# PKG_CONFIG_LIBDIR: the libraries built for the target only, never the build machine's .pc files.
 	# shellcheck disable=SC2086
 	(cd "$tree" && PKG_CONFIG_LIBDIR=$d/deps/lib/pkgconfig ./configure $HOSTOPT $flags CC="$CC" \
