@@ -108,12 +108,15 @@ static int apply_options(struct sshtun *h, const struct cli_opts *o, const struc
 {
 	int r;
 
-	/* Root that will become a user reads the files as that user: with its rights, ~/.ssh/config as its own. */
-	if (pu->drop && priv_files_begin() != 0) {
+	/*
+	 * Root that will become a user reads the files as that user: with its rights, ~/.ssh/config as its own.
+	 * (SSHTUN_HAVE_PRIVDROP, here and below: a build without the drop never drops, and keeps none of its code.)
+	 */
+	if (SSHTUN_HAVE_PRIVDROP && pu->drop && priv_files_begin() != 0) {
 		return SSHTUN_ERR_SYS;
 	}
 	r = sshtun_read_config(h, o->config_file);
-	if (pu->drop && priv_files_end() != 0) {
+	if (SSHTUN_HAVE_PRIVDROP && pu->drop && priv_files_end() != 0) {
 		return SSHTUN_ERR_SYS;
 	}
 	return r != 0 ? r : sshtun_set_params(h, "TunnelReconnect", "yes", NULL);
@@ -361,7 +364,7 @@ static int run(struct sshtun **hp, const struct priv_user *pu, const char *pidfi
 	sshtun_set_prompt_cb(h, cli_ask, h);
 	cli_ask_set_sigmask(&waitmask);
 	r = sshtun_start(h);
-	if (r == 0 && pu->drop && after_start(h, pu, pidfile, level) != 0) {
+	if (r == 0 && SSHTUN_HAVE_PRIVDROP && pu->drop && after_start(h, pu, pidfile, level) != 0) {
 		sshtun_stop(h);	/* with what rights are left: the device, routes and kill switch go */
 		return 1;
 	}
@@ -494,6 +497,10 @@ static int query(const char *kind)
 		printf("%.*s\n", (int)n, p);
 		p += n + (p[n] == ',');
 	}
+	/* The library knows its own parts only: the program's privilege drop (cli/privdrop.c) is named here. */
+	if (SSHTUN_HAVE_PRIVDROP && strcmp(kind, "feature") == 0) {
+		printf("privdrop\n");
+	}
 	return 0;
 }
 
@@ -534,9 +541,9 @@ int main(int argc, char **argv)
 	sshtun_set_log(h, log_stderr, NULL, level);
 	if (priv_target(&pu, o.user) != 0) {
 		r = 2;
-	} else if (pu.drop && priv_assume(&pu) != 0) {
+	} else if (SSHTUN_HAVE_PRIVDROP && pu.drop && priv_assume(&pu) != 0) {
 		r = 1;
-	} else if (pu.drop && o.pidfile && pidfile_dir_ok(o.pidfile, &pu) != 0) {
+	} else if (SSHTUN_HAVE_PRIVDROP && pu.drop && o.pidfile && pidfile_dir_ok(o.pidfile, &pu) != 0) {
 		r = 2;
 	} else if ((r = apply_options(h, &o, &pu)) != 0) {
 		if (r != SSHTUN_ERR_SYS) {

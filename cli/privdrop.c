@@ -1,16 +1,23 @@
 /* sshtun: from root to an ordinary user after the start, CAP_NET_ADMIN kept (cli/privdrop.h). */
 #include "cli/privdrop.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/*
+ * Built --without-privdrop, all of the change is left out, and with it the C library's passwd and group lookups
+ * (getpwnam, getgrouplist); priv_target alone stays, at the end, to refuse what needed it.
+ */
+#if SSHTUN_HAVE_PRIVDROP
+
 #include <errno.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <pwd.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <unistd.h>
 
 #ifndef PR_CAP_AMBIENT
 #define PR_CAP_AMBIENT 47
@@ -351,3 +358,44 @@ void priv_rescue(void)
 		(void)cap_set(prm, prm, inh);
 	}
 }
+
+#else /* !SSHTUN_HAVE_PRIVDROP */
+
+/* "0", "00": uid 0, as parse_id reads it; without the passwd lookup, the one uid known without asking. */
+static int names_uid0(const char *s)
+{
+	return s[0] && strspn(s, "0") == strlen(s);
+}
+
+/*
+ * The conditions of priv_target above, without anyone to become. --user root (or 0) changes nothing there
+ * either, so it is taken (no lookup: it is known without one); any other --user would need the change.
+ * Through sudo from a user, the drop would have become that user, and its HOME and ~/.ssh (config, keys,
+ * known_hosts) would have been used: staying root would silently trust root's instead, so it is refused
+ * unless --user root says that is meant.
+ */
+int priv_target(struct priv_user *u, const char *opt)
+{
+	const char *sudo = getenv("SUDO_UID");
+
+	memset(u, 0, sizeof(*u));
+	if (opt) {
+		if (strcmp(opt, "root") == 0 || names_uid0(opt)) {
+			return 0;
+		}
+		fprintf(stderr, "sshtun: --user %.64s: this build cannot change user (built --without-privdrop); run "
+			"sshtun as that user with the file capability (make install-caps) instead, without --user, or "
+			"give --user root\n", opt);
+		return -1;
+	}
+	if (sudo && sudo[0] && geteuid() == 0 && !names_uid0(sudo)) {
+		fprintf(stderr, "sshtun: run through sudo (SUDO_UID=%.32s), sshtun would become that user and use its "
+			"~/.ssh, but this build cannot change user (built --without-privdrop); give --user root to run as "
+			"root with root's ~/.ssh, or run sshtun as that user with the file capability (make install-caps)\n",
+			sudo);
+		return -1;
+	}
+	return 0;	/* not run through sudo, no --user (or sudo from root): stays who it is, as above */
+}
+
+#endif /* SSHTUN_HAVE_PRIVDROP */

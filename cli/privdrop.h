@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "config.h"	/* SSHTUN_HAVE_PRIVDROP: configure's --without-privdrop */
+
 enum { PRIV_NAME_MAX = 256, PRIV_HOME_MAX = 4096, PRIV_GROUPS_MAX = 256 };
 
 /* Who the process becomes, and its identity until then. */
@@ -37,8 +39,13 @@ enum {
  * Who to become: opt (--user NAME or UID, NULL if not given), else SUDO_UID (the user who ran sudo). No one
  * (drop 0) when the process is not root, or the user is root. 0, or -1 with one line printed (a usage error:
  * an unknown user, --user for another user without root).
+ * In a build without the drop it never finds anyone (drop 0): what would have made it become a user (--user
+ * other than root; sudo from a user, without --user) is refused with one line instead, rather than run on as
+ * root with root's ~/.ssh in the user's place.
  */
 int priv_target(struct priv_user *u, const char *opt);
+
+#if SSHTUN_HAVE_PRIVDROP
 
 /*
  * Takes the user's identity short of the drop: HOME, USER and LOGNAME become the user's, and the real and
@@ -69,5 +76,30 @@ void priv_rescue(void);
 
 /* "CAP_NET_ADMIN", "CAP_NET_ADMIN CAP_DAC_OVERRIDE ...": the names of the bits in caps, for messages. */
 void priv_caps_text(uint64_t caps, char *out, size_t outlen);
+
+#else
+/*
+ * Built --without-privdrop (a router's smallest build, which runs as root): cli/privdrop.c is left out but for
+ * priv_target, whose drop is then always 0. The callers test SSHTUN_HAVE_PRIVDROP with drop, so at -O2 nothing
+ * below is called or kept; these stand in for an unoptimised build, which still emits the code behind them.
+ */
+static inline int priv_assume(const struct priv_user *u) { (void)u; return -1; }
+static inline int priv_restore(void) { return -1; }
+static inline int priv_files_begin(void) { return -1; }
+static inline int priv_files_end(void) { return -1; }
+static inline int priv_drop(const struct priv_user *u, uint64_t keep, uint64_t ambient)
+{
+	(void)u, (void)keep, (void)ambient;
+	return -1;
+}
+static inline void priv_rescue(void) {}
+static inline void priv_caps_text(uint64_t caps, char *out, size_t outlen)
+{
+	(void)caps;
+	if (outlen) {
+		out[0] = '\0';
+	}
+}
+#endif
 
 #endif

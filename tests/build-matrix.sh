@@ -10,7 +10,8 @@
 #        lists only what is left, no -lz is linked, a Match or Include line and Compression yes are refused, -C
 #        only warns. clang builds all.
 #        ProxyJump, -J and TunnelDNS are refused; -G, which this build cannot print with, still reads and checks
-#        the configuration: a refusal is said first, then -G's own line.
+#        the configuration: a refusal is said first, then -G's own line. --user, and (as root) a run through sudo,
+#        are refused: this build cannot change user.
 #   on:  configure --with-* for every optional part (fails where one is not installed), all switches at
 #        their defaults (on). gcc and clang build all; run-all.sh's own builds cover the tests there.
 #
@@ -27,7 +28,7 @@ FAILED=0
 
 # Every optional part off: the configure options, then the algorithm switches (util/features.h).
 OFF_OPTS="--without-openssl --without-zlib --without-agent --without-config-match --without-config-include --without-nftables
---without-seccomp --without-networkmanager --without-gtk"
+--without-seccomp --without-networkmanager --without-gtk --without-privdrop"
 OFF_ALGS="-DSSHTUN_ECDSA=0 -DSSHTUN_RSA=0 -DSSHTUN_MLKEM=0 -DSSHTUN_SNTRUP=0 -DSSHTUN_ECDH_NIST=0 -DSSHTUN_DH=0
 -DSSHTUN_CTR=0 -DSSHTUN_UMAC=0 -DSSHTUN_HMAC_SHA1=0 -DSSHTUN_AESGCM=0 -DSSHTUN_PEM=0
 -DSSHTUN_JUMP=0 -DSSHTUN_CONFIG_GET=0 -DSSHTUN_DNS=0"
@@ -37,7 +38,7 @@ OFF_SMALL="-DSSHTUN_SMALL_CODE=1"
 # Certificates and passphrase-protected key files (SSHTUN_CERT, SSHTUN_KEY_ENCRYPTED).
 OFF_ALGS="$OFF_ALGS -DSSHTUN_CERT=0 -DSSHTUN_KEY_ENCRYPTED=0"
 ON_OPTS="--with-openssl --with-zlib --with-agent --with-config-match --with-config-include --with-nftables --with-seccomp
---with-networkmanager --with-gtk"
+--with-networkmanager --with-gtk --with-privdrop"
 
 ok() { echo "ok - build-matrix $*"; }
 notok() { FAILED=$((FAILED + 1)); echo "not ok - build-matrix $*"; }
@@ -160,6 +161,28 @@ off_behaviour() {
 		"$WORK/cert.err" || why="$why; CertificateFile: $(head -c 200 "$WORK/cert.err")"
 	if [ -z "$why" ]; then
 		ok "$1: sshtun -Q key-cert and -Q sig list no certificate; CertificateFile refused"
+	else
+		notok "$1: ${why#; }"
+	fi
+	# The change from root to a user (--without-privdrop): --user is refused, exit 2, before the configuration is
+	# read; as root, so is a run through sudo from a user unless --user root says to stay root.
+	why=''
+	"$s" -F /dev/null --user nobody -G h >/dev/null 2>"$WORK/user.err"
+	[ $? = 2 ] || why="$why; --user nobody: exit status not 2"
+	grep -q -- '--user nobody: this build cannot change user (built --without-privdrop)' "$WORK/user.err" ||
+		why="$why; --user: $(head -c 200 "$WORK/user.err")"
+	if [ "$(id -u)" = 0 ]; then
+		SUDO_UID=65534 "$s" -F /dev/null -G h >/dev/null 2>"$WORK/sudo.err"
+		[ $? = 2 ] || why="$why; under sudo: exit status not 2"
+		grep -q 'run through sudo (SUDO_UID=65534).*this build cannot change user (built --without-privdrop); give --user root' \
+			"$WORK/sudo.err" || why="$why; under sudo: $(head -c 200 "$WORK/sudo.err")"
+		SUDO_UID=65534 "$s" -F /dev/null --user root -G h >/dev/null 2>"$WORK/sudo-root.err"
+		[ $? = 2 ] && grep -q 'cannot print its configuration' "$WORK/sudo-root.err" ||
+			why="$why; under sudo, --user root: $(head -c 200 "$WORK/sudo-root.err")"
+	fi
+	if [ -z "$why" ]; then
+		ok "$1: --user nobody refused (this build cannot change user)$([ "$(id -u)" = 0 ] &&
+			echo "; under sudo refused, and with --user root taken")"
 	else
 		notok "$1: ${why#; }"
 	fi
