@@ -245,12 +245,14 @@ SWITCHES=${EMBEDDED_SWITCHES-"-DSSHTUN_AGENT=0 -DSSHTUN_CONFIG_MATCH=0 -DSSHTUN_
 -DSSHTUN_CONFIG_GET=0 -DSSHTUN_DNS=0 -DSSHTUN_CERT=0 -DSSHTUN_KEY_ENCRYPTED=0 -DSSHTUN_SECCOMP=0"}
 
 # configure_flags: the flags this tree's configure understands for a libsodium-only program without the optional
-# libraries (no libcrypto, zlib, libnftables, libnm).
+# libraries (no libcrypto, zlib, libnftables, libnm) and without the change of user (a router's program runs as
+# root; --user is refused by name, and so is running through sudo without --user root).
 configure_flags() {
 	local help f out=""
 
 	help=$(./configure --help)
-	for f in --without-openssl --without-zlib --without-nftables --without-networkmanager --without-gtk; do
+	for f in --without-openssl --without-zlib --without-nftables --without-networkmanager --without-gtk \
+		--without-privdrop; do
 		case $help in *"$f"*) out="$out $f" ;; esac
 	done
 	echo "$out"
