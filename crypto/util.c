@@ -1,6 +1,7 @@
 /* sshtun: library set-up, randomness (OS and user-space), wiping, constant-time compare and base64 (over libsodium). */
 #include <assert.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -42,6 +43,17 @@ static void cry_sodium_setup(void)
  * mutable global state below cli/ this needs, as sodium_init keeps its own flag and mutex.
  */
 static pthread_once_t cry_sodium_once = PTHREAD_ONCE_INIT;
+
+/*
+ * libsodium calls sodium_misuse when a primitive is handed more than it allows (lengths sshtun never passes); the
+ * link's -Wl,--wrap=sodium_misuse (embedded/build.sh) sends it here: it aborts, as sodium_misuse does when no
+ * handler is set (sshtun sets none), without linking sodium/core.c and its mutexes for that (1.3 KB).
+ */
+void __wrap_sodium_misuse(void);
+void __wrap_sodium_misuse(void)
+{
+	abort();
+}
 #endif
 
 int cry_init(void)

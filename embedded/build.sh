@@ -260,11 +260,12 @@ configure_flags() {
 
 # sodium_ldflags: with SSHTUN_SODIUM_LEAN (unless EMBEDDED_CFLAGS turns it off), libsodium's own calls of its
 # fixed-base multiplication go to crypto/x25519.c's stand-in, so that --gc-sections can drop its 30 KB table, kept
-# otherwise by crypto_scalarmult_curve25519's table of functions (see crypto/x25519.c).
+# otherwise by crypto_scalarmult_curve25519's table of functions (see crypto/x25519.c), and its sodium_misuse goes
+# to crypto/util.c's (see there).
 sodium_ldflags() {
 	case " ${EMBEDDED_CFLAGS:-} " in
 	*" -DSSHTUN_SODIUM_LEAN=0 "*) ;;
-	*) echo "-Wl,--wrap=ge25519_scalarmult_base" ;;
+	*) echo "-Wl,--wrap=ge25519_scalarmult_base -Wl,--wrap=sodium_misuse" ;;
 	esac
 }
 
@@ -289,7 +290,10 @@ build_sshtun() {
 	# -z noseparate-code: code and constants share a segment, without the page of padding around each (8 KB).
 	# -z norelro: nothing makes a static musl program's relocated data read-only (no dynamic linker runs; strace
 	# shows no mprotect), and aligning that region's end to a page padded the file by up to 4 KB.
-	ldflags="-static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -Wl,-z,norelro $(sodium_ldflags)"
+	# -z common-page-size=64: ld otherwise starts the data at a page boundary of the file whenever that saves a
+	# page of memory, padding the file by up to a page; the data's pages in memory are the same either way.
+	ldflags="-static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -Wl,-z,norelro"
+	ldflags="$ldflags -Wl,-z,common-page-size=64 $(sodium_ldflags)"
 	# PKG_CONFIG_LIBDIR: the libraries built for the target only, never the build machine's .pc files.
 	# shellcheck disable=SC2086
 	(cd "$tree" && PKG_CONFIG_LIBDIR=$d/deps/lib/pkgconfig ./configure $HOSTOPT $flags CC="$CC" \
