@@ -138,7 +138,10 @@ static void t_row_checked(int line, const char *want, size_t n, const char *fmt,
 
 /* A row of the table (want a string literal); T_OWN: a form the C library formats otherwise, ours only. */
 #define T(want, ...) t_row_checked(__LINE__, want, sizeof(want) - 1, __VA_ARGS__)
-/* A legal format whose flags the compiler calls redundant (a warning): the same as T, unchecked. */
+/*
+ * A legal format the compiler warns about (flags it calls redundant; for clang, an int beyond %hd's or %hhu's
+ * range, which C converts): the same as T, unchecked.
+ */
 #define T_UNCHECKED(want, ...) t_row(__LINE__, T_LIBC_REF, want, sizeof(want) - 1, __VA_ARGS__)
 #define T_OWN(want, ...) t_row(__LINE__, SSHTUN_SMALL_PRINTF, want, sizeof(want) - 1, __VA_ARGS__)
 
@@ -207,13 +210,13 @@ static void t_table(void **state)
 	T("99", "%tu", (ptrdiff_t)99);
 	T("-32768", "%hd", (short)-32768);
 	T("65535", "%hu", (unsigned short)65535);
-	T("4464", "%hd", 70000);
-	T("4464", "%hu", 70000);
+	T_UNCHECKED("4464", "%hd", 70000);
+	T_UNCHECKED("4464", "%hu", 70000);
 	T("-128", "%hhd", (signed char)-128);
 	T("255", "%hhu", (unsigned char)255);
-	T("-56", "%hhd", 200);
-	T("44", "%hhu", 300);
-	T("ff", "%hhx", 0x1ff);
+	T_UNCHECKED("-56", "%hhd", 200);
+	T_UNCHECKED("44", "%hhu", 300);
+	T_UNCHECKED("ff", "%hhx", 0x1ff);
 	T("00", "%02x", 0);
 	T("07", "%02x", 7);
 	T("ab", "%02x", 0xab);
