@@ -188,6 +188,21 @@
 #define SSHTUN_SODIUM_LEAN 0
 #endif
 
+/*
+ * A printf of our own instead of the C library's (util/printf_small.c; embedded/build.sh sets it): the static
+ * program then defines snprintf, vsnprintf, fprintf, vfprintf, printf, vprintf, dprintf and vdprintf itself, and
+ * the link takes those from libsshtun.a rather than libc.a, leaving out musl's vfprintf with its long double and
+ * wide-character formatting (8.5 KB; ours is 4 KB). It formats what sshtun's own calls use (flags, width,
+ * precision, the integer lengths, d i u x X o c s p % and a fixed-point f; util/printf_small.h); anything else is
+ * printed as it stands. For static programs only: in a shared library, or a program linked against the shared C
+ * library, the names would stand in for the C library's in every caller, so util/features_check.h refuses it in
+ * code compiled -fPIC or -fPIE (the Makefile compiles the objects libsshtun.so is made of -fPIC; embedded/build.sh
+ * compiles with -fno-PIC). Default 0.
+ */
+#ifndef SSHTUN_SMALL_PRINTF
+#define SSHTUN_SMALL_PRINTF 0
+#endif
+
 /* Combinations that cannot work stop the build here. */
 #include "util/features_check.h"
 

@@ -14,7 +14,7 @@
 	SSHTUN_UMAC | SSHTUN_HMAC_SHA1 | SSHTUN_ZLIB | SSHTUN_AGENT | SSHTUN_CONFIG_MATCH | SSHTUN_CONFIG_INCLUDE | \
 	SSHTUN_KILLSWITCH | SSHTUN_SECCOMP | SSHTUN_OPENSSL | SSHTUN_AESGCM | SSHTUN_PEM | \
 	SSHTUN_JUMP | SSHTUN_CONFIG_GET | SSHTUN_DNS | SSHTUN_SMALL_CODE | SSHTUN_SODIUM_LEAN | SSHTUN_CERT | \
-	SSHTUN_KEY_ENCRYPTED) & ~1
+	SSHTUN_KEY_ENCRYPTED | SSHTUN_SMALL_PRINTF) & ~1
 #error "an SSHTUN_* feature switch is neither 0 nor 1 (see util/features.h)"
 #endif
 
@@ -50,6 +50,14 @@
  */
 #if !SSHTUN_CONFIG_GET && SSHTUN_HAVE_NM
 #error "SSHTUN_CONFIG_GET=0: the NetworkManager editor plugin needs sshtun_get_option; configure --without-networkmanager"
+#endif
+
+/*
+ * SSHTUN_SMALL_PRINTF defines the C library's snprintf & co.: fine in a static program, wrong in libsshtun.so (its
+ * objects are compiled -fPIC) or anything else that position-independent code goes into.
+ */
+#if SSHTUN_SMALL_PRINTF && (defined(__PIC__) || defined(__PIE__))
+#error "SSHTUN_SMALL_PRINTF=1 is for static programs compiled -fno-PIC (embedded/build.sh): drop it, or add -fno-PIC"
 #endif
 
 #if SSHTUN_SECCOMP && !(defined(__x86_64__) && !defined(__ILP32__)) && !defined(__aarch64__)
