@@ -31,11 +31,16 @@ int _crypto_stream_chacha20_pick_best_implementation(void);
 
 static void cry_sodium_setup(void)
 {
+#if SSHTUN_SODIUM_SIMD
 	(void)_sodium_runtime_get_cpu_features();	/* sodium_init ignores it too: without, the portable code runs */
+#endif
 	randombytes_stir();
+#if SSHTUN_SODIUM_SIMD
+	/* Without these picks libsodium keeps its portable code, and the SIMD code is never linked. */
 	(void)_crypto_onetimeauth_poly1305_pick_best_implementation();
 	(void)_crypto_scalarmult_curve25519_pick_best_implementation();
 	(void)_crypto_stream_chacha20_pick_best_implementation();
+#endif
 }
 
 /*

@@ -239,10 +239,12 @@ build_tests() {
 # links the C library's glob, fnmatch and wide-character tables, ~20 KB), ProxyJump (ProxyCommand stays), -G, the
 # tunnel's DNS (LocalCommand gets the servers in SSHTUN_DNS), certificates, passphrase-protected key files (a
 # device's key has nobody to type one), TunnelSeccomp (off unless asked for, like the kill switch, which needs
-# libnftables). EMBEDDED_SWITCHES="..." replaces the list ("" for a program with every part); EMBEDDED_CFLAGS adds
-# to it.
+# libnftables), and libsodium's x86 SIMD ChaCha20 and Poly1305 (the portable code runs, as it always does on
+# aarch64; see util/features.h, SSHTUN_SODIUM_SIMD). EMBEDDED_SWITCHES="..." replaces the list ("" for a program
+# with every part); EMBEDDED_CFLAGS adds to it.
 SWITCHES=${EMBEDDED_SWITCHES-"-DSSHTUN_AGENT=0 -DSSHTUN_CONFIG_MATCH=0 -DSSHTUN_CONFIG_INCLUDE=0 -DSSHTUN_JUMP=0
--DSSHTUN_CONFIG_GET=0 -DSSHTUN_DNS=0 -DSSHTUN_CERT=0 -DSSHTUN_KEY_ENCRYPTED=0 -DSSHTUN_SECCOMP=0"}
+-DSSHTUN_CONFIG_GET=0 -DSSHTUN_DNS=0 -DSSHTUN_CERT=0 -DSSHTUN_KEY_ENCRYPTED=0 -DSSHTUN_SECCOMP=0
+-DSSHTUN_SODIUM_SIMD=0"}
 
 # configure_flags: the flags this tree's configure understands for a libsodium-only program without the optional
 # libraries (no libcrypto, zlib, libnftables, libnm) and without the change of user (a router's program runs as

@@ -189,6 +189,17 @@
 #endif
 
 /*
+ * With SSHTUN_SODIUM_LEAN: whether libsodium's SIMD ChaCha20 (SSSE3) and Poly1305 (SSE2) are chosen at run time
+ * on x86-64 (1, sodium_init's way) or its portable code always runs (0: 8.5 KB less; libsodium 1.0.18 has no SIMD
+ * code for aarch64 at all). The smallest build (embedded/build.sh) sets 0: test_embedded.sh's CPU per GiB over a
+ * tunnel at MTU 1500 moved within its noise between the two, the system calls and the kernel's packet work
+ * outweighing the cipher there.
+ */
+#ifndef SSHTUN_SODIUM_SIMD
+#define SSHTUN_SODIUM_SIMD 1
+#endif
+
+/*
  * A printf of our own instead of the C library's (util/printf_small.c; embedded/build.sh sets it): the static
  * program then defines snprintf, vsnprintf, fprintf, vfprintf, printf, vprintf, dprintf and vdprintf itself, and
  * the link takes those from libsshtun.a rather than libc.a, leaving out musl's vfprintf with its long double and
