@@ -384,29 +384,15 @@ static int key_parse_binary(struct privkey *k, const uint8_t *bin, size_t n, con
 		return SSHTUN_ERR_KEY_FILE;
 	}
 	c = key_cipher_find(&cipher);
-	if (!SSHTUN_KEY_ENCRYPTED && !c) {
-		/*
-		 * Passphrase-protected keys left out of this build: whatever the cipher, the file is one (bcrypt as its
-		 * KDF); its public key is read, so that it is known as such (sshtun_key_file_encrypted), never decrypted.
-		 */
-		if (!wire_view_eq(&kdf, "bcrypt")) {
-			return SSHTUN_ERR_KEY_FILE;
-		}
-		wire_get_u32(&r, &nkeys);
-		wire_get_string(&r, &pubblob);
-		if (wire_err(&r) || nkeys != 1) {
-			return SSHTUN_ERR_KEY_FILE;
-		}
-		err = pubkey_from_blob(&k->pub, pubblob.p, pubblob.n);
-		if (err) {
-			return err == SSHTUN_ERR_NOT_SUPPORTED ? err : SSHTUN_ERR_KEY_FILE;
-		}
-		return SSHTUN_ERR_KEY_ENCRYPTED;
-	}
-	if (!c) {
+	if (SSHTUN_KEY_ENCRYPTED && !c) {
 		return SSHTUN_ERR_NOT_SUPPORTED;
 	}
-	if (c->key_len == 0 ? !wire_view_eq(&kdf, "none") || kdfopts.n != 0 : !wire_view_eq(&kdf, "bcrypt")) {
+	/*
+	 * Without a cipher here the build left passphrase-protected keys out: whatever the cipher, the file is one
+	 * (bcrypt as its KDF); its public key is read, so that it is known as such (sshtun_key_file_encrypted),
+	 * and it is never decrypted.
+	 */
+	if (!c || c->key_len != 0 ? !wire_view_eq(&kdf, "bcrypt") : !wire_view_eq(&kdf, "none") || kdfopts.n != 0) {
 		return SSHTUN_ERR_KEY_FILE;
 	}
 	wire_get_u32(&r, &nkeys);
@@ -417,6 +403,9 @@ static int key_parse_binary(struct privkey *k, const uint8_t *bin, size_t n, con
 	err = pubkey_from_blob(&k->pub, pubblob.p, pubblob.n);
 	if (err) {
 		return err == SSHTUN_ERR_NOT_SUPPORTED ? err : SSHTUN_ERR_KEY_FILE;
+	}
+	if (!c) {
+		return SSHTUN_ERR_KEY_ENCRYPTED;
 	}
 	wire_get_string(&r, &enc);
 	wire_get_raw(&r, c->tag_len, &tag);

@@ -25,29 +25,18 @@ struct run {
 static void run_args(struct run *rn, const char *const *args)
 {
 	char *argv[CLI_MAX_LINES + 8];
-	int argc = 0, saved;
-	FILE *tmp = tmpfile();
-	size_t n;
+	int argc = 0;
+	struct t_stderr cap;
 
-	assert_non_null(tmp);
 	argv[argc++] = "sshtun";
 	while (args[argc - 1]) {
 		argv[argc] = (char *)args[argc - 1];
 		argc++;
 	}
 	argv[argc] = NULL;
-	fflush(stderr);
-	saved = dup(STDERR_FILENO);
-	assert_true(saved >= 0);
-	assert_int_equal(dup2(fileno(tmp), STDERR_FILENO), STDERR_FILENO);
+	t_stderr_begin(&cap);
 	rn->r = cli_parse(&rn->o, argc, argv);
-	fflush(stderr);
-	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
-	close(saved);
-	rewind(tmp);
-	n = fread(rn->err, 1, sizeof(rn->err) - 1, tmp);
-	rn->err[n] = '\0';
-	fclose(tmp);
+	t_stderr_end(&cap, rn->err, sizeof(rn->err));
 }
 
 #define RUN(rn, ...) do { const char *const a_[] = { __VA_ARGS__, NULL }; run_args((rn), a_); } while (0)

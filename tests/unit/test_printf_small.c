@@ -111,15 +111,20 @@ static void t_run(const struct t_printer *pr, int line, const char *want, size_t
 }
 
 /* want (n bytes: it may hold a NUL) is what fmt gives, from ours, and from the C library where it is a reference. */
+static void t_ours_and_libc(int line, int libc, const char *want, size_t n, const char *fmt, va_list ap)
+{
+	t_run(&t_pf, line, want, n, fmt, ap);
+	if (libc) {
+		t_run(&t_libc, line, want, n, fmt, ap);
+	}
+}
+
 static void t_row(int line, int libc, const char *want, size_t n, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	t_run(&t_pf, line, want, n, fmt, ap);
-	if (libc) {
-		t_run(&t_libc, line, want, n, fmt, ap);
-	}
+	t_ours_and_libc(line, libc, want, n, fmt, ap);
 	va_end(ap);
 }
 
@@ -131,10 +136,7 @@ static void t_row_checked(int line, const char *want, size_t n, const char *fmt,
 	va_list ap;
 
 	va_start(ap, fmt);
-	t_run(&t_pf, line, want, n, fmt, ap);
-	if (T_LIBC_REF) {
-		t_run(&t_libc, line, want, n, fmt, ap);
-	}
+	t_ours_and_libc(line, T_LIBC_REF, want, n, fmt, ap);
 	va_end(ap);
 }
 

@@ -21,23 +21,11 @@ struct run {
 
 static void run_target(struct run *rn, const char *opt)
 {
-	FILE *tmp = tmpfile();
-	int saved;
-	size_t n;
+	struct t_stderr cap;
 
-	assert_non_null(tmp);
-	fflush(stderr);
-	saved = dup(STDERR_FILENO);
-	assert_true(saved >= 0);
-	assert_int_equal(dup2(fileno(tmp), STDERR_FILENO), STDERR_FILENO);
+	t_stderr_begin(&cap);
 	rn->r = priv_target(&rn->u, opt);
-	fflush(stderr);
-	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
-	close(saved);
-	rewind(tmp);
-	n = fread(rn->err, 1, sizeof(rn->err) - 1, tmp);
-	rn->err[n] = '\0';
-	fclose(tmp);
+	t_stderr_end(&cap, rn->err, sizeof(rn->err));
 }
 
 /* One line: the refusal is said once, whole. */

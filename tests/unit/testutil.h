@@ -9,11 +9,41 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "sshtun_err.h"
 #include "util/features.h"
+
+/* What code under test writes to stderr: t_stderr_begin before it, t_stderr_end after (buf gets it, NUL-ended). */
+struct t_stderr {
+	FILE *tmp;
+	int saved;
+};
+
+static inline void t_stderr_begin(struct t_stderr *c)
+{
+	c->tmp = tmpfile();
+	assert_non_null(c->tmp);
+	fflush(stderr);
+	c->saved = dup(STDERR_FILENO);
+	assert_true(c->saved >= 0);
+	assert_int_equal(dup2(fileno(c->tmp), STDERR_FILENO), STDERR_FILENO);
+}
+
+static inline void t_stderr_end(struct t_stderr *c, char *buf, size_t len)
+{
+	size_t n;
+
+	fflush(stderr);
+	assert_int_equal(dup2(c->saved, STDERR_FILENO), STDERR_FILENO);
+	close(c->saved);
+	rewind(c->tmp);
+	n = fread(buf, 1, len - 1, c->tmp);
+	buf[n] = '\0';
+	fclose(c->tmp);
+}
 
 /* Skips a test whose cases need what this build left out, e.g. T_NEED(SSHTUN_RSA) (cmocka reports it skipped). */
 #define T_NEED(cond) do { if (!(cond)) { skip(); } } while (0)
