@@ -290,12 +290,6 @@ static void test_rsa_algorithm_choice(void **state)
 		offered(f, cases[i].want);
 	}
 	assert_int_equal(ua_set_algorithms(&f->ua, "no-such-alg"), SSHTUN_ERR_KEX_NOMATCH);
-	/* Certificates (SSHTUN_CERT): lacking, not unknown, when left out. */
-	assert_int_equal(ua_set_algorithms(&f->ua, "ssh-ed25519-cert-v01@openssh.com"),
-		SSHTUN_CERT ? 0 : SSHTUN_ERR_NOT_SUPPORTED);
-	assert_int_equal(ua_set_algorithms(&f->ua, "rsa-sha2-512-cert-v01@openssh.com"),
-		SSHTUN_CERT && SSHTUN_RSA ? 0 : SSHTUN_ERR_NOT_SUPPORTED);
-	assert_int_equal(ua_set_algorithms(&f->ua, "ssh-ed25519-cert-v01@openssh.com,ssh-ed25519"), 0);
 }
 
 #endif
